@@ -1,0 +1,15 @@
+//! Cashdesk's domain: the words every other crate speaks.
+//!
+//! Pure data and rules, no I/O, so the lifecycle and money rules are tested
+//! once here and trusted everywhere else.
+
+pub mod ids;
+pub mod money;
+pub mod request;
+pub mod status;
+
+pub use ids::{AccountId, DraftId, MerchantRef, RequestId};
+pub use money::{Currency, Money, MoneyError};
+pub use request::{Actor, ProviderKind, RequestKind};
+pub use status::{RequestStatus, TransitionError};
+
