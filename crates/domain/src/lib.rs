@@ -12,4 +12,3 @@ pub use ids::{AccountId, DraftId, MerchantRef, RequestId};
 pub use money::{Currency, Money, MoneyError};
 pub use request::{Actor, ProviderKind, RequestKind};
 pub use status::{RequestStatus, TransitionError};
-

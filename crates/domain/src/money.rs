@@ -11,7 +11,9 @@ use ts_rs::TS;
 pub enum MoneyError {
     #[error("\"{0}\" is not a currency code (3 to 10 capital letters or digits)")]
     BadCurrency(String),
-    #[error("\"{0}\" is not an amount: use digits with an optional decimal point, e.g. 500 or 12.50")]
+    #[error(
+        "\"{0}\" is not an amount: use digits with an optional decimal point, e.g. 500 or 12.50"
+    )]
     BadAmount(String),
     #[error("{currency} amounts have at most {scale} decimal places; {amount} has more")]
     TooPrecise {

@@ -51,9 +51,14 @@ impl ProviderKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Zexabit, Self::Paykassma, Self::ZimoPagos, Self::Cashweb]
-            .into_iter()
-            .find(|p| p.as_str() == s)
+        [
+            Self::Zexabit,
+            Self::Paykassma,
+            Self::ZimoPagos,
+            Self::Cashweb,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
     }
 
     pub fn label(self) -> &'static str {

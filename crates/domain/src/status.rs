@@ -72,7 +72,13 @@ impl RequestStatus {
             ],
             AwaitingProvider => &[Completed, RejectedByProvider, Failed, Expired],
             // Approved again only after a lookup proved the call never arrived.
-            OutcomeUnknown => &[Completed, RejectedByProvider, AwaitingProvider, Approved, Failed],
+            OutcomeUnknown => &[
+                Completed,
+                RejectedByProvider,
+                AwaitingProvider,
+                Approved,
+                Failed,
+            ],
             // A person retries (after fixing the cause) or gives up.
             Failed => &[Approved, Rejected],
             Completed | RejectedByProvider | Rejected | Expired => &[],
@@ -145,12 +151,23 @@ mod tests {
     fn the_happy_paths_are_allowed() {
         for path in [
             &[Pending, Approved, Submitting, AwaitingProvider, Completed][..],
-            &[Pending, AwaitingSecondApproval, Approved, Submitting, Completed],
+            &[
+                Pending,
+                AwaitingSecondApproval,
+                Approved,
+                Submitting,
+                Completed,
+            ],
             &[Pending, Rejected],
             &[Pending, Approved, Submitting, OutcomeUnknown, Completed],
         ] {
             for pair in path.windows(2) {
-                assert!(pair[0].check(pair[1]).is_ok(), "{:?} -> {:?}", pair[0], pair[1]);
+                assert!(
+                    pair[0].check(pair[1]).is_ok(),
+                    "{:?} -> {:?}",
+                    pair[0],
+                    pair[1]
+                );
             }
         }
     }
@@ -186,7 +203,10 @@ mod tests {
     #[test]
     fn a_rejected_request_cannot_be_approved() {
         assert!(Rejected.check(Approved).is_err());
-        assert!(Pending.check(Completed).is_err(), "no completion without sending");
+        assert!(
+            Pending.check(Completed).is_err(),
+            "no completion without sending"
+        );
     }
 
     #[test]
@@ -201,6 +221,9 @@ mod tests {
     #[test]
     fn errors_name_both_ends_in_words() {
         let e = Rejected.check(Approved).unwrap_err();
-        assert_eq!(e.to_string(), "a request that is rejected cannot become waiting to send");
+        assert_eq!(
+            e.to_string(),
+            "a request that is rejected cannot become waiting to send"
+        );
     }
 }

@@ -1,1 +1,37 @@
+//! Cashdesk's SQLite store.
+//!
+//! One writer connection (every write in `BEGIN IMMEDIATE`, `synchronous=FULL`
+//! so a returned decision survives a power cut) and a few read-only
+//! connections, all in WAL mode. SQL stays in this crate: callers get typed
+//! records and never see a statement.
 
+mod accounts;
+mod audit;
+mod db;
+mod drafts;
+mod error;
+mod inbound;
+mod outbox;
+mod queue;
+mod requests;
+mod settings;
+
+pub use accounts::{AccountRecord, NewAccount};
+pub use audit::{AuditEntry, verify_audit_chain};
+pub use db::{SCHEMA_VERSION, Store};
+pub use drafts::DraftRecord;
+pub use error::StoreError;
+pub use outbox::{OutboxOutcome, OutboxRow, OutboxState};
+pub use queue::{Cursor, QueueFilter, QueuePage, QueueView};
+pub use requests::{HistoryEntry, NewRequest, ProviderFacts, RequestRecord, Source};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Milliseconds since the epoch, UTC: the one time format in the schema.
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub(crate) fn from_ms(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

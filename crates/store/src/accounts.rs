@@ -1,0 +1,125 @@
+//! Provider accounts. Only a reference to each secret is stored (its name);
+//! the secret itself lives in the OS keychain.
+
+use crate::{Result, Store, StoreError, audit, from_ms, now_ms};
+use cashdesk_domain::{AccountId, Actor, ProviderKind};
+use rusqlite::{OptionalExtension, params};
+
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub provider: ProviderKind,
+    pub name: String,
+    pub base_url: String,
+    /// Names of the keychain entries this account uses, e.g. ["api_key"].
+    pub secret_names: Vec<String>,
+    pub config: serde_json::Value,
+    pub sandbox: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRecord {
+    pub id: AccountId,
+    pub provider: ProviderKind,
+    pub name: String,
+    pub base_url: String,
+    pub secret_names: Vec<String>,
+    pub config: serde_json::Value,
+    pub sandbox: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+const SELECT: &str = "SELECT id, provider, name, base_url, secret_names, config_json, sandbox, created_ms FROM provider_accounts";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRecord> {
+    let bad = |w: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("bad account {w}").into(),
+        )
+    };
+    let names: String = r.get(4)?;
+    let config: String = r.get(5)?;
+    Ok(AccountRecord {
+        id: r.get::<_, String>(0)?.parse().map_err(|_| bad("id"))?,
+        provider: ProviderKind::parse(&r.get::<_, String>(1)?).ok_or_else(|| bad("provider"))?,
+        name: r.get(2)?,
+        base_url: r.get(3)?,
+        secret_names: serde_json::from_str(&names).map_err(|_| bad("secret names"))?,
+        config: serde_json::from_str(&config).map_err(|_| bad("config"))?,
+        sandbox: r.get(6)?,
+        created_at: from_ms(r.get(7)?),
+    })
+}
+
+impl Store {
+    /// `id` is chosen by the caller so keychain entries can be written first.
+    pub fn add_account(
+        &self,
+        id: AccountId,
+        new: &NewAccount,
+        actor: &Actor,
+    ) -> Result<AccountRecord> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO provider_accounts (id, provider, name, base_url, secret_names, config_json, sandbox, created_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![id.to_string(), new.provider.as_str(), new.name, new.base_url,
+                    serde_json::to_string(&new.secret_names).unwrap_or_default(), new.config.to_string(), new.sandbox, now_ms()],
+            )?;
+            if !new.sandbox {
+                // Configuration changes are audited; the secret's value never is.
+                audit::append(tx, actor, "account.added", &id.to_string(), &serde_json::json!({
+                    "provider": new.provider.as_str(), "name": new.name, "base_url": new.base_url, "secrets": new.secret_names }))?;
+            }
+            Ok(tx.query_row(&format!("{SELECT} WHERE id = ?1"), [id.to_string()], row)?)
+        })
+    }
+
+    /// Accounts in use (not removed), oldest first.
+    pub fn accounts(&self) -> Result<Vec<AccountRecord>> {
+        self.read(|c| {
+            let mut st = c.prepare(&format!(
+                "{SELECT} WHERE removed_ms IS NULL ORDER BY created_ms"
+            ))?;
+            let rows = st.query_map([], row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    pub fn account(&self, id: AccountId) -> Result<AccountRecord> {
+        self.read(|c| {
+            c.query_row(&format!("{SELECT} WHERE id = ?1"), [id.to_string()], row)
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("provider account {id}")))
+        })
+    }
+
+    /// Marks removed (requests keep pointing at it for history).
+    pub fn remove_account(&self, id: AccountId, actor: &Actor) -> Result<()> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE provider_accounts SET removed_ms = ?2 WHERE id = ?1 AND removed_ms IS NULL",
+                params![id.to_string(), now_ms()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("provider account {id}")));
+            }
+            audit::append(
+                tx,
+                actor,
+                "account.removed",
+                &id.to_string(),
+                &serde_json::json!({}),
+            )
+        })
+    }
+
+    /// Sandbox accounts belong to one run: they are removed at start-up.
+    pub fn remove_sandbox_accounts(&self) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("UPDATE provider_accounts SET removed_ms = ?1 WHERE sandbox = 1 AND removed_ms IS NULL", [now_ms()])?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,215 @@
+//! The outbox: one row per provider effect, created in the same transaction
+//! as the decision that causes it. The worker claims a row (durably marking
+//! it `sending` and the request `submitting`) before any byte goes out, so
+//! after a crash a `sending` row means "may have been sent".
+
+use crate::requests::{ProviderFacts, get_in, transition_in};
+use crate::{Result, Store, StoreError, audit, now_ms};
+use cashdesk_domain::{AccountId, Actor, MerchantRef, RequestId, RequestStatus};
+use rusqlite::{OptionalExtension, params};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxState {
+    Pending,
+    Sending,
+    Unknown,
+    Done,
+    Failed,
+}
+
+impl OutboxState {
+    fn parse(s: &str) -> Self {
+        match s {
+            "sending" => Self::Sending,
+            "unknown" => Self::Unknown,
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            _ => Self::Pending,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub request_id: RequestId,
+    pub account_id: AccountId,
+    pub effect: String,
+    pub merchant_ref: MerchantRef,
+    pub payload: serde_json::Value,
+    pub state: OutboxState,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// What came of one delivery attempt.
+#[derive(Debug, Clone)]
+pub enum OutboxOutcome {
+    /// The provider accepted; its final answer comes later.
+    Accepted { txn_id: String, status: String },
+    /// The provider refused for a business reason (shown to the agent).
+    Rejected { reason: String },
+    /// Refused in a way a person must fix (auth, validation, config).
+    Failed { reason: String },
+    /// Certainly not delivered (connect refused, 429): try again at `at_ms`.
+    Retry { at_ms: i64, reason: String },
+    /// May or may not have arrived and cannot be looked up: never resend.
+    Unknown { reason: String },
+}
+
+const SELECT: &str = "SELECT id, request_id, account_id, effect, merchant_ref, payload_json, state, attempts, last_error FROM outbox";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
+    let bad = |what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("bad outbox {what}").into(),
+        )
+    };
+    let payload: String = r.get(5)?;
+    Ok(OutboxRow {
+        id: r.get(0)?,
+        request_id: r
+            .get::<_, String>(1)?
+            .parse()
+            .map_err(|_| bad("request id"))?,
+        account_id: r
+            .get::<_, String>(2)?
+            .parse()
+            .map_err(|_| bad("account id"))?,
+        effect: r.get(3)?,
+        merchant_ref: MerchantRef(r.get(4)?),
+        payload: serde_json::from_str(&payload).map_err(|_| bad("payload"))?,
+        state: OutboxState::parse(&r.get::<_, String>(6)?),
+        attempts: r.get(7)?,
+        last_error: r.get(8)?,
+    })
+}
+
+impl Store {
+    /// The agent's approval and the provider call it causes, in one
+    /// transaction: either both are durable or neither is.
+    pub fn approve(
+        &self,
+        id: RequestId,
+        actor: &Actor,
+        effect: &str,
+        payload: &serde_json::Value,
+    ) -> Result<crate::RequestRecord> {
+        self.write(|tx| {
+            let rec = transition_in(tx, id, RequestStatus::Approved, actor, None, &ProviderFacts::default())?;
+            let now = now_ms();
+            tx.execute(
+                "INSERT INTO outbox (request_id, account_id, effect, merchant_ref, payload_json, state, next_attempt_ms, created_ms, updated_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?6)",
+                params![id.to_string(), rec.account_id.to_string(), effect, rec.merchant_ref.0, payload.to_string(), now],
+            )?;
+            Ok(rec)
+        })
+    }
+
+    /// Takes the next due row: marks it `sending` and its request
+    /// `submitting` durably, before the caller sends anything.
+    pub fn claim_next(&self, now: i64) -> Result<Option<OutboxRow>> {
+        self.write(|tx| {
+            let Some(mut r) = tx
+                .query_row(&format!("{SELECT} WHERE state = 'pending' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id LIMIT 1"), [now], row)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            tx.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_ms = ?2 WHERE id = ?1", params![r.id, now_ms()])?;
+            transition_in(tx, r.request_id, RequestStatus::Submitting, &Actor::System, Some(&format!("sending {} (attempt {})", r.effect, r.attempts + 1)), &ProviderFacts::default())?;
+            r.state = OutboxState::Sending;
+            r.attempts += 1;
+            Ok(Some(r))
+        })
+    }
+
+    /// Records what one attempt produced, with the matching request transition.
+    pub fn record_outcome(
+        &self,
+        outbox_id: i64,
+        outcome: &OutboxOutcome,
+    ) -> Result<crate::RequestRecord> {
+        self.write(|tx| {
+            let r = tx
+                .query_row(&format!("{SELECT} WHERE id = ?1"), [outbox_id], row)
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("outbox entry {outbox_id}")))?;
+            if r.state != OutboxState::Sending {
+                return Err(StoreError::Conflict(format!("outbox entry {outbox_id} is not being sent")));
+            }
+            let (state, next, err, to, facts, why) = match outcome {
+                OutboxOutcome::Accepted { txn_id, status } => ("done", None, None, RequestStatus::AwaitingProvider,
+                    ProviderFacts { txn_id: Some(txn_id.clone()), status: Some(status.clone()), reason: None }, None),
+                OutboxOutcome::Rejected { reason } => ("failed", None, Some(reason.clone()), RequestStatus::RejectedByProvider,
+                    ProviderFacts { reason: Some(reason.clone()), ..Default::default() }, Some(reason.clone())),
+                OutboxOutcome::Failed { reason } => ("failed", None, Some(reason.clone()), RequestStatus::Failed,
+                    ProviderFacts { reason: Some(reason.clone()), ..Default::default() }, Some(reason.clone())),
+                OutboxOutcome::Retry { at_ms, reason } => ("pending", Some(*at_ms), Some(reason.clone()), RequestStatus::Approved,
+                    ProviderFacts::default(), Some(format!("not delivered, will retry: {reason}"))),
+                OutboxOutcome::Unknown { reason } => ("unknown", None, Some(reason.clone()), RequestStatus::OutcomeUnknown,
+                    ProviderFacts::default(), Some(format!("{reason} — check with the provider before sending again"))),
+            };
+            tx.execute(
+                "UPDATE outbox SET state = ?2, next_attempt_ms = COALESCE(?3, next_attempt_ms), last_error = ?4, updated_ms = ?5 WHERE id = ?1",
+                params![outbox_id, state, next, err, now_ms()],
+            )?;
+            transition_in(tx, r.request_id, to, &Actor::System, why.as_deref(), &facts)
+        })
+    }
+
+    /// Rows left `sending` by a crash: the call may have gone out.
+    pub fn in_flight(&self) -> Result<Vec<OutboxRow>> {
+        self.read(|c| {
+            let mut st = c.prepare(&format!("{SELECT} WHERE state = 'sending' ORDER BY id"))?;
+            let rows = st.query_map([], row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    pub fn outbox_for(&self, request: RequestId) -> Result<Vec<OutboxRow>> {
+        self.read(|c| {
+            let mut st = c.prepare(&format!("{SELECT} WHERE request_id = ?1 ORDER BY id"))?;
+            let rows = st.query_map([request.to_string()], row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Settles a request whose outcome was unknown (by webhook, status or a
+    /// person), closing its outbox row in the same transaction.
+    pub fn settle(
+        &self,
+        id: RequestId,
+        to: RequestStatus,
+        actor: &Actor,
+        reason: &str,
+        facts: &ProviderFacts,
+    ) -> Result<crate::RequestRecord> {
+        self.write(|tx| {
+            let current = get_in(tx, id)?;
+            let rec = transition_in(tx, id, to, actor, Some(reason), facts)?;
+            let state = if to == RequestStatus::Approved { "pending" } else { "done" };
+            tx.execute(
+                "UPDATE outbox SET state = ?2, updated_ms = ?3, next_attempt_ms = ?3 WHERE request_id = ?1 AND state IN ('unknown','sending')",
+                params![id.to_string(), state, now_ms()],
+            )?;
+            audit::append(tx, actor, "request.settled", &id.to_string(),
+                &serde_json::json!({"from": current.status.as_str(), "to": to.as_str(), "reason": reason}))?;
+            Ok(rec)
+        })
+    }
+
+    /// When the next pending row is due, so the worker can sleep until then.
+    pub fn next_due_ms(&self) -> Result<Option<i64>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'pending'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+    }
+}

@@ -1,0 +1,401 @@
+//! Requests and their history. Every status change goes through
+//! [`transition_in`], which checks the lifecycle, bumps the version, records
+//! who/when/why and appends to the audit log, all in the caller's transaction.
+
+use crate::queue::QueueView;
+use crate::{Result, Store, StoreError, audit, from_ms, now_ms};
+use cashdesk_domain::{
+    AccountId, Actor, MerchantRef, Money, ProviderKind, RequestId, RequestKind, RequestStatus,
+};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+/// Where a request came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Desk,
+    Intake,
+    Provider,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Desk => "desk",
+            Self::Intake => "intake",
+            Self::Provider => "provider",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "intake" => Self::Intake,
+            "provider" => Self::Provider,
+            _ => Self::Desk,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub kind: RequestKind,
+    pub provider: ProviderKind,
+    pub account_id: AccountId,
+    pub method: String,
+    pub money: Money,
+    pub end_user_ref: String,
+    pub end_user_name: Option<String>,
+    pub provider_user_id: Option<String>,
+    pub trx_id: Option<String>,
+    pub sender: Option<String>,
+    pub destination: Option<String>,
+    pub agent_number: Option<String>,
+    pub source: Source,
+    /// The caller's idempotency key: the same (source, intake_ref) is one request.
+    pub intake_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestRecord {
+    pub id: RequestId,
+    pub kind: RequestKind,
+    pub provider: ProviderKind,
+    pub account_id: AccountId,
+    pub method: String,
+    pub money: Money,
+    pub end_user_ref: String,
+    pub end_user_name: Option<String>,
+    pub provider_user_id: Option<String>,
+    pub trx_id: Option<String>,
+    pub sender: Option<String>,
+    pub destination: Option<String>,
+    pub agent_number: Option<String>,
+    pub merchant_ref: MerchantRef,
+    pub provider_txn_id: Option<String>,
+    pub provider_status: Option<String>,
+    pub provider_reason: Option<String>,
+    pub status: RequestStatus,
+    pub status_reason: Option<String>,
+    pub source: Source,
+    pub intake_ref: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub version: i64,
+}
+
+/// What a provider told us, recorded alongside a transition.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderFacts {
+    pub txn_id: Option<String>,
+    pub status: Option<String>,
+    /// The provider's code and message exactly as they came.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: Actor,
+    pub from: Option<RequestStatus>,
+    pub to: RequestStatus,
+    pub reason: Option<String>,
+}
+
+pub(crate) const COLUMNS: &str =
+    "id, kind, provider, account_id, method, amount, currency, end_user_ref,
+    end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
+    provider_txn_id, provider_status, provider_reason, status, status_reason, source, intake_ref,
+    created_ms, updated_ms, version";
+
+fn corrupt(what: &str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("bad {what}: {value:?}").into(),
+    )
+}
+
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
+    let text = |i: usize| r.get::<_, String>(i);
+    let id = text(0)?;
+    let kind = text(1)?;
+    let provider = text(2)?;
+    let account = text(3)?;
+    let amount = text(5)?;
+    let currency = text(6)?;
+    let status = text(18)?;
+    Ok(RequestRecord {
+        id: id.parse().map_err(|_| corrupt("request id", &id))?,
+        kind: RequestKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+        provider: ProviderKind::parse(&provider).ok_or_else(|| corrupt("provider", &provider))?,
+        account_id: account
+            .parse()
+            .map_err(|_| corrupt("account id", &account))?,
+        method: text(4)?,
+        money: Money::parse(&amount, &currency).map_err(|_| corrupt("amount", &amount))?,
+        end_user_ref: text(7)?,
+        end_user_name: r.get(8)?,
+        provider_user_id: r.get(9)?,
+        trx_id: r.get(10)?,
+        sender: r.get(11)?,
+        destination: r.get(12)?,
+        agent_number: r.get(13)?,
+        merchant_ref: MerchantRef(text(14)?),
+        provider_txn_id: r.get(15)?,
+        provider_status: r.get(16)?,
+        provider_reason: r.get(17)?,
+        status: RequestStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        status_reason: r.get(19)?,
+        source: Source::parse(&text(20)?),
+        intake_ref: r.get(21)?,
+        created_at: from_ms(r.get(22)?),
+        updated_at: from_ms(r.get(23)?),
+        version: r.get(24)?,
+    })
+}
+
+pub(crate) fn get_in(c: &Connection, id: RequestId) -> Result<RequestRecord> {
+    c.query_row(
+        &format!("SELECT {COLUMNS} FROM requests WHERE id = ?1"),
+        [id.to_string()],
+        from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::RequestNotFound(id))
+}
+
+/// The one place a request's status changes.
+pub(crate) fn transition_in(
+    tx: &Connection,
+    id: RequestId,
+    to: RequestStatus,
+    actor: &Actor,
+    reason: Option<&str>,
+    facts: &ProviderFacts,
+) -> Result<RequestRecord> {
+    let current = get_in(tx, id)?;
+    current.status.check(to)?;
+    let now = now_ms();
+    tx.execute(
+        "UPDATE requests SET status = ?2, view = ?3, status_reason = COALESCE(?4, status_reason),
+            provider_txn_id = COALESCE(?5, provider_txn_id),
+            provider_status = COALESCE(?6, provider_status),
+            provider_reason = COALESCE(?7, provider_reason),
+            updated_ms = ?8, version = version + 1
+         WHERE id = ?1",
+        params![
+            id.to_string(),
+            to.as_str(),
+            QueueView::of(to).as_str(),
+            reason,
+            facts.txn_id,
+            facts.status,
+            facts.reason,
+            now
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO request_events (request_id, at_ms, actor, from_status, to_status, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            id.to_string(),
+            now,
+            actor.to_string(),
+            current.status.as_str(),
+            to.as_str(),
+            reason
+        ],
+    )?;
+    audit::append(
+        tx,
+        actor,
+        &format!("request.{}", to.as_str()),
+        &id.to_string(),
+        &serde_json::json!({ "from": current.status.as_str(), "reason": reason,
+            "provider_reason": facts.reason, "provider_txn_id": facts.txn_id }),
+    )?;
+    get_in(tx, id)
+}
+
+impl Store {
+    /// Inserts a pending request. Idempotent on `(source, intake_ref)`: the
+    /// same intake pushed twice returns the first request and `false`.
+    pub fn insert_request(&self, new: &NewRequest, actor: &Actor) -> Result<(RequestRecord, bool)> {
+        self.write(|tx| {
+            if let Some(r) = &new.intake_ref {
+                let existing: Option<String> = tx
+                    .query_row(
+                        "SELECT id FROM requests WHERE source = ?1 AND intake_ref = ?2",
+                        params![new.source.as_str(), r],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                if let Some(id) = existing {
+                    let id = id.parse().map_err(|_| StoreError::Corrupt(id.clone()))?;
+                    return Ok((get_in(tx, id)?, false));
+                }
+            }
+            let id = insert_in(tx, new, actor)?;
+            Ok((get_in(tx, id)?, true))
+        })
+    }
+
+    pub fn get_request(&self, id: RequestId) -> Result<RequestRecord> {
+        self.read(|c| get_in(c, id))
+    }
+
+    /// Who did what and why, oldest first.
+    pub fn history(&self, id: RequestId) -> Result<Vec<HistoryEntry>> {
+        self.read(|c| {
+            let mut st = c.prepare(
+                "SELECT at_ms, actor, from_status, to_status, reason FROM request_events
+                 WHERE request_id = ?1 ORDER BY seq",
+            )?;
+            let rows = st.query_map([id.to_string()], |r| {
+                let from: Option<String> = r.get(2)?;
+                let to: String = r.get(3)?;
+                Ok(HistoryEntry {
+                    at: from_ms(r.get(0)?),
+                    actor: Actor::parse(&r.get::<_, String>(1)?),
+                    from: from.as_deref().and_then(RequestStatus::parse),
+                    to: RequestStatus::parse(&to).ok_or_else(|| corrupt("status", &to))?,
+                    reason: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// An agent's rejection: nothing goes to the provider.
+    pub fn reject(&self, id: RequestId, actor: &Actor, reason: &str) -> Result<RequestRecord> {
+        self.write(|tx| {
+            transition_in(
+                tx,
+                id,
+                RequestStatus::Rejected,
+                actor,
+                Some(reason),
+                &ProviderFacts::default(),
+            )
+        })
+    }
+
+    /// A status change with no outbox effect (webhooks, a person settling).
+    pub fn transition(
+        &self,
+        id: RequestId,
+        to: RequestStatus,
+        actor: &Actor,
+        reason: Option<&str>,
+        facts: &ProviderFacts,
+    ) -> Result<RequestRecord> {
+        self.write(|tx| transition_in(tx, id, to, actor, reason, facts))
+    }
+
+    /// The request a provider knows by `txn_id` on `account`.
+    pub fn find_by_provider_txn(
+        &self,
+        account: AccountId,
+        txn_id: &str,
+    ) -> Result<Option<RequestRecord>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM requests WHERE account_id = ?1 AND provider_txn_id = ?2"
+                ),
+                params![account.to_string(), txn_id],
+                from_row,
+            )
+            .optional()?)
+        })
+    }
+
+    /// Requests in `statuses` on `account` that a provider event for this
+    /// user, amount and method could belong to (for settling unknown outcomes).
+    pub fn match_candidates(
+        &self,
+        account: AccountId,
+        kind: RequestKind,
+        provider_user_id: &str,
+        money: &Money,
+        method: &str,
+        statuses: &[RequestStatus],
+    ) -> Result<Vec<RequestRecord>> {
+        self.read(|c| {
+            let mut st = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM requests WHERE account_id = ?1 AND kind = ?2
+                 AND provider_user_id = ?3 AND amount = ?4 AND currency = ?5 AND method = ?6
+                 ORDER BY created_ms"
+            ))?;
+            let rows = st.query_map(
+                params![
+                    account.to_string(),
+                    kind.as_str(),
+                    provider_user_id,
+                    money.amount.to_string(),
+                    money.currency.code(),
+                    method
+                ],
+                from_row,
+            )?;
+            let all: Vec<RequestRecord> = rows.collect::<Result<_, _>>()?;
+            Ok(all
+                .into_iter()
+                .filter(|r| statuses.contains(&r.status))
+                .collect())
+        })
+    }
+}
+
+pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Result<RequestId> {
+    let id = RequestId::new();
+    let now = now_ms();
+    let status = RequestStatus::Pending;
+    tx.execute(
+        "INSERT INTO requests (id, kind, provider, account_id, method, amount, currency, end_user_ref,
+            end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
+            status, view, source, intake_ref, created_ms, updated_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)",
+        params![
+            id.to_string(),
+            new.kind.as_str(),
+            new.provider.as_str(),
+            new.account_id.to_string(),
+            new.method,
+            new.money.amount.to_string(),
+            new.money.currency.code(),
+            new.end_user_ref,
+            new.end_user_name,
+            new.provider_user_id,
+            new.trx_id,
+            new.sender,
+            new.destination,
+            new.agent_number,
+            MerchantRef::for_request(id).0,
+            status.as_str(),
+            QueueView::of(status).as_str(),
+            new.source.as_str(),
+            new.intake_ref,
+            now
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO request_events (request_id, at_ms, actor, from_status, to_status, reason)
+         VALUES (?1, ?2, ?3, NULL, ?4, ?5)",
+        params![
+            id.to_string(),
+            now,
+            actor.to_string(),
+            status.as_str(),
+            format!("received from {}", new.source.as_str())
+        ],
+    )?;
+    audit::append(
+        tx,
+        actor,
+        "request.created",
+        &id.to_string(),
+        &serde_json::json!({ "kind": new.kind.as_str(), "amount": new.money.to_string(), "method": new.method }),
+    )?;
+    Ok(id)
+}

@@ -1,0 +1,29 @@
+//! Small key/value settings (the current operator, thresholds).
+
+use crate::{Result, Store, audit};
+use cashdesk_domain::Actor;
+use rusqlite::{OptionalExtension, params};
+
+impl Store {
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            )
+        })
+    }
+
+    /// Audited: settings are configuration.
+    pub fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            audit::append(tx, actor, "setting.changed", key, &serde_json::json!({ "value": value }))
+        })
+    }
+}

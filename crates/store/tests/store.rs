@@ -1,0 +1,396 @@
+//! Store behaviour against a real SQLite file, one rule per test.
+
+use cashdesk_domain::{AccountId, Actor, DraftId, Money, ProviderKind, RequestKind, RequestStatus};
+use cashdesk_store::*;
+
+fn store() -> (tempfile::TempDir, Store, AccountId) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("cashdesk.db")).unwrap();
+    let id = AccountId::new();
+    store
+        .add_account(
+            id,
+            &NewAccount {
+                provider: ProviderKind::Zexabit,
+                name: "Zexabit BD".into(),
+                base_url: "http://127.0.0.1:1".into(),
+                secret_names: vec!["api_key".into()],
+                config: serde_json::json!({}),
+                sandbox: false,
+            },
+            &Actor::Operator("Rina".into()),
+        )
+        .unwrap();
+    (dir, store, id)
+}
+
+fn deposit(account: AccountId, intake_ref: Option<&str>) -> NewRequest {
+    NewRequest {
+        kind: RequestKind::Deposit,
+        provider: ProviderKind::Zexabit,
+        account_id: account,
+        method: "bkash".into(),
+        money: Money::parse("500", "BDT").unwrap(),
+        end_user_ref: "usr_1".into(),
+        end_user_name: Some("Karim".into()),
+        provider_user_id: Some("68abc".into()),
+        trx_id: Some("TRX8B7K9M2".into()),
+        sender: Some("01811111111".into()),
+        destination: None,
+        agent_number: Some("01712345678".into()),
+        source: Source::Intake,
+        intake_ref: intake_ref.map(str::to_owned),
+    }
+}
+
+fn agent() -> Actor {
+    Actor::Operator("Rina".into())
+}
+
+#[test]
+fn the_same_intake_reference_is_one_request() {
+    let (_d, s, acc) = store();
+    let (a, first) = s
+        .insert_request(&deposit(acc, Some("op-1")), &Actor::Intake)
+        .unwrap();
+    let (b, second) = s
+        .insert_request(&deposit(acc, Some("op-1")), &Actor::Intake)
+        .unwrap();
+    assert!(
+        first && !second,
+        "a repeated push must not create a second request"
+    );
+    assert_eq!(a.id, b.id);
+    assert_eq!(
+        a.money.amount.to_string(),
+        "500.00",
+        "amount stored exactly"
+    );
+}
+
+#[test]
+fn approving_writes_the_decision_and_the_outbox_row_together() {
+    let (_d, s, acc) = store();
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    let rec = s
+        .approve(
+            r.id,
+            &agent(),
+            "zexabit.deposit",
+            &serde_json::json!({"amount": 500}),
+        )
+        .unwrap();
+    assert_eq!(rec.status, RequestStatus::Approved);
+    let rows = s.outbox_for(r.id).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].merchant_ref, r.merchant_ref,
+        "outbox carries the request's merchant reference"
+    );
+    assert!(
+        s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
+            .is_err(),
+        "a second approval must be refused"
+    );
+    assert_eq!(
+        s.outbox_for(r.id).unwrap().len(),
+        1,
+        "a refused approval must not add an outbox row"
+    );
+}
+
+#[test]
+fn a_rejected_request_cannot_be_approved_and_sends_nothing() {
+    let (_d, s, acc) = store();
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    let rec = s
+        .reject(r.id, &agent(), "TrxID not found in bKash statement")
+        .unwrap();
+    assert_eq!(rec.status, RequestStatus::Rejected);
+    assert!(
+        s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
+            .is_err()
+    );
+    assert!(s.outbox_for(r.id).unwrap().is_empty());
+    let h = s.history(r.id).unwrap();
+    assert_eq!(
+        h.last().unwrap().reason.as_deref(),
+        Some("TrxID not found in bKash statement")
+    );
+    assert_eq!(h.last().unwrap().actor, agent(), "who rejected is recorded");
+}
+
+#[test]
+fn a_claimed_row_is_durably_sending_before_anything_goes_out() {
+    let (_d, s, acc) = store();
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
+        .unwrap();
+    let row = s.claim_next(i64::MAX).unwrap().expect("due row");
+    assert_eq!(row.attempts, 1);
+    assert_eq!(
+        s.get_request(r.id).unwrap().status,
+        RequestStatus::Submitting
+    );
+    assert!(
+        s.claim_next(i64::MAX).unwrap().is_none(),
+        "a row being sent is not claimed twice"
+    );
+    assert_eq!(
+        s.in_flight().unwrap().len(),
+        1,
+        "after a crash this row shows as maybe-sent"
+    );
+}
+
+#[test]
+fn outcomes_move_the_request_and_keep_the_providers_words() {
+    let (_d, s, acc) = store();
+    let cases = [
+        (
+            OutboxOutcome::Accepted {
+                txn_id: "dep_1".into(),
+                status: "pending".into(),
+            },
+            RequestStatus::AwaitingProvider,
+        ),
+        (
+            OutboxOutcome::Rejected {
+                reason: "INSUFFICIENT_BALANCE — User balance (200 BDT) is less".into(),
+            },
+            RequestStatus::RejectedByProvider,
+        ),
+        (
+            OutboxOutcome::Failed {
+                reason: "UNAUTHORIZED — Missing or invalid API key".into(),
+            },
+            RequestStatus::Failed,
+        ),
+        (
+            OutboxOutcome::Retry {
+                at_ms: 0,
+                reason: "RATE_LIMITED".into(),
+            },
+            RequestStatus::Approved,
+        ),
+        (
+            OutboxOutcome::Unknown {
+                reason: "timed out after sending".into(),
+            },
+            RequestStatus::OutcomeUnknown,
+        ),
+    ];
+    for (outcome, expect) in cases {
+        let (r, _) = s
+            .insert_request(&deposit(acc, None), &Actor::Intake)
+            .unwrap();
+        s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
+            .unwrap();
+        let row = s.claim_next(i64::MAX).unwrap().unwrap();
+        let rec = s.record_outcome(row.id, &outcome).unwrap();
+        assert_eq!(rec.status, expect, "{outcome:?}");
+        if let OutboxOutcome::Rejected { reason } | OutboxOutcome::Failed { reason } = &outcome {
+            assert_eq!(
+                rec.provider_reason.as_deref(),
+                Some(reason.as_str()),
+                "provider's reason shown as it came"
+            );
+        }
+        if matches!(outcome, OutboxOutcome::Retry { .. }) {
+            // the retried row goes out again with the same merchant reference
+            let again = s.claim_next(i64::MAX).unwrap().unwrap();
+            assert_eq!(again.id, row.id);
+            assert_eq!(again.merchant_ref, row.merchant_ref);
+            assert_eq!(again.attempts, 2);
+            s.record_outcome(again.id, &OutboxOutcome::Failed { reason: "x".into() })
+                .unwrap();
+        }
+    }
+    assert!(
+        s.claim_next(i64::MAX).unwrap().is_none(),
+        "an unknown outcome is never picked up for resending"
+    );
+}
+
+#[test]
+fn settling_an_unknown_outcome_closes_its_outbox_row() {
+    let (_d, s, acc) = store();
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
+        .unwrap();
+    let row = s.claim_next(i64::MAX).unwrap().unwrap();
+    s.record_outcome(
+        row.id,
+        &OutboxOutcome::Unknown {
+            reason: "timeout".into(),
+        },
+    )
+    .unwrap();
+    let rec = s
+        .settle(
+            r.id,
+            RequestStatus::Completed,
+            &Actor::Provider("zexabit".into()),
+            "matched webhook dep_9",
+            &ProviderFacts {
+                txn_id: Some("dep_9".into()),
+                status: Some("completed".into()),
+                reason: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(rec.status, RequestStatus::Completed);
+    assert_eq!(rec.provider_txn_id.as_deref(), Some("dep_9"));
+    assert!(
+        s.outbox_for(r.id)
+            .unwrap()
+            .iter()
+            .all(|o| o.state == OutboxState::Done)
+    );
+}
+
+#[test]
+fn queue_pages_are_keyset_ordered_and_complete() {
+    let (_d, s, acc) = store();
+    let mut ids = Vec::new();
+    for i in 0..25 {
+        let mut d = deposit(acc, Some(&format!("r{i}")));
+        if i % 2 == 1 {
+            d.kind = RequestKind::Withdrawal;
+        }
+        ids.push(s.insert_request(&d, &Actor::Intake).unwrap().0.id);
+    }
+    let mut seen = Vec::new();
+    let mut f = QueueFilter::view(QueueView::Queue);
+    f.limit = 10;
+    loop {
+        let page = s.list_queue(&f).unwrap();
+        seen.extend(page.items.iter().map(|r| r.id));
+        match page.next {
+            Some(c) => f.after = Some(Cursor::decode(&c.encode()).unwrap()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids, "every request exactly once, oldest first");
+    let mut f = QueueFilter::view(QueueView::Queue);
+    f.kind = Some(RequestKind::Withdrawal);
+    assert_eq!(s.list_queue(&f).unwrap().items.len(), 12);
+    s.reject(ids[0], &agent(), "dup").unwrap();
+    assert_eq!(
+        s.list_queue(&QueueFilter::view(QueueView::Done))
+            .unwrap()
+            .items[0]
+            .id,
+        ids[0]
+    );
+    assert_eq!(s.count_view(QueueView::Queue, 1000).unwrap(), 24);
+}
+
+#[test]
+fn submitting_a_draft_makes_one_request_and_removes_the_draft() {
+    let (_d, s, acc) = store();
+    let id = DraftId::new();
+    s.save_draft(id, Some("Rina"), &serde_json::json!({"amount": "5"}))
+        .unwrap();
+    let d = s
+        .save_draft(id, Some("Rina"), &serde_json::json!({"amount": "50"}))
+        .unwrap();
+    assert_eq!(d.fields["amount"], "50", "a later save replaces the fields");
+    assert_eq!(s.list_drafts().unwrap().len(), 1);
+    let rec = s.submit_draft(id, &deposit(acc, None), &agent()).unwrap();
+    assert_eq!(rec.status, RequestStatus::Pending);
+    assert!(s.list_drafts().unwrap().is_empty());
+    assert!(
+        s.submit_draft(id, &deposit(acc, None), &agent()).is_err(),
+        "a draft is submitted once"
+    );
+}
+
+#[test]
+fn the_audit_log_is_append_only_and_tamper_evident() {
+    let (dir, s, acc) = store();
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    s.reject(r.id, &agent(), "duplicate").unwrap();
+    assert!(s.verify_audit().unwrap() >= 3);
+    let c = rusqlite::Connection::open(dir.path().join("cashdesk.db")).unwrap();
+    assert!(
+        c.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2", [])
+            .is_err(),
+        "updates are refused"
+    );
+    assert!(
+        c.execute("DELETE FROM audit_log", []).is_err(),
+        "deletes are refused"
+    );
+    c.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'operator:Mallory' WHERE seq = 2;").unwrap();
+    let err = s.verify_audit().unwrap_err();
+    assert!(err.to_string().contains("entry 2"), "{err}");
+}
+
+#[test]
+fn webhook_events_are_deduplicated_per_account() {
+    let (_d, s, acc) = store();
+    assert!(
+        s.record_inbound(acc, "deposit.completed:dep_1", b"{}")
+            .unwrap()
+    );
+    assert!(
+        !s.record_inbound(acc, "deposit.completed:dep_1", b"{}")
+            .unwrap(),
+        "a redelivery is recognised"
+    );
+    assert!(
+        s.record_inbound(AccountId::new(), "deposit.completed:dep_1", b"{}")
+            .unwrap()
+    );
+}
+
+#[test]
+fn unknown_outcomes_are_matched_by_user_amount_and_method() {
+    let (_d, s, acc) = store();
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
+        .unwrap();
+    let row = s.claim_next(i64::MAX).unwrap().unwrap();
+    s.record_outcome(
+        row.id,
+        &OutboxOutcome::Unknown {
+            reason: "timeout".into(),
+        },
+    )
+    .unwrap();
+    let found = s
+        .match_candidates(
+            acc,
+            RequestKind::Deposit,
+            "68abc",
+            &Money::parse("500.00", "BDT").unwrap(),
+            "bkash",
+            &[RequestStatus::OutcomeUnknown],
+        )
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    let none = s
+        .match_candidates(
+            acc,
+            RequestKind::Deposit,
+            "68abc",
+            &Money::parse("501", "BDT").unwrap(),
+            "bkash",
+            &[RequestStatus::OutcomeUnknown],
+        )
+        .unwrap();
+    assert!(none.is_empty());
+}
