@@ -1,1 +1,5 @@
+//! Cashdesk core.
 
+pub mod api {
+    pub mod dto;
+}

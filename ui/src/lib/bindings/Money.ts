@@ -4,10 +4,8 @@ import type { Currency } from "./Currency";
 /**
  * A positive, exact amount in one currency.
  */
-export type Money = {
-  /**
-   * Exact decimal as a string ("500.00"), never a JSON number.
-   */
-  amount: string;
-  currency: Currency;
-};
+export type Money = { 
+/**
+ * Exact decimal as a string ("500.00"), never a JSON number.
+ */
+amount: string, currency: Currency, };

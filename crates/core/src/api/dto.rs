@@ -1,0 +1,255 @@
+//! Everything that crosses IPC, exported to TypeScript by ts-rs (run
+//! `cargo test -p cashdesk-core export_bindings`; CI fails on drift).
+//! No secret is ever a field of an outgoing type.
+
+use cashdesk_domain::{AccountId, DraftId, MerchantRef, Money, ProviderKind, RequestId, RequestKind, RequestStatus};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    /// True when no provider account is configured and the built-in
+    /// simulators and simulated customers are running.
+    pub sandbox: bool,
+    /// The operator's name, asked once on first run.
+    pub operator: Option<String>,
+    pub data_dir: String,
+    /// Where the operator's platform pushes requests (loopback).
+    pub intake_url: Option<String>,
+}
+
+/// The queue's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum QueueTab {
+    Queue,
+    InFlight,
+    Attention,
+    Done,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct QueueQuery {
+    pub tab: QueueTab,
+    #[ts(optional)]
+    pub provider: Option<ProviderKind>,
+    #[ts(optional)]
+    pub kind: Option<RequestKind>,
+    /// Opaque cursor from the previous page's `next`.
+    #[ts(optional)]
+    pub after: Option<String>,
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct TabCounts {
+    pub queue: u32,
+    pub in_flight: u32,
+    pub attention: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct QueuePage {
+    pub items: Vec<RequestSummary>,
+    pub next: Option<String>,
+    /// Capped at 9999 so counting stays cheap at a million requests.
+    pub counts: TabCounts,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RequestSummary {
+    pub id: RequestId,
+    pub kind: RequestKind,
+    pub provider: ProviderKind,
+    pub provider_label: String,
+    pub method: String,
+    pub money: Money,
+    /// "1,50,000.00 BDT": grouped per currency, exact.
+    pub amount_display: String,
+    pub end_user: String,
+    /// TrxID for deposits, destination account for withdrawals.
+    pub reference: Option<String>,
+    pub status: RequestStatus,
+    /// The status in words (never colour alone).
+    pub status_label: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct HistoryItem {
+    pub at: String,
+    /// Who: an operator's name, "Cashdesk", a provider's name or "Operator platform".
+    pub actor: String,
+    pub from: Option<RequestStatus>,
+    pub to: RequestStatus,
+    pub to_label: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RequestDetail {
+    pub summary: RequestSummary,
+    pub account_id: AccountId,
+    pub account_name: String,
+    pub merchant_ref: MerchantRef,
+    pub end_user_ref: String,
+    pub end_user_name: Option<String>,
+    pub provider_user_id: Option<String>,
+    pub trx_id: Option<String>,
+    pub sender: Option<String>,
+    pub destination: Option<String>,
+    pub agent_number: Option<String>,
+    pub provider_txn_id: Option<String>,
+    pub provider_status: Option<String>,
+    /// The provider's code and message exactly as they came.
+    pub provider_reason: Option<String>,
+    pub status_reason: Option<String>,
+    pub source: String,
+    pub history: Vec<HistoryItem>,
+    /// Approve/reject apply (pending or awaiting second approval).
+    pub can_decide: bool,
+    /// A person may settle it (outcome unknown).
+    pub can_settle: bool,
+}
+
+/// A desk request as typed so far: every field is text, since a draft need
+/// not be valid until it is submitted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct DraftFields {
+    pub kind: Option<RequestKind>,
+    pub account_id: Option<AccountId>,
+    pub method: String,
+    pub amount: String,
+    pub end_user_ref: String,
+    pub end_user_name: String,
+    pub provider_user_id: String,
+    pub trx_id: String,
+    pub sender: String,
+    pub destination: String,
+    pub agent_number: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DraftView {
+    pub id: DraftId,
+    pub fields: DraftFields,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AccountView {
+    pub id: AccountId,
+    pub provider: ProviderKind,
+    pub provider_label: String,
+    pub name: String,
+    pub base_url: String,
+    pub sandbox: bool,
+}
+
+/// Secrets travel only inward (typed by the administrator); no response
+/// ever carries them back.
+#[derive(Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct NewAccountInput {
+    pub provider: ProviderKind,
+    pub name: String,
+    pub base_url: String,
+    pub api_key: String,
+    pub webhook_secret: String,
+}
+
+impl std::fmt::Debug for NewAccountInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccountInput")
+            .field("provider", &self.provider)
+            .field("name", &self.name)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct MethodInfo {
+    pub method: String,
+    pub label: String,
+    pub currency: String,
+    pub min_amount: String,
+    pub max_amount: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AgentNumberView {
+    pub method: String,
+    pub account_number: String,
+    pub agent_name: String,
+    pub instructions: String,
+}
+
+/// How a person settles a request whose outcome was unknown.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SettleOutcome {
+    /// The provider confirmed it was paid/credited.
+    Completed,
+    /// The provider confirmed it refused it.
+    RejectedByProvider,
+    /// The provider confirmed it never arrived: it may be sent again.
+    NotReceived,
+}
+
+/// The only error shape the UI sees. `code` exists only where the UI acts
+/// on it; `message` is written for the person at the desk.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    NotFound,
+    InvalidInput,
+    /// The request moved on (someone else decided, or the lifecycle forbids it).
+    NotAllowed,
+    /// No usable OS keychain: nothing was stored.
+    KeychainUnavailable,
+    /// The operator's name is needed first.
+    NoOperator,
+    Provider,
+    Storage,
+}
+
+/// Pushed to the UI as the `cashdesk://changed` event whenever stored data
+/// changes, from any source (decision, outbox, webhook, intake, sandbox).
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct Changed {
+    pub requests: Vec<RequestId>,
+    /// New requests arrived (the UI may bump its unread count).
+    pub new_requests: u32,
+    pub drafts: bool,
+    pub accounts: bool,
+}
