@@ -1,5 +1,17 @@
-//! Cashdesk core.
+//! Cashdesk's application core. Everything the desktop app does lives
+//! here, callable without Tauri or WebKit: the shell only adapts commands.
 
-pub mod api {
-    pub mod dto;
-}
+pub mod api;
+mod app;
+pub mod config;
+pub mod error;
+pub mod intake;
+pub mod notify;
+mod providers;
+mod sandbox;
+mod server;
+mod worker;
+
+pub use app::{Cashdesk, HttpInfo};
+pub use config::{Config, PausePoint};
+pub use error::CoreError;

@@ -317,31 +317,29 @@ impl Store {
         account: AccountId,
         kind: RequestKind,
         provider_user_id: &str,
-        money: &Money,
+        amount: &rust_decimal::Decimal,
         method: &str,
         statuses: &[RequestStatus],
     ) -> Result<Vec<RequestRecord>> {
         self.read(|c| {
             let mut st = c.prepare(&format!(
                 "SELECT {COLUMNS} FROM requests WHERE account_id = ?1 AND kind = ?2
-                 AND provider_user_id = ?3 AND amount = ?4 AND currency = ?5 AND method = ?6
-                 ORDER BY created_ms"
+                 AND provider_user_id = ?3 AND method = ?4 ORDER BY created_ms"
             ))?;
             let rows = st.query_map(
                 params![
                     account.to_string(),
                     kind.as_str(),
                     provider_user_id,
-                    money.amount.to_string(),
-                    money.currency.code(),
                     method
                 ],
                 from_row,
             )?;
             let all: Vec<RequestRecord> = rows.collect::<Result<_, _>>()?;
+            // Decimal equality is by value: 500 == 500.00.
             Ok(all
                 .into_iter()
-                .filter(|r| statuses.contains(&r.status))
+                .filter(|r| statuses.contains(&r.status) && r.money.amount == *amount)
                 .collect())
         })
     }
@@ -398,4 +396,18 @@ pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Res
         &serde_json::json!({ "kind": new.kind.as_str(), "amount": new.money.to_string(), "method": new.method }),
     )?;
     Ok(id)
+}
+
+impl Store {
+    /// The request the operator's platform filed as `intake_ref`.
+    pub fn find_by_intake_ref(&self, intake_ref: &str) -> Result<Option<RequestRecord>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                &format!("SELECT {COLUMNS} FROM requests WHERE source = 'intake' AND intake_ref = ?1"),
+                [intake_ref],
+                from_row,
+            )
+            .optional()?)
+        })
+    }
 }

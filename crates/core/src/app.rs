@@ -1,0 +1,147 @@
+//! The running core: store, keychain, provider clients, background tasks.
+//! The Tauri shell and the headless binary both hold one `Cashdesk`.
+
+use crate::api::dto::Changed;
+use crate::config::Config;
+use crate::error::{CoreError, CoreResult};
+use crate::notify::Notice;
+use crate::providers::Providers;
+use cashdesk_domain::{Actor, RequestId};
+use cashdesk_secrets::Keychain;
+use cashdesk_store::Store;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Notify, broadcast, mpsc};
+
+pub(crate) const OPERATOR_KEY: &str = "operator.name";
+
+/// Cheap to clone; every clone is the same app.
+#[derive(Clone)]
+pub struct Cashdesk {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub keychain: Keychain,
+    pub providers: Providers,
+    pub events: broadcast::Sender<Changed>,
+    pub notices: mpsc::UnboundedSender<Notice>,
+    pub notices_rx: Mutex<Option<mpsc::UnboundedReceiver<Notice>>>,
+    pub worker_wake: Notify,
+    pub http: Mutex<Option<HttpInfo>>,
+    pub sandbox: Mutex<Option<crate::sandbox::Sandbox>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpInfo {
+    pub addr: SocketAddr,
+    /// Bearer token for the intake API (this run).
+    pub intake_token: String,
+}
+
+impl Cashdesk {
+    /// Opens the data folder and store; starts nothing in the background.
+    /// Tests call this to drive the API without a worker.
+    pub fn open(config: Config) -> CoreResult<Cashdesk> {
+        let store = Arc::new(Store::open(&config.db_path())?);
+        let (events, _) = broadcast::channel(256);
+        let (notices, notices_rx) = mpsc::unbounded_channel();
+        let keychain = Keychain::new(&config.keychain_service);
+        Ok(Cashdesk {
+            inner: Arc::new(Inner {
+                providers: Providers::new(store.clone(), keychain.clone()),
+                config,
+                store,
+                keychain,
+                events,
+                notices,
+                notices_rx: Mutex::new(Some(notices_rx)),
+                worker_wake: Notify::new(),
+                http: Mutex::new(None),
+                sandbox: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// Opens and starts everything: local server, sandbox (when no account
+    /// is configured), crash recovery, outbox worker, poller, notifications.
+    /// Must run inside a tokio runtime.
+    pub async fn start(config: Config) -> CoreResult<Cashdesk> {
+        let app = Cashdesk::open(config)?;
+        app.store().remove_sandbox_accounts()?;
+        crate::server::start(&app).await?;
+        let configured = !app.store().accounts()?.is_empty();
+        if !configured && app.config().sandbox_when_unconfigured {
+            crate::sandbox::start(&app).await?;
+        }
+        crate::worker::recover(&app)?;
+        crate::worker::spawn(&app);
+        crate::worker::spawn_poller(&app);
+        crate::notify::spawn(&app);
+        Ok(app)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn keychain(&self) -> &Keychain {
+        &self.inner.keychain
+    }
+
+    pub(crate) fn providers(&self) -> &Providers {
+        &self.inner.providers
+    }
+
+    /// Every change to stored data, for the UI.
+    pub fn subscribe(&self) -> broadcast::Receiver<Changed> {
+        self.inner.events.subscribe()
+    }
+
+    pub fn http_info(&self) -> Option<HttpInfo> {
+        self.inner.http.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner()).is_some()
+    }
+
+    pub(crate) fn changed(&self, change: Changed) {
+        // No receiver (no window yet) is fine.
+        let _ = self.inner.events.send(change);
+    }
+
+    pub(crate) fn request_changed(&self, id: RequestId) {
+        self.changed(Changed { requests: vec![id], ..Default::default() });
+    }
+
+    pub(crate) fn notice(&self, notice: Notice) {
+        let _ = self.inner.notices.send(notice);
+    }
+
+    pub(crate) fn wake_worker(&self) {
+        self.inner.worker_wake.notify_one();
+    }
+
+    /// The person deciding; decisions are refused until a name is given.
+    pub(crate) fn operator(&self) -> CoreResult<Actor> {
+        match self.store().setting(OPERATOR_KEY)? {
+            Some(name) => Ok(Actor::Operator(name)),
+            None => Err(CoreError::NoOperator),
+        }
+    }
+
+    /// Stops background work that holds sockets (sandbox simulator).
+    pub async fn shutdown(&self) {
+        let sandbox = self.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(s) = sandbox {
+            s.stop().await;
+        }
+    }
+}

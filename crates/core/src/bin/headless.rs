@@ -1,0 +1,24 @@
+//! Cashdesk's core without a window: the same store, outbox worker, local
+//! server and sandbox as the desktop app. Used by the crash tests (which
+//! kill it with SIGKILL mid-submission) and for running a desk server.
+
+use cashdesk_core::{Cashdesk, Config};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".local/share")))
+        .unwrap_or_else(std::env::temp_dir);
+    let app = Cashdesk::start(Config::from_env(base.join("cashdesk-headless"))).await?;
+    if let Some(http) = app.http_info() {
+        println!("CASHDESK-READY http://{}", http.addr);
+    }
+    tokio::signal::ctrl_c().await?;
+    app.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! Operator intake: the operator's platform (and, in sandbox mode, the
+//! simulated customers) pushes requests here. Idempotent on `intake_ref`.
+
+use crate::app::Cashdesk;
+use crate::error::{CoreError, CoreResult};
+use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind};
+use cashdesk_store::{NewRequest, RequestRecord, Source};
+use serde::{Deserialize, Serialize};
+
+/// `POST /intake/v1/requests` body. Amounts are decimal strings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IntakeRequest {
+    /// The platform's own id for this request: sending it twice is one request.
+    pub intake_ref: String,
+    pub kind: RequestKind,
+    pub provider: ProviderKind,
+    /// Which account of that provider; the first configured one when absent.
+    #[serde(default)]
+    pub account_id: Option<AccountId>,
+    pub method: String,
+    pub amount: String,
+    pub currency: String,
+    pub end_user_ref: String,
+    #[serde(default)]
+    pub end_user_name: Option<String>,
+    #[serde(default)]
+    pub provider_user_id: Option<String>,
+    #[serde(default)]
+    pub trx_id: Option<String>,
+    #[serde(default)]
+    pub sender: Option<String>,
+    #[serde(default)]
+    pub agent_number: Option<String>,
+    #[serde(default)]
+    pub destination: Option<String>,
+}
+
+/// What the platform reads back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IntakeStatus {
+    pub id: String,
+    pub intake_ref: Option<String>,
+    pub status: cashdesk_domain::RequestStatus,
+    pub status_label: String,
+    pub reason: Option<String>,
+    pub provider_reason: Option<String>,
+    pub provider_txn_id: Option<String>,
+}
+
+impl From<&RequestRecord> for IntakeStatus {
+    fn from(r: &RequestRecord) -> Self {
+        IntakeStatus {
+            id: r.id.to_string(),
+            intake_ref: r.intake_ref.clone(),
+            status: r.status,
+            status_label: r.status.label().to_owned(),
+            reason: r.status_reason.clone(),
+            provider_reason: r.provider_reason.clone(),
+            provider_txn_id: r.provider_txn_id.clone(),
+        }
+    }
+}
+
+fn clean(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// Validates and files one request; `(request, created)`.
+pub fn submit(app: &Cashdesk, req: &IntakeRequest) -> CoreResult<(RequestRecord, bool)> {
+    if req.intake_ref.trim().is_empty() || req.intake_ref.len() > 128 {
+        return Err(CoreError::Invalid("intake_ref: 1 to 128 characters".into()));
+    }
+    let new = new_request(app, req.kind, req.provider, req.account_id, &req.method, &req.amount, &req.currency,
+        &req.end_user_ref, [&req.end_user_name, &req.provider_user_id, &req.trx_id, &req.sender, &req.agent_number, &req.destination],
+        Source::Intake, Some(req.intake_ref.trim().to_owned()))?;
+    let (rec, created) = app.store().insert_request(&new, &Actor::Intake)?;
+    if created {
+        announce(app, &rec);
+    }
+    Ok((rec, created))
+}
+
+/// Tells the UI and the desktop that a request arrived.
+pub(crate) fn announce(app: &Cashdesk, rec: &RequestRecord) {
+    let label = app
+        .providers()
+        .cached_methods(rec.account_id)
+        .and_then(|ms| ms.into_iter().find(|m| m.method == rec.method).map(|m| m.label))
+        .unwrap_or_else(|| rec.method.clone());
+    app.notice(crate::notify::Notice::new_request(rec, &label));
+    app.changed(crate::api::dto::Changed { requests: vec![rec.id], new_requests: 1, ..Default::default() });
+}
+
+/// Builds a validated `NewRequest`, shared by intake and desk drafts.
+/// `opt` is [end_user_name, provider_user_id, trx_id, sender, agent_number, destination].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn new_request(app: &Cashdesk, kind: RequestKind, provider: ProviderKind, account: Option<AccountId>,
+    method: &str, amount: &str, currency: &str, end_user_ref: &str, opt: [&Option<String>; 6],
+    source: Source, intake_ref: Option<String>) -> CoreResult<NewRequest> {
+    let account = match account {
+        Some(id) => app.store().account(id)?,
+        None => app.store().accounts()?.into_iter().find(|a| a.provider == provider)
+            .ok_or_else(|| CoreError::Invalid(format!("provider: no {} account is configured", provider.label())))?,
+    };
+    if account.provider != provider {
+        return Err(CoreError::Invalid(format!("account: {} is not a {} account", account.name, provider.label())));
+    }
+    let money = Money::parse(amount, currency).map_err(|e| CoreError::Invalid(format!("amount: {e}")))?;
+    let method = method.trim();
+    if method.is_empty() {
+        return Err(CoreError::Invalid("method is required".into()));
+    }
+    if end_user_ref.trim().is_empty() {
+        return Err(CoreError::Invalid("end user reference is required".into()));
+    }
+    let [name, puid, trx, sender, agent, dest] = opt.map(clean);
+    if provider == ProviderKind::Zexabit {
+        let second = match kind {
+            RequestKind::Deposit => (&agent, "agent number"),
+            RequestKind::Withdrawal => (&dest, "destination account"),
+        };
+        crate::providers::zexabit::validate(kind, method, &money.amount, money.currency.code(),
+            [(&puid, "Zexabit user id"), second], app.providers().cached_methods(account.id).as_deref())?;
+    }
+    Ok(NewRequest {
+        kind, provider, account_id: account.id, method: method.to_owned(), money,
+        end_user_ref: end_user_ref.trim().to_owned(), end_user_name: name, provider_user_id: puid,
+        trx_id: trx, sender, destination: dest, agent_number: agent, source, intake_ref,
+    })
+}

@@ -1,0 +1,134 @@
+//! Desktop notifications (freedesktop Notifications over D-Bus).
+//!
+//! Sent from a background task, never the UI thread, each call bounded by a
+//! timeout, and only after checking that a notification server owns the bus
+//! name: D-Bus activation of a missing server can block for 25 s.
+
+use crate::app::Cashdesk;
+use cashdesk_store::RequestRecord;
+use std::time::Duration;
+
+const SERVER: &str = "org.freedesktop.Notifications";
+const TIMEOUT: Duration = Duration::from_secs(3);
+/// Notices arriving within this window are grouped into one.
+const GROUP_WINDOW: Duration = Duration::from_millis(700);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub summary: String,
+    pub body: String,
+    pub new_request: bool,
+}
+
+fn kind_word(rec: &RequestRecord) -> &'static str {
+    match rec.kind {
+        cashdesk_domain::RequestKind::Deposit => "deposit",
+        cashdesk_domain::RequestKind::Withdrawal => "withdrawal",
+    }
+}
+
+impl Notice {
+    /// "New deposit · 500.00 BDT · bKash"
+    pub fn new_request(rec: &RequestRecord, method_label: &str) -> Notice {
+        Notice {
+            summary: format!("New {} · {} · {}", kind_word(rec), rec.money, method_label),
+            body: format!("{} · {}", rec.provider.label(), rec.end_user_name.as_deref().unwrap_or(&rec.end_user_ref)),
+            new_request: true,
+        }
+    }
+
+    pub fn outcome(rec: &RequestRecord) -> Notice {
+        Notice {
+            summary: format!("{} {} · {}", capitalise(kind_word(rec)), rec.status.label(), rec.money),
+            body: rec.provider_reason.clone().or_else(|| rec.status_reason.clone()).unwrap_or_default(),
+            new_request: false,
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error("no desktop session bus: {0}")]
+    NoBus(String),
+    #[error("no notification server is running")]
+    NoServer,
+    #[error("the notification server did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("notification failed: {0}")]
+    Failed(String),
+}
+
+/// Whether a notification server currently owns its bus name.
+pub async fn server_present() -> Result<bool, NotifyError> {
+    let check = async {
+        let conn = zbus::Connection::session().await.map_err(|e| NotifyError::NoBus(e.to_string()))?;
+        let proxy = zbus::fdo::DBusProxy::new(&conn).await.map_err(|e| NotifyError::NoBus(e.to_string()))?;
+        let name = zbus::names::BusName::try_from(SERVER).map_err(|e| NotifyError::Failed(e.to_string()))?;
+        proxy.name_has_owner(name).await.map_err(|e| NotifyError::Failed(e.to_string()))
+    };
+    tokio::time::timeout(TIMEOUT, check).await.map_err(|_| NotifyError::Timeout(TIMEOUT))?
+}
+
+/// Shows one notification; returns quickly with an error when it cannot.
+pub async fn send(summary: &str, body: &str) -> Result<(), NotifyError> {
+    if !server_present().await? {
+        return Err(NotifyError::NoServer);
+    }
+    let (summary, body) = (summary.to_owned(), body.to_owned());
+    let show = tokio::task::spawn_blocking(move || {
+        notify_rust::Notification::new()
+            .appname("Cashdesk")
+            .summary(&summary)
+            .body(&body)
+            .show()
+            .map(|_| ())
+            .map_err(|e| NotifyError::Failed(e.to_string()))
+    });
+    match tokio::time::timeout(TIMEOUT, show).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => Err(NotifyError::Failed(e.to_string())),
+        Err(_) => Err(NotifyError::Timeout(TIMEOUT)),
+    }
+}
+
+/// Groups a burst: one notice as it is, several as "N new requests".
+pub fn group(batch: &[Notice]) -> Option<Notice> {
+    match batch {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => {
+            let new = many.iter().filter(|n| n.new_request).count();
+            let summary = if new == many.len() {
+                format!("{new} new requests")
+            } else {
+                format!("{} updates ({new} new requests)", many.len())
+            };
+            let body = many.iter().take(4).map(|n| n.summary.as_str()).collect::<Vec<_>>().join("\n");
+            Some(Notice { summary, body, new_request: new > 0 })
+        }
+    }
+}
+
+pub(crate) fn spawn(app: &Cashdesk) {
+    let rx = app.inner.notices_rx.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let (Some(mut rx), true) = (rx, app.config().notifications) else { return };
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            let deadline = tokio::time::Instant::now() + GROUP_WINDOW;
+            while let Ok(Some(n)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+                batch.push(n);
+            }
+            if let Some(n) = group(&batch)
+                && let Err(e) = send(&n.summary, &n.body).await
+            {
+                tracing::info!("notification not shown: {e}");
+            }
+        }
+    });
+}

@@ -1,0 +1,91 @@
+//! The outbox worker: delivers approved calls one at a time, and the
+//! poller that asks providers about requests still awaiting an answer.
+//! Decisions never wait on either: they only commit and wake the worker.
+
+use crate::app::Cashdesk;
+use crate::config::{PausePoint, pause_if};
+use crate::error::CoreResult;
+use crate::providers::zexabit;
+use cashdesk_domain::{ProviderKind, RequestStatus};
+use cashdesk_store::{OutboxOutcome, QueueFilter, QueueView};
+use std::time::Duration;
+
+/// Rows left `sending` by a crash are settled by each provider's rule
+/// before the worker starts (Zexabit: outcome unknown, never resent).
+pub(crate) fn recover(app: &Cashdesk) -> CoreResult<()> {
+    for row in app.store().in_flight()? {
+        let outcome = match app.store().account(row.account_id)?.provider {
+            ProviderKind::Zexabit => zexabit::recover(&row),
+            other => OutboxOutcome::Unknown { reason: format!("Cashdesk stopped while sending to {}", other.label()) },
+        };
+        let rec = app.store().record_outcome(row.id, &outcome)?;
+        tracing::warn!(request = %rec.id, "in-flight call after restart: {}", rec.status.label());
+        app.request_changed(rec.id);
+    }
+    Ok(())
+}
+
+pub(crate) fn spawn(app: &Cashdesk) {
+    let app = app.clone();
+    tokio::spawn(async move {
+        pause_if(app.config(), PausePoint::BeforeClaim).await;
+        loop {
+            if let Err(e) = drain(&app).await {
+                tracing::error!("outbox: {e}");
+            }
+            let wait = match app.store().next_due_ms() {
+                Ok(Some(due)) => Duration::from_millis((due - chrono::Utc::now().timestamp_millis()).clamp(50, 30_000) as u64),
+                _ => Duration::from_secs(30),
+            };
+            tokio::select! {
+                _ = app.inner.worker_wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    });
+}
+
+/// Sends every due row, one at a time.
+async fn drain(app: &Cashdesk) -> CoreResult<()> {
+    while let Some(row) = app.store().claim_next(chrono::Utc::now().timestamp_millis())? {
+        app.request_changed(row.request_id);
+        pause_if(app.config(), PausePoint::AfterClaim).await;
+        let provider = app.store().account(row.account_id)?.provider;
+        let outcome = match provider {
+            ProviderKind::Zexabit => match app.providers().zexabit(row.account_id) {
+                Ok(acc) => zexabit::deliver(app, &acc, &row).await,
+                // Secrets unreadable (keychain locked): nothing was sent.
+                Err(e) => OutboxOutcome::Retry { at_ms: chrono::Utc::now().timestamp_millis() + 30_000, reason: e.to_string() },
+            },
+            other => OutboxOutcome::Failed { reason: format!("{} is not supported yet", other.label()) },
+        };
+        let rec = app.store().record_outcome(row.id, &outcome)?;
+        app.request_changed(rec.id);
+        if matches!(rec.status, RequestStatus::Failed | RequestStatus::OutcomeUnknown | RequestStatus::RejectedByProvider) {
+            app.notice(crate::notify::Notice::outcome(&rec));
+        }
+    }
+    Ok(())
+}
+
+/// Polls requests awaiting a provider's answer, oldest first, a page per
+/// tick; the clients' rate limiters keep this inside the documented limits.
+pub(crate) fn spawn_poller(app: &Cashdesk) {
+    let app = app.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(15)).await;
+            let mut f = QueueFilter::view(QueueView::InFlight);
+            f.status = Some(RequestStatus::AwaitingProvider);
+            f.limit = 20;
+            let Ok(page) = app.store().list_queue(&f) else { continue };
+            for rec in page.items {
+                if rec.provider == ProviderKind::Zexabit
+                    && let Err(e) = zexabit::poll(&app, &rec).await
+                {
+                    tracing::debug!(request = %rec.id, "status poll: {e}");
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,93 @@
+// The one place the UI talks to the Rust side. Components never call
+// `invoke` directly: they use a `Backend` handed to them (see context.ts),
+// so tests can substitute an in-memory fake.
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type { AccountId } from './bindings/AccountId';
+import type { AccountView } from './bindings/AccountView';
+import type { AgentNumberView } from './bindings/AgentNumberView';
+import type { ApiError } from './bindings/ApiError';
+import type { AppInfo } from './bindings/AppInfo';
+import type { Changed } from './bindings/Changed';
+import type { DraftFields } from './bindings/DraftFields';
+import type { DraftId } from './bindings/DraftId';
+import type { DraftView } from './bindings/DraftView';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { MethodInfo } from './bindings/MethodInfo';
+import type { NewAccountInput } from './bindings/NewAccountInput';
+import type { QueuePage } from './bindings/QueuePage';
+import type { QueueQuery } from './bindings/QueueQuery';
+import type { RequestDetail } from './bindings/RequestDetail';
+import type { RequestId } from './bindings/RequestId';
+import type { SettleOutcome } from './bindings/SettleOutcome';
+
+export const CHANGED_EVENT = 'cashdesk://changed';
+
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  setOperator(name: string): Promise<AppInfo>;
+  listQueue(query: QueueQuery): Promise<QueuePage>;
+  getRequest(id: RequestId): Promise<RequestDetail>;
+  approve(id: RequestId): Promise<RequestDetail>;
+  reject(id: RequestId, reason: string): Promise<RequestDetail>;
+  settle(id: RequestId, outcome: SettleOutcome, note: string): Promise<RequestDetail>;
+  listDrafts(): Promise<DraftView[]>;
+  saveDraft(id: DraftId | null, fields: DraftFields): Promise<DraftView>;
+  discardDraft(id: DraftId): Promise<null>;
+  submitDraft(id: DraftId): Promise<RequestDetail>;
+  listAccounts(): Promise<AccountView[]>;
+  addAccount(input: NewAccountInput): Promise<AccountView>;
+  removeAccount(id: AccountId): Promise<null>;
+  listMethods(accountId: AccountId): Promise<MethodInfo[]>;
+  agentNumber(accountId: AccountId, method: string): Promise<AgentNumberView>;
+  /** Subscribes to `cashdesk://changed`; resolves to an unsubscribe function. */
+  onChanged(handler: (change: Changed) => void): Promise<() => void>;
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as ApiError).code === 'string' &&
+    typeof (e as ApiError).message === 'string'
+  );
+}
+
+/** The text to show a person for any failure; ApiError messages as given. */
+export function errorMessage(e: unknown): string {
+  if (isApiError(e)) return e.message;
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
+  }
+}
+
+export function errorCode(e: unknown): ErrorCode | null {
+  return isApiError(e) ? e.code : null;
+}
+
+const call = <T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> =>
+  invoke<T>(cmd, args);
+
+export const tauriBackend: Backend = {
+  appInfo: () => call('app_info'),
+  setOperator: (name) => call('set_operator', { name }),
+  listQueue: (query) => call('list_queue', { query }),
+  getRequest: (id) => call('get_request', { id }),
+  approve: (id) => call('approve', { id }),
+  reject: (id, reason) => call('reject', { id, reason }),
+  settle: (id, outcome, note) => call('settle', { id, outcome, note }),
+  listDrafts: () => call('list_drafts'),
+  saveDraft: (id, fields) => call('save_draft', { id, fields }),
+  discardDraft: (id) => call('discard_draft', { id }),
+  submitDraft: (id) => call('submit_draft', { id }),
+  listAccounts: () => call('list_accounts'),
+  addAccount: (input) => call('add_account', { input }),
+  removeAccount: (id) => call('remove_account', { id }),
+  listMethods: (accountId) => call('list_methods', { accountId }),
+  agentNumber: (accountId, method) => call('agent_number', { accountId, method }),
+  onChanged: (handler) => listen<Changed>(CHANGED_EVENT, (event) => handler(event.payload)),
+};

@@ -1,0 +1,217 @@
+// Queue state: the current tab and filters, the loaded pages, the selected
+// request and its detail, and the decisions taken on it.
+import type { Backend } from './backend';
+import type { ProviderKind } from './bindings/ProviderKind';
+import type { QueueQuery } from './bindings/QueueQuery';
+import type { QueueTab } from './bindings/QueueTab';
+import type { RequestDetail } from './bindings/RequestDetail';
+import type { RequestId } from './bindings/RequestId';
+import type { RequestKind } from './bindings/RequestKind';
+import type { RequestSummary } from './bindings/RequestSummary';
+import type { SettleOutcome } from './bindings/SettleOutcome';
+import type { TabCounts } from './bindings/TabCounts';
+import { tabOf } from './status';
+
+export const PAGE_SIZE = 50;
+/** Upper bound when a refresh re-reads every page already loaded. */
+const MAX_RELOAD = 500;
+
+export class QueueState {
+  tab = $state<QueueTab>('queue');
+  kind = $state<RequestKind | ''>('');
+  provider = $state<ProviderKind | ''>('');
+  items = $state<RequestSummary[]>([]);
+  next = $state<string | null>(null);
+  counts = $state<TabCounts>({ queue: 0, in_flight: 0, attention: 0 });
+  loaded = $state(false);
+  selectedId = $state<RequestId | null>(null);
+  detail = $state<RequestDetail | null>(null);
+  /** One line about the last decision, e.g. "Approved … → waiting to send". */
+  notice = $state<string | null>(null);
+
+  private chain: Promise<void> = Promise.resolve();
+  private reloadQueued = false;
+  private detailToken = 0;
+  private deciding = new Set<RequestId>();
+
+  private backend: Backend;
+  private onError: (e: unknown) => void;
+
+  constructor(backend: Backend, onError: (e: unknown) => void) {
+    this.backend = backend;
+    this.onError = onError;
+  }
+
+  /** The detail on screen, only if it belongs to the selected row. */
+  get current(): RequestDetail | null {
+    const d = this.detail;
+    return d && d.summary.id === this.selectedId ? d : null;
+  }
+
+  get selectedIndex(): number {
+    return this.items.findIndex((r) => r.id === this.selectedId);
+  }
+
+  private query(after?: string, limit = PAGE_SIZE): QueueQuery {
+    const q: QueueQuery = { tab: this.tab, limit };
+    if (this.kind) q.kind = this.kind;
+    if (this.provider) q.provider = this.provider;
+    if (after) q.after = after;
+    return q;
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(task).catch((e) => this.onError(e));
+    return this.chain;
+  }
+
+  /** Re-reads the loaded range (coalesced: many calls, one fetch). */
+  reload(): Promise<void> {
+    if (this.reloadQueued) return this.chain;
+    this.reloadQueued = true;
+    return this.enqueue(async () => {
+      this.reloadQueued = false;
+      const limit = Math.min(MAX_RELOAD, Math.max(PAGE_SIZE, this.items.length));
+      const page = await this.backend.listQueue(this.query(undefined, limit));
+      this.items = page.items;
+      this.next = page.next;
+      this.counts = page.counts;
+      this.loaded = true;
+      if (this.selectedId === null && page.items.length > 0) {
+        this.select(page.items[0].id);
+      }
+    });
+  }
+
+  loadMore(): Promise<void> {
+    return this.enqueue(async () => {
+      const after = this.next;
+      if (!after) return;
+      const page = await this.backend.listQueue(this.query(after));
+      const seen = new Set(this.items.map((r) => r.id));
+      this.items = [...this.items, ...page.items.filter((r) => !seen.has(r.id))];
+      this.next = page.next;
+      this.counts = page.counts;
+    });
+  }
+
+  /** Changing tab or filter starts from the first page and the first row. */
+  setView(tab: QueueTab, kind: RequestKind | '', provider: ProviderKind | ''): Promise<void> {
+    if (tab === this.tab && kind === this.kind && provider === this.provider) {
+      return this.chain;
+    }
+    this.tab = tab;
+    this.kind = kind;
+    this.provider = provider;
+    this.items = [];
+    this.next = null;
+    this.selectedId = null;
+    this.detail = null;
+    return this.reload();
+  }
+
+  select(id: RequestId | null): Promise<void> {
+    this.selectedId = id;
+    const token = ++this.detailToken;
+    if (id === null) {
+      this.detail = null;
+      return Promise.resolve();
+    }
+    return this.backend.getRequest(id).then(
+      (d) => {
+        if (token === this.detailToken) this.detail = d;
+      },
+      (e) => {
+        if (token === this.detailToken) this.onError(e);
+      },
+    );
+  }
+
+  /** Refetches the detail when it is among `ids`. */
+  refreshDetail(ids: RequestId[]): void {
+    const id = this.selectedId;
+    if (id !== null && ids.includes(id)) void this.select(id);
+  }
+
+  /** Moves the selection by `step` rows (↑/↓, j/k). */
+  move(step: number): void {
+    if (this.items.length === 0) return;
+    const i = this.selectedIndex;
+    const target = i < 0 ? 0 : Math.min(this.items.length - 1, Math.max(0, i + step));
+    const id = this.items[target].id;
+    if (id !== this.selectedId) void this.select(id);
+  }
+
+  /** Shows a request that was just created or changed, e.g. a submitted draft. */
+  show(d: RequestDetail): void {
+    this.selectedId = d.summary.id;
+    this.detailToken++;
+    this.detail = d;
+  }
+
+  approve(): Promise<boolean> {
+    const d = this.current;
+    if (!d || !d.can_decide) return Promise.resolve(false);
+    return this.decide(d.summary.id, 'Approved', () => this.backend.approve(d.summary.id));
+  }
+
+  reject(reason: string): Promise<boolean> {
+    const d = this.current;
+    if (!d || !d.can_decide || reason.trim() === '') return Promise.resolve(false);
+    const id = d.summary.id;
+    return this.decide(id, 'Rejected', () => this.backend.reject(id, reason.trim()));
+  }
+
+  async settle(outcome: SettleOutcome, note: string): Promise<boolean> {
+    const d = this.current;
+    if (!d || !d.can_settle || note.trim() === '') return false;
+    try {
+      const res = await this.backend.settle(d.summary.id, outcome, note.trim());
+      this.applyResult(res);
+      if (this.selectedId === res.summary.id) this.show(res);
+      this.notice = `Settled ${res.summary.amount_display} → ${res.summary.status_label}`;
+      void this.reload();
+      return true;
+    } catch (e) {
+      this.onError(e);
+      return false;
+    }
+  }
+
+  private async decide(
+    id: RequestId,
+    verb: string,
+    send: () => Promise<RequestDetail>,
+  ): Promise<boolean> {
+    if (this.deciding.has(id)) return false;
+    this.deciding.add(id);
+    const i = this.items.findIndex((r) => r.id === id);
+    const nextId = i < 0 ? null : (this.items[i + 1]?.id ?? this.items[i - 1]?.id ?? null);
+    try {
+      const res = await send();
+      this.notice = `${verb} ${res.summary.amount_display} · ${res.summary.end_user} → ${res.summary.status_label}`;
+      this.applyResult(res);
+      if (this.selectedId === id) {
+        if (nextId !== null && this.items.some((r) => r.id === nextId)) void this.select(nextId);
+        else this.show(res);
+      }
+      void this.reload();
+      return true;
+    } catch (e) {
+      this.onError(e);
+      return false;
+    } finally {
+      this.deciding.delete(id);
+    }
+  }
+
+  /** Updates or drops the row at once, before the refresh comes back. */
+  private applyResult(res: RequestDetail): void {
+    const s = res.summary;
+    if (tabOf(s.status) === this.tab) {
+      this.items = this.items.map((r) => (r.id === s.id ? s : r));
+    } else {
+      this.items = this.items.filter((r) => r.id !== s.id);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// Presentation facts about statuses and providers that the bindings do not
+// carry. Labels (status in words) always come from the backend; this only
+// picks a colour tone and mirrors which tab a status belongs to.
+import type { ProviderKind } from './bindings/ProviderKind';
+import type { QueueTab } from './bindings/QueueTab';
+import type { RequestKind } from './bindings/RequestKind';
+import type { RequestStatus } from './bindings/RequestStatus';
+
+export type Tone = 'waiting' | 'progress' | 'ok' | 'bad' | 'warn' | 'muted';
+
+export function toneOf(status: RequestStatus): Tone {
+  switch (status) {
+    case 'pending':
+    case 'awaiting_second_approval':
+      return 'waiting';
+    case 'approved':
+    case 'submitting':
+    case 'awaiting_provider':
+      return 'progress';
+    case 'completed':
+      return 'ok';
+    case 'rejected_by_provider':
+    case 'failed':
+    case 'rejected':
+      return 'bad';
+    case 'outcome_unknown':
+      return 'warn';
+    case 'expired':
+      return 'muted';
+  }
+}
+
+/** Same mapping as the store's QueueView::of. */
+export function tabOf(status: RequestStatus): QueueTab {
+  switch (status) {
+    case 'pending':
+    case 'awaiting_second_approval':
+      return 'queue';
+    case 'approved':
+    case 'submitting':
+    case 'awaiting_provider':
+      return 'in_flight';
+    case 'failed':
+    case 'outcome_unknown':
+      return 'attention';
+    default:
+      return 'done';
+  }
+}
+
+export const TABS: { id: QueueTab; label: string }[] = [
+  { id: 'queue', label: 'Queue' },
+  { id: 'in_flight', label: 'In flight' },
+  { id: 'attention', label: 'Needs attention' },
+  { id: 'done', label: 'Done' },
+];
+
+export const PROVIDERS: { id: ProviderKind; label: string }[] = [
+  { id: 'zexabit', label: 'Zexabit' },
+  { id: 'paykassma', label: 'Paykassma' },
+  { id: 'zimo_pagos', label: 'Zimo-pagos' },
+  { id: 'cashweb', label: 'CashWeb' },
+];
+
+export const KIND_LABEL: Record<RequestKind, string> = {
+  deposit: 'Deposit',
+  withdrawal: 'Withdrawal',
+};
+
+/** Tab counts are capped at 9999 by the backend. */
+export function formatCount(n: number): string {
+  return n >= 9999 ? '9999+' : String(n);
+}
+
+/**
+ * The provider's word on a request, e.g. "Zexabit refused: INSUFFICIENT_BALANCE — …".
+ * `reason` is shown exactly as it came.
+ */
+export function providerLine(
+  providerLabel: string,
+  status: RequestStatus,
+  providerStatus: string | null,
+  reason: string | null,
+): string | null {
+  if (reason) {
+    const refused = status === 'rejected_by_provider' || status === 'failed';
+    return `${providerLabel} ${refused ? 'refused' : 'says'}: ${reason}`;
+  }
+  if (providerStatus) return `${providerLabel} status: ${providerStatus}`;
+  return null;
+}

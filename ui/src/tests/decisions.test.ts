@@ -1,0 +1,87 @@
+import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { FakeBackend, makeRequest } from './fake';
+import { renderApp } from './render';
+
+async function ready(fake: FakeBackend, id = 'req-1') {
+  await renderApp(fake);
+  await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe(id));
+}
+
+describe('reject', () => {
+  it('requires a reason: confirm is disabled while it is empty', async () => {
+    const fake = new FakeBackend([makeRequest(1), makeRequest(2)]);
+    await ready(fake);
+    await fireEvent.keyDown(window, { key: 'r' });
+    const reason = (await screen.findByTestId('reject-reason')) as HTMLTextAreaElement;
+    const confirm = screen.getByTestId('reject-confirm') as HTMLButtonElement;
+    await waitFor(() => expect(document.activeElement).toBe(reason));
+    expect(confirm.disabled).toBe(true);
+
+    await fireEvent.input(reason, { target: { value: '   ' } });
+    expect(confirm.disabled).toBe(true);
+    await fireEvent.keyDown(reason, { key: 'Enter' });
+    expect(fake.callsTo('reject')).toEqual([]);
+
+    await fireEvent.input(reason, { target: { value: 'TrxID not found in wallet' } });
+    expect(confirm.disabled).toBe(false);
+    await fireEvent.keyDown(reason, { key: 'Enter' });
+    await waitFor(() => expect(fake.callsTo('reject')).toEqual([['req-1', 'TrxID not found in wallet']]));
+    await waitFor(() => expect(screen.queryByTestId('reject-reason')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-2'));
+  });
+
+  it('Esc cancels without rejecting', async () => {
+    const fake = new FakeBackend([makeRequest(1)]);
+    await ready(fake);
+    await fireEvent.click(screen.getByTestId('reject'));
+    const reason = await screen.findByTestId('reject-reason');
+    await fireEvent.input(reason, { target: { value: 'dup' } });
+    await fireEvent.keyDown(reason, { key: 'Escape' });
+    expect(screen.queryByTestId('reject-reason')).toBeNull();
+    expect(fake.callsTo('reject')).toEqual([]);
+  });
+
+  it('shows the decided request when it was the last one', async () => {
+    const fake = new FakeBackend([makeRequest(1)]);
+    await ready(fake);
+    await fireEvent.click(screen.getByTestId('reject'));
+    await fireEvent.input(await screen.findByTestId('reject-reason'), { target: { value: 'fake proof' } });
+    await fireEvent.click(screen.getByTestId('reject-confirm'));
+    await waitFor(() => expect(screen.getByTestId('detail-status').textContent).toBe('rejected'));
+    expect(screen.getByTestId('detail').getAttribute('data-status')).toBe('rejected');
+    expect(screen.getAllByTestId('history-item')).toHaveLength(2);
+  });
+});
+
+describe('errors and settle', () => {
+  it('shows an ApiError message as given', async () => {
+    const fake = new FakeBackend([makeRequest(1)]);
+    fake.approve = () => Promise.reject({ code: 'not_allowed', message: 'Already decided by Bilal.' });
+    await ready(fake);
+    await fireEvent.click(screen.getByTestId('approve'));
+    expect((await screen.findByTestId('error-banner')).textContent).toContain('Already decided by Bilal.');
+    expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-1');
+  });
+
+  it('settles with an outcome, a required note and a confirmation', async () => {
+    const fake = new FakeBackend([makeRequest(1, { status: 'outcome_unknown' })]);
+    await renderApp(fake);
+    await fireEvent.click(screen.getByTestId('tab-attention'));
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-1'));
+    await fireEvent.click(screen.getByTestId('settle'));
+    const next = screen.getByRole('button', { name: 'Continue…' }) as HTMLButtonElement;
+    expect(next.disabled).toBe(true);
+    await fireEvent.click(screen.getByLabelText(/Completed/));
+    expect(next.disabled).toBe(true);
+    await fireEvent.input(screen.getByLabelText(/Note/), { target: { value: 'Zexabit support confirmed' } });
+    expect(next.disabled).toBe(false);
+    await fireEvent.click(next);
+    expect(fake.callsTo('settle')).toEqual([]);
+    await fireEvent.click(screen.getByRole('button', { name: 'Settle as Completed' }));
+    await waitFor(() =>
+      expect(fake.callsTo('settle')).toEqual([['req-1', 'completed', 'Zexabit support confirmed']]),
+    );
+    await waitFor(() => expect(screen.getByTestId('detail-status').textContent).toBe('completed'));
+  });
+});

@@ -1,0 +1,206 @@
+// An in-memory Backend for component tests. Records every call.
+import type { Backend } from '../lib/backend';
+import type { AccountView } from '../lib/bindings/AccountView';
+import type { ApiError } from '../lib/bindings/ApiError';
+import type { AppInfo } from '../lib/bindings/AppInfo';
+import type { Changed } from '../lib/bindings/Changed';
+import type { DraftFields } from '../lib/bindings/DraftFields';
+import type { DraftView } from '../lib/bindings/DraftView';
+import type { MethodInfo } from '../lib/bindings/MethodInfo';
+import type { QueuePage } from '../lib/bindings/QueuePage';
+import type { QueueQuery } from '../lib/bindings/QueueQuery';
+import type { RequestDetail } from '../lib/bindings/RequestDetail';
+import type { RequestStatus } from '../lib/bindings/RequestStatus';
+import { tabOf } from '../lib/status';
+
+const LABELS: Partial<Record<RequestStatus, string>> = {
+  pending: 'pending',
+  approved: 'waiting to send',
+  rejected: 'rejected',
+  rejected_by_provider: 'rejected by provider',
+  outcome_unknown: 'outcome unknown — check with provider',
+  completed: 'completed',
+};
+
+export function makeRequest(n: number, over: Partial<RequestDetail['summary']> = {}): RequestDetail {
+  const status = over.status ?? 'pending';
+  const created = new Date(Date.now() - (100 - n) * 1000).toISOString();
+  return {
+    summary: {
+      id: `req-${n}`,
+      kind: 'deposit',
+      provider: 'zexabit',
+      provider_label: 'Zexabit',
+      method: 'bkash',
+      money: { amount: `${n}00.00`, currency: 'BDT' },
+      amount_display: `${n}00.00 BDT`,
+      end_user: `user-${n}`,
+      reference: `TRX${n}`,
+      status,
+      status_label: LABELS[status] ?? status,
+      created_at: created,
+      updated_at: created,
+      ...over,
+    },
+    account_id: 'acc-1',
+    account_name: 'Zexabit sandbox',
+    merchant_ref: `CD-${n}`,
+    end_user_ref: `user-${n}`,
+    end_user_name: null,
+    provider_user_id: null,
+    trx_id: `TRX${n}`,
+    sender: '01700000000',
+    destination: null,
+    agent_number: '01800000000',
+    provider_txn_id: null,
+    provider_status: null,
+    provider_reason: null,
+    status_reason: null,
+    source: 'intake',
+    history: [
+      { at: created, actor: 'Operator platform', from: null, to: status, to_label: LABELS[status] ?? status, reason: null },
+    ],
+    can_decide: status === 'pending',
+    can_settle: status === 'outcome_unknown',
+  };
+}
+
+export class FakeBackend implements Backend {
+  info: AppInfo = {
+    version: '0.1.0',
+    sandbox: true,
+    operator: 'Asha',
+    data_dir: '/tmp/cashdesk',
+    intake_url: 'http://127.0.0.1:7400',
+  };
+  requests: RequestDetail[] = [];
+  drafts: DraftView[] = [];
+  accounts: AccountView[] = [
+    { id: 'acc-1', provider: 'zexabit', provider_label: 'Zexabit', name: 'Zexabit sandbox', base_url: 'http://127.0.0.1:7501', sandbox: true },
+  ];
+  methods: MethodInfo[] = [
+    { method: 'bkash', label: 'bKash', currency: 'BDT', min_amount: '100.00', max_amount: '25000.00' },
+  ];
+  /** When set, add_account fails with it. */
+  addAccountError: ApiError | null = null;
+  calls: { name: string; args: unknown[] }[] = [];
+  private handlers: ((c: Changed) => void)[] = [];
+  private draftSeq = 0;
+
+  constructor(requests: RequestDetail[] = []) {
+    this.requests = requests;
+  }
+
+  callsTo(name: string): unknown[][] {
+    return this.calls.filter((c) => c.name === name).map((c) => c.args);
+  }
+
+  emit(c: Partial<Changed>): void {
+    const full: Changed = { requests: [], new_requests: 0, drafts: false, accounts: false, ...c };
+    for (const h of this.handlers) h(full);
+  }
+
+  private log<T>(name: string, args: unknown[], value: T): Promise<T> {
+    this.calls.push({ name, args });
+    return Promise.resolve(structuredClone(value));
+  }
+
+  private find(id: string): RequestDetail {
+    const r = this.requests.find((x) => x.summary.id === id);
+    if (!r) throw { code: 'not_found', message: `No request ${id}.` } satisfies ApiError;
+    return r;
+  }
+
+  private transition(id: string, to: RequestStatus, reason: string | null): RequestDetail {
+    const r = this.find(id);
+    r.history.push({ at: new Date().toISOString(), actor: this.info.operator ?? '?', from: r.summary.status, to, to_label: LABELS[to] ?? to, reason });
+    r.summary = { ...r.summary, status: to, status_label: LABELS[to] ?? to };
+    r.status_reason = reason;
+    r.can_decide = false;
+    r.can_settle = false;
+    return r;
+  }
+
+  appInfo = () => this.log('app_info', [], this.info);
+  setOperator = (name: string) => {
+    this.info = { ...this.info, operator: name };
+    return this.log('set_operator', [name], this.info);
+  };
+  listQueue = (query: QueueQuery) => {
+    const all = this.requests
+      .map((r) => r.summary)
+      .filter((s) => (!query.kind || s.kind === query.kind) && (!query.provider || s.provider === query.provider));
+    const count = (t: string) => all.filter((s) => tabOf(s.status) === t).length;
+    const inTab = all.filter((s) => tabOf(s.status) === query.tab);
+    const start = query.after ? Number(query.after) : 0;
+    const limit = query.limit ?? 50;
+    const items = inTab.slice(start, start + limit);
+    const page: QueuePage = {
+      items,
+      next: start + limit < inTab.length ? String(start + limit) : null,
+      counts: { queue: count('queue'), in_flight: count('in_flight'), attention: count('attention') },
+    };
+    return this.log('list_queue', [query], page);
+  };
+  getRequest = async (id: string) => this.log('get_request', [id], this.find(id));
+  approve = async (id: string) => this.log('approve', [id], this.transition(id, 'approved', null));
+  reject = async (id: string, reason: string) => this.log('reject', [id, reason], this.transition(id, 'rejected', reason));
+  settle = async (id: string, outcome: string, note: string) =>
+    this.log('settle', [id, outcome, note], this.transition(id, outcome === 'completed' ? 'completed' : 'rejected_by_provider', note));
+  listDrafts = () => this.log('list_drafts', [], this.drafts);
+  saveDraft = (id: string | null, fields: DraftFields) => {
+    const now = new Date().toISOString();
+    let d = id ? this.drafts.find((x) => x.id === id) : undefined;
+    if (d) {
+      d.fields = structuredClone(fields);
+      d.updated_at = now;
+    } else {
+      d = { id: `draft-${++this.draftSeq}`, fields: structuredClone(fields), updated_at: now };
+      this.drafts.push(d);
+    }
+    return this.log('save_draft', [id, fields], d);
+  };
+  discardDraft = (id: string) => {
+    this.drafts = this.drafts.filter((d) => d.id !== id);
+    return this.log('discard_draft', [id], null);
+  };
+  submitDraft = (id: string) => {
+    const d = this.drafts.find((x) => x.id === id);
+    if (!d || !d.fields.amount) {
+      this.calls.push({ name: 'submit_draft', args: [id] });
+      return Promise.reject({ code: 'invalid_input', message: 'amount: enter an amount' } satisfies ApiError);
+    }
+    this.drafts = this.drafts.filter((x) => x.id !== id);
+    const r = makeRequest(this.requests.length + 1, { amount_display: `${d.fields.amount} BDT` });
+    this.requests.push(r);
+    return this.log('submit_draft', [id], r);
+  };
+  listAccounts = () => this.log('list_accounts', [], this.accounts);
+  addAccount = (input: Parameters<Backend['addAccount']>[0]) => {
+    if (this.addAccountError) {
+      this.calls.push({ name: 'add_account', args: [input] });
+      return Promise.reject(this.addAccountError);
+    }
+    const a: AccountView = { id: `acc-${this.accounts.length + 1}`, provider: input.provider, provider_label: 'Zexabit', name: input.name, base_url: input.base_url, sandbox: false };
+    this.accounts.push(a);
+    return this.log('add_account', [input], a);
+  };
+  removeAccount = (id: string) => {
+    this.accounts = this.accounts.filter((a) => a.id !== id);
+    return this.log('remove_account', [id], null);
+  };
+  listMethods = (accountId: string) => this.log('list_methods', [accountId], this.methods);
+  agentNumber = (accountId: string, method: string) =>
+    this.log('agent_number', [accountId, method], {
+      method,
+      account_number: '01811111111',
+      agent_name: 'Agent Rahim',
+      instructions: 'Send money to this number, then enter the TrxID.',
+    });
+  onChanged = (handler: (c: Changed) => void) => {
+    this.handlers.push(handler);
+    return Promise.resolve(() => {
+      this.handlers = this.handlers.filter((h) => h !== handler);
+    });
+  };
+}

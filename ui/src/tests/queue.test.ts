@@ -1,0 +1,88 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { FakeBackend, makeRequest } from './fake';
+import { renderApp } from './render';
+
+const three = () => [makeRequest(1), makeRequest(2), makeRequest(3)];
+
+describe('queue', () => {
+  it('renders rows with right-aligned amounts and statuses in words', async () => {
+    const fake = new FakeBackend([...three(), makeRequest(4, { status: 'completed' })]);
+    await renderApp(fake);
+    const rows = await screen.findAllByTestId('queue-row');
+    expect(rows).toHaveLength(3);
+    expect(rows[0].getAttribute('data-id')).toBe('req-1');
+    expect(rows[0].getAttribute('data-status')).toBe('pending');
+    const amount = within(rows[1]).getByText('200.00 BDT');
+    expect(amount.classList.contains('num')).toBe(true);
+    expect(rows[0].textContent).toContain('pending');
+    expect(rows[0].querySelector('.mono')?.textContent?.trim()).toBe('TRX1');
+    expect(screen.getByTestId('tab-queue').textContent).toContain('3');
+    expect(screen.getByTestId('sandbox-banner').textContent).toContain('no real money');
+  });
+
+  it('shows the first request in the detail pane with its history', async () => {
+    const r = makeRequest(1, { status: 'rejected_by_provider' });
+    r.provider_reason = 'INSUFFICIENT_BALANCE — agent wallet too low';
+    const fake = new FakeBackend([makeRequest(2), r]);
+    await renderApp(fake);
+    const detail = await screen.findByTestId('detail');
+    expect(detail.getAttribute('data-id')).toBe('req-2');
+    expect(screen.getByTestId('detail-status').textContent).toBe('pending');
+    expect(screen.getAllByTestId('history-item')).toHaveLength(1);
+    expect((screen.getByTestId('approve') as HTMLButtonElement).disabled).toBe(false);
+
+    await fireEvent.click(screen.getByTestId('tab-done'));
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-1'));
+    expect(screen.getByTestId('detail-provider-reason').textContent).toBe(
+      'Zexabit refused: INSUFFICIENT_BALANCE — agent wallet too low',
+    );
+    expect((screen.getByTestId('approve') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('reject') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('moves the selection with j/k and arrow keys', async () => {
+    const fake = new FakeBackend(three());
+    await renderApp(fake);
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-1'));
+    await fireEvent.keyDown(window, { key: 'j' });
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-2'));
+    await fireEvent.keyDown(window, { key: 'ArrowDown' });
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-3'));
+    await fireEvent.keyDown(window, { key: 'k' });
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-2'));
+    const selected = screen.getAllByTestId('queue-row').filter((r) => r.getAttribute('aria-selected') === 'true');
+    expect(selected.map((r) => r.getAttribute('data-id'))).toEqual(['req-2']);
+  });
+
+  it('`a` approves the selected request and moves to the next', async () => {
+    const fake = new FakeBackend(three());
+    await renderApp(fake);
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-1'));
+    await fireEvent.keyDown(window, { key: 'a' });
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-2'));
+    expect(fake.callsTo('approve')).toEqual([['req-1']]);
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(2));
+    expect(screen.getByTestId('tab-in_flight').textContent).toContain('1');
+  });
+
+  it('loads the next page with Load more', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => makeRequest(i + 1));
+    const fake = new FakeBackend(many);
+    await renderApp(fake);
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(50));
+    await fireEvent.click(screen.getByTestId('load-more'));
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(60));
+    expect(fake.callsTo('list_queue').at(-1)?.[0]).toMatchObject({ tab: 'queue', after: '50' });
+    expect(screen.queryByTestId('load-more')).toBeNull();
+  });
+
+  it('filters by kind', async () => {
+    const fake = new FakeBackend([makeRequest(1), makeRequest(2, { kind: 'withdrawal' })]);
+    await renderApp(fake);
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(2));
+    await fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'withdrawal' } });
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(1));
+    expect(fake.callsTo('list_queue').at(-1)?.[0]).toMatchObject({ kind: 'withdrawal' });
+  });
+});

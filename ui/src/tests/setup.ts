@@ -1,0 +1,2 @@
+// Unmounts components between tests.
+import '@testing-library/svelte/vitest';
