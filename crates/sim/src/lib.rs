@@ -1,1 +1,16 @@
+//! Local simulators of the payment providers Cashdesk talks to.
+//!
+//! Each simulator serves only what its provider's document describes, on
+//! 127.0.0.1, with state that moves over time (transactions settle, webhooks
+//! are delivered signed) and injectable [`Faults`]. Tests inspect its state
+//! through Rust methods, never over HTTP, so the HTTP surface stays exactly
+//! the provider's. Providers are sibling modules sharing [`server`] and
+//! [`faults`].
 
+pub mod faults;
+pub mod server;
+pub mod zexabit;
+
+pub use faults::{Faults, RetryAfterForm};
+pub use server::Server;
+pub use zexabit::{RunningZexabit, SimTxn, SimUser, TxnKind, ZexabitSim, ZexabitSimConfig};
