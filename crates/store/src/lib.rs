@@ -22,7 +22,7 @@ pub use db::{SCHEMA_VERSION, Store};
 pub use drafts::DraftRecord;
 pub use error::StoreError;
 pub use outbox::{OutboxOutcome, OutboxRow, OutboxState};
-pub use queue::{Cursor, QueueFilter, QueuePage, QueueView};
+pub use queue::{Cursor, QueueFilter, QueuePage, QueueView, queue_sql};
 pub use requests::{HistoryEntry, NewRequest, ProviderFacts, RequestRecord, Source};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -139,7 +139,9 @@ impl Store {
                 .optional()?
                 .ok_or_else(|| StoreError::NotFound(format!("outbox entry {outbox_id}")))?;
             if r.state != OutboxState::Sending {
-                return Err(StoreError::Conflict(format!("outbox entry {outbox_id} is not being sent")));
+                // Already settled by the provider's own word (a webhook can
+                // overtake the HTTP answer): that word stands.
+                return get_in(tx, r.request_id);
             }
             let (state, next, err, to, facts, why) = match outcome {
                 OutboxOutcome::Accepted { txn_id, status } => ("done", None, None, RequestStatus::AwaitingProvider,

@@ -214,7 +214,8 @@ fn settle_from_provider(app: &Cashdesk, account: AccountId, deposit: bool, txn_i
         return Ok(format!("request {} already {}", rec.id, rec.status.label()));
     }
     let why = format!("Zexabit reports {txn_id} {}", status_text(status));
-    let done = if rec.status == RequestStatus::OutcomeUnknown {
+    // Settling also closes the outbox row, so a late HTTP answer changes nothing.
+    let done = if matches!(rec.status, RequestStatus::OutcomeUnknown | RequestStatus::Submitting) {
         app.store().settle(rec.id, to, &actor, &why, &facts)?
     } else {
         app.store().transition(rec.id, to, &actor, Some(&why), &facts)?

@@ -1,0 +1,80 @@
+//! Shared set-up for the core's integration tests: temp data folders, the
+//! test keychain service, simulators on loopback, and waiting helpers.
+
+#![allow(dead_code)]
+
+use cashdesk_core::api::{self, dto::*};
+use cashdesk_core::{Cashdesk, Config};
+use cashdesk_domain::{AccountId, ProviderKind, RequestId, RequestStatus};
+use cashdesk_sim::zexabit::{RunningZexabit, ZexabitSim, ZexabitSimConfig};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub const KEYCHAIN_SERVICE: &str = "dev.cashdesk.test";
+
+pub fn config(dir: &Path) -> Config {
+    Config {
+        data_dir: dir.to_owned(),
+        keychain_service: KEYCHAIN_SERVICE.into(),
+        http_addr: ([127, 0, 0, 1], 0).into(),
+        sandbox_when_unconfigured: false,
+        sandbox_interval: Duration::from_secs(3600),
+        sandbox_settle_after: Duration::from_millis(300),
+        notifications: false,
+        pause_at: None,
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub async fn zexabit_sim(callback: Option<String>) -> RunningZexabit {
+    ZexabitSim::start(ZexabitSimConfig {
+        callback_url: callback,
+        settle_after: Duration::from_millis(400),
+        initial_balance: rust_decimal::Decimal::from(100_000),
+        webhook_attempts: 30,
+        webhook_backoff: Duration::from_millis(100),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// Adds a Zexabit account for `sim` (secrets into the test keychain).
+pub fn add_zexabit_account(app: &Cashdesk, sim: &RunningZexabit) -> AccountId {
+    api::set_operator(app, "Rina").unwrap();
+    let acc = api::accounts::add_account(app, &NewAccountInput {
+        provider: ProviderKind::Zexabit,
+        name: "Zexabit BD".into(),
+        base_url: sim.base_url(),
+        api_key: sim.api_key().into(),
+        webhook_secret: String::from_utf8(sim.webhook_secret().to_vec()).unwrap(),
+    })
+    .expect("test keychain available (run under scripts/test.sh)");
+    acc.id
+}
+
+pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+pub async fn wait_status(app: &Cashdesk, id: RequestId, want: RequestStatus) -> RequestDetail {
+    let start = Instant::now();
+    loop {
+        let d = api::requests::get_request(app, id).unwrap();
+        if d.summary.status == want {
+            return d;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "request stuck at {:?}, wanted {want:?}: {:?}", d.summary.status, d.history);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,188 @@
+//! `cashdesk-bench`: the store's speed at a million requests, measured
+//! against bare SQLite and a bare fsync on the same disk, written to
+//! docs/BENCHMARKS.md. Run with `bash scripts/bench.sh` (release build).
+//!
+//! Usage: cashdesk-bench [--rows N] [--iterations N] [--dir PATH] [--out FILE]
+
+use cashdesk_domain::{AccountId, Actor, ProviderKind, RequestKind, RequestStatus};
+use cashdesk_store::{NewAccount, QueueFilter, QueueView, Store, queue_sql};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+struct Args {
+    rows: u64,
+    iterations: usize,
+    dir: std::path::PathBuf,
+    out: Option<std::path::PathBuf>,
+}
+
+fn args() -> Args {
+    let mut a = Args { rows: 1_000_000, iterations: 300, dir: std::env::temp_dir(), out: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let v = it.next().unwrap_or_default();
+        match flag.as_str() {
+            "--rows" => a.rows = v.parse().expect("--rows N"),
+            "--iterations" => a.iterations = v.parse().expect("--iterations N"),
+            "--dir" => a.dir = v.into(),
+            "--out" => a.out = Some(v.into()),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    a
+}
+
+const PROVIDERS: [&str; 4] = ["zexabit", "paykassma", "zimo_pagos", "cashweb"];
+const STATUSES: [(&str, &str); 5] =
+    [("pending", "queue"), ("completed", "done"), ("rejected", "done"), ("awaiting_provider", "in_flight"), ("failed", "attention")];
+
+/// Bulk-loads synthetic requests in one transaction (speed over durability:
+/// this is set-up, not what is measured).
+fn generate(path: &std::path::Path, rows: u64) -> AccountId {
+    let store = Store::open(path).unwrap();
+    let account = AccountId::new();
+    store
+        .add_account(account, &NewAccount { provider: ProviderKind::Zexabit, name: "bench".into(), base_url: "https://x".into(),
+            secret_names: vec![], config: serde_json::json!({}), sandbox: true }, &Actor::System)
+        .unwrap();
+    drop(store);
+    let mut c = rusqlite::Connection::open(path).unwrap();
+    c.pragma_update(None, "synchronous", "OFF").unwrap();
+    let tx = c.transaction().unwrap();
+    {
+        let mut st = tx.prepare(
+            "INSERT INTO requests (id, kind, provider, account_id, method, amount, currency, end_user_ref, trx_id, merchant_ref,
+                status, view, source, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, 'bkash', ?5, 'BDT', ?6, ?7, ?8, ?9, ?10, 'intake', ?11, ?11)",
+        ).unwrap();
+        let t0 = 1_767_225_600_000i64; // 2026-01-01
+        for i in 0..rows {
+            let id = uuid::Uuid::now_v7();
+            // a cheap deterministic spread over providers, kinds and statuses
+            let h = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+            let (status, view) = STATUSES[(h % 5) as usize];
+            st.execute(rusqlite::params![
+                id.to_string(),
+                if h % 3 == 0 { "withdrawal" } else { "deposit" },
+                PROVIDERS[((h >> 3) % 4) as usize],
+                account.to_string(),
+                format!("{}.00", 100 + h % 50_000),
+                format!("usr_{}", h % 100_000),
+                format!("TRX{h:010}"),
+                format!("cd-{}", id.simple()),
+                status,
+                view,
+                t0 + i as i64 * 60,
+            ])
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    c.execute_batch("ANALYZE").unwrap();
+    account
+}
+
+fn stats(mut v: Vec<Duration>) -> (Duration, Duration) {
+    v.sort();
+    let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+    (p(0.5), p(0.99))
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn main() {
+    let a = args();
+    let dir = tempfile::tempdir_in(&a.dir).unwrap();
+    let path = dir.path().join("bench.db");
+    eprintln!("generating {} requests in {} …", a.rows, path.display());
+    let t = Instant::now();
+    generate(&path, a.rows);
+    eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
+
+    let store = Store::open(&path).unwrap();
+    let filter = QueueFilter {
+        view: QueueView::Queue,
+        status: Some(RequestStatus::Pending),
+        provider: Some(ProviderKind::Zexabit),
+        kind: Some(RequestKind::Deposit),
+        after: None,
+        limit: 100,
+    };
+    // (a) first page: store API vs the same SQL on a raw connection.
+    let raw = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let (sql, params) = queue_sql(&filter);
+    let mut raw_t = Vec::new();
+    let mut api_t = Vec::new();
+    for _ in 0..a.iterations {
+        let t = Instant::now();
+        let mut st = raw.prepare_cached(&sql).unwrap();
+        let mut rows = st.query(rusqlite::params_from_iter(params.iter())).unwrap();
+        let mut n = 0;
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..26 {
+                let _: rusqlite::types::Value = r.get(i).unwrap();
+            }
+            n += 1;
+        }
+        raw_t.push(t.elapsed());
+        assert!(n >= 100);
+        let t = Instant::now();
+        let page = store.list_queue(&filter).unwrap();
+        api_t.push(t.elapsed());
+        assert_eq!(page.items.len(), 100);
+    }
+    let (raw_med, raw_p99) = stats(raw_t);
+    let (api_med, api_p99) = stats(api_t);
+
+    // (b) approve-to-durable-commit vs one bare fsync on the same disk.
+    let mut approve_t = Vec::new();
+    let pending = store.list_queue(&QueueFilter { limit: 500, ..filter.clone() }).unwrap().items;
+    for r in pending.iter().take(a.iterations) {
+        let t = Instant::now();
+        store.approve(r.id, &Actor::Operator("bench".into()), "zexabit.deposit", &serde_json::json!({"amount": 500})).unwrap();
+        approve_t.push(t.elapsed());
+    }
+    let mut fsync_t = Vec::new();
+    let mut f = std::fs::File::create(dir.path().join("fsync.bin")).unwrap();
+    for _ in 0..a.iterations {
+        let t = Instant::now();
+        f.write_all(&[7u8; 4096]).unwrap();
+        f.sync_data().unwrap();
+        fsync_t.push(t.elapsed());
+    }
+    let (ap_med, ap_p99) = stats(approve_t);
+    let (fs_med, fs_p99) = stats(fsync_t);
+
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    let report = format!(
+        "# Benchmarks\n\n\
+         Measured by `bash scripts/bench.sh` (release build, `cashdesk-bench`), never by timed test assertions.\n\
+         Machine: {cores} cores, {os}. Database: {rows} synthetic requests (4 providers, 2 kinds, 5 statuses), one SQLite file in WAL mode.\n\
+         Run: {date}.\n\n\
+         ## Queue: first page of 100 pending Zexabit deposits ({it} runs)\n\n\
+         | | median | p99 |\n|---|---|---|\n\
+         | raw SQLite, same SQL, same file | {rm} | {rp} |\n\
+         | store API (`Store::list_queue`, mapped to records) | {am} | {apq} |\n\
+         | **ratio** (target ≤ 1.5×) | **{r1:.2}×** | {r2:.2}× |\n\n\
+         ## Approve: decision + outbox row + history + audit, durably committed ({n} runs)\n\n\
+         | | median | p99 |\n|---|---|---|\n\
+         | bare `fsync` of 4 KiB on the same disk | {fm} | {fp} |\n\
+         | `Store::approve` (`BEGIN IMMEDIATE`, `synchronous=FULL`) | {pm} | {pp} |\n\
+         | **ratio** (target ≤ 2×) | **{r3:.2}×** | {r4:.2}× |\n",
+        cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        os = std::env::consts::OS,
+        rows = a.rows,
+        date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        it = a.iterations,
+        rm = us(raw_med), rp = us(raw_p99), am = us(api_med), apq = us(api_p99),
+        r1 = ratio(api_med, raw_med), r2 = ratio(api_p99, raw_p99),
+        n = pending.len().min(a.iterations),
+        fm = us(fs_med), fp = us(fs_p99), pm = us(ap_med), pp = us(ap_p99),
+        r3 = ratio(ap_med, fs_med), r4 = ratio(ap_p99, fs_p99),
+    );
+    print!("{report}");
+    if let Some(out) = a.out {
+        std::fs::write(out, report).unwrap();
+    }
+}

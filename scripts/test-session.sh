@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs inside xvfb-run + dbus-run-session (see scripts/test.sh): a throwaway
+# keyring and notification daemon, and temp XDG folders so no test touches
+# the user's own data or keychain.
+set -euo pipefail
+tmp=$(mktemp -d -t cashdesk-test.XXXXXX)
+export XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config XDG_CACHE_HOME=$tmp/cache XDG_RUNTIME_DIR=$tmp/run
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+eval "$(printf 'cashdesk-test' | gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL
+dunst >"$tmp/dunst.log" 2>&1 &
+dunst_pid=$!
+trap 'kill $dunst_pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  dbus-send --session --dest=org.freedesktop.DBus --print-reply /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q 'boolean true' && break
+  sleep 0.1
+done
+cargo test --workspace "$@"

@@ -1,0 +1,58 @@
+//! Cashdesk's desktop shell. Everything of substance is in `cashdesk-core`;
+//! this binary opens the window, starts the core and adapts commands.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use cashdesk_core::{Cashdesk, Config};
+use tauri::{Emitter, Manager};
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    tauri::Builder::default()
+        .setup(|app| {
+            let data_dir = app.path().app_data_dir()?;
+            let started = tauri::async_runtime::block_on(Cashdesk::start(Config::from_env(data_dir)));
+            let desk = match started {
+                Ok(desk) => {
+                    forward_changes(app.handle().clone(), &desk);
+                    Ok(desk)
+                }
+                Err(e) => {
+                    tracing::error!("Cashdesk could not start: {e}");
+                    Err(e.into_api())
+                }
+            };
+            app.manage(commands::Desk(desk));
+            Ok(())
+        })
+        .invoke_handler(commands::handler())
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("Cashdesk could not open its window: {e}");
+            std::process::exit(1);
+        });
+}
+
+/// Pushes every stored change to the window as `cashdesk://changed`.
+fn forward_changes(handle: tauri::AppHandle, desk: &Cashdesk) {
+    let mut rx = desk.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let change = match rx.recv().await {
+                Ok(c) => c,
+                // Missed some: tell the UI to refetch everything.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => cashdesk_core::api::dto::Changed {
+                    drafts: true,
+                    accounts: true,
+                    ..Default::default()
+                },
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            };
+            let _ = handle.emit("cashdesk://changed", change);
+        }
+    });
+}

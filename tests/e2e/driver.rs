@@ -1,0 +1,122 @@
+//! Runs the real app binary under tauri-driver (which drives WebKitWebDriver)
+//! and hands out fantoccini sessions. Each `App` gets its own data folder
+//! and the test keychain service, so nothing touches the user's own data.
+
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+pub fn app_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let bin = target.join("debug/cashdesk");
+    assert!(bin.exists(), "{} is missing: build it with `cargo build -p cashdesk` (scripts/test.sh does)", bin.display());
+    bin
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    /// Starts tauri-driver with `env` passed on to the app it launches.
+    pub fn start(env: &[(&str, String)]) -> Driver {
+        let (port, native) = (free_port(), free_port());
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .spawn()
+            .expect("tauri-driver is installed by scripts/test.sh (cargo install tauri-driver@2.1.0 --locked)");
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(20), "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, port }
+    }
+
+    /// Opens the app: a new process with the same data folder each time.
+    pub async fn session(&self) -> Client {
+        let caps = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": { "application": app_binary() }
+        });
+        let serde_json::Value::Object(caps) = caps else { unreachable!() };
+        ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("WebDriver session with the app")
+    }
+}
+
+impl Drop for Driver {
+    /// SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn css(testid: &str) -> String {
+    format!("[data-testid=\"{testid}\"]")
+}
+
+/// Waits for an element; WebKitWebDriver has no implicit waits we rely on.
+pub async fn find(c: &Client, selector: &str) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("no element {selector}: {e}"))
+}
+
+pub async fn wait_text(c: &Client, selector: &str, want: &str, timeout: Duration) -> String {
+    let start = Instant::now();
+    loop {
+        if let Ok(el) = c.find(Locator::Css(selector)).await
+            && let Ok(t) = el.text().await
+            && t.contains(want)
+        {
+            return t;
+        }
+        if start.elapsed() > timeout {
+            let got = match c.find(Locator::Css(selector)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => "<missing>".into(),
+            };
+            panic!("{selector} never showed {want:?}; it shows {got:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn screenshot(c: &Client, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+/// The app's process id, found by its data folder in the environment.
+pub fn app_pids(data_dir: &Path) -> Vec<u32> {
+    let mut pids = Vec::new();
+    let needle = format!("CASHDESK_DATA_DIR={}", data_dir.display());
+    let bin = app_binary();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        if exe == bin && environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
