@@ -17,4 +17,4 @@ for _ in $(seq 50); do
     org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q 'boolean true' && break
   sleep 0.1
 done
-cargo test --workspace "$@"
+cargo test --workspace --no-fail-fast "$@"

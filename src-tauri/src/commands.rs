@@ -17,42 +17,96 @@ impl Desk {
 type S<'a> = State<'a, Desk>;
 
 #[tauri::command]
-async fn app_info(d: S<'_>) -> ApiResult<AppInfo> { api::app_info(d.get()?) }
+async fn app_info(d: S<'_>) -> ApiResult<AppInfo> {
+    api::app_info(d.get()?)
+}
 #[tauri::command]
-async fn set_operator(d: S<'_>, name: String) -> ApiResult<AppInfo> { api::set_operator(d.get()?, &name) }
+async fn set_operator(d: S<'_>, name: String) -> ApiResult<AppInfo> {
+    api::set_operator(d.get()?, &name)
+}
 #[tauri::command]
-async fn list_queue(d: S<'_>, query: QueueQuery) -> ApiResult<QueuePage> { api::requests::list_queue(d.get()?, &query) }
+async fn list_queue(d: S<'_>, query: QueueQuery) -> ApiResult<QueuePage> {
+    api::requests::list_queue(d.get()?, &query)
+}
 #[tauri::command]
-async fn get_request(d: S<'_>, id: RequestId) -> ApiResult<RequestDetail> { api::requests::get_request(d.get()?, id) }
+async fn get_request(d: S<'_>, id: RequestId) -> ApiResult<RequestDetail> {
+    api::requests::get_request(d.get()?, id)
+}
 #[tauri::command]
-async fn approve(d: S<'_>, id: RequestId) -> ApiResult<RequestDetail> { api::requests::approve(d.get()?, id) }
+async fn approve(d: S<'_>, id: RequestId) -> ApiResult<RequestDetail> {
+    api::requests::approve(d.get()?, id)
+}
 #[tauri::command]
-async fn reject(d: S<'_>, id: RequestId, reason: String) -> ApiResult<RequestDetail> { api::requests::reject(d.get()?, id, &reason) }
+async fn reject(d: S<'_>, id: RequestId, reason: String) -> ApiResult<RequestDetail> {
+    api::requests::reject(d.get()?, id, &reason)
+}
 #[tauri::command]
-async fn settle(d: S<'_>, id: RequestId, outcome: SettleOutcome, note: String) -> ApiResult<RequestDetail> { api::requests::settle(d.get()?, id, outcome, &note) }
+async fn settle(
+    d: S<'_>,
+    id: RequestId,
+    outcome: SettleOutcome,
+    note: String,
+) -> ApiResult<RequestDetail> {
+    api::requests::settle(d.get()?, id, outcome, &note)
+}
 #[tauri::command]
-async fn list_drafts(d: S<'_>) -> ApiResult<Vec<DraftView>> { api::drafts::list_drafts(d.get()?) }
+async fn list_drafts(d: S<'_>) -> ApiResult<Vec<DraftView>> {
+    api::drafts::list_drafts(d.get()?)
+}
 #[tauri::command]
-async fn save_draft(d: S<'_>, id: Option<DraftId>, fields: DraftFields) -> ApiResult<DraftView> { api::drafts::save_draft(d.get()?, id, &fields) }
+async fn save_draft(d: S<'_>, id: Option<DraftId>, fields: DraftFields) -> ApiResult<DraftView> {
+    api::drafts::save_draft(d.get()?, id, &fields)
+}
 #[tauri::command]
-async fn discard_draft(d: S<'_>, id: DraftId) -> ApiResult<()> { api::drafts::discard_draft(d.get()?, id) }
+async fn discard_draft(d: S<'_>, id: DraftId) -> ApiResult<()> {
+    api::drafts::discard_draft(d.get()?, id)
+}
 #[tauri::command]
-async fn submit_draft(d: S<'_>, id: DraftId) -> ApiResult<RequestDetail> { api::drafts::submit_draft(d.get()?, id) }
+async fn submit_draft(d: S<'_>, id: DraftId) -> ApiResult<RequestDetail> {
+    api::drafts::submit_draft(d.get()?, id)
+}
 #[tauri::command]
-async fn list_accounts(d: S<'_>) -> ApiResult<Vec<AccountView>> { api::accounts::list_accounts(d.get()?) }
+async fn list_accounts(d: S<'_>) -> ApiResult<Vec<AccountView>> {
+    api::accounts::list_accounts(d.get()?)
+}
 #[tauri::command]
-async fn add_account(d: S<'_>, input: NewAccountInput) -> ApiResult<AccountView> { api::accounts::add_account(d.get()?, &input) }
+async fn add_account(d: S<'_>, input: NewAccountInput) -> ApiResult<AccountView> {
+    api::accounts::add_account(d.get()?, &input)
+}
 #[tauri::command]
-async fn remove_account(d: S<'_>, id: AccountId) -> ApiResult<()> { api::accounts::remove_account(d.get()?, id) }
+async fn remove_account(d: S<'_>, id: AccountId) -> ApiResult<()> {
+    api::accounts::remove_account(d.get()?, id)
+}
 #[tauri::command]
-async fn list_methods(d: S<'_>, account_id: AccountId) -> ApiResult<Vec<MethodInfo>> { api::accounts::list_methods(d.get()?, account_id).await }
+async fn list_methods(d: S<'_>, account_id: AccountId) -> ApiResult<Vec<MethodInfo>> {
+    api::accounts::list_methods(d.get()?, account_id).await
+}
 #[tauri::command]
-async fn agent_number(d: S<'_>, account_id: AccountId, method: String) -> ApiResult<AgentNumberView> { api::accounts::agent_number(d.get()?, account_id, &method).await }
+async fn agent_number(
+    d: S<'_>,
+    account_id: AccountId,
+    method: String,
+) -> ApiResult<AgentNumberView> {
+    api::accounts::agent_number(d.get()?, account_id, &method).await
+}
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
-        app_info, set_operator, list_queue, get_request, approve, reject, settle,
-        list_drafts, save_draft, discard_draft, submit_draft,
-        list_accounts, add_account, remove_account, list_methods, agent_number,
+        app_info,
+        set_operator,
+        list_queue,
+        get_request,
+        approve,
+        reject,
+        settle,
+        list_drafts,
+        save_draft,
+        discard_draft,
+        submit_draft,
+        list_accounts,
+        add_account,
+        remove_account,
+        list_methods,
+        agent_number,
     ]
 }

@@ -10,12 +10,15 @@ use tauri::{Emitter, Manager};
 
 fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .init();
     tauri::Builder::default()
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
-            let started = tauri::async_runtime::block_on(Cashdesk::start(Config::from_env(data_dir)));
+            let started =
+                tauri::async_runtime::block_on(Cashdesk::start(Config::from_env(data_dir)));
             let desk = match started {
                 Ok(desk) => {
                     forward_changes(app.handle().clone(), &desk);
@@ -45,11 +48,13 @@ fn forward_changes(handle: tauri::AppHandle, desk: &Cashdesk) {
             let change = match rx.recv().await {
                 Ok(c) => c,
                 // Missed some: tell the UI to refetch everything.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => cashdesk_core::api::dto::Changed {
-                    drafts: true,
-                    accounts: true,
-                    ..Default::default()
-                },
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    cashdesk_core::api::dto::Changed {
+                        drafts: true,
+                        accounts: true,
+                        ..Default::default()
+                    }
+                }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             };
             let _ = handle.emit("cashdesk://changed", change);

@@ -12,12 +12,20 @@ pub fn app_binary() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let bin = target.join("debug/cashdesk");
-    assert!(bin.exists(), "{} is missing: build it with `cargo build -p cashdesk` (scripts/test.sh does)", bin.display());
-    bin
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p cashdesk` (scripts/test.sh does)",
+        bin.display()
+    );
+    bin.canonicalize().unwrap()
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub struct Driver {
@@ -36,7 +44,10 @@ impl Driver {
             .expect("tauri-driver is installed by scripts/test.sh (cargo install tauri-driver@2.1.0 --locked)");
         let start = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "tauri-driver did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "tauri-driver did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         Driver { child, port }
@@ -48,7 +59,9 @@ impl Driver {
             "browserName": "wry",
             "tauri:options": { "application": app_binary() }
         });
-        let serde_json::Value::Object(caps) = caps else { unreachable!() };
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
         ClientBuilder::native()
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
@@ -60,7 +73,9 @@ impl Driver {
 impl Drop for Driver {
     /// SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let _ = self.child.wait();
     }
 }
@@ -72,7 +87,7 @@ pub fn css(testid: &str) -> String {
 /// Waits for an element; WebKitWebDriver has no implicit waits we rely on.
 pub async fn find(c: &Client, selector: &str) -> Element {
     c.wait()
-        .at_most(Duration::from_secs(20))
+        .at_most(Duration::from_secs(40))
         .for_element(Locator::Css(selector))
         .await
         .unwrap_or_else(|e| panic!("no element {selector}: {e}"))
@@ -81,21 +96,31 @@ pub async fn find(c: &Client, selector: &str) -> Element {
 pub async fn wait_text(c: &Client, selector: &str, want: &str, timeout: Duration) -> String {
     let start = Instant::now();
     loop {
-        if let Ok(el) = c.find(Locator::Css(selector)).await
-            && let Ok(t) = el.text().await
+        if let Some(t) = text_of(c, selector).await
             && t.contains(want)
         {
             return t;
         }
         if start.elapsed() > timeout {
-            let got = match c.find(Locator::Css(selector)).await {
-                Ok(el) => el.text().await.unwrap_or_default(),
-                Err(_) => "<missing>".into(),
-            };
+            let got = text_of(c, selector)
+                .await
+                .unwrap_or_else(|| "<missing>".into());
             panic!("{selector} never showed {want:?}; it shows {got:?}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The element's text content (DOM), independent of layout.
+pub async fn text_of(c: &Client, selector: &str) -> Option<String> {
+    let v = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+            vec![selector.into()],
+        )
+        .await
+        .ok()?;
+    v.as_str().map(str::to_owned)
 }
 
 pub async fn screenshot(c: &Client, name: &str) {
@@ -103,6 +128,11 @@ pub async fn screenshot(c: &Client, name: &str) {
     std::fs::create_dir_all(&dir).unwrap();
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    // The X server's view too: what a person would see on the screen.
+    let _ = Command::new("import")
+        .args(["-window", "root"])
+        .arg(dir.join(format!("{name}-screen.png")))
+        .status();
 }
 
 /// The app's process id, found by its data folder in the environment.
@@ -111,7 +141,9 @@ pub fn app_pids(data_dir: &Path) -> Vec<u32> {
     let needle = format!("CASHDESK_DATA_DIR={}", data_dir.display());
     let bin = app_binary();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
         let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
         let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
         if exe == bin && environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {

@@ -105,11 +105,19 @@ impl Cashdesk {
     }
 
     pub fn http_info(&self) -> Option<HttpInfo> {
-        self.inner.http.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.inner
+            .http
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn is_sandbox(&self) -> bool {
-        self.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner()).is_some()
+        self.inner
+            .sandbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
     }
 
     pub(crate) fn changed(&self, change: Changed) {
@@ -118,7 +126,10 @@ impl Cashdesk {
     }
 
     pub(crate) fn request_changed(&self, id: RequestId) {
-        self.changed(Changed { requests: vec![id], ..Default::default() });
+        self.changed(Changed {
+            requests: vec![id],
+            ..Default::default()
+        });
     }
 
     pub(crate) fn notice(&self, notice: Notice) {
@@ -139,7 +150,12 @@ impl Cashdesk {
 
     /// Stops background work that holds sockets (sandbox simulator).
     pub async fn shutdown(&self) {
-        let sandbox = self.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let sandbox = self
+            .inner
+            .sandbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if let Some(s) = sandbox {
             s.stop().await;
         }

@@ -38,11 +38,18 @@ impl Config {
     /// Defaults with `CASHDESK_*` overrides (see README, "Configuration").
     pub fn from_env(default_data_dir: PathBuf) -> Config {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let ms = |k: &str, d: u64| Duration::from_millis(var(k).and_then(|v| v.parse().ok()).unwrap_or(d));
+        let ms = |k: &str, d: u64| {
+            Duration::from_millis(var(k).and_then(|v| v.parse().ok()).unwrap_or(d))
+        };
         Config {
-            data_dir: var("CASHDESK_DATA_DIR").map(PathBuf::from).unwrap_or(default_data_dir),
-            keychain_service: var("CASHDESK_KEYCHAIN_SERVICE").unwrap_or_else(|| cashdesk_secrets::Keychain::APP_SERVICE.to_owned()),
-            http_addr: var("CASHDESK_HTTP_ADDR").and_then(|v| v.parse().ok()).unwrap_or_else(|| ([127, 0, 0, 1], 0).into()),
+            data_dir: var("CASHDESK_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or(default_data_dir),
+            keychain_service: var("CASHDESK_KEYCHAIN_SERVICE")
+                .unwrap_or_else(|| cashdesk_secrets::Keychain::APP_SERVICE.to_owned()),
+            http_addr: var("CASHDESK_HTTP_ADDR")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| ([127, 0, 0, 1], 0).into()),
             sandbox_when_unconfigured: var("CASHDESK_SANDBOX").as_deref() != Some("off"),
             sandbox_interval: ms("CASHDESK_SANDBOX_INTERVAL_MS", 8000),
             sandbox_settle_after: ms("CASHDESK_SANDBOX_SETTLE_MS", 4000),

@@ -17,7 +17,10 @@ pub enum CoreError {
     #[error("{0}")]
     Provider(String),
     #[error("could not start the local HTTP server on {addr}: {source}")]
-    Bind { addr: String, source: std::io::Error },
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
     #[error("could not start the sandbox: {0}")]
     Sandbox(String),
 }
@@ -28,15 +31,24 @@ impl CoreError {
         let code = match &e {
             CoreError::Invalid(_) => ErrorCode::InvalidInput,
             CoreError::NoOperator => ErrorCode::NoOperator,
-            CoreError::Store(StoreError::RequestNotFound(_) | StoreError::NotFound(_)) => ErrorCode::NotFound,
-            CoreError::Store(StoreError::Transition(_) | StoreError::Conflict(_)) => ErrorCode::NotAllowed,
+            CoreError::Store(StoreError::RequestNotFound(_) | StoreError::NotFound(_)) => {
+                ErrorCode::NotFound
+            }
+            CoreError::Store(StoreError::Transition(_) | StoreError::Conflict(_)) => {
+                ErrorCode::NotAllowed
+            }
             CoreError::Store(StoreError::Money(_)) => ErrorCode::InvalidInput,
-            CoreError::Store(_) | CoreError::Bind { .. } | CoreError::Sandbox(_) => ErrorCode::Storage,
+            CoreError::Store(_) | CoreError::Bind { .. } | CoreError::Sandbox(_) => {
+                ErrorCode::Storage
+            }
             CoreError::Secret(SecretError::Unavailable { .. }) => ErrorCode::KeychainUnavailable,
             CoreError::Secret(_) => ErrorCode::Provider,
             CoreError::Provider(_) => ErrorCode::Provider,
         };
-        ApiError { code, message: e.to_string() }
+        ApiError {
+            code,
+            message: e.to_string(),
+        }
     }
 }
 

@@ -62,7 +62,10 @@ impl From<&RequestRecord> for IntakeStatus {
 }
 
 fn clean(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// Validates and files one request; `(request, created)`.
@@ -70,9 +73,26 @@ pub fn submit(app: &Cashdesk, req: &IntakeRequest) -> CoreResult<(RequestRecord,
     if req.intake_ref.trim().is_empty() || req.intake_ref.len() > 128 {
         return Err(CoreError::Invalid("intake_ref: 1 to 128 characters".into()));
     }
-    let new = new_request(app, req.kind, req.provider, req.account_id, &req.method, &req.amount, &req.currency,
-        &req.end_user_ref, [&req.end_user_name, &req.provider_user_id, &req.trx_id, &req.sender, &req.agent_number, &req.destination],
-        Source::Intake, Some(req.intake_ref.trim().to_owned()))?;
+    let new = new_request(
+        app,
+        req.kind,
+        req.provider,
+        req.account_id,
+        &req.method,
+        &req.amount,
+        &req.currency,
+        &req.end_user_ref,
+        [
+            &req.end_user_name,
+            &req.provider_user_id,
+            &req.trx_id,
+            &req.sender,
+            &req.agent_number,
+            &req.destination,
+        ],
+        Source::Intake,
+        Some(req.intake_ref.trim().to_owned()),
+    )?;
     let (rec, created) = app.store().insert_request(&new, &Actor::Intake)?;
     if created {
         announce(app, &rec);
@@ -85,27 +105,59 @@ pub(crate) fn announce(app: &Cashdesk, rec: &RequestRecord) {
     let label = app
         .providers()
         .cached_methods(rec.account_id)
-        .and_then(|ms| ms.into_iter().find(|m| m.method == rec.method).map(|m| m.label))
+        .and_then(|ms| {
+            ms.into_iter()
+                .find(|m| m.method == rec.method)
+                .map(|m| m.label)
+        })
         .unwrap_or_else(|| rec.method.clone());
     app.notice(crate::notify::Notice::new_request(rec, &label));
-    app.changed(crate::api::dto::Changed { requests: vec![rec.id], new_requests: 1, ..Default::default() });
+    app.changed(crate::api::dto::Changed {
+        requests: vec![rec.id],
+        new_requests: 1,
+        ..Default::default()
+    });
 }
 
 /// Builds a validated `NewRequest`, shared by intake and desk drafts.
 /// `opt` is [end_user_name, provider_user_id, trx_id, sender, agent_number, destination].
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn new_request(app: &Cashdesk, kind: RequestKind, provider: ProviderKind, account: Option<AccountId>,
-    method: &str, amount: &str, currency: &str, end_user_ref: &str, opt: [&Option<String>; 6],
-    source: Source, intake_ref: Option<String>) -> CoreResult<NewRequest> {
+pub(crate) fn new_request(
+    app: &Cashdesk,
+    kind: RequestKind,
+    provider: ProviderKind,
+    account: Option<AccountId>,
+    method: &str,
+    amount: &str,
+    currency: &str,
+    end_user_ref: &str,
+    opt: [&Option<String>; 6],
+    source: Source,
+    intake_ref: Option<String>,
+) -> CoreResult<NewRequest> {
     let account = match account {
         Some(id) => app.store().account(id)?,
-        None => app.store().accounts()?.into_iter().find(|a| a.provider == provider)
-            .ok_or_else(|| CoreError::Invalid(format!("provider: no {} account is configured", provider.label())))?,
+        None => app
+            .store()
+            .accounts()?
+            .into_iter()
+            .find(|a| a.provider == provider)
+            .ok_or_else(|| {
+                CoreError::Invalid(format!(
+                    "provider: no {} account is configured",
+                    provider.label()
+                ))
+            })?,
     };
     if account.provider != provider {
-        return Err(CoreError::Invalid(format!("account: {} is not a {} account", account.name, provider.label())));
+        return Err(CoreError::Invalid(format!(
+            "account: {} is not a {} account",
+            account.name,
+            provider.label()
+        )));
     }
-    let money = Money::parse(amount, currency).map_err(|e| CoreError::Invalid(format!("amount: {e}")))?;
+    let money =
+        Money::parse(amount, currency).map_err(|e| CoreError::Invalid(format!("amount: {e}")))?;
     let method = method.trim();
     if method.is_empty() {
         return Err(CoreError::Invalid("method is required".into()));
@@ -119,12 +171,29 @@ pub(crate) fn new_request(app: &Cashdesk, kind: RequestKind, provider: ProviderK
             RequestKind::Deposit => (&agent, "agent number"),
             RequestKind::Withdrawal => (&dest, "destination account"),
         };
-        crate::providers::zexabit::validate(kind, method, &money.amount, money.currency.code(),
-            [(&puid, "Zexabit user id"), second], app.providers().cached_methods(account.id).as_deref())?;
+        crate::providers::zexabit::validate(
+            kind,
+            method,
+            &money.amount,
+            money.currency.code(),
+            [(&puid, "Zexabit user id"), second],
+            app.providers().cached_methods(account.id).as_deref(),
+        )?;
     }
     Ok(NewRequest {
-        kind, provider, account_id: account.id, method: method.to_owned(), money,
-        end_user_ref: end_user_ref.trim().to_owned(), end_user_name: name, provider_user_id: puid,
-        trx_id: trx, sender, destination: dest, agent_number: agent, source, intake_ref,
+        kind,
+        provider,
+        account_id: account.id,
+        method: method.to_owned(),
+        money,
+        end_user_ref: end_user_ref.trim().to_owned(),
+        end_user_name: name,
+        provider_user_id: puid,
+        trx_id: trx,
+        sender,
+        destination: dest,
+        agent_number: agent,
+        source,
+        intake_ref,
     })
 }

@@ -32,15 +32,28 @@ impl Notice {
     pub fn new_request(rec: &RequestRecord, method_label: &str) -> Notice {
         Notice {
             summary: format!("New {} · {} · {}", kind_word(rec), rec.money, method_label),
-            body: format!("{} · {}", rec.provider.label(), rec.end_user_name.as_deref().unwrap_or(&rec.end_user_ref)),
+            body: format!(
+                "{} · {}",
+                rec.provider.label(),
+                rec.end_user_name.as_deref().unwrap_or(&rec.end_user_ref)
+            ),
             new_request: true,
         }
     }
 
     pub fn outcome(rec: &RequestRecord) -> Notice {
         Notice {
-            summary: format!("{} {} · {}", capitalise(kind_word(rec)), rec.status.label(), rec.money),
-            body: rec.provider_reason.clone().or_else(|| rec.status_reason.clone()).unwrap_or_default(),
+            summary: format!(
+                "{} {} · {}",
+                capitalise(kind_word(rec)),
+                rec.status.label(),
+                rec.money
+            ),
+            body: rec
+                .provider_reason
+                .clone()
+                .or_else(|| rec.status_reason.clone())
+                .unwrap_or_default(),
             new_request: false,
         }
     }
@@ -48,7 +61,9 @@ impl Notice {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,12 +81,22 @@ pub enum NotifyError {
 /// Whether a notification server currently owns its bus name.
 pub async fn server_present() -> Result<bool, NotifyError> {
     let check = async {
-        let conn = zbus::Connection::session().await.map_err(|e| NotifyError::NoBus(e.to_string()))?;
-        let proxy = zbus::fdo::DBusProxy::new(&conn).await.map_err(|e| NotifyError::NoBus(e.to_string()))?;
-        let name = zbus::names::BusName::try_from(SERVER).map_err(|e| NotifyError::Failed(e.to_string()))?;
-        proxy.name_has_owner(name).await.map_err(|e| NotifyError::Failed(e.to_string()))
+        let conn = zbus::Connection::session()
+            .await
+            .map_err(|e| NotifyError::NoBus(e.to_string()))?;
+        let proxy = zbus::fdo::DBusProxy::new(&conn)
+            .await
+            .map_err(|e| NotifyError::NoBus(e.to_string()))?;
+        let name = zbus::names::BusName::try_from(SERVER)
+            .map_err(|e| NotifyError::Failed(e.to_string()))?;
+        proxy
+            .name_has_owner(name)
+            .await
+            .map_err(|e| NotifyError::Failed(e.to_string()))
     };
-    tokio::time::timeout(TIMEOUT, check).await.map_err(|_| NotifyError::Timeout(TIMEOUT))?
+    tokio::time::timeout(TIMEOUT, check)
+        .await
+        .map_err(|_| NotifyError::Timeout(TIMEOUT))?
 }
 
 /// Shows one notification; returns quickly with an error when it cannot.
@@ -108,15 +133,31 @@ pub fn group(batch: &[Notice]) -> Option<Notice> {
             } else {
                 format!("{} updates ({new} new requests)", many.len())
             };
-            let body = many.iter().take(4).map(|n| n.summary.as_str()).collect::<Vec<_>>().join("\n");
-            Some(Notice { summary, body, new_request: new > 0 })
+            let body = many
+                .iter()
+                .take(4)
+                .map(|n| n.summary.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            Some(Notice {
+                summary,
+                body,
+                new_request: new > 0,
+            })
         }
     }
 }
 
 pub(crate) fn spawn(app: &Cashdesk) {
-    let rx = app.inner.notices_rx.lock().unwrap_or_else(|e| e.into_inner()).take();
-    let (Some(mut rx), true) = (rx, app.config().notifications) else { return };
+    let rx = app
+        .inner
+        .notices_rx
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    let (Some(mut rx), true) = (rx, app.config().notifications) else {
+        return;
+    };
     tokio::spawn(async move {
         while let Some(first) = rx.recv().await {
             let mut batch = vec![first];

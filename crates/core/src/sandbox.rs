@@ -38,10 +38,21 @@ const CUSTOMERS: &[(&str, &str)] = &[
     ("cust_sana", "Sana Tariq"),
     ("cust_tanvir", "Tanvir Hasan"),
 ];
-const METHODS: &[&str] = &["bkash", "nagad", "rocket", "upi", "phonepe", "jazzcash", "easypaisa", "usdt_trc20"];
+const METHODS: &[&str] = &[
+    "bkash",
+    "nagad",
+    "rocket",
+    "upi",
+    "phonepe",
+    "jazzcash",
+    "easypaisa",
+    "usdt_trc20",
+];
 
 pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
-    let http = app.http_info().ok_or_else(|| CoreError::Sandbox("local server not started".into()))?;
+    let http = app
+        .http_info()
+        .ok_or_else(|| CoreError::Sandbox("local server not started".into()))?;
     let account = AccountId::new();
     let api_key = hex::encode(rand::random::<[u8; 16]>());
     let secret = hex::encode(rand::random::<[u8; 16]>());
@@ -55,22 +66,32 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
     })
     .await
     .map_err(|e| CoreError::Sandbox(e.to_string()))?;
-    app.store().add_account(account, &NewAccount {
-        provider: ProviderKind::Zexabit,
-        name: "Zexabit (sandbox)".into(),
-        base_url: sim.base_url(),
-        secret_names: vec![],
-        config: serde_json::json!({}),
-        sandbox: true,
-    }, &Actor::System)?;
-    app.providers().set_sandbox_secret(account, API_KEY, Secret::new(api_key.clone()));
-    app.providers().set_sandbox_secret(account, WEBHOOK_SECRET, Secret::new(secret));
+    app.store().add_account(
+        account,
+        &NewAccount {
+            provider: ProviderKind::Zexabit,
+            name: "Zexabit (sandbox)".into(),
+            base_url: sim.base_url(),
+            secret_names: vec![],
+            config: serde_json::json!({}),
+            sandbox: true,
+        },
+        &Actor::System,
+    )?;
+    app.providers()
+        .set_sandbox_secret(account, API_KEY, Secret::new(api_key.clone()));
+    app.providers()
+        .set_sandbox_secret(account, WEBHOOK_SECRET, Secret::new(secret));
     app.providers().methods(account).await?;
-    let client = Client::new(&sim.base_url(), api_key, Paths::default()).map_err(|e| CoreError::Sandbox(e.to_string()))?;
+    let client = Client::new(&sim.base_url(), api_key, Paths::default())
+        .map_err(|e| CoreError::Sandbox(e.to_string()))?;
     let intake = format!("http://{}/intake/v1/requests", http.addr);
     let interval = app.config().sandbox_interval;
     let customers = tokio::spawn(customers(client, intake, http.intake_token, interval));
-    *app.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(Sandbox { zexabit: sim, customers });
+    *app.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(Sandbox {
+        zexabit: sim,
+        customers,
+    });
     tracing::info!("sandbox mode: simulated Zexabit and customers are running");
     Ok(())
 }
@@ -80,7 +101,12 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
 async fn customers(zx: Client, intake: String, token: String, interval: Duration) {
     let mut users = Vec::new();
     for (ext, name) in CUSTOMERS {
-        let req = CreateUserRequest { external_user_id: (*ext).into(), username: ext.replace("cust_", "user_"), email: None, phone: None };
+        let req = CreateUserRequest {
+            external_user_id: (*ext).into(),
+            username: ext.replace("cust_", "user_"),
+            email: None,
+            phone: None,
+        };
         match zx.create_user(&req).await {
             Ok(u) => users.push((*ext, *name, u.user_id)),
             Err(e) => tracing::warn!("sandbox customer {ext}: {e}"),
@@ -92,7 +118,11 @@ async fn customers(zx: Client, intake: String, token: String, interval: Duration
     let http = reqwest::Client::new();
     let mut rng = StdRng::from_os_rng();
     for n in 0u64.. {
-        let wait = if n < 6 { Duration::from_millis(250) } else { interval };
+        let wait = if n < 6 {
+            Duration::from_millis(250)
+        } else {
+            interval
+        };
         tokio::time::sleep(wait).await;
         let (ext, name, uid) = users[rng.random_range(0..users.len())].clone();
         let method = METHODS[rng.random_range(0..METHODS.len())];
@@ -100,7 +130,11 @@ async fn customers(zx: Client, intake: String, token: String, interval: Duration
         let (amount, currency) = amount_for(method, &mut rng);
         let mut req = IntakeRequest {
             intake_ref: format!("sandbox-{}-{n}", std::process::id()),
-            kind: if deposit { RequestKind::Deposit } else { RequestKind::Withdrawal },
+            kind: if deposit {
+                RequestKind::Deposit
+            } else {
+                RequestKind::Withdrawal
+            },
             provider: ProviderKind::Zexabit,
             account_id: None,
             method: method.into(),
@@ -116,15 +150,28 @@ async fn customers(zx: Client, intake: String, token: String, interval: Duration
         };
         if deposit {
             // The customer is shown an agent number, sends money, gives a TrxID.
-            let Ok(agent) = zx.agent_number(method).await else { continue };
+            let Ok(agent) = zx.agent_number(method).await else {
+                continue;
+            };
             req.agent_number = Some(agent.account_number);
             let fake = rng.random_bool(0.1);
-            req.trx_id = Some(format!("{}{}", if fake { "FAKE" } else { "TRX" }, code(&mut rng, 8)));
+            req.trx_id = Some(format!(
+                "{}{}",
+                if fake { "FAKE" } else { "TRX" },
+                code(&mut rng, 8)
+            ));
             req.sender = Some(wallet(method, &mut rng));
         } else {
             req.destination = Some(wallet(method, &mut rng));
         }
-        if let Err(e) = http.post(&intake).bearer_auth(&token).json(&req).send().await.and_then(|r| r.error_for_status()) {
+        if let Err(e) = http
+            .post(&intake)
+            .bearer_auth(&token)
+            .json(&req)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+        {
             tracing::warn!("sandbox intake: {e}");
         }
     }
@@ -132,7 +179,14 @@ async fn customers(zx: Client, intake: String, token: String, interval: Duration
 
 fn amount_for(method: &str, rng: &mut StdRng) -> (String, &'static str) {
     match method {
-        "usdt_trc20" => (format!("{}.{:02}", rng.random_range(10..400), rng.random_range(0..100)), "USDT"),
+        "usdt_trc20" => (
+            format!(
+                "{}.{:02}",
+                rng.random_range(10..400),
+                rng.random_range(0..100)
+            ),
+            "USDT",
+        ),
         "upi" | "phonepe" => ((rng.random_range(4..200) * 50).to_string(), "INR"),
         "jazzcash" | "easypaisa" => ((rng.random_range(10..200) * 100).to_string(), "PKR"),
         _ => ((rng.random_range(4..300) * 50).to_string(), "BDT"),
@@ -141,7 +195,9 @@ fn amount_for(method: &str, rng: &mut StdRng) -> (String, &'static str) {
 
 fn code(rng: &mut StdRng, len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..len).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..len)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 fn wallet(method: &str, rng: &mut StdRng) -> String {
@@ -149,6 +205,10 @@ fn wallet(method: &str, rng: &mut StdRng) -> String {
         "upi" | "phonepe" => format!("{}@okaxis", code(rng, 6).to_lowercase()),
         "usdt_trc20" => format!("T{}", code(rng, 33)),
         "jazzcash" | "easypaisa" => format!("03{:09}", rng.random_range(0..1_000_000_000u64)),
-        _ => format!("01{}{:08}", rng.random_range(3..10), rng.random_range(0..100_000_000u64)),
+        _ => format!(
+            "01{}{:08}",
+            rng.random_range(3..10),
+            rng.random_range(0..100_000_000u64)
+        ),
     }
 }

@@ -22,16 +22,28 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
     let addr = app.config().http_addr;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|source| CoreError::Bind { addr: addr.to_string(), source })?;
-    let local = listener.local_addr().map_err(|source| CoreError::Bind { addr: addr.to_string(), source })?;
+        .map_err(|source| CoreError::Bind {
+            addr: addr.to_string(),
+            source,
+        })?;
+    let local = listener.local_addr().map_err(|source| CoreError::Bind {
+        addr: addr.to_string(),
+        source,
+    })?;
     let token = hex::encode(rand::random::<[u8; 24]>());
-    *app.inner.http.lock().unwrap_or_else(|e| e.into_inner()) = Some(HttpInfo { addr: local, intake_token: token });
+    *app.inner.http.lock().unwrap_or_else(|e| e.into_inner()) = Some(HttpInfo {
+        addr: local,
+        intake_token: token,
+    });
     let router = Router::new()
         .route("/webhooks/zexabit/{account}", post(zexabit_webhook))
         .route("/intake/v1/requests", post(intake_create))
         .route("/intake/v1/requests/{intake_ref}", get(intake_read))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(10),
+        ))
         .with_state(app.clone());
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
@@ -50,23 +62,40 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 fn core_error(e: CoreError) -> Response {
     match e {
         CoreError::Invalid(m) => error(StatusCode::BAD_REQUEST, m),
-        CoreError::Store(cashdesk_store::StoreError::NotFound(m)) => error(StatusCode::NOT_FOUND, m),
+        CoreError::Store(cashdesk_store::StoreError::NotFound(m)) => {
+            error(StatusCode::NOT_FOUND, m)
+        }
         other => error(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
     }
 }
 
-async fn zexabit_webhook(State(app): State<Cashdesk>, Path(account): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    let Ok(account) = account.parse::<AccountId>() else { return error(StatusCode::NOT_FOUND, "unknown account") };
-    let sig = headers.get("x-zexabit-signature").and_then(|v| v.to_str().ok());
+async fn zexabit_webhook(
+    State(app): State<Cashdesk>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Ok(account) = account.parse::<AccountId>() else {
+        return error(StatusCode::NOT_FOUND, "unknown account");
+    };
+    let sig = headers
+        .get("x-zexabit-signature")
+        .and_then(|v| v.to_str().ok());
     let app2 = app.clone();
     let body2 = body.clone();
     let sig = sig.map(str::to_owned);
-    let result = tokio::task::spawn_blocking(move || zexabit::apply_webhook(&app2, account, sig.as_deref(), &body2)).await;
+    let result = tokio::task::spawn_blocking(move || {
+        zexabit::apply_webhook(&app2, account, sig.as_deref(), &body2)
+    })
+    .await;
     match result {
         Ok(Ok(WebhookReply::Ok(msg))) => (StatusCode::OK, msg).into_response(),
         Ok(Ok(WebhookReply::Refused(code, msg))) => {
             tracing::warn!(%account, "webhook refused: {msg}");
-            error(StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST), msg)
+            error(
+                StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
+                msg,
+            )
         }
         Ok(Err(e)) => core_error(e),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
@@ -74,10 +103,20 @@ async fn zexabit_webhook(State(app): State<Cashdesk>, Path(account): Path<String
 }
 
 fn authorised(app: &Cashdesk, headers: &HeaderMap) -> bool {
-    let Some(info) = app.http_info() else { return false };
-    let given = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let Some(info) = app.http_info() else {
+        return false;
+    };
+    let given = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
     // Constant time, so the token cannot be guessed byte by byte.
-    given.is_some_and(|g| bool::from(subtle::ConstantTimeEq::ct_eq(g.as_bytes(), info.intake_token.as_bytes())))
+    given.is_some_and(|g| {
+        bool::from(subtle::ConstantTimeEq::ct_eq(
+            g.as_bytes(),
+            info.intake_token.as_bytes(),
+        ))
+    })
 }
 
 async fn intake_create(State(app): State<Cashdesk>, headers: HeaderMap, body: Bytes) -> Response {
@@ -90,7 +129,11 @@ async fn intake_create(State(app): State<Cashdesk>, headers: HeaderMap, body: By
     };
     match tokio::task::spawn_blocking(move || crate::intake::submit(&app, &req)).await {
         Ok(Ok((rec, created))) => {
-            let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+            let status = if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
             (status, Json(IntakeStatus::from(&rec))).into_response()
         }
         Ok(Err(e)) => core_error(e),
@@ -98,13 +141,20 @@ async fn intake_create(State(app): State<Cashdesk>, headers: HeaderMap, body: By
     }
 }
 
-async fn intake_read(State(app): State<Cashdesk>, Path(intake_ref): Path<String>, headers: HeaderMap) -> Response {
+async fn intake_read(
+    State(app): State<Cashdesk>,
+    Path(intake_ref): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if !authorised(&app, &headers) {
         return error(StatusCode::UNAUTHORIZED, "missing or wrong bearer token");
     }
     match app.store().find_by_intake_ref(&intake_ref) {
         Ok(Some(rec)) => Json(IntakeStatus::from(&rec)).into_response(),
-        Ok(None) => error(StatusCode::NOT_FOUND, format!("no request with intake_ref {intake_ref}")),
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            format!("no request with intake_ref {intake_ref}"),
+        ),
         Err(e) => core_error(e.into()),
     }
 }

@@ -16,7 +16,9 @@ pub(crate) fn recover(app: &Cashdesk) -> CoreResult<()> {
     for row in app.store().in_flight()? {
         let outcome = match app.store().account(row.account_id)?.provider {
             ProviderKind::Zexabit => zexabit::recover(&row),
-            other => OutboxOutcome::Unknown { reason: format!("Cashdesk stopped while sending to {}", other.label()) },
+            other => OutboxOutcome::Unknown {
+                reason: format!("Cashdesk stopped while sending to {}", other.label()),
+            },
         };
         let rec = app.store().record_outcome(row.id, &outcome)?;
         tracing::warn!(request = %rec.id, "in-flight call after restart: {}", rec.status.label());
@@ -34,7 +36,9 @@ pub(crate) fn spawn(app: &Cashdesk) {
                 tracing::error!("outbox: {e}");
             }
             let wait = match app.store().next_due_ms() {
-                Ok(Some(due)) => Duration::from_millis((due - chrono::Utc::now().timestamp_millis()).clamp(50, 30_000) as u64),
+                Ok(Some(due)) => Duration::from_millis(
+                    (due - chrono::Utc::now().timestamp_millis()).clamp(50, 30_000) as u64,
+                ),
                 _ => Duration::from_secs(30),
             };
             tokio::select! {
@@ -47,7 +51,10 @@ pub(crate) fn spawn(app: &Cashdesk) {
 
 /// Sends every due row, one at a time.
 async fn drain(app: &Cashdesk) -> CoreResult<()> {
-    while let Some(row) = app.store().claim_next(chrono::Utc::now().timestamp_millis())? {
+    while let Some(row) = app
+        .store()
+        .claim_next(chrono::Utc::now().timestamp_millis())?
+    {
         app.request_changed(row.request_id);
         pause_if(app.config(), PausePoint::AfterClaim).await;
         let provider = app.store().account(row.account_id)?.provider;
@@ -55,13 +62,23 @@ async fn drain(app: &Cashdesk) -> CoreResult<()> {
             ProviderKind::Zexabit => match app.providers().zexabit(row.account_id) {
                 Ok(acc) => zexabit::deliver(app, &acc, &row).await,
                 // Secrets unreadable (keychain locked): nothing was sent.
-                Err(e) => OutboxOutcome::Retry { at_ms: chrono::Utc::now().timestamp_millis() + 30_000, reason: e.to_string() },
+                Err(e) => OutboxOutcome::Retry {
+                    at_ms: chrono::Utc::now().timestamp_millis() + 30_000,
+                    reason: e.to_string(),
+                },
             },
-            other => OutboxOutcome::Failed { reason: format!("{} is not supported yet", other.label()) },
+            other => OutboxOutcome::Failed {
+                reason: format!("{} is not supported yet", other.label()),
+            },
         };
         let rec = app.store().record_outcome(row.id, &outcome)?;
         app.request_changed(rec.id);
-        if matches!(rec.status, RequestStatus::Failed | RequestStatus::OutcomeUnknown | RequestStatus::RejectedByProvider) {
+        if matches!(
+            rec.status,
+            RequestStatus::Failed
+                | RequestStatus::OutcomeUnknown
+                | RequestStatus::RejectedByProvider
+        ) {
             app.notice(crate::notify::Notice::outcome(&rec));
         }
     }
@@ -78,7 +95,9 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
             let mut f = QueueFilter::view(QueueView::InFlight);
             f.status = Some(RequestStatus::AwaitingProvider);
             f.limit = 20;
-            let Ok(page) = app.store().list_queue(&f) else { continue };
+            let Ok(page) = app.store().list_queue(&f) else {
+                continue;
+            };
             for rec in page.items {
                 if rec.provider == ProviderKind::Zexabit
                     && let Err(e) = zexabit::poll(&app, &rec).await

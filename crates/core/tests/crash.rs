@@ -5,9 +5,9 @@
 
 mod common;
 
+use cashdesk_core::Cashdesk;
 use cashdesk_core::api::{self, dto::SettleOutcome};
 use cashdesk_core::intake::{self, IntakeRequest};
-use cashdesk_core::Cashdesk;
 use cashdesk_domain::{ProviderKind, RequestId, RequestKind, RequestStatus};
 use cashdesk_store::Store;
 use common::*;
@@ -35,11 +35,18 @@ impl Headless {
             cmd.env("CASHDESK_PAUSE_AT", p);
         }
         let mut child = cmd.spawn().expect("start cashdesk-headless");
-        let marker = if pause.is_some() { "CASHDESK-PAUSED-AT" } else { "CASHDESK-READY" };
+        let marker = if pause.is_some() {
+            "CASHDESK-PAUSED-AT"
+        } else {
+            "CASHDESK-READY"
+        };
         let (tx, rx) = std::sync::mpsc::channel();
         let out = child.stdout.take().unwrap();
         let err = child.stderr.take().unwrap();
-        for stream in [Box::new(out) as Box<dyn std::io::Read + Send>, Box::new(err)] {
+        for stream in [
+            Box::new(out) as Box<dyn std::io::Read + Send>,
+            Box::new(err),
+        ] {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
@@ -48,7 +55,9 @@ impl Headless {
             });
         }
         loop {
-            let line = rx.recv_timeout(Duration::from_secs(30)).expect("headless did not reach its marker");
+            let line = rx
+                .recv_timeout(Duration::from_secs(30))
+                .expect("headless did not reach its marker");
             if line.contains(marker) {
                 break;
             }
@@ -83,31 +92,43 @@ async fn approved_deposit() -> Scenario {
     let app = Cashdesk::open(config(dir.path())).unwrap();
     let sim = zexabit_sim(None).await;
     let account = add_zexabit_account(&app, &sim);
-    sim.set_callback_url(Some(format!("http://127.0.0.1:{port}/webhooks/zexabit/{account}")));
+    sim.set_callback_url(Some(format!(
+        "http://127.0.0.1:{port}/webhooks/zexabit/{account}"
+    )));
     let user = sim_user(&sim).await;
-    let (rec, _) = intake::submit(&app, &IntakeRequest {
-        intake_ref: "op-1".into(),
-        kind: RequestKind::Deposit,
-        provider: ProviderKind::Zexabit,
-        account_id: Some(account),
-        method: "bkash".into(),
-        amount: "500".into(),
-        currency: "BDT".into(),
-        end_user_ref: "usr_abc123".into(),
-        end_user_name: None,
-        provider_user_id: Some(user),
-        trx_id: Some("TRX8B7K9M2".into()),
-        sender: None,
-        agent_number: Some("01712345678".into()),
-        destination: None,
-    })
+    let (rec, _) = intake::submit(
+        &app,
+        &IntakeRequest {
+            intake_ref: "op-1".into(),
+            kind: RequestKind::Deposit,
+            provider: ProviderKind::Zexabit,
+            account_id: Some(account),
+            method: "bkash".into(),
+            amount: "500".into(),
+            currency: "BDT".into(),
+            end_user_ref: "usr_abc123".into(),
+            end_user_name: None,
+            provider_user_id: Some(user),
+            trx_id: Some("TRX8B7K9M2".into()),
+            sender: None,
+            agent_number: Some("01712345678".into()),
+            destination: None,
+        },
+    )
     .unwrap();
     api::requests::approve(&app, rec.id).unwrap();
-    Scenario { dir, port, sim, id: rec.id }
+    Scenario {
+        dir,
+        port,
+        sim,
+        id: rec.id,
+    }
 }
 
 async fn sim_user(sim: &cashdesk_sim::zexabit::RunningZexabit) -> String {
-    let client = cashdesk_zexabit::Client::new(&sim.base_url(), sim.api_key().into(), Default::default()).unwrap();
+    let client =
+        cashdesk_zexabit::Client::new(&sim.base_url(), sim.api_key().into(), Default::default())
+            .unwrap();
     client
         .create_user(&cashdesk_zexabit::CreateUserRequest {
             external_user_id: "usr_abc123".into(),
@@ -121,17 +142,25 @@ async fn sim_user(sim: &cashdesk_sim::zexabit::RunningZexabit) -> String {
 }
 
 fn status(dir: &Path, id: RequestId) -> RequestStatus {
-    Store::open(&dir.join("cashdesk.db")).unwrap().get_request(id).unwrap().status
+    Store::open(&dir.join("cashdesk.db"))
+        .unwrap()
+        .get_request(id)
+        .unwrap()
+        .status
 }
 
 fn wait_status_on_disk(dir: &Path, id: RequestId, want: RequestStatus) {
-    wait_for(&format!("{want:?}"), Duration::from_secs(30), || (status(dir, id) == want).then_some(()));
+    wait_for(&format!("{want:?}"), Duration::from_secs(30), || {
+        (status(dir, id) == want).then_some(())
+    });
 }
 
 fn integrity_ok(dir: &Path) {
     let store = Store::open(&dir.join("cashdesk.db")).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
-    store.verify_audit().expect("audit chain intact after a crash");
+    store
+        .verify_audit()
+        .expect("audit chain intact after a crash");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -154,12 +183,22 @@ async fn killed_after_claiming_it_is_never_resent_until_a_person_settles_it() {
     let app = Headless::start(s.dir.path(), s.port, None);
     wait_status_on_disk(s.dir.path(), s.id, RequestStatus::OutcomeUnknown);
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(s.sim.deposits().len(), 0, "an unknown outcome is not resent automatically");
+    assert_eq!(
+        s.sim.deposits().len(),
+        0,
+        "an unknown outcome is not resent automatically"
+    );
     assert_eq!(status(s.dir.path(), s.id), RequestStatus::OutcomeUnknown);
     drop(app);
     // A supervisor checked with Zexabit: never received. Only now it goes again.
     let desk = Cashdesk::open(config(s.dir.path())).unwrap();
-    api::requests::settle(&desk, s.id, SettleOutcome::NotReceived, "Zexabit support: no deposit for this user today").unwrap();
+    api::requests::settle(
+        &desk,
+        s.id,
+        SettleOutcome::NotReceived,
+        "Zexabit support: no deposit for this user today",
+    )
+    .unwrap();
     drop(desk);
     let app = Headless::start(s.dir.path(), s.port, None);
     wait_status_on_disk(s.dir.path(), s.id, RequestStatus::Completed);
@@ -171,7 +210,11 @@ async fn killed_after_claiming_it_is_never_resent_until_a_person_settles_it() {
 async fn killed_after_sending_it_is_settled_by_the_matching_webhook_not_resent() {
     let s = approved_deposit().await;
     Headless::start(s.dir.path(), s.port, Some("after_send")).kill9();
-    assert_eq!(s.sim.deposits().len(), 1, "the provider got the call before the crash");
+    assert_eq!(
+        s.sim.deposits().len(),
+        1,
+        "the provider got the call before the crash"
+    );
     integrity_ok(s.dir.path());
     let app = Headless::start(s.dir.path(), s.port, None);
     // Restart marks it unknown; Zexabit's webhook (user, amount, method) settles it.
@@ -180,6 +223,14 @@ async fn killed_after_sending_it_is_settled_by_the_matching_webhook_not_resent()
     assert_eq!(s.sim.deposits().len(), 1, "never sent twice");
     let store = Store::open(&s.dir.path().join("cashdesk.db")).unwrap();
     let history = store.history(s.id).unwrap();
-    assert!(history.iter().any(|h| h.to == RequestStatus::OutcomeUnknown), "the unknown outcome is on record");
-    assert!(store.get_request(s.id).unwrap().provider_txn_id.is_some(), "settled with Zexabit's id");
+    assert!(
+        history
+            .iter()
+            .any(|h| h.to == RequestStatus::OutcomeUnknown),
+        "the unknown outcome is on record"
+    );
+    assert!(
+        store.get_request(s.id).unwrap().provider_txn_id.is_some(),
+        "settled with Zexabit's id"
+    );
 }

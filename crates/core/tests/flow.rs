@@ -23,29 +23,65 @@ async fn sandbox() -> (tempfile::TempDir, Cashdesk) {
 }
 
 fn queue(app: &Cashdesk, tab: QueueTab) -> QueuePage {
-    api::requests::list_queue(app, &QueueQuery { tab, provider: None, kind: None, after: None, limit: None }).unwrap()
+    api::requests::list_queue(
+        app,
+        &QueueQuery {
+            tab,
+            provider: None,
+            kind: None,
+            after: None,
+            limit: None,
+        },
+    )
+    .unwrap()
 }
 
 fn pick(app: &Cashdesk, kind: RequestKind) -> RequestSummary {
-    wait_for("a request in the sandbox queue", Duration::from_secs(20), || {
-        queue(app, QueueTab::Queue).items.into_iter().find(|r| {
-            r.kind == kind && !r.reference.as_deref().unwrap_or("").starts_with("FAKE")
-        })
-    })
+    wait_for(
+        "a request in the sandbox queue",
+        Duration::from_secs(20),
+        || {
+            queue(app, QueueTab::Queue).items.into_iter().find(|r| {
+                r.kind == kind && !r.reference.as_deref().unwrap_or("").starts_with("FAKE")
+            })
+        },
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_sandbox_fills_the_queue_and_approvals_complete_through_zexabit() {
     let (_dir, app) = sandbox().await;
-    assert!(api::app_info(&app).unwrap().sandbox, "no account configured: sandbox mode");
+    assert!(
+        api::app_info(&app).unwrap().sandbox,
+        "no account configured: sandbox mode"
+    );
     let dep = pick(&app, RequestKind::Deposit);
-    assert!(dep.amount_display.ends_with(&format!(" {}", dep.money.currency)), "{}", dep.amount_display);
+    assert!(
+        dep.amount_display
+            .ends_with(&format!(" {}", dep.money.currency)),
+        "{}",
+        dep.amount_display
+    );
     let decided = api::requests::approve(&app, dep.id).unwrap();
-    assert_eq!(decided.summary.status, RequestStatus::Approved, "approving returns at once, before any network call");
+    assert_eq!(
+        decided.summary.status,
+        RequestStatus::Approved,
+        "approving returns at once, before any network call"
+    );
     let done = wait_status(&app, dep.id, RequestStatus::Completed).await;
     let path: Vec<_> = done.history.iter().map(|h| h.to).collect();
-    assert_eq!(path, [RequestStatus::Pending, RequestStatus::Approved, RequestStatus::Submitting,
-        RequestStatus::AwaitingProvider, RequestStatus::Completed], "every transition recorded: {:?}", done.history);
+    assert_eq!(
+        path,
+        [
+            RequestStatus::Pending,
+            RequestStatus::Approved,
+            RequestStatus::Submitting,
+            RequestStatus::AwaitingProvider,
+            RequestStatus::Completed
+        ],
+        "every transition recorded: {:?}",
+        done.history
+    );
     assert_eq!(done.history[1].actor, "Rina", "who approved is recorded");
     assert!(done.provider_txn_id.as_deref().unwrap().starts_with("dep_"));
 
@@ -61,9 +97,13 @@ async fn rejecting_needs_a_reason_and_sends_nothing() {
     let wd = pick(&app, RequestKind::Withdrawal);
     let err = api::requests::reject(&app, wd.id, "   ").unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
-    let d = api::requests::reject(&app, wd.id, "Destination wallet belongs to someone else").unwrap();
+    let d =
+        api::requests::reject(&app, wd.id, "Destination wallet belongs to someone else").unwrap();
     assert_eq!(d.summary.status, RequestStatus::Rejected);
-    assert_eq!(d.status_reason.as_deref(), Some("Destination wallet belongs to someone else"));
+    assert_eq!(
+        d.status_reason.as_deref(),
+        Some("Destination wallet belongs to someone else")
+    );
     let again = api::requests::approve(&app, wd.id).unwrap_err();
     assert_eq!(again.code, ErrorCode::NotAllowed, "{}", again.message);
     app.shutdown().await;
@@ -76,15 +116,27 @@ async fn decisions_need_an_operator_name() {
     let err = api::requests::reject(&app, cashdesk_domain::RequestId::new(), "x").unwrap_err();
     assert_eq!(err.code, ErrorCode::NoOperator);
     assert!(api::set_operator(&app, "  ").is_err());
-    assert_eq!(api::set_operator(&app, " Rina ").unwrap().operator.as_deref(), Some("Rina"));
+    assert_eq!(
+        api::set_operator(&app, " Rina ")
+            .unwrap()
+            .operator
+            .as_deref(),
+        Some("Rina")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_draft_survives_reopening_and_submits_once() {
     let (dir, app) = sandbox().await;
     let account = api::accounts::list_accounts(&app).unwrap()[0].id;
-    let fields = DraftFields { kind: Some(RequestKind::Deposit), account_id: Some(account), method: "bkash".into(),
-        amount: "750".into(), end_user_ref: "walkin-7".into(), ..Default::default() };
+    let fields = DraftFields {
+        kind: Some(RequestKind::Deposit),
+        account_id: Some(account),
+        method: "bkash".into(),
+        amount: "750".into(),
+        end_user_ref: "walkin-7".into(),
+        ..Default::default()
+    };
     let d = api::drafts::save_draft(&app, None, &fields).unwrap();
     app.shutdown().await;
     drop(app);
@@ -99,13 +151,25 @@ async fn a_draft_survives_reopening_and_submits_once() {
 async fn a_desk_request_is_validated_then_queued() {
     let (_dir, app) = sandbox().await;
     let account = api::accounts::list_accounts(&app).unwrap()[0].id;
-    let mut fields = DraftFields { kind: Some(RequestKind::Deposit), account_id: Some(account), method: "bkash".into(),
-        amount: "50".into(), end_user_ref: "walkin-7".into(), provider_user_id: "u1".into(), agent_number: "01712345678".into(),
-        trx_id: "TRXDESK1".into(), ..Default::default() };
+    let mut fields = DraftFields {
+        kind: Some(RequestKind::Deposit),
+        account_id: Some(account),
+        method: "bkash".into(),
+        amount: "50".into(),
+        end_user_ref: "walkin-7".into(),
+        provider_user_id: "u1".into(),
+        agent_number: "01712345678".into(),
+        trx_id: "TRXDESK1".into(),
+        ..Default::default()
+    };
     let d = api::drafts::save_draft(&app, None, &fields).unwrap();
     let err = api::drafts::submit_draft(&app, d.id).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
-    assert!(err.message.contains("100"), "names the method minimum: {}", err.message);
+    assert!(
+        err.message.contains("100"),
+        "names the method minimum: {}",
+        err.message
+    );
     fields.amount = "500.5".into();
     api::drafts::save_draft(&app, Some(d.id), &fields).unwrap();
     let req = api::drafts::submit_draft(&app, d.id).unwrap();
@@ -119,20 +183,50 @@ async fn a_desk_request_is_validated_then_queued() {
 async fn provider_refusals_reach_the_agent_in_the_providers_words() {
     let dir = tempfile::tempdir().unwrap();
     // New users start with a zero balance here.
-    let sim = cashdesk_sim::zexabit::ZexabitSim::start(Default::default()).await.unwrap();
+    let sim = cashdesk_sim::zexabit::ZexabitSim::start(Default::default())
+        .await
+        .unwrap();
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
     let account = add_zexabit_account(&app, &sim);
     let http = app.http_info().unwrap();
-    sim.set_callback_url(Some(format!("http://{}/webhooks/zexabit/{account}", http.addr)));
-    let client = cashdesk_zexabit::Client::new(&sim.base_url(), sim.api_key().into(), Default::default()).unwrap();
-    let user = client.create_user(&cashdesk_zexabit::CreateUserRequest { external_user_id: "u9".into(),
-        username: "user_nine".into(), email: None, phone: None }).await.unwrap().user_id;
+    sim.set_callback_url(Some(format!(
+        "http://{}/webhooks/zexabit/{account}",
+        http.addr
+    )));
+    let client =
+        cashdesk_zexabit::Client::new(&sim.base_url(), sim.api_key().into(), Default::default())
+            .unwrap();
+    let user = client
+        .create_user(&cashdesk_zexabit::CreateUserRequest {
+            external_user_id: "u9".into(),
+            username: "user_nine".into(),
+            email: None,
+            phone: None,
+        })
+        .await
+        .unwrap()
+        .user_id;
     // A withdrawal larger than the user's balance: 409 INSUFFICIENT_BALANCE.
-    let (rec, _) = cashdesk_core::intake::submit(&app, &cashdesk_core::intake::IntakeRequest {
-        intake_ref: "big".into(), kind: RequestKind::Withdrawal, provider: cashdesk_domain::ProviderKind::Zexabit,
-        account_id: Some(account), method: "bkash".into(), amount: "49000".into(), currency: "BDT".into(),
-        end_user_ref: "u9".into(), end_user_name: None, provider_user_id: Some(user.clone()), trx_id: None,
-        sender: None, agent_number: None, destination: Some("01898765432".into()) }).unwrap();
+    let (rec, _) = cashdesk_core::intake::submit(
+        &app,
+        &cashdesk_core::intake::IntakeRequest {
+            intake_ref: "big".into(),
+            kind: RequestKind::Withdrawal,
+            provider: cashdesk_domain::ProviderKind::Zexabit,
+            account_id: Some(account),
+            method: "bkash".into(),
+            amount: "49000".into(),
+            currency: "BDT".into(),
+            end_user_ref: "u9".into(),
+            end_user_name: None,
+            provider_user_id: Some(user.clone()),
+            trx_id: None,
+            sender: None,
+            agent_number: None,
+            destination: Some("01898765432".into()),
+        },
+    )
+    .unwrap();
     api::requests::approve(&app, rec.id).unwrap();
     let d = wait_status(&app, rec.id, RequestStatus::RejectedByProvider).await;
     let reason = d.provider_reason.unwrap();

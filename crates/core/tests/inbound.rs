@@ -4,8 +4,8 @@
 
 mod common;
 
-use cashdesk_core::api;
 use cashdesk_core::Cashdesk;
+use cashdesk_core::api;
 use cashdesk_domain::RequestStatus;
 use common::*;
 use serde_json::json;
@@ -28,7 +28,15 @@ async fn env() -> Env {
     let info = app.http_info().unwrap();
     let secret = sim.webhook_secret().to_vec();
     sim.shutdown().await;
-    Env { _dir: dir, app, base: format!("http://{}", info.addr), token: info.intake_token, account, secret, http: reqwest::Client::new() }
+    Env {
+        _dir: dir,
+        app,
+        base: format!("http://{}", info.addr),
+        token: info.intake_token,
+        account,
+        secret,
+        http: reqwest::Client::new(),
+    }
 }
 
 fn deposit(intake_ref: &str) -> serde_json::Value {
@@ -39,7 +47,10 @@ fn deposit(intake_ref: &str) -> serde_json::Value {
 
 impl Env {
     async fn intake(&self, body: &serde_json::Value, token: Option<&str>) -> reqwest::Response {
-        let mut r = self.http.post(format!("{}/intake/v1/requests", self.base)).json(body);
+        let mut r = self
+            .http
+            .post(format!("{}/intake/v1/requests", self.base))
+            .json(body);
         if let Some(t) = token {
             r = r.bearer_auth(t);
         }
@@ -47,8 +58,11 @@ impl Env {
     }
 
     async fn webhook(&self, body: &[u8], sig: Option<String>) -> reqwest::Response {
-        let mut r = self.http.post(format!("{}/webhooks/zexabit/{}", self.base, self.account))
-            .header("content-type", "application/json").body(body.to_vec());
+        let mut r = self
+            .http
+            .post(format!("{}/webhooks/zexabit/{}", self.base, self.account))
+            .header("content-type", "application/json")
+            .body(body.to_vec());
         if let Some(s) = sig {
             r = r.header("X-Zexabit-Signature", s);
         }
@@ -73,8 +87,17 @@ async fn intake_requires_the_token_and_files_each_request_once() {
     bad["amount"] = json!("5.001");
     let r = e.intake(&bad, Some(&e.token)).await;
     assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("amount"), "the error names the field");
-    let read = e.http.get(format!("{}/intake/v1/requests/a", e.base)).bearer_auth(&e.token).send().await.unwrap();
+    assert!(
+        r.text().await.unwrap().contains("amount"),
+        "the error names the field"
+    );
+    let read = e
+        .http
+        .get(format!("{}/intake/v1/requests/a", e.base))
+        .bearer_auth(&e.token)
+        .send()
+        .await
+        .unwrap();
     let v: serde_json::Value = read.json().await.unwrap();
     assert_eq!(v["status"], "pending");
     e.app.shutdown().await;
@@ -87,21 +110,56 @@ async fn forged_tampered_and_unsigned_webhooks_change_nothing() {
     let body = br#"{"event":"deposit.completed","timestamp":"2026-03-08T10:30:00Z","data":{"transactionId":"dep_1","externalUserId":"usr_abc123","userId":"68abc","amount":500,"paymentMethod":"bkash","status":"completed","newBalance":1500}}"#;
     let before = e.audit_len();
     assert_eq!(e.webhook(body, None).await.status(), 401, "unsigned");
-    assert_eq!(e.webhook(body, Some(cashdesk_zexabit::webhook::sign(b"not-the-secret", body))).await.status(), 401, "forged");
+    assert_eq!(
+        e.webhook(
+            body,
+            Some(cashdesk_zexabit::webhook::sign(b"not-the-secret", body))
+        )
+        .await
+        .status(),
+        401,
+        "forged"
+    );
     let good = cashdesk_zexabit::webhook::sign(&e.secret, body);
     let mut tampered = body.to_vec();
     let at = tampered.windows(3).position(|w| w == b"500").unwrap();
     tampered[at] = b'9';
-    assert_eq!(e.webhook(&tampered, Some(good.clone())).await.status(), 401, "one byte changed");
+    assert_eq!(
+        e.webhook(&tampered, Some(good.clone())).await.status(),
+        401,
+        "one byte changed"
+    );
     let big = vec![b' '; 300 * 1024];
-    assert_eq!(e.webhook(&big, Some(good.clone())).await.status(), 413, "oversized");
-    assert_eq!(e.audit_len(), before, "nothing recorded from refused webhooks");
+    assert_eq!(
+        e.webhook(&big, Some(good.clone())).await.status(),
+        413,
+        "oversized"
+    );
+    assert_eq!(
+        e.audit_len(),
+        before,
+        "nothing recorded from refused webhooks"
+    );
     // Correctly signed: accepted (no request matches it, so nothing moves), and a replay is recognised.
     let ok = e.webhook(body, Some(good.clone())).await;
     assert_eq!(ok.status(), 200);
     let replay = e.webhook(body, Some(good)).await;
     assert_eq!(replay.text().await.unwrap(), "already handled");
-    let page = api::requests::list_queue(&e.app, &api::dto::QueueQuery { tab: api::dto::QueueTab::Queue, provider: None, kind: None, after: None, limit: None }).unwrap();
-    assert_eq!(page.items[0].status, RequestStatus::Pending, "a pending request is not completed by a webhook for another transaction");
+    let page = api::requests::list_queue(
+        &e.app,
+        &api::dto::QueueQuery {
+            tab: api::dto::QueueTab::Queue,
+            provider: None,
+            kind: None,
+            after: None,
+            limit: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        page.items[0].status,
+        RequestStatus::Pending,
+        "a pending request is not completed by a webhook for another transaction"
+    );
     e.app.shutdown().await;
 }

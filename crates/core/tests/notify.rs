@@ -16,7 +16,10 @@ async fn a_new_request_raises_a_desktop_notification() {
         "needs a notification server on the session bus: run through scripts/test.sh"
     );
     let mut monitor = Command::new("dbus-monitor")
-        .args(["--session", "interface=org.freedesktop.Notifications,member=Notify"])
+        .args([
+            "--session",
+            "interface=org.freedesktop.Notifications,member=Notify",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .expect("dbus-monitor (package dbus) is installed by scripts/test.sh");
@@ -31,25 +34,33 @@ async fn a_new_request_raises_a_desktop_notification() {
 
     let dir = tempfile::tempdir().unwrap();
     let sim = zexabit_sim(None).await;
-    let app = Cashdesk::start(Config { notifications: true, ..config(dir.path()) }).await.unwrap();
+    let app = Cashdesk::start(Config {
+        notifications: true,
+        ..config(dir.path())
+    })
+    .await
+    .unwrap();
     let account = add_zexabit_account(&app, &sim);
     api::accounts::list_methods(&app, account).await.unwrap();
-    intake::submit(&app, &intake::IntakeRequest {
-        intake_ref: "n1".into(),
-        kind: cashdesk_domain::RequestKind::Deposit,
-        provider: cashdesk_domain::ProviderKind::Zexabit,
-        account_id: Some(account),
-        method: "bkash".into(),
-        amount: "500".into(),
-        currency: "BDT".into(),
-        end_user_ref: "usr_abc123".into(),
-        end_user_name: Some("Karim".into()),
-        provider_user_id: Some("68abc".into()),
-        trx_id: Some("TRX1".into()),
-        sender: None,
-        agent_number: Some("01712345678".into()),
-        destination: None,
-    })
+    intake::submit(
+        &app,
+        &intake::IntakeRequest {
+            intake_ref: "n1".into(),
+            kind: cashdesk_domain::RequestKind::Deposit,
+            provider: cashdesk_domain::ProviderKind::Zexabit,
+            account_id: Some(account),
+            method: "bkash".into(),
+            amount: "500".into(),
+            currency: "BDT".into(),
+            end_user_ref: "usr_abc123".into(),
+            end_user_name: Some("Karim".into()),
+            provider_user_id: Some("68abc".into()),
+            trx_id: Some("TRX1".into()),
+            sender: None,
+            agent_number: Some("01712345678".into()),
+            destination: None,
+        },
+    )
     .unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut seen = String::new();
@@ -63,8 +74,12 @@ async fn a_new_request_raises_a_desktop_notification() {
         }
     }
     let _ = monitor.kill();
+    let _ = monitor.wait();
     assert!(seen.contains("\"Cashdesk\""), "sent as Cashdesk:\n{seen}");
-    assert!(seen.contains("New deposit · 500.00 BDT · bKash"), "notification not seen on D-Bus:\n{seen}");
+    assert!(
+        seen.contains("New deposit · 500.00 BDT · bKash"),
+        "notification not seen on D-Bus:\n{seen}"
+    );
     app.shutdown().await;
 }
 
@@ -76,7 +91,10 @@ async fn child_send_without_server() {
     }
     let started = Instant::now();
     let result = notify::send("New deposit", "test").await;
-    println!("RESULT={result:?} ELAPSED_MS={}", started.elapsed().as_millis());
+    println!(
+        "RESULT={result:?} ELAPSED_MS={}",
+        started.elapsed().as_millis()
+    );
 }
 
 #[test]
@@ -89,7 +107,9 @@ fn without_a_notification_server_sending_fails_fast_instead_of_hanging() {
         .spawn()
         .expect("dbus-daemon");
     let mut addr = String::new();
-    BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut addr).unwrap();
+    BufReader::new(daemon.stdout.take().unwrap())
+        .read_line(&mut addr)
+        .unwrap();
     let out = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child_send_without_server", "--nocapture"])
         .env("CASHDESK_NOTIFY_CHILD", "1")
@@ -104,7 +124,11 @@ fn without_a_notification_server_sending_fails_fast_instead_of_hanging() {
 
 #[test]
 fn bursts_are_grouped_into_one_notification() {
-    let n = |s: &str| notify::Notice { summary: s.into(), body: String::new(), new_request: true };
+    let n = |s: &str| notify::Notice {
+        summary: s.into(),
+        body: String::new(),
+        new_request: true,
+    };
     assert_eq!(notify::group(&[n("a")]).unwrap().summary, "a");
     let g = notify::group(&[n("a"), n("b"), n("c")]).unwrap();
     assert_eq!(g.summary, "3 new requests");

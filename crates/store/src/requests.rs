@@ -327,12 +327,7 @@ impl Store {
                  AND provider_user_id = ?3 AND method = ?4 ORDER BY created_ms"
             ))?;
             let rows = st.query_map(
-                params![
-                    account.to_string(),
-                    kind.as_str(),
-                    provider_user_id,
-                    method
-                ],
+                params![account.to_string(), kind.as_str(), provider_user_id, method],
                 from_row,
             )?;
             let all: Vec<RequestRecord> = rows.collect::<Result<_, _>>()?;
@@ -403,7 +398,9 @@ impl Store {
     pub fn find_by_intake_ref(&self, intake_ref: &str) -> Result<Option<RequestRecord>> {
         self.read(|c| {
             Ok(c.query_row(
-                &format!("SELECT {COLUMNS} FROM requests WHERE source = 'intake' AND intake_ref = ?1"),
+                &format!(
+                    "SELECT {COLUMNS} FROM requests WHERE source = 'intake' AND intake_ref = ?1"
+                ),
                 [intake_ref],
                 from_row,
             )

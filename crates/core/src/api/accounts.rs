@@ -29,17 +29,24 @@ pub fn list_accounts(app: &Cashdesk) -> ApiResult<Vec<AccountView>> {
 pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<AccountView> {
     let actor = app.operator()?;
     if input.provider != ProviderKind::Zexabit {
-        return Err(invalid(format!("{} accounts are not supported yet", input.provider.label())));
+        return Err(invalid(format!(
+            "{} accounts are not supported yet",
+            input.provider.label()
+        )));
     }
     let name = input.name.trim();
     if name.is_empty() {
-        return Err(invalid("Name: give the account a name agents will recognise"));
+        return Err(invalid(
+            "Name: give the account a name agents will recognise",
+        ));
     }
     let url = input.base_url.trim().trim_end_matches('/');
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(format!("Base URL: {e}")))?;
     let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
     if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
-        return Err(invalid("Base URL: use https:// (plain http only for a simulator on this computer)"));
+        return Err(invalid(
+            "Base URL: use https:// (plain http only for a simulator on this computer)",
+        ));
     }
     if input.api_key.trim().is_empty() || input.webhook_secret.trim().is_empty() {
         return Err(invalid("API key and webhook secret are both required"));
@@ -47,7 +54,9 @@ pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<Account
     let id = AccountId::new();
     let api_key = Secret::new(input.api_key.trim());
     let webhook = Secret::new(input.webhook_secret.trim());
-    app.keychain().store_all(id, &[(API_KEY, &api_key), (WEBHOOK_SECRET, &webhook)]).map_err(CoreError::from)?;
+    app.keychain()
+        .store_all(id, &[(API_KEY, &api_key), (WEBHOOK_SECRET, &webhook)])
+        .map_err(CoreError::from)?;
     let new = NewAccount {
         provider: input.provider,
         name: name.to_owned(),
@@ -64,7 +73,10 @@ pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<Account
             return Err(e.into());
         }
     };
-    app.changed(super::dto::Changed { accounts: true, ..Default::default() });
+    app.changed(super::dto::Changed {
+        accounts: true,
+        ..Default::default()
+    });
     Ok(view(rec))
 }
 
@@ -78,25 +90,44 @@ pub fn remove_account(app: &Cashdesk, id: AccountId) -> ApiResult<()> {
         }
     }
     app.providers().forget(id);
-    app.changed(super::dto::Changed { accounts: true, ..Default::default() });
+    app.changed(super::dto::Changed {
+        accounts: true,
+        ..Default::default()
+    });
     Ok(())
 }
 
 /// The account's payment methods with limits (fetched, or last known offline).
 pub async fn list_methods(app: &Cashdesk, account: AccountId) -> ApiResult<Vec<MethodInfo>> {
     let methods = app.providers().methods(account).await?;
-    Ok(methods.into_iter().map(|m| MethodInfo {
-        method: m.method,
-        label: m.label,
-        currency: m.currency,
-        min_amount: m.min_amount.normalize().to_string(),
-        max_amount: m.max_amount.normalize().to_string(),
-    }).collect())
+    Ok(methods
+        .into_iter()
+        .map(|m| MethodInfo {
+            method: m.method,
+            label: m.label,
+            currency: m.currency,
+            min_amount: m.min_amount.normalize().to_string(),
+            max_amount: m.max_amount.normalize().to_string(),
+        })
+        .collect())
 }
 
 /// An agent number to show the customer, with the provider's instructions.
-pub async fn agent_number(app: &Cashdesk, account: AccountId, method: &str) -> ApiResult<AgentNumberView> {
+pub async fn agent_number(
+    app: &Cashdesk,
+    account: AccountId,
+    method: &str,
+) -> ApiResult<AgentNumberView> {
     let acc = app.providers().zexabit(account)?;
-    let a = acc.client.agent_number(method).await.map_err(|e| CoreError::Provider(e.to_string()))?;
-    Ok(AgentNumberView { method: a.method, account_number: a.account_number, agent_name: a.agent_name.unwrap_or_default(), instructions: a.instructions.unwrap_or_default() })
+    let a = acc
+        .client
+        .agent_number(method)
+        .await
+        .map_err(|e| CoreError::Provider(e.to_string()))?;
+    Ok(AgentNumberView {
+        method: a.method,
+        account_number: a.account_number,
+        agent_name: a.agent_name.unwrap_or_default(),
+        instructions: a.instructions.unwrap_or_default(),
+    })
 }

@@ -20,41 +20,90 @@ pub fn list_drafts(app: &Cashdesk) -> ApiResult<Vec<DraftView>> {
 }
 
 /// Saves what is typed so far (no validation: a draft may be half-done).
-pub fn save_draft(app: &Cashdesk, id: Option<DraftId>, fields: &DraftFields) -> ApiResult<DraftView> {
+pub fn save_draft(
+    app: &Cashdesk,
+    id: Option<DraftId>,
+    fields: &DraftFields,
+) -> ApiResult<DraftView> {
     let operator = app.operator().ok().map(|a| a.to_string());
     let json = serde_json::to_value(fields).map_err(|e| invalid(e.to_string()))?;
-    let saved = app.store().save_draft(id.unwrap_or_default(), operator.as_deref(), &json)?;
-    app.changed(super::dto::Changed { drafts: true, ..Default::default() });
+    let saved = app
+        .store()
+        .save_draft(id.unwrap_or_default(), operator.as_deref(), &json)?;
+    app.changed(super::dto::Changed {
+        drafts: true,
+        ..Default::default()
+    });
     Ok(view(saved))
 }
 
 pub fn discard_draft(app: &Cashdesk, id: DraftId) -> ApiResult<()> {
     app.store().discard_draft(id)?;
-    app.changed(super::dto::Changed { drafts: true, ..Default::default() });
+    app.changed(super::dto::Changed {
+        drafts: true,
+        ..Default::default()
+    });
     Ok(())
 }
 
 /// Validates the draft and turns it into a pending request atomically.
 pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
     let actor = app.operator()?;
-    let draft = app.store().list_drafts()?.into_iter().find(|d| d.id == id)
+    let draft = app
+        .store()
+        .list_drafts()?
+        .into_iter()
+        .find(|d| d.id == id)
         .ok_or_else(|| invalid("This draft no longer exists (submitted or discarded elsewhere)"))?;
     let f: DraftFields = serde_json::from_value(draft.fields).unwrap_or_default();
-    let kind = f.kind.ok_or_else(|| invalid("kind: choose deposit or withdrawal"))?;
-    let account_id = f.account_id.ok_or_else(|| invalid("account: choose a provider account"))?;
+    let kind = f
+        .kind
+        .ok_or_else(|| invalid("kind: choose deposit or withdrawal"))?;
+    let account_id = f
+        .account_id
+        .ok_or_else(|| invalid("account: choose a provider account"))?;
     let account = app.store().account(account_id)?;
     let currency = app
         .providers()
         .cached_methods(account_id)
-        .and_then(|ms| ms.into_iter().find(|m| m.method == f.method).map(|m| m.currency))
-        .ok_or_else(|| invalid(format!("method: \"{}\" is not offered by {}", f.method, account.name)))?;
+        .and_then(|ms| {
+            ms.into_iter()
+                .find(|m| m.method == f.method)
+                .map(|m| m.currency)
+        })
+        .ok_or_else(|| {
+            invalid(format!(
+                "method: \"{}\" is not offered by {}",
+                f.method, account.name
+            ))
+        })?;
     let opt = |s: &String| Some(s.clone());
-    let new = crate::intake::new_request(app, kind, account.provider, Some(account_id), &f.method, &f.amount, &currency,
-        &f.end_user_ref, [&opt(&f.end_user_name), &opt(&f.provider_user_id), &opt(&f.trx_id), &opt(&f.sender),
-        &opt(&f.agent_number), &opt(&f.destination)], Source::Desk, None)
-        .map_err(CoreError::into_api)?;
+    let new = crate::intake::new_request(
+        app,
+        kind,
+        account.provider,
+        Some(account_id),
+        &f.method,
+        &f.amount,
+        &currency,
+        &f.end_user_ref,
+        [
+            &opt(&f.end_user_name),
+            &opt(&f.provider_user_id),
+            &opt(&f.trx_id),
+            &opt(&f.sender),
+            &opt(&f.agent_number),
+            &opt(&f.destination),
+        ],
+        Source::Desk,
+        None,
+    )
+    .map_err(CoreError::into_api)?;
     let rec = app.store().submit_draft(id, &new, &actor)?;
     crate::intake::announce(app, &rec);
-    app.changed(super::dto::Changed { drafts: true, ..Default::default() });
+    app.changed(super::dto::Changed {
+        drafts: true,
+        ..Default::default()
+    });
     super::requests::get_request(app, rec.id)
 }

@@ -2,7 +2,9 @@
 //! `cargo test -p cashdesk-core export_bindings`; CI fails on drift).
 //! No secret is ever a field of an outgoing type.
 
-use cashdesk_domain::{AccountId, DraftId, MerchantRef, Money, ProviderKind, RequestId, RequestKind, RequestStatus};
+use cashdesk_domain::{
+    AccountId, DraftId, MerchantRef, Money, ProviderKind, RequestId, RequestKind, RequestStatus,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

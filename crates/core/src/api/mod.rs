@@ -13,7 +13,10 @@ use dto::{ApiError, AppInfo, ErrorCode};
 pub type ApiResult<T> = Result<T, ApiError>;
 
 pub(crate) fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError { code: ErrorCode::InvalidInput, message: message.into() }
+    ApiError {
+        code: ErrorCode::InvalidInput,
+        message: message.into(),
+    }
 }
 
 pub fn app_info(app: &Cashdesk) -> ApiResult<AppInfo> {
@@ -22,7 +25,9 @@ pub fn app_info(app: &Cashdesk) -> ApiResult<AppInfo> {
         sandbox: app.is_sandbox(),
         operator: app.store().setting(OPERATOR_KEY)?,
         data_dir: app.config().data_dir.display().to_string(),
-        intake_url: app.http_info().map(|h| format!("http://{}/intake/v1/requests", h.addr)),
+        intake_url: app
+            .http_info()
+            .map(|h| format!("http://{}/intake/v1/requests", h.addr)),
     })
 }
 

@@ -1,6 +1,9 @@
 //! Queue, detail and decisions.
 
-use super::dto::{HistoryItem, QueuePage, QueueQuery, QueueTab, RequestDetail, RequestSummary, SettleOutcome, TabCounts};
+use super::dto::{
+    HistoryItem, QueuePage, QueueQuery, QueueTab, RequestDetail, RequestSummary, SettleOutcome,
+    TabCounts,
+};
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::error::CoreError;
@@ -27,7 +30,10 @@ pub(crate) fn summary(r: &RequestRecord) -> RequestSummary {
         method: r.method.clone(),
         amount_display: r.money.display(),
         money: r.money.clone(),
-        end_user: r.end_user_name.clone().unwrap_or_else(|| r.end_user_ref.clone()),
+        end_user: r
+            .end_user_name
+            .clone()
+            .unwrap_or_else(|| r.end_user_ref.clone()),
         reference: match r.kind {
             RequestKind::Deposit => r.trx_id.clone(),
             RequestKind::Withdrawal => r.destination.clone(),
@@ -43,37 +49,61 @@ fn actor_name(a: &Actor) -> String {
     match a {
         Actor::Operator(n) => n.clone(),
         Actor::System => "Cashdesk".into(),
-        Actor::Provider(p) => ProviderKind::parse(p).map(|k| k.label().to_owned()).unwrap_or_else(|| p.clone()),
+        Actor::Provider(p) => ProviderKind::parse(p)
+            .map(|k| k.label().to_owned())
+            .unwrap_or_else(|| p.clone()),
         Actor::Intake => "Operator platform".into(),
     }
 }
 
 pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
     let after = match &q.after {
-        Some(c) => Some(Cursor::decode(c).ok_or_else(|| invalid("after: not a cursor from this queue"))?),
+        Some(c) => {
+            Some(Cursor::decode(c).ok_or_else(|| invalid("after: not a cursor from this queue"))?)
+        }
         None => None,
     };
-    let filter = QueueFilter { view: view(q.tab), status: None, provider: q.provider, kind: q.kind, after, limit: q.limit.unwrap_or(100) };
+    let filter = QueueFilter {
+        view: view(q.tab),
+        status: None,
+        provider: q.provider,
+        kind: q.kind,
+        after,
+        limit: q.limit.unwrap_or(100),
+    };
     let page = app.store().list_queue(&filter)?;
     let count = |v| app.store().count_view(v, COUNT_CAP);
     Ok(QueuePage {
         items: page.items.iter().map(summary).collect(),
         next: page.next.map(|c| c.encode()),
-        counts: TabCounts { queue: count(QueueView::Queue)?, in_flight: count(QueueView::InFlight)?, attention: count(QueueView::Attention)? },
+        counts: TabCounts {
+            queue: count(QueueView::Queue)?,
+            in_flight: count(QueueView::InFlight)?,
+            attention: count(QueueView::Attention)?,
+        },
     })
 }
 
 pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
     let r = app.store().get_request(id)?;
-    let account_name = app.store().account(r.account_id).map(|a| a.name).unwrap_or_else(|_| "removed account".into());
-    let history = app.store().history(id)?.into_iter().map(|h| HistoryItem {
-        at: h.at.to_rfc3339(),
-        actor: actor_name(&h.actor),
-        from: h.from,
-        to: h.to,
-        to_label: h.to.label().to_owned(),
-        reason: h.reason,
-    }).collect();
+    let account_name = app
+        .store()
+        .account(r.account_id)
+        .map(|a| a.name)
+        .unwrap_or_else(|_| "removed account".into());
+    let history = app
+        .store()
+        .history(id)?
+        .into_iter()
+        .map(|h| HistoryItem {
+            at: h.at.to_rfc3339(),
+            actor: actor_name(&h.actor),
+            from: h.from,
+            to: h.to,
+            to_label: h.to.label().to_owned(),
+            reason: h.reason,
+        })
+        .collect();
     Ok(RequestDetail {
         summary: summary(&r),
         account_id: r.account_id,
@@ -103,8 +133,15 @@ pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
     let actor = app.operator()?;
     let rec = app.store().get_request(id)?;
     let (effect, payload) = match rec.provider {
-        ProviderKind::Zexabit => crate::providers::zexabit::outbox_call(&rec, app.providers().cached_methods(rec.account_id).as_deref())?,
-        other => return Err(CoreError::Invalid(format!("{} is not supported yet", other.label())).into()),
+        ProviderKind::Zexabit => crate::providers::zexabit::outbox_call(
+            &rec,
+            app.providers().cached_methods(rec.account_id).as_deref(),
+        )?,
+        other => {
+            return Err(
+                CoreError::Invalid(format!("{} is not supported yet", other.label())).into(),
+            );
+        }
     };
     app.store().approve(id, &actor, effect, &payload)?;
     app.wake_worker();
@@ -130,18 +167,26 @@ pub fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<RequestD
 /// A person settles an unknown outcome after checking with the provider.
 /// "Not received" puts the call back in the outbox: the one case where it
 /// is sent again, on a person's word.
-pub fn settle(app: &Cashdesk, id: RequestId, outcome: SettleOutcome, note: &str) -> ApiResult<RequestDetail> {
+pub fn settle(
+    app: &Cashdesk,
+    id: RequestId,
+    outcome: SettleOutcome,
+    note: &str,
+) -> ApiResult<RequestDetail> {
     let actor = app.operator()?;
     let note = note.trim();
     if note.is_empty() {
-        return Err(invalid("Say how you checked (a note is required to settle)"));
+        return Err(invalid(
+            "Say how you checked (a note is required to settle)",
+        ));
     }
     let to = match outcome {
         SettleOutcome::Completed => RequestStatus::Completed,
         SettleOutcome::RejectedByProvider => RequestStatus::RejectedByProvider,
         SettleOutcome::NotReceived => RequestStatus::Approved,
     };
-    app.store().settle(id, to, &actor, note, &ProviderFacts::default())?;
+    app.store()
+        .settle(id, to, &actor, note, &ProviderFacts::default())?;
     app.wake_worker();
     app.request_changed(id);
     get_request(app, id)

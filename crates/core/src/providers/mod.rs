@@ -78,19 +78,27 @@ impl Providers {
     }
 
     /// Payment methods as last fetched (used to validate without the network).
-    pub fn cached_methods(&self, account: AccountId) -> Option<Vec<cashdesk_zexabit::PaymentMethod>> {
+    pub fn cached_methods(
+        &self,
+        account: AccountId,
+    ) -> Option<Vec<cashdesk_zexabit::PaymentMethod>> {
         lock(&self.methods).get(&account).cloned()
     }
 
     /// Fetches the payment methods and keeps them for offline validation.
-    pub async fn methods(&self, account: AccountId) -> CoreResult<Vec<cashdesk_zexabit::PaymentMethod>> {
+    pub async fn methods(
+        &self,
+        account: AccountId,
+    ) -> CoreResult<Vec<cashdesk_zexabit::PaymentMethod>> {
         let acc = self.zexabit(account)?;
         match acc.client.payment_methods().await {
             Ok(m) => {
                 lock(&self.methods).insert(account, m.clone());
                 Ok(m)
             }
-            Err(e) => self.cached_methods(account).ok_or_else(|| CoreError::Provider(e.to_string())),
+            Err(e) => self
+                .cached_methods(account)
+                .ok_or_else(|| CoreError::Provider(e.to_string())),
         }
     }
 }

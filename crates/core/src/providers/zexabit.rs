@@ -37,33 +37,54 @@ fn required<'a>(value: &'a Option<String>, field: &str) -> CoreResult<&'a str> {
 
 /// Checks a request against what Zexabit will accept, with the methods
 /// list when known (it is cached, so this never waits on the network).
-pub(crate) fn validate(rec_kind: RequestKind, method: &str, amount: &rust_decimal::Decimal, currency: &str,
-    fields: [(&Option<String>, &str); 2], methods: Option<&[PaymentMethod]>) -> CoreResult<()> {
+pub(crate) fn validate(
+    rec_kind: RequestKind,
+    method: &str,
+    amount: &rust_decimal::Decimal,
+    currency: &str,
+    fields: [(&Option<String>, &str); 2],
+    methods: Option<&[PaymentMethod]>,
+) -> CoreResult<()> {
     for (value, name) in fields {
         required(value, name)?;
     }
     if let Some(methods) = methods {
         let m = methods.iter().find(|m| m.method == method).ok_or_else(|| {
-            CoreError::Invalid(format!("method: Zexabit does not offer \"{method}\" on this account"))
+            CoreError::Invalid(format!(
+                "method: Zexabit does not offer \"{method}\" on this account"
+            ))
         })?;
         if m.currency != currency {
-            return Err(CoreError::Invalid(format!("amount: {} is paid in {}, not {currency}", m.label, m.currency)));
+            return Err(CoreError::Invalid(format!(
+                "amount: {} is paid in {}, not {currency}",
+                m.label, m.currency
+            )));
         }
-        m.check_amount(amount).map_err(|e| CoreError::Invalid(e.to_string()))?;
+        m.check_amount(amount)
+            .map_err(|e| CoreError::Invalid(e.to_string()))?;
     }
     let _ = rec_kind;
     Ok(())
 }
 
 /// The outbox call that approving `rec` causes.
-pub(crate) fn outbox_call(rec: &RequestRecord, methods: Option<&[PaymentMethod]>) -> CoreResult<(&'static str, serde_json::Value)> {
+pub(crate) fn outbox_call(
+    rec: &RequestRecord,
+    methods: Option<&[PaymentMethod]>,
+) -> CoreResult<(&'static str, serde_json::Value)> {
     let user = required(&rec.provider_user_id, "Zexabit user id")?.to_owned();
     let second = match rec.kind {
         RequestKind::Deposit => (&rec.agent_number, "agent number (paymentNumber)"),
         RequestKind::Withdrawal => (&rec.destination, "destination account"),
     };
-    validate(rec.kind, &rec.method, &rec.money.amount, rec.money.currency.code(),
-        [(&rec.provider_user_id, "Zexabit user id"), second], methods)?;
+    validate(
+        rec.kind,
+        &rec.method,
+        &rec.money.amount,
+        rec.money.currency.code(),
+        [(&rec.provider_user_id, "Zexabit user id"), second],
+        methods,
+    )?;
     let amount = rec.money.amount.normalize();
     let payload = match rec.kind {
         RequestKind::Deposit => serde_json::to_value(CreateDepositRequest {
@@ -81,25 +102,57 @@ pub(crate) fn outbox_call(rec: &RequestRecord, methods: Option<&[PaymentMethod]>
         }),
     }
     .map_err(|e| CoreError::Invalid(e.to_string()))?;
-    Ok((if rec.kind == RequestKind::Deposit { DEPOSIT } else { WITHDRAWAL }, payload))
+    Ok((
+        if rec.kind == RequestKind::Deposit {
+            DEPOSIT
+        } else {
+            WITHDRAWAL
+        },
+        payload,
+    ))
 }
 
 /// Sends one claimed outbox row and sorts the answer into an outcome.
 pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
     let sent = match row.effect.as_str() {
         DEPOSIT => match serde_json::from_value::<CreateDepositRequest>(row.payload.clone()) {
-            Ok(req) => acc.client.create_deposit(&req).await.map(|r| (r.deposit_id, r.status)),
-            Err(e) => return OutboxOutcome::Failed { reason: format!("stored call is unreadable: {e}") },
+            Ok(req) => acc
+                .client
+                .create_deposit(&req)
+                .await
+                .map(|r| (r.deposit_id, r.status)),
+            Err(e) => {
+                return OutboxOutcome::Failed {
+                    reason: format!("stored call is unreadable: {e}"),
+                };
+            }
         },
-        WITHDRAWAL => match serde_json::from_value::<CreateWithdrawalRequest>(row.payload.clone()) {
-            Ok(req) => acc.client.create_withdrawal(&req).await.map(|r| (r.withdrawal_id, r.status)),
-            Err(e) => return OutboxOutcome::Failed { reason: format!("stored call is unreadable: {e}") },
-        },
-        other => return OutboxOutcome::Failed { reason: format!("unknown Zexabit call {other}") },
+        WITHDRAWAL => {
+            match serde_json::from_value::<CreateWithdrawalRequest>(row.payload.clone()) {
+                Ok(req) => acc
+                    .client
+                    .create_withdrawal(&req)
+                    .await
+                    .map(|r| (r.withdrawal_id, r.status)),
+                Err(e) => {
+                    return OutboxOutcome::Failed {
+                        reason: format!("stored call is unreadable: {e}"),
+                    };
+                }
+            }
+        }
+        other => {
+            return OutboxOutcome::Failed {
+                reason: format!("unknown Zexabit call {other}"),
+            };
+        }
     };
     pause_if(app.config(), PausePoint::AfterSend).await;
     match sent {
-        Ok((txn_id, status)) => OutboxOutcome::Accepted { txn_id, status: status_text(status).to_owned() },
+        Ok((txn_id, status)) => OutboxOutcome::Accepted {
+            txn_id,
+            status: status_text(status).to_owned(),
+        },
         Err(e) => classify(&e, row.attempts),
     }
 }
@@ -138,10 +191,21 @@ pub(crate) fn classify(e: &ZxError, attempts: i64) -> OutboxOutcome {
         return OutboxOutcome::Unknown { reason };
     }
     match e {
-        ZxError::RateLimited { retry_after } => OutboxOutcome::Retry { at_ms: retry_at(retry_after.unwrap_or(Duration::from_secs(60))), reason },
-        ZxError::NotSent { .. } => OutboxOutcome::Retry { at_ms: retry_at(backoff(attempts)), reason },
-        ZxError::Api { status: 422, .. } if attempts < NO_AGENT_RETRIES => OutboxOutcome::Retry { at_ms: retry_at(Duration::from_secs(30)), reason },
-        ZxError::Api { status: 409 | 422, .. } => OutboxOutcome::Rejected { reason },
+        ZxError::RateLimited { retry_after } => OutboxOutcome::Retry {
+            at_ms: retry_at(retry_after.unwrap_or(Duration::from_secs(60))),
+            reason,
+        },
+        ZxError::NotSent { .. } => OutboxOutcome::Retry {
+            at_ms: retry_at(backoff(attempts)),
+            reason,
+        },
+        ZxError::Api { status: 422, .. } if attempts < NO_AGENT_RETRIES => OutboxOutcome::Retry {
+            at_ms: retry_at(Duration::from_secs(30)),
+            reason,
+        },
+        ZxError::Api {
+            status: 409 | 422, ..
+        } => OutboxOutcome::Rejected { reason },
         _ => OutboxOutcome::Failed { reason },
     }
 }
@@ -164,19 +228,47 @@ pub(crate) enum WebhookReply {
 }
 
 /// Verifies, deduplicates and applies one webhook delivery.
-pub(crate) fn apply_webhook(app: &Cashdesk, account: AccountId, signature: Option<&str>, body: &[u8]) -> CoreResult<WebhookReply> {
+pub(crate) fn apply_webhook(
+    app: &Cashdesk,
+    account: AccountId,
+    signature: Option<&str>,
+    body: &[u8],
+) -> CoreResult<WebhookReply> {
     let acc = app.providers().zexabit(account)?;
-    let event = match cashdesk_zexabit::webhook::verify(acc.webhook_secret.expose().as_bytes(), body, signature) {
+    let event = match cashdesk_zexabit::webhook::verify(
+        acc.webhook_secret.expose().as_bytes(),
+        body,
+        signature,
+    ) {
         Ok(ev) => ev,
-        Err(e @ cashdesk_zexabit::WebhookError::Malformed(_)) => return Ok(WebhookReply::Refused(400, e.to_string())),
+        Err(e @ cashdesk_zexabit::WebhookError::Malformed(_)) => {
+            return Ok(WebhookReply::Refused(400, e.to_string()));
+        }
         Err(e) => return Ok(WebhookReply::Refused(401, e.to_string())),
     };
-    let key = format!("{}:{}", serde_json::to_value(event.event).unwrap_or_default().as_str().unwrap_or(""), event.data.transaction_id);
+    let key = format!(
+        "{}:{}",
+        serde_json::to_value(event.event)
+            .unwrap_or_default()
+            .as_str()
+            .unwrap_or(""),
+        event.data.transaction_id
+    );
     if !app.store().record_inbound(account, &key, body)? {
         return Ok(WebhookReply::Ok("already handled".into()));
     }
-    let outcome = settle_from_provider(app, account, event.event.is_deposit(), &event.data.transaction_id,
-        event.event.status(), Some((&event.data.user_id, &event.data.amount, &event.data.payment_method)))?;
+    let outcome = settle_from_provider(
+        app,
+        account,
+        event.event.is_deposit(),
+        &event.data.transaction_id,
+        event.event.status(),
+        Some((
+            &event.data.user_id,
+            &event.data.amount,
+            &event.data.payment_method,
+        )),
+    )?;
     app.store().set_inbound_outcome(account, &key, &outcome)?;
     Ok(WebhookReply::Ok(outcome))
 }
@@ -184,41 +276,71 @@ pub(crate) fn apply_webhook(app: &Cashdesk, account: AccountId, signature: Optio
 /// Applies a provider's final word to the request it belongs to: by
 /// Zexabit's id, or else (for outcomes we never learned) by user, amount
 /// and method when exactly one unsettled request matches.
-fn settle_from_provider(app: &Cashdesk, account: AccountId, deposit: bool, txn_id: &str, status: Status,
-    fallback: Option<(&str, &rust_decimal::Decimal, &str)>) -> CoreResult<String> {
+fn settle_from_provider(
+    app: &Cashdesk,
+    account: AccountId,
+    deposit: bool,
+    txn_id: &str,
+    status: Status,
+    fallback: Option<(&str, &rust_decimal::Decimal, &str)>,
+) -> CoreResult<String> {
     let to = match status {
         Status::Completed => RequestStatus::Completed,
         Status::Rejected => RequestStatus::RejectedByProvider,
         Status::Pending => return Ok("still pending".into()),
     };
-    let facts = ProviderFacts { txn_id: Some(txn_id.to_owned()), status: Some(status_text(status).to_owned()), reason: None };
+    let facts = ProviderFacts {
+        txn_id: Some(txn_id.to_owned()),
+        status: Some(status_text(status).to_owned()),
+        reason: None,
+    };
     let actor = Actor::Provider(ACTOR.into());
     let found = match app.store().find_by_provider_txn(account, txn_id)? {
         Some(r) => Some(r),
         None => match fallback {
             Some((user, amount, method)) => {
-                let kind = if deposit { RequestKind::Deposit } else { RequestKind::Withdrawal };
-                let mut c = app.store().match_candidates(account, kind, user, amount, method,
-                    &[RequestStatus::OutcomeUnknown, RequestStatus::Submitting])?;
+                let kind = if deposit {
+                    RequestKind::Deposit
+                } else {
+                    RequestKind::Withdrawal
+                };
+                let mut c = app.store().match_candidates(
+                    account,
+                    kind,
+                    user,
+                    amount,
+                    method,
+                    &[RequestStatus::OutcomeUnknown, RequestStatus::Submitting],
+                )?;
                 match c.len() {
                     1 => c.pop(),
                     0 => return Ok(format!("no request matches {txn_id}")),
-                    n => return Ok(format!("{n} requests could match {txn_id}: left for a supervisor")),
+                    n => {
+                        return Ok(format!(
+                            "{n} requests could match {txn_id}: left for a supervisor"
+                        ));
+                    }
                 }
             }
             None => None,
         },
     };
-    let Some(rec) = found else { return Ok(format!("no request matches {txn_id}")) };
+    let Some(rec) = found else {
+        return Ok(format!("no request matches {txn_id}"));
+    };
     if rec.status.is_terminal() {
         return Ok(format!("request {} already {}", rec.id, rec.status.label()));
     }
     let why = format!("Zexabit reports {txn_id} {}", status_text(status));
     // Settling also closes the outbox row, so a late HTTP answer changes nothing.
-    let done = if matches!(rec.status, RequestStatus::OutcomeUnknown | RequestStatus::Submitting) {
+    let done = if matches!(
+        rec.status,
+        RequestStatus::OutcomeUnknown | RequestStatus::Submitting
+    ) {
         app.store().settle(rec.id, to, &actor, &why, &facts)?
     } else {
-        app.store().transition(rec.id, to, &actor, Some(&why), &facts)?
+        app.store()
+            .transition(rec.id, to, &actor, Some(&why), &facts)?
     };
     app.request_changed(done.id);
     app.notice(crate::notify::Notice::outcome(&done));
@@ -227,13 +349,22 @@ fn settle_from_provider(app: &Cashdesk, account: AccountId, deposit: bool, txn_i
 
 /// Asks Zexabit for the status of a request it accepted (covers missed webhooks).
 pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-    let Some(txn) = rec.provider_txn_id.as_deref() else { return Ok(()) };
+    let Some(txn) = rec.provider_txn_id.as_deref() else {
+        return Ok(());
+    };
     let acc = app.providers().zexabit(rec.account_id)?;
     let status = match rec.kind {
         RequestKind::Deposit => acc.client.deposit_status(txn).await.map(|s| s.status),
         RequestKind::Withdrawal => acc.client.withdrawal_status(txn).await.map(|s| s.status),
     }
     .map_err(|e| CoreError::Provider(e.to_string()))?;
-    settle_from_provider(app, rec.account_id, rec.kind == RequestKind::Deposit, txn, status, None)?;
+    settle_from_provider(
+        app,
+        rec.account_id,
+        rec.kind == RequestKind::Deposit,
+        txn,
+        status,
+        None,
+    )?;
     Ok(())
 }

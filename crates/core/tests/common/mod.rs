@@ -26,7 +26,11 @@ pub fn config(dir: &Path) -> Config {
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub async fn zexabit_sim(callback: Option<String>) -> RunningZexabit {
@@ -45,13 +49,16 @@ pub async fn zexabit_sim(callback: Option<String>) -> RunningZexabit {
 /// Adds a Zexabit account for `sim` (secrets into the test keychain).
 pub fn add_zexabit_account(app: &Cashdesk, sim: &RunningZexabit) -> AccountId {
     api::set_operator(app, "Rina").unwrap();
-    let acc = api::accounts::add_account(app, &NewAccountInput {
-        provider: ProviderKind::Zexabit,
-        name: "Zexabit BD".into(),
-        base_url: sim.base_url(),
-        api_key: sim.api_key().into(),
-        webhook_secret: String::from_utf8(sim.webhook_secret().to_vec()).unwrap(),
-    })
+    let acc = api::accounts::add_account(
+        app,
+        &NewAccountInput {
+            provider: ProviderKind::Zexabit,
+            name: "Zexabit BD".into(),
+            base_url: sim.base_url(),
+            api_key: sim.api_key().into(),
+            webhook_secret: String::from_utf8(sim.webhook_secret().to_vec()).unwrap(),
+        },
+    )
     .expect("test keychain available (run under scripts/test.sh)");
     acc.id
 }
@@ -62,7 +69,10 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<
         if let Some(v) = f() {
             return v;
         }
-        assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+        assert!(
+            start.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -74,7 +84,12 @@ pub async fn wait_status(app: &Cashdesk, id: RequestId, want: RequestStatus) -> 
         if d.summary.status == want {
             return d;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "request stuck at {:?}, wanted {want:?}: {:?}", d.summary.status, d.history);
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "request stuck at {:?}, wanted {want:?}: {:?}",
+            d.summary.status,
+            d.history
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -17,7 +17,12 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { rows: 1_000_000, iterations: 300, dir: std::env::temp_dir(), out: None };
+    let mut a = Args {
+        rows: 1_000_000,
+        iterations: 300,
+        dir: std::env::temp_dir(),
+        out: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let v = it.next().unwrap_or_default();
@@ -33,8 +38,13 @@ fn args() -> Args {
 }
 
 const PROVIDERS: [&str; 4] = ["zexabit", "paykassma", "zimo_pagos", "cashweb"];
-const STATUSES: [(&str, &str); 5] =
-    [("pending", "queue"), ("completed", "done"), ("rejected", "done"), ("awaiting_provider", "in_flight"), ("failed", "attention")];
+const STATUSES: [(&str, &str); 5] = [
+    ("pending", "queue"),
+    ("completed", "done"),
+    ("rejected", "done"),
+    ("awaiting_provider", "in_flight"),
+    ("failed", "attention"),
+];
 
 /// Bulk-loads synthetic requests in one transaction (speed over durability:
 /// this is set-up, not what is measured).
@@ -42,8 +52,18 @@ fn generate(path: &std::path::Path, rows: u64) -> AccountId {
     let store = Store::open(path).unwrap();
     let account = AccountId::new();
     store
-        .add_account(account, &NewAccount { provider: ProviderKind::Zexabit, name: "bench".into(), base_url: "https://x".into(),
-            secret_names: vec![], config: serde_json::json!({}), sandbox: true }, &Actor::System)
+        .add_account(
+            account,
+            &NewAccount {
+                provider: ProviderKind::Zexabit,
+                name: "bench".into(),
+                base_url: "https://x".into(),
+                secret_names: vec![],
+                config: serde_json::json!({}),
+                sandbox: true,
+            },
+            &Actor::System,
+        )
         .unwrap();
     drop(store);
     let mut c = rusqlite::Connection::open(path).unwrap();
@@ -110,7 +130,9 @@ fn main() {
         limit: 100,
     };
     // (a) first page: store API vs the same SQL on a raw connection.
-    let raw = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let raw =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
     let (sql, params) = queue_sql(&filter);
     let mut raw_t = Vec::new();
     let mut api_t = Vec::new();
@@ -137,10 +159,23 @@ fn main() {
 
     // (b) approve-to-durable-commit vs one bare fsync on the same disk.
     let mut approve_t = Vec::new();
-    let pending = store.list_queue(&QueueFilter { limit: 500, ..filter.clone() }).unwrap().items;
+    let pending = store
+        .list_queue(&QueueFilter {
+            limit: 500,
+            ..filter.clone()
+        })
+        .unwrap()
+        .items;
     for r in pending.iter().take(a.iterations) {
         let t = Instant::now();
-        store.approve(r.id, &Actor::Operator("bench".into()), "zexabit.deposit", &serde_json::json!({"amount": 500})).unwrap();
+        store
+            .approve(
+                r.id,
+                &Actor::Operator("bench".into()),
+                "zexabit.deposit",
+                &serde_json::json!({"amount": 500}),
+            )
+            .unwrap();
         approve_t.push(t.elapsed());
     }
     let mut fsync_t = Vec::new();
@@ -170,16 +205,26 @@ fn main() {
          | bare `fsync` of 4 KiB on the same disk | {fm} | {fp} |\n\
          | `Store::approve` (`BEGIN IMMEDIATE`, `synchronous=FULL`) | {pm} | {pp} |\n\
          | **ratio** (target ≤ 2×) | **{r3:.2}×** | {r4:.2}× |\n",
-        cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         os = std::env::consts::OS,
         rows = a.rows,
         date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
         it = a.iterations,
-        rm = us(raw_med), rp = us(raw_p99), am = us(api_med), apq = us(api_p99),
-        r1 = ratio(api_med, raw_med), r2 = ratio(api_p99, raw_p99),
+        rm = us(raw_med),
+        rp = us(raw_p99),
+        am = us(api_med),
+        apq = us(api_p99),
+        r1 = ratio(api_med, raw_med),
+        r2 = ratio(api_p99, raw_p99),
         n = pending.len().min(a.iterations),
-        fm = us(fs_med), fp = us(fs_p99), pm = us(ap_med), pp = us(ap_p99),
-        r3 = ratio(ap_med, fs_med), r4 = ratio(ap_p99, fs_p99),
+        fm = us(fs_med),
+        fp = us(fs_p99),
+        pm = us(ap_med),
+        pp = us(ap_p99),
+        r3 = ratio(ap_med, fs_med),
+        r4 = ratio(ap_p99, fs_p99),
     );
     print!("{report}");
     if let Some(out) = a.out {

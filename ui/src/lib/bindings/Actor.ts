@@ -3,8 +3,4 @@
 /**
  * Who caused a change: recorded on every transition and audit entry.
  */
-export type Actor =
-  | { "type": "operator"; "name": string }
-  | { "type": "system" }
-  | { "type": "provider"; "name": string }
-  | { "type": "intake" };
+export type Actor = { "type": "operator", "name": string } | { "type": "system" } | { "type": "provider", "name": string } | { "type": "intake" };
