@@ -76,11 +76,28 @@ impl Cashdesk {
         if !configured && app.config().sandbox_when_unconfigured {
             crate::sandbox::start(&app).await?;
         }
+        app.prefetch_reference_data();
         crate::worker::recover(&app)?;
         crate::worker::spawn(&app);
         crate::worker::spawn_poller(&app);
         crate::notify::spawn(&app);
         Ok(app)
+    }
+
+    /// Fetches each account's payment methods in the background, so
+    /// approvals can check limits without waiting on the network.
+    fn prefetch_reference_data(&self) {
+        let Ok(accounts) = self.store().accounts() else {
+            return;
+        };
+        for acc in accounts.into_iter().filter(|a| !a.sandbox) {
+            let app = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = app.providers().methods(acc.id).await {
+                    tracing::warn!(account = %acc.id, "payment methods not fetched: {e}");
+                }
+            });
+        }
     }
 
     pub fn config(&self) -> &Config {

@@ -43,6 +43,24 @@ fn deposit(account: AccountId, intake_ref: Option<&str>) -> NewRequest {
     }
 }
 
+/// A deposit approved, claimed and then timed out: outcome unknown.
+fn unknown_outcome(s: &Store, acc: AccountId) -> RequestRecord {
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
+        .unwrap();
+    let row = s.claim_next(i64::MAX).unwrap().unwrap();
+    s.record_outcome(
+        row.id,
+        &OutboxOutcome::Unknown {
+            reason: "timeout".into(),
+        },
+    )
+    .unwrap();
+    r
+}
+
 fn agent() -> Actor {
     Actor::Operator("Rina".into())
 }
@@ -221,19 +239,7 @@ fn outcomes_move_the_request_and_keep_the_providers_words() {
 #[test]
 fn settling_an_unknown_outcome_closes_its_outbox_row() {
     let (_d, s, acc) = store();
-    let (r, _) = s
-        .insert_request(&deposit(acc, None), &Actor::Intake)
-        .unwrap();
-    s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
-        .unwrap();
-    let row = s.claim_next(i64::MAX).unwrap().unwrap();
-    s.record_outcome(
-        row.id,
-        &OutboxOutcome::Unknown {
-            reason: "timeout".into(),
-        },
-    )
-    .unwrap();
+    let r = unknown_outcome(&s, acc);
     let rec = s
         .settle(
             r.id,
@@ -358,19 +364,7 @@ fn webhook_events_are_deduplicated_per_account() {
 #[test]
 fn unknown_outcomes_are_matched_by_user_amount_and_method() {
     let (_d, s, acc) = store();
-    let (r, _) = s
-        .insert_request(&deposit(acc, None), &Actor::Intake)
-        .unwrap();
-    s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
-        .unwrap();
-    let row = s.claim_next(i64::MAX).unwrap().unwrap();
-    s.record_outcome(
-        row.id,
-        &OutboxOutcome::Unknown {
-            reason: "timeout".into(),
-        },
-    )
-    .unwrap();
+    let r = unknown_outcome(&s, acc);
     let found = s
         .match_candidates(
             acc,
