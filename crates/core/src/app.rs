@@ -70,7 +70,10 @@ impl Cashdesk {
     /// Must run inside a tokio runtime.
     pub async fn start(config: Config) -> CoreResult<Cashdesk> {
         let app = Cashdesk::open(config)?;
-        app.store().remove_sandbox_accounts()?;
+        let retired = app.store().retire_sandbox_accounts()?;
+        if retired > 0 {
+            tracing::info!("{retired} unfinished requests of the previous sandbox session ended");
+        }
         crate::server::start(&app).await?;
         let configured = !app.store().accounts()?.is_empty();
         if !configured && app.config().sandbox_when_unconfigured {

@@ -1,8 +1,9 @@
 //! Provider accounts. Only a reference to each secret is stored (its name);
 //! the secret itself lives in the OS keychain.
 
+use crate::requests::{ProviderFacts, transition_in};
 use crate::{Result, Store, StoreError, audit, from_ms, now_ms};
-use cashdesk_domain::{AccountId, Actor, ProviderKind};
+use cashdesk_domain::{AccountId, Actor, ProviderKind, RequestStatus};
 use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone)]
@@ -115,11 +116,36 @@ impl Store {
         })
     }
 
-    /// Sandbox accounts belong to one run: they are removed at start-up.
-    pub fn remove_sandbox_accounts(&self) -> Result<()> {
+    /// Sandbox accounts belong to one run: at the next start their
+    /// unfinished requests end (expired, or failed when already decided)
+    /// and their outbox rows close, since the simulator that held them is
+    /// gone; then the accounts are removed.
+    pub fn retire_sandbox_accounts(&self) -> Result<u32> {
         self.write(|tx| {
+            let mut st = tx.prepare(
+                "SELECT r.id, r.status FROM requests r JOIN provider_accounts a ON a.id = r.account_id
+                 WHERE a.sandbox = 1 AND a.removed_ms IS NULL AND r.view != 'done'",
+            )?;
+            let open: Vec<(String, String)> = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            drop(st);
+            let why = "the sandbox session that held this request has ended";
+            for (id, status) in &open {
+                let id = id.parse().map_err(|_| StoreError::Corrupt(id.clone()))?;
+                let from = RequestStatus::parse(status).ok_or_else(|| StoreError::Corrupt(status.clone()))?;
+                let to = if from.check(RequestStatus::Expired).is_ok() { RequestStatus::Expired } else { RequestStatus::Failed };
+                if from != to {
+                    transition_in(tx, id, to, &Actor::System, Some(why), &ProviderFacts::default())?;
+                }
+                tx.execute(
+                    "UPDATE outbox SET state = 'failed', last_error = ?2, updated_ms = ?3
+                     WHERE request_id = ?1 AND state IN ('pending','sending','unknown')",
+                    params![id.to_string(), why, now_ms()],
+                )?;
+            }
             tx.execute("UPDATE provider_accounts SET removed_ms = ?1 WHERE sandbox = 1 AND removed_ms IS NULL", [now_ms()])?;
-            Ok(())
+            Ok(open.len() as u32)
         })
     }
 }

@@ -388,3 +388,50 @@ fn unknown_outcomes_are_matched_by_user_amount_and_method() {
         .unwrap();
     assert!(none.is_empty());
 }
+
+#[test]
+fn a_finished_sandbox_session_leaves_no_open_requests_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("c.db")).unwrap();
+    let sandbox = AccountId::new();
+    s.add_account(
+        sandbox,
+        &NewAccount {
+            provider: ProviderKind::Zexabit,
+            name: "sandbox".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            secret_names: vec![],
+            config: serde_json::json!({}),
+            sandbox: true,
+        },
+        &Actor::System,
+    )
+    .unwrap();
+    let (pending, _) = s
+        .insert_request(&deposit(sandbox, None), &Actor::Intake)
+        .unwrap();
+    let (approved, _) = s
+        .insert_request(&deposit(sandbox, None), &Actor::Intake)
+        .unwrap();
+    s.approve(
+        approved.id,
+        &agent(),
+        "zexabit.deposit",
+        &serde_json::json!({}),
+    )
+    .unwrap();
+    assert_eq!(s.retire_sandbox_accounts().unwrap(), 2);
+    assert_eq!(
+        s.get_request(pending.id).unwrap().status,
+        RequestStatus::Expired
+    );
+    assert_eq!(
+        s.get_request(approved.id).unwrap().status,
+        RequestStatus::Failed
+    );
+    assert!(
+        s.claim_next(i64::MAX).unwrap().is_none(),
+        "nothing is sent to a simulator that is gone"
+    );
+    assert!(s.accounts().unwrap().is_empty());
+}
