@@ -376,6 +376,7 @@ fn unknown_outcomes_are_matched_by_user_amount_and_method() {
         )
         .unwrap();
     assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, r.id);
     let none = s
         .match_candidates(
             acc,
