@@ -75,21 +75,7 @@ pub fn submit(app: &Cashdesk, req: &IntakeRequest) -> CoreResult<(RequestRecord,
     }
     let new = new_request(
         app,
-        req.kind,
-        req.provider,
-        req.account_id,
-        &req.method,
-        &req.amount,
-        &req.currency,
-        &req.end_user_ref,
-        [
-            &req.end_user_name,
-            &req.provider_user_id,
-            &req.trx_id,
-            &req.sender,
-            &req.agent_number,
-            &req.destination,
-        ],
+        req,
         Source::Intake,
         Some(req.intake_ref.trim().to_owned()),
     )?;
@@ -119,23 +105,16 @@ pub(crate) fn announce(app: &Cashdesk, rec: &RequestRecord) {
     });
 }
 
-/// Builds a validated `NewRequest`, shared by intake and desk drafts.
-/// `opt` is [end_user_name, provider_user_id, trx_id, sender, agent_number, destination].
-#[allow(clippy::too_many_arguments)]
+/// Builds a validated `NewRequest`, shared by intake and desk drafts
+/// (which file theirs with `intake_ref: None`).
 pub(crate) fn new_request(
     app: &Cashdesk,
-    kind: RequestKind,
-    provider: ProviderKind,
-    account: Option<AccountId>,
-    method: &str,
-    amount: &str,
-    currency: &str,
-    end_user_ref: &str,
-    opt: [&Option<String>; 6],
+    req: &IntakeRequest,
     source: Source,
     intake_ref: Option<String>,
 ) -> CoreResult<NewRequest> {
-    let account = match account {
+    let provider = req.provider;
+    let account = match req.account_id {
         Some(id) => app.store().account(id)?,
         None => app
             .store()
@@ -156,44 +135,34 @@ pub(crate) fn new_request(
             provider.label()
         )));
     }
-    let money =
-        Money::parse(amount, currency).map_err(|e| CoreError::Invalid(format!("amount: {e}")))?;
-    let method = method.trim();
+    let money = Money::parse(&req.amount, &req.currency)
+        .map_err(|e| CoreError::Invalid(format!("amount: {e}")))?;
+    let method = req.method.trim();
     if method.is_empty() {
         return Err(CoreError::Invalid("method is required".into()));
     }
-    if end_user_ref.trim().is_empty() {
+    if req.end_user_ref.trim().is_empty() {
         return Err(CoreError::Invalid("end user reference is required".into()));
     }
-    let [name, puid, trx, sender, agent, dest] = opt.map(clean);
-    if provider == ProviderKind::Zexabit {
-        let second = match kind {
-            RequestKind::Deposit => (&agent, "agent number"),
-            RequestKind::Withdrawal => (&dest, "destination account"),
-        };
-        crate::providers::zexabit::validate(
-            kind,
-            method,
-            &money.amount,
-            money.currency.code(),
-            [(&puid, "Zexabit user id"), second],
-            app.providers().cached_methods(account.id).as_deref(),
-        )?;
-    }
-    Ok(NewRequest {
-        kind,
+    let new = NewRequest {
+        kind: req.kind,
         provider,
         account_id: account.id,
         method: method.to_owned(),
         money,
-        end_user_ref: end_user_ref.trim().to_owned(),
-        end_user_name: name,
-        provider_user_id: puid,
-        trx_id: trx,
-        sender,
-        destination: dest,
-        agent_number: agent,
+        end_user_ref: req.end_user_ref.trim().to_owned(),
+        end_user_name: clean(&req.end_user_name),
+        provider_user_id: clean(&req.provider_user_id),
+        trx_id: clean(&req.trx_id),
+        sender: clean(&req.sender),
+        destination: clean(&req.destination),
+        agent_number: clean(&req.agent_number),
         source,
         intake_ref,
-    })
+    };
+    if provider == ProviderKind::Zexabit {
+        let methods = app.providers().cached_methods(account.id);
+        crate::providers::zexabit::validate((&new).into(), methods.as_deref())?;
+    }
+    Ok(new)
 }

@@ -77,28 +77,25 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
                 f.method, account.name
             ))
         })?;
-    let opt = |s: &String| Some(s.clone());
-    let new = crate::intake::new_request(
-        app,
+    let text = |s: &String| Some(s.clone());
+    let input = crate::intake::IntakeRequest {
+        intake_ref: String::new(),
         kind,
-        account.provider,
-        Some(account_id),
-        &f.method,
-        &f.amount,
-        &currency,
-        &f.end_user_ref,
-        [
-            &opt(&f.end_user_name),
-            &opt(&f.provider_user_id),
-            &opt(&f.trx_id),
-            &opt(&f.sender),
-            &opt(&f.agent_number),
-            &opt(&f.destination),
-        ],
-        Source::Desk,
-        None,
-    )
-    .map_err(CoreError::into_api)?;
+        provider: account.provider,
+        account_id: Some(account_id),
+        method: f.method.clone(),
+        amount: f.amount.clone(),
+        currency,
+        end_user_ref: f.end_user_ref.clone(),
+        end_user_name: text(&f.end_user_name),
+        provider_user_id: text(&f.provider_user_id),
+        trx_id: text(&f.trx_id),
+        sender: text(&f.sender),
+        agent_number: text(&f.agent_number),
+        destination: text(&f.destination),
+    };
+    let new =
+        crate::intake::new_request(app, &input, Source::Desk, None).map_err(CoreError::into_api)?;
     let rec = app.store().submit_draft(id, &new, &actor)?;
     crate::intake::announce(app, &rec);
     app.changed(super::dto::Changed {

@@ -35,35 +35,67 @@ fn required<'a>(value: &'a Option<String>, field: &str) -> CoreResult<&'a str> {
         .ok_or_else(|| CoreError::Invalid(format!("{field} is required for a Zexabit request")))
 }
 
+/// The facts Zexabit needs from a request, whether newly filed or stored.
+pub(crate) struct Check<'a> {
+    pub kind: RequestKind,
+    pub method: &'a str,
+    pub money: &'a cashdesk_domain::Money,
+    pub user: &'a Option<String>,
+    pub agent_number: &'a Option<String>,
+    pub destination: &'a Option<String>,
+}
+
+impl<'a> From<&'a cashdesk_store::NewRequest> for Check<'a> {
+    fn from(r: &'a cashdesk_store::NewRequest) -> Self {
+        Check {
+            kind: r.kind,
+            method: &r.method,
+            money: &r.money,
+            user: &r.provider_user_id,
+            agent_number: &r.agent_number,
+            destination: &r.destination,
+        }
+    }
+}
+
+impl<'a> From<&'a RequestRecord> for Check<'a> {
+    fn from(r: &'a RequestRecord) -> Self {
+        Check {
+            kind: r.kind,
+            method: &r.method,
+            money: &r.money,
+            user: &r.provider_user_id,
+            agent_number: &r.agent_number,
+            destination: &r.destination,
+        }
+    }
+}
+
 /// Checks a request against what Zexabit will accept, with the methods
 /// list when known (it is cached, so this never waits on the network).
-pub(crate) fn validate(
-    rec_kind: RequestKind,
-    method: &str,
-    amount: &rust_decimal::Decimal,
-    currency: &str,
-    fields: [(&Option<String>, &str); 2],
-    methods: Option<&[PaymentMethod]>,
-) -> CoreResult<()> {
-    for (value, name) in fields {
-        required(value, name)?;
-    }
+pub(crate) fn validate(c: Check<'_>, methods: Option<&[PaymentMethod]>) -> CoreResult<()> {
+    required(c.user, "Zexabit user id")?;
+    match c.kind {
+        RequestKind::Deposit => required(c.agent_number, "agent number (paymentNumber)")?,
+        RequestKind::Withdrawal => required(c.destination, "destination account")?,
+    };
     if let Some(methods) = methods {
+        let method = c.method;
         let m = methods.iter().find(|m| m.method == method).ok_or_else(|| {
             CoreError::Invalid(format!(
                 "method: Zexabit does not offer \"{method}\" on this account"
             ))
         })?;
+        let currency = c.money.currency.code();
         if m.currency != currency {
             return Err(CoreError::Invalid(format!(
                 "amount: {} is paid in {}, not {currency}",
                 m.label, m.currency
             )));
         }
-        m.check_amount(amount)
+        m.check_amount(&c.money.amount)
             .map_err(|e| CoreError::Invalid(e.to_string()))?;
     }
-    let _ = rec_kind;
     Ok(())
 }
 
@@ -72,19 +104,8 @@ pub(crate) fn outbox_call(
     rec: &RequestRecord,
     methods: Option<&[PaymentMethod]>,
 ) -> CoreResult<(&'static str, serde_json::Value)> {
+    validate(Check::from(rec), methods)?;
     let user = required(&rec.provider_user_id, "Zexabit user id")?.to_owned();
-    let second = match rec.kind {
-        RequestKind::Deposit => (&rec.agent_number, "agent number (paymentNumber)"),
-        RequestKind::Withdrawal => (&rec.destination, "destination account"),
-    };
-    validate(
-        rec.kind,
-        &rec.method,
-        &rec.money.amount,
-        rec.money.currency.code(),
-        [(&rec.provider_user_id, "Zexabit user id"), second],
-        methods,
-    )?;
     let amount = rec.money.amount.normalize();
     let payload = match rec.kind {
         RequestKind::Deposit => serde_json::to_value(CreateDepositRequest {
