@@ -90,12 +90,7 @@ pub fn submit(app: &Cashdesk, req: &IntakeRequest) -> CoreResult<(RequestRecord,
 pub(crate) fn announce(app: &Cashdesk, rec: &RequestRecord) {
     let label = app
         .providers()
-        .cached_methods(rec.account_id)
-        .and_then(|ms| {
-            ms.into_iter()
-                .find(|m| m.method == rec.method)
-                .map(|m| m.label)
-        })
+        .method_label(rec.account_id, &rec.method)
         .unwrap_or_else(|| rec.method.clone());
     app.notice(crate::notify::Notice::new_request(rec, &label));
     app.changed(crate::api::dto::Changed {

@@ -32,6 +32,7 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
       provider: 'zexabit',
       provider_label: 'Zexabit',
       method: 'bkash',
+      method_label: 'bKash',
       money: { amount: `${n}00.00`, currency: 'BDT' },
       amount_display: `${n}00.00 BDT`,
       end_user: `user-${n}`,

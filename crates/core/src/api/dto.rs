@@ -73,6 +73,8 @@ pub struct RequestSummary {
     pub provider: ProviderKind,
     pub provider_label: String,
     pub method: String,
+    /// The provider's name for the method ("bKash"), or the key when unknown.
+    pub method_label: String,
     pub money: Money,
     /// "1,50,000.00 BDT": grouped per currency, exact.
     pub amount_display: String,

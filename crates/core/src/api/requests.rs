@@ -21,8 +21,12 @@ fn view(tab: QueueTab) -> QueueView {
     }
 }
 
-pub(crate) fn summary(r: &RequestRecord) -> RequestSummary {
+pub(crate) fn summary(app: &Cashdesk, r: &RequestRecord) -> RequestSummary {
     RequestSummary {
+        method_label: app
+            .providers()
+            .method_label(r.account_id, &r.method)
+            .unwrap_or_else(|| r.method.clone()),
         id: r.id,
         kind: r.kind,
         provider: r.provider,
@@ -74,7 +78,7 @@ pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
     let page = app.store().list_queue(&filter)?;
     let count = |v| app.store().count_view(v, COUNT_CAP);
     Ok(QueuePage {
-        items: page.items.iter().map(summary).collect(),
+        items: page.items.iter().map(|r| summary(app, r)).collect(),
         next: page.next.map(|c| c.encode()),
         counts: TabCounts {
             queue: count(QueueView::Queue)?,
@@ -105,7 +109,7 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         })
         .collect();
     Ok(RequestDetail {
-        summary: summary(&r),
+        summary: summary(app, &r),
         account_id: r.account_id,
         account_name,
         merchant_ref: r.merchant_ref.clone(),

@@ -85,6 +85,15 @@ impl Providers {
         lock(&self.methods).get(&account).cloned()
     }
 
+    /// The provider's label for `method`, from the cached methods list.
+    pub fn method_label(&self, account: AccountId, method: &str) -> Option<String> {
+        lock(&self.methods)
+            .get(&account)?
+            .iter()
+            .find(|m| m.method == method)
+            .map(|m| m.label.clone())
+    }
+
     /// Fetches the payment methods and keeps them for offline validation.
     pub async fn methods(
         &self,

@@ -5,7 +5,11 @@ import type { RequestId } from "./RequestId";
 import type { RequestKind } from "./RequestKind";
 import type { RequestStatus } from "./RequestStatus";
 
-export type RequestSummary = { id: RequestId, kind: RequestKind, provider: ProviderKind, provider_label: string, method: string, money: Money, 
+export type RequestSummary = { id: RequestId, kind: RequestKind, provider: ProviderKind, provider_label: string, method: string, 
+/**
+ * The provider's name for the method ("bKash"), or the key when unknown.
+ */
+method_label: string, money: Money, 
 /**
  * "1,50,000.00 BDT": grouped per currency, exact.
  */
