@@ -21,8 +21,10 @@ npm --prefix ui run build
 step "lints"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "build the app"
-cargo build -p cashdesk
+step "build the app and every test target"
+# One build with the same feature set `cargo test --workspace` uses, so the
+# test run reuses these artifacts instead of compiling the graph again.
+cargo build --workspace --all-targets
 
 step "Rust tests (Xvfb + private D-Bus session with keychain and notification daemon)"
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash scripts/test-session.sh "$@"

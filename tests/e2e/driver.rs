@@ -62,7 +62,8 @@ impl Driver {
         let serde_json::Value::Object(caps) = caps else {
             unreachable!()
         };
-        ClientBuilder::native()
+        ClientBuilder::rustls()
+            .expect("TLS set-up for the WebDriver client")
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await

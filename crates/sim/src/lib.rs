@@ -7,9 +7,12 @@
 //! the provider's. Providers are sibling modules sharing [`server`] and
 //! [`faults`].
 
+pub mod cashweb;
 pub mod faults;
+pub mod paykassma;
 pub mod server;
 pub mod zexabit;
+pub mod zimo_pagos;
 
 pub use faults::{Faults, RetryAfterForm};
 pub use server::Server;
