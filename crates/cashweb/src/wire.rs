@@ -199,7 +199,8 @@ impl Transaction {
 /// A position in the transaction list, exactly as CashWeb sent it.
 ///
 /// The document says "never construct cursor values manually": this type
-/// has no public constructor, so the only cursors are ones CashWeb gave.
+/// has no public constructor from parts, so the only cursors are ones
+/// CashWeb gave (or such a cursor stored and [`Cursor::restore`]d).
 ///
 /// ```compile_fail
 /// let forged = cashdesk_cashweb::Cursor(String::from("eyJvZmZzZXQiOjEwfQ"));
@@ -216,7 +217,15 @@ impl Cursor {
         }
     }
 
-    /// The text as received, for logs.
+    /// A cursor CashWeb sent earlier and the caller stored (the sync
+    /// cursor table), so polling resumes where it stopped after a restart.
+    /// Only ever pass back text that came from [`Cursor::as_str`]: cursors
+    /// are never built by hand.
+    pub fn restore(stored: String) -> Option<Cursor> {
+        Cursor::received(stored)
+    }
+
+    /// The text as received, for logs and for storing.
     pub fn as_str(&self) -> &str {
         &self.0
     }

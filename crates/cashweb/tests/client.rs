@@ -228,7 +228,8 @@ async fn paging_with_received_cursors_reaches_the_end_without_duplicates() {
         ids.extend(page.transactions.iter().map(|t| t.id.clone()));
         pages += 1;
         match page.next_cursor {
-            Some(next) => cursor = Some(next),
+            // Stored as text (as the sync cursor table does) and restored.
+            Some(next) => cursor = Cursor::restore(next.as_str().to_owned()),
             None => break,
         }
     }

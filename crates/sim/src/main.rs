@@ -1,7 +1,10 @@
-//! `cashdesk-sim`: runs the Zexabit simulator for demos and end-to-end tests.
+//! `cashdesk-sim`: runs the provider simulators for demos and end-to-end tests.
 //!
-//! The first line on stdout is `listening on http://127.0.0.1:PORT`, so a
-//! script can start it with `--port 0` and read where it went.
+//! The first line on stdout is `listening on http://127.0.0.1:PORT` (the
+//! Zexabit simulator), so a script can start it with `--port 0` and read
+//! where it went. `--all` also starts Paykassma, Zimo-pagos and CashWeb on
+//! free ports, one `NAME listening on URL` line each, with their default
+//! (sandbox) credentials.
 
 use cashdesk_sim::{ZexabitSim, ZexabitSimConfig};
 use rust_decimal::Decimal;
@@ -10,15 +13,27 @@ use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cashdesk-sim [--port N] [--api-key KEY] [--webhook-secret SECRET] \
-[--callback-url URL] [--settle-after-ms N] [--initial-balance AMOUNT]";
+const USAGE: &str = "usage: cashdesk-sim [--all] [--port N] [--api-key KEY] [--webhook-secret SECRET] \
+[--callback-url URL] [--settle-after-ms N] [--initial-balance AMOUNT]\n\
+(the other flags configure the Zexabit simulator)";
 
-fn parse(args: impl Iterator<Item = String>) -> Result<ZexabitSimConfig, String> {
+#[derive(Debug)]
+struct Options {
+    zexabit: ZexabitSimConfig,
+    all: bool,
+}
+
+fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut config = ZexabitSimConfig::default();
+    let mut all = false;
     let mut args = args.peekable();
     while let Some(flag) = args.next() {
         if flag == "--help" || flag == "-h" {
             return Err(USAGE.to_owned());
+        }
+        if flag == "--all" {
+            all = true;
+            continue;
         }
         let value = args
             .next()
@@ -46,7 +61,39 @@ fn parse(args: impl Iterator<Item = String>) -> Result<ZexabitSimConfig, String>
             other => return Err(format!("unknown flag {other}\n{USAGE}")),
         }
     }
-    Ok(config)
+    Ok(Options {
+        zexabit: config,
+        all,
+    })
+}
+
+/// The other three simulators, kept alive until the process ends.
+async fn start_others() -> std::io::Result<(
+    cashdesk_sim::paykassma::RunningPaykassma,
+    cashdesk_sim::zimo_pagos::RunningZimoPagos,
+    cashdesk_sim::cashweb::RunningCashWeb,
+)> {
+    use cashdesk_sim::{cashweb, paykassma, zimo_pagos};
+    let pk = paykassma::PaykassmaSim::start(paykassma::PaykassmaSimConfig::default()).await?;
+    println!(
+        "paykassma listening on {} (secret {})",
+        pk.base_url(),
+        pk.secret()
+    );
+    let zp = zimo_pagos::ZimoPagosSim::start(zimo_pagos::ZimoPagosSimConfig::default()).await?;
+    println!(
+        "zimo-pagos listening on {} (cards on {}, login {})",
+        zp.base_url(),
+        zp.card_base_url(),
+        zp.login()
+    );
+    let cw = cashweb::CashWebSim::start(cashweb::CashWebSimConfig::default()).await?;
+    println!(
+        "cashweb listening on {} (key {})",
+        cw.base_url(),
+        cw.api_key()
+    );
+    Ok((pk, zp, cw))
 }
 
 async fn terminated() {
@@ -73,14 +120,14 @@ async fn terminated() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match parse(std::env::args().skip(1)) {
+    let options = match parse(std::env::args().skip(1)) {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("{msg}");
             return ExitCode::from(2);
         }
     };
-    let sim = match ZexabitSim::start(config).await {
+    let sim = match ZexabitSim::start(options.zexabit).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("cashdesk-sim: cannot listen: {e}");
@@ -88,8 +135,20 @@ async fn main() -> ExitCode {
         }
     };
     println!("listening on {}", sim.base_url());
+    let others = if options.all {
+        match start_others().await {
+            Ok(o) => Some(o),
+            Err(e) => {
+                eprintln!("cashdesk-sim: cannot listen: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
     let _ = std::io::stdout().flush();
     terminated().await;
+    drop(others);
     sim.shutdown().await;
     ExitCode::SUCCESS
 }
@@ -108,6 +167,7 @@ mod tests {
     #[test]
     fn flags_set_the_config() {
         let c = parse(args(&[
+            "--all",
             "--port",
             "8181",
             "--api-key",
@@ -122,6 +182,8 @@ mod tests {
             "1000.50",
         ]))
         .unwrap();
+        assert!(c.all);
+        let c = c.zexabit;
         assert_eq!(c.port, 8181);
         assert_eq!(c.api_key, "k");
         assert_eq!(c.webhook_secret, "s");

@@ -53,3 +53,30 @@ async fn the_binary_prints_its_url_first_serves_and_stops_on_sigterm() {
     let _ = child.kill();
     panic!("the simulator did not stop within 5 s of SIGTERM");
 }
+
+#[tokio::test]
+async fn with_all_it_serves_every_provider() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cashdesk-sim"))
+        .args(["--all", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        seen.push(lines.next().unwrap().unwrap());
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    for name in [
+        "listening on http://127.0.0.1:",
+        "paykassma listening on http://127.0.0.1:",
+        "zimo-pagos listening on http://127.0.0.1:",
+        "cashweb listening on http://127.0.0.1:",
+    ] {
+        assert!(
+            seen.iter().any(|l| l.starts_with(name)),
+            "{name} missing in {seen:?}"
+        );
+    }
+}
