@@ -78,6 +78,10 @@ async fn remove_account(d: S<'_>, id: AccountId) -> ApiResult<()> {
     api::accounts::remove_account(d.get()?, id)
 }
 #[tauri::command]
+async fn provider_forms() -> ApiResult<Vec<ProviderForm>> {
+    Ok(api::accounts::provider_forms())
+}
+#[tauri::command]
 async fn list_methods(d: S<'_>, account_id: AccountId) -> ApiResult<Vec<MethodInfo>> {
     api::accounts::list_methods(d.get()?, account_id).await
 }
@@ -106,6 +110,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         list_accounts,
         add_account,
         remove_account,
+        provider_forms,
         list_methods,
         agent_number,
     ]

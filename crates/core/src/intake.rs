@@ -33,6 +33,14 @@ pub struct IntakeRequest {
     pub agent_number: Option<String>,
     #[serde(default)]
     pub destination: Option<String>,
+    /// Provider-specific facts, e.g. a Zimo-pagos beneficiary (country,
+    /// document_id, beneficiary_name, bank_code, bank_account, …).
+    #[serde(default = "empty_object")]
+    pub details: serde_json::Value,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::json!({})
 }
 
 /// What the platform reads back.
@@ -154,10 +162,8 @@ pub(crate) fn new_request(
         agent_number: clean(&req.agent_number),
         source,
         intake_ref,
+        details: req.details.clone(),
     };
-    if provider == ProviderKind::Zexabit {
-        let methods = app.providers().cached_methods(account.id);
-        crate::providers::zexabit::validate((&new).into(), methods.as_deref())?;
-    }
+    crate::providers::validate_new(app, &new)?;
     Ok(new)
 }

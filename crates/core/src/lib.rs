@@ -7,8 +7,9 @@ pub mod config;
 pub mod error;
 pub mod intake;
 pub mod notify;
-mod providers;
+pub(crate) mod providers;
 mod sandbox;
+mod sandbox_zimo;
 mod server;
 mod worker;
 

@@ -1,5 +1,5 @@
 //! Sandbox mode: with no provider account configured, Cashdesk runs the
-//! built-in Zexabit simulator on loopback and simulated customers who push
+//! built-in Zexabit simulator (and Zimo-pagos, see `sandbox_zimo`) on loopback and simulated customers who push
 //! requests through the same intake endpoint an operator's platform uses,
 //! so a new user sees a live queue at once. No real money moves.
 
@@ -19,13 +19,17 @@ use std::time::Duration;
 
 pub(crate) struct Sandbox {
     zexabit: RunningZexabit,
-    customers: tokio::task::JoinHandle<()>,
+    zimo: cashdesk_sim::zimo_pagos::RunningZimoPagos,
+    customers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Sandbox {
     pub async fn stop(self) {
-        self.customers.abort();
+        for c in &self.customers {
+            c.abort();
+        }
         self.zexabit.shutdown().await;
+        self.zimo.shutdown().await;
     }
 }
 
@@ -90,12 +94,26 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
         .map_err(|e| CoreError::Sandbox(e.to_string()))?;
     let intake = format!("http://{}/intake/v1/requests", http.addr);
     let interval = app.config().sandbox_interval;
-    let customers = tokio::spawn(customers(client, intake, http.intake_token, interval));
+    let zimo = crate::sandbox_zimo::start(app, &http).await?;
+    let customers = vec![
+        tokio::spawn(customers(
+            client,
+            intake.clone(),
+            http.intake_token.clone(),
+            interval,
+        )),
+        tokio::spawn(crate::sandbox_zimo::customers(
+            intake,
+            http.intake_token,
+            interval * 3,
+        )),
+    ];
     *app.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(Sandbox {
         zexabit: sim,
+        zimo,
         customers,
     });
-    tracing::info!("sandbox mode: simulated Zexabit and customers are running");
+    tracing::info!("sandbox mode: simulated Zexabit, Zimo-pagos and customers are running");
     Ok(())
 }
 
@@ -150,6 +168,7 @@ async fn customers(zx: Client, intake: String, token: String, interval: Duration
             sender: None,
             agent_number: None,
             destination: None,
+            details: serde_json::json!({}),
         };
         if deposit {
             // The customer is shown an agent number, sends money, gives a TrxID.

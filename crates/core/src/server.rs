@@ -37,6 +37,10 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
     });
     let router = Router::new()
         .route("/webhooks/zexabit/{account}", post(zexabit_webhook))
+        .route(
+            "/notifications/zimo-pagos/{account}",
+            post(zimo_notification),
+        )
         .route("/intake/v1/requests", post(intake_create))
         .route("/intake/v1/requests/{intake_ref}", get(intake_read))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -99,6 +103,30 @@ async fn zexabit_webhook(
         }
         Ok(Err(e)) => core_error(e),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+/// Zimo-pagos notifications carry no status and no signature recipe: the
+/// only thing trusted is the status fetched from Zimo-pagos itself. A
+/// failure answers non-2xx so Zimo-pagos sends the notification again.
+async fn zimo_notification(
+    State(app): State<Cashdesk>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Ok(account) = account.parse::<AccountId>() else {
+        return error(StatusCode::NOT_FOUND, "unknown account");
+    };
+    let acc = match app.providers().zimo(account) {
+        Ok(a) => a,
+        Err(e) => return core_error(e),
+    };
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+    match crate::providers::zimo_pagos::apply_notification(&app, &acc, content_type, &body).await {
+        Ok(msg) => (StatusCode::OK, msg).into_response(),
+        Err(CoreError::Invalid(m)) => error(StatusCode::BAD_REQUEST, m),
+        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
     }
 }
 

@@ -5,21 +5,16 @@
 use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
 use crate::error::CoreResult;
-use crate::providers::zexabit;
-use cashdesk_domain::{ProviderKind, RequestStatus};
-use cashdesk_store::{OutboxOutcome, QueueFilter, QueueView};
+use crate::providers;
+use cashdesk_domain::RequestStatus;
+use cashdesk_store::{QueueFilter, QueueView};
 use std::time::Duration;
 
 /// Rows left `sending` by a crash are settled by each provider's rule
 /// before the worker starts (Zexabit: outcome unknown, never resent).
 pub(crate) fn recover(app: &Cashdesk) -> CoreResult<()> {
     for row in app.store().in_flight()? {
-        let outcome = match app.store().account(row.account_id)?.provider {
-            ProviderKind::Zexabit => zexabit::recover(&row),
-            other => OutboxOutcome::Unknown {
-                reason: format!("Cashdesk stopped while sending to {}", other.label()),
-            },
-        };
+        let outcome = providers::recover(app.store().account(row.account_id)?.provider, &row);
         let rec = app.store().record_outcome(row.id, &outcome)?;
         tracing::warn!(request = %rec.id, "in-flight call after restart: {}", rec.status.label());
         app.request_changed(rec.id);
@@ -58,19 +53,7 @@ async fn drain(app: &Cashdesk) -> CoreResult<()> {
         app.request_changed(row.request_id);
         pause_if(app.config(), PausePoint::AfterClaim).await;
         let provider = app.store().account(row.account_id)?.provider;
-        let outcome = match provider {
-            ProviderKind::Zexabit => match app.providers().zexabit(row.account_id) {
-                Ok(acc) => zexabit::deliver(app, &acc, &row).await,
-                // Secrets unreadable (keychain locked): nothing was sent.
-                Err(e) => OutboxOutcome::Retry {
-                    at_ms: chrono::Utc::now().timestamp_millis() + 30_000,
-                    reason: e.to_string(),
-                },
-            },
-            other => OutboxOutcome::Failed {
-                reason: format!("{} is not supported yet", other.label()),
-            },
-        };
+        let outcome = providers::deliver(app, provider, &row).await;
         let rec = app.store().record_outcome(row.id, &outcome)?;
         app.request_changed(rec.id);
         if matches!(
@@ -92,17 +75,25 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(15)).await;
-            let mut f = QueueFilter::view(QueueView::InFlight);
-            f.status = Some(RequestStatus::AwaitingProvider);
-            f.limit = 20;
-            let Ok(page) = app.store().list_queue(&f) else {
-                continue;
-            };
-            for rec in page.items {
-                if rec.provider == ProviderKind::Zexabit
-                    && let Err(e) = zexabit::poll(&app, &rec).await
-                {
-                    tracing::debug!(request = %rec.id, "status poll: {e}");
+            for (view, status) in [
+                (QueueView::InFlight, RequestStatus::AwaitingProvider),
+                (QueueView::Attention, RequestStatus::OutcomeUnknown),
+            ] {
+                let mut f = QueueFilter::view(view);
+                f.status = Some(status);
+                f.limit = 20;
+                let Ok(page) = app.store().list_queue(&f) else {
+                    continue;
+                };
+                for rec in page.items {
+                    let result = if status == RequestStatus::OutcomeUnknown {
+                        providers::resolve_unknown(&app, &rec).await
+                    } else {
+                        providers::poll(&app, &rec).await
+                    };
+                    if let Err(e) = result {
+                        tracing::debug!(request = %rec.id, "provider check: {e}");
+                    }
                 }
             }
         }

@@ -13,8 +13,17 @@ fn input(key: &str, secret: &str) -> NewAccountInput {
         provider: ProviderKind::Zexabit,
         name: "Zexabit BD".into(),
         base_url: "https://api.portal.zexabit.com".into(),
-        api_key: key.into(),
-        webhook_secret: secret.into(),
+        secrets: vec![
+            NamedValue {
+                name: "api_key".into(),
+                value: key.into(),
+            },
+            NamedValue {
+                name: "webhook_secret".into(),
+                value: secret.into(),
+            },
+        ],
+        settings: vec![],
     }
 }
 

@@ -113,6 +113,7 @@ async fn approved_deposit() -> Scenario {
             sender: None,
             agent_number: Some("01712345678".into()),
             destination: None,
+            details: serde_json::json!({}),
         },
     )
     .unwrap();

@@ -224,6 +224,7 @@ async fn provider_refusals_reach_the_agent_in_the_providers_words() {
             sender: None,
             agent_number: None,
             destination: Some("01898765432".into()),
+            details: serde_json::json!({}),
         },
     )
     .unwrap();

@@ -59,6 +59,7 @@ async fn a_new_request_raises_a_desktop_notification() {
             sender: None,
             agent_number: Some("01712345678".into()),
             destination: None,
+            details: serde_json::json!({}),
         },
     )
     .unwrap();

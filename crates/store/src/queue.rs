@@ -111,7 +111,7 @@ impl Store {
                     more = true;
                     break;
                 }
-                let seq: i64 = r.get(25)?;
+                let seq: i64 = r.get(26)?;
                 let rec = from_row(r)?;
                 last = Some(Cursor {
                     created_ms: rec.created_at.timestamp_millis(),

@@ -53,6 +53,9 @@ pub struct NewRequest {
     pub source: Source,
     /// The caller's idempotency key: the same (source, intake_ref) is one request.
     pub intake_ref: Option<String>,
+    /// Provider-specific facts (a Zimo-pagos beneficiary, a Paykassma
+    /// payment system), checked by the provider's adapter.
+    pub details: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +84,7 @@ pub struct RequestRecord {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub version: i64,
+    pub details: serde_json::Value,
 }
 
 /// What a provider told us, recorded alongside a transition.
@@ -105,7 +109,7 @@ pub(crate) const COLUMNS: &str =
     "id, kind, provider, account_id, method, amount, currency, end_user_ref,
     end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
     provider_txn_id, provider_status, provider_reason, status, status_reason, source, intake_ref,
-    created_ms, updated_ms, version";
+    created_ms, updated_ms, version, details_json";
 
 fn corrupt(what: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -151,6 +155,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
         created_at: from_ms(r.get(22)?),
         updated_at: from_ms(r.get(23)?),
         version: r.get(24)?,
+        details: serde_json::from_str(&text(25)?).map_err(|_| corrupt("details", "json"))?,
     })
 }
 
@@ -347,8 +352,8 @@ pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Res
     tx.execute(
         "INSERT INTO requests (id, kind, provider, account_id, method, amount, currency, end_user_ref,
             end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
-            status, view, source, intake_ref, created_ms, updated_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)",
+            status, view, source, intake_ref, created_ms, updated_ms, details_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21)",
         params![
             id.to_string(),
             new.kind.as_str(),
@@ -369,7 +374,8 @@ pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Res
             QueueView::of(status).as_str(),
             new.source.as_str(),
             new.intake_ref,
-            now
+            now,
+            new.details.to_string()
         ],
     )?;
     tx.execute(
@@ -402,6 +408,20 @@ impl Store {
                     "SELECT {COLUMNS} FROM requests WHERE source = 'intake' AND intake_ref = ?1"
                 ),
                 [intake_ref],
+                from_row,
+            )
+            .optional()?)
+        })
+    }
+}
+
+impl Store {
+    /// The request whose merchant reference (our id toward the provider) is `r`.
+    pub fn find_by_merchant_ref(&self, r: &str) -> Result<Option<RequestRecord>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                &format!("SELECT {COLUMNS} FROM requests WHERE merchant_ref = ?1"),
+                [r],
                 from_row,
             )
             .optional()?)

@@ -40,6 +40,7 @@ fn deposit(account: AccountId, intake_ref: Option<&str>) -> NewRequest {
         agent_number: Some("01712345678".into()),
         source: Source::Intake,
         intake_ref: intake_ref.map(str::to_owned),
+        details: serde_json::json!({}),
     }
 }
 

@@ -15,6 +15,7 @@ import type { DraftView } from './bindings/DraftView';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { MethodInfo } from './bindings/MethodInfo';
 import type { NewAccountInput } from './bindings/NewAccountInput';
+import type { ProviderForm } from './bindings/ProviderForm';
 import type { QueuePage } from './bindings/QueuePage';
 import type { QueueQuery } from './bindings/QueueQuery';
 import type { RequestDetail } from './bindings/RequestDetail';
@@ -36,6 +37,8 @@ export interface Backend {
   discardDraft(id: DraftId): Promise<null>;
   submitDraft(id: DraftId): Promise<RequestDetail>;
   listAccounts(): Promise<AccountView[]>;
+  /** What adding an account asks for, per supported provider. */
+  providerForms(): Promise<ProviderForm[]>;
   addAccount(input: NewAccountInput): Promise<AccountView>;
   removeAccount(id: AccountId): Promise<null>;
   listMethods(accountId: AccountId): Promise<MethodInfo[]>;
@@ -85,6 +88,7 @@ export const tauriBackend: Backend = {
   discardDraft: (id) => call('discard_draft', { id }),
   submitDraft: (id) => call('submit_draft', { id }),
   listAccounts: () => call('list_accounts'),
+  providerForms: () => call('provider_forms'),
   addAccount: (input) => call('add_account', { input }),
   removeAccount: (id) => call('remove_account', { id }),
   listMethods: (accountId) => call('list_methods', { accountId }),

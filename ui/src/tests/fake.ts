@@ -7,6 +7,7 @@ import type { Changed } from '../lib/bindings/Changed';
 import type { DraftFields } from '../lib/bindings/DraftFields';
 import type { DraftView } from '../lib/bindings/DraftView';
 import type { MethodInfo } from '../lib/bindings/MethodInfo';
+import type { ProviderForm } from '../lib/bindings/ProviderForm';
 import type { QueuePage } from '../lib/bindings/QueuePage';
 import type { QueueQuery } from '../lib/bindings/QueueQuery';
 import type { RequestDetail } from '../lib/bindings/RequestDetail';
@@ -58,6 +59,7 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
     provider_reason: null,
     status_reason: null,
     source: 'intake',
+    extra: [],
     history: [
       { at: created, actor: 'Operator platform', from: null, to: status, to_label: LABELS[status] ?? status, reason: null },
     ],
@@ -81,6 +83,32 @@ export class FakeBackend implements Backend {
   ];
   methods: MethodInfo[] = [
     { method: 'bkash', label: 'bKash', currency: 'BDT', min_amount: '100.00', max_amount: '25000.00' },
+  ];
+  forms: ProviderForm[] = [
+    {
+      provider: 'zexabit',
+      label: 'Zexabit',
+      default_base_url: 'https://api.portal.zexabit.com',
+      secrets: [
+        { name: 'api_key', label: 'API key', hint: 'Partner API key (Bearer)' },
+        { name: 'webhook_secret', label: 'Webhook secret', hint: 'Verifies X-Zexabit-Signature' },
+      ],
+      settings: [],
+    },
+    {
+      provider: 'zimo_pagos',
+      label: 'Zimo-pagos',
+      default_base_url: 'https://api-stg.zimo-pagos.com',
+      secrets: [
+        { name: 'login', label: 'Cashout login', hint: 'Merchant Panel → Settings → API Access' },
+        { name: 'pass', label: 'Cashout pass', hint: 'Merchant Panel → Settings → API Access' },
+        { name: 'signing_secret', label: 'Signing secret', hint: 'Key of the Payload-Signature HMAC' },
+      ],
+      settings: [
+        { name: 'notification_url', label: 'Notification URL', hint: 'Public HTTPS address forwarding to this desk' },
+        { name: 'card_base_url', label: 'Debit-card host (Mexico)', hint: 'Given by Zimo-pagos on request; optional' },
+      ],
+    },
   ];
   /** When set, add_account fails with it. */
   addAccountError: ApiError | null = null;
@@ -177,12 +205,20 @@ export class FakeBackend implements Backend {
     return this.log('submit_draft', [id], r);
   };
   listAccounts = () => this.log('list_accounts', [], this.accounts);
+  providerForms = () => this.log('provider_forms', [], this.forms);
   addAccount = (input: Parameters<Backend['addAccount']>[0]) => {
     if (this.addAccountError) {
       this.calls.push({ name: 'add_account', args: [input] });
       return Promise.reject(this.addAccountError);
     }
-    const a: AccountView = { id: `acc-${this.accounts.length + 1}`, provider: input.provider, provider_label: 'Zexabit', name: input.name, base_url: input.base_url, sandbox: false };
+    const a: AccountView = {
+      id: `acc-${this.accounts.length + 1}`,
+      provider: input.provider,
+      provider_label: this.forms.find((f) => f.provider === input.provider)?.label ?? input.provider,
+      name: input.name,
+      base_url: input.base_url,
+      sandbox: false,
+    };
     this.accounts.push(a);
     return this.log('add_account', [input], a);
   };

@@ -85,4 +85,34 @@ describe('queue', () => {
     await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(1));
     expect(fake.callsTo('list_queue').at(-1)?.[0]).toMatchObject({ kind: 'withdrawal' });
   });
+
+  it('shows provider-specific lines after the standard fields, mono with copy', async () => {
+    const r = makeRequest(1);
+    r.extra = [
+      { label: 'Country', value: 'MX' },
+      { label: 'Beneficiary name', value: 'Ana López' },
+      { label: 'Bank account', value: '012180001234567895' },
+    ];
+    const fake = new FakeBackend([r, makeRequest(2)]);
+    await renderApp(fake);
+    await screen.findByTestId('detail');
+    const extra = await screen.findByTestId('detail-extra');
+    expect(screen.getByRole('heading', { name: 'Provider details' })).toBeTruthy();
+    expect(Array.from(extra.querySelectorAll('dt')).map((dt) => dt.textContent)).toEqual([
+      'Country',
+      'Beneficiary name',
+      'Bank account',
+    ]);
+    const account = within(extra).getByText('012180001234567895');
+    expect(account.classList.contains('mono')).toBe(true);
+    expect(within(extra).getByRole('button', { name: 'Copy Bank account' })).toBeTruthy();
+    // After the standard fields.
+    const standard = screen.getByText('Request id', { selector: 'dt' });
+    expect(standard.compareDocumentPosition(extra) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+
+    await fireEvent.keyDown(window, { key: 'j' });
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-2'));
+    expect(screen.queryByTestId('detail-extra')).toBeNull();
+    expect(screen.queryByText('Provider details')).toBeNull();
+  });
 });

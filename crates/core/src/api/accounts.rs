@@ -1,10 +1,12 @@
 //! Provider accounts: secrets to the keychain, the rest to SQLite.
 
-use super::dto::{AccountView, AgentNumberView, MethodInfo, NewAccountInput};
+use super::dto::{
+    AccountView, AgentNumberView, FormField, MethodInfo, NamedValue, NewAccountInput, ProviderForm,
+};
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::error::CoreError;
-use crate::providers::{API_KEY, WEBHOOK_SECRET};
+use crate::providers::{self, API_KEY, WEBHOOK_SECRET, zimo_pagos as zp};
 use cashdesk_domain::{AccountId, ProviderKind};
 use cashdesk_secrets::Secret;
 use cashdesk_store::{AccountRecord, NewAccount};
@@ -24,16 +26,81 @@ pub fn list_accounts(app: &Cashdesk) -> ApiResult<Vec<AccountView>> {
     Ok(app.store().accounts()?.into_iter().map(view).collect())
 }
 
+fn field(name: &str, label: &str, hint: &str) -> FormField {
+    FormField {
+        name: name.into(),
+        label: label.into(),
+        hint: hint.into(),
+    }
+}
+
+/// The account forms of the providers Cashdesk can work with today.
+pub fn provider_forms() -> Vec<ProviderForm> {
+    vec![
+        ProviderForm {
+            provider: ProviderKind::Zexabit,
+            label: ProviderKind::Zexabit.label().into(),
+            default_base_url: "https://api.portal.zexabit.com".into(),
+            secrets: vec![
+                field(API_KEY, "API key", "Partner API key (Bearer)"),
+                field(
+                    WEBHOOK_SECRET,
+                    "Webhook secret",
+                    "Verifies X-Zexabit-Signature",
+                ),
+            ],
+            settings: vec![],
+        },
+        ProviderForm {
+            provider: ProviderKind::ZimoPagos,
+            label: ProviderKind::ZimoPagos.label().into(),
+            default_base_url: "https://api-stg.zimo-pagos.com".into(),
+            secrets: vec![
+                field(
+                    zp::LOGIN,
+                    "Cashout login",
+                    "Merchant Panel → Settings → API Access",
+                ),
+                field(
+                    zp::PASS,
+                    "Cashout pass",
+                    "Merchant Panel → Settings → API Access",
+                ),
+                field(
+                    zp::SIGNING_SECRET,
+                    "Signing secret",
+                    "Key of the Payload-Signature HMAC",
+                ),
+            ],
+            settings: vec![
+                field(
+                    "notification_url",
+                    "Notification URL",
+                    "Public HTTPS address forwarding to this desk's /notifications/zimo-pagos/<account id>",
+                ),
+                field(
+                    "card_base_url",
+                    "Debit-card host (Mexico)",
+                    "Given by Zimo-pagos on request; optional",
+                ),
+            ],
+        },
+    ]
+}
+
 /// Stores the secrets in the OS keychain first; only when that worked is
 /// the account written to SQLite (with the secrets' names, never values).
 pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<AccountView> {
     let actor = app.operator()?;
-    if input.provider != ProviderKind::Zexabit {
-        return Err(invalid(format!(
-            "{} accounts are not supported yet",
-            input.provider.label()
-        )));
-    }
+    let form = provider_forms()
+        .into_iter()
+        .find(|f| f.provider == input.provider)
+        .ok_or_else(|| {
+            invalid(format!(
+                "{} accounts are not supported yet",
+                input.provider.label()
+            ))
+        })?;
     let name = input.name.trim();
     if name.is_empty() {
         return Err(invalid(
@@ -48,28 +115,62 @@ pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<Account
             "Base URL: use https:// (plain http only for a simulator on this computer)",
         ));
     }
-    if input.api_key.trim().is_empty() || input.webhook_secret.trim().is_empty() {
-        return Err(invalid("API key and webhook secret are both required"));
+    let value = |list: &[NamedValue], name: &str| {
+        list.iter()
+            .find(|v| v.name == name)
+            .map(|v| v.value.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut secrets = Vec::new();
+    for f in &form.secrets {
+        let v = value(&input.secrets, &f.name);
+        if v.is_empty() {
+            return Err(invalid(format!("{} is required", f.label)));
+        }
+        let name = providers::secret_names(input.provider)
+            .iter()
+            .copied()
+            .find(|n| *n == f.name)
+            .unwrap_or(API_KEY);
+        secrets.push((name, Secret::new(v)));
+    }
+    let mut settings = serde_json::Map::new();
+    for f in &form.settings {
+        let v = value(&input.settings, &f.name);
+        if !v.is_empty() {
+            settings.insert(f.name.clone(), v.into());
+        }
+    }
+    if input.provider == ProviderKind::ZimoPagos {
+        let url = settings
+            .get("notification_url")
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        if !url.starts_with("https://") {
+            return Err(invalid(
+                "Notification URL: Zimo-pagos requires an https:// address",
+            ));
+        }
     }
     let id = AccountId::new();
-    let api_key = Secret::new(input.api_key.trim());
-    let webhook = Secret::new(input.webhook_secret.trim());
+    let refs: Vec<(&str, &Secret)> = secrets.iter().map(|(n, s)| (*n, s)).collect();
     app.keychain()
-        .store_all(id, &[(API_KEY, &api_key), (WEBHOOK_SECRET, &webhook)])
+        .store_all(id, &refs)
         .map_err(CoreError::from)?;
     let new = NewAccount {
         provider: input.provider,
         name: name.to_owned(),
         base_url: url.to_owned(),
-        secret_names: vec![API_KEY.into(), WEBHOOK_SECRET.into()],
-        config: serde_json::json!({}),
+        secret_names: secrets.iter().map(|(n, _)| (*n).to_owned()).collect(),
+        config: serde_json::Value::Object(settings),
         sandbox: false,
     };
     let rec = match app.store().add_account(id, &new, &actor) {
         Ok(r) => r,
         Err(e) => {
-            let _ = app.keychain().delete(id, API_KEY);
-            let _ = app.keychain().delete(id, WEBHOOK_SECRET);
+            for (n, _) in &secrets {
+                let _ = app.keychain().delete(id, n);
+            }
             return Err(e.into());
         }
     };

@@ -93,6 +93,7 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
         sender: text(&f.sender),
         agent_number: text(&f.agent_number),
         destination: text(&f.destination),
+        details: serde_json::json!({}),
     };
     let new =
         crate::intake::new_request(app, &input, Source::Desk, None).map_err(CoreError::into_api)?;

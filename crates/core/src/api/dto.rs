@@ -122,10 +122,20 @@ pub struct RequestDetail {
     pub status_reason: Option<String>,
     pub source: String,
     pub history: Vec<HistoryItem>,
+    /// Provider-specific facts (e.g. a Zimo-pagos beneficiary), in order.
+    pub extra: Vec<DetailLine>,
     /// Approve/reject apply (pending or awaiting second approval).
     pub can_decide: bool,
     /// A person may settle it (outcome unknown).
     pub can_settle: bool,
+}
+
+/// One labelled provider-specific fact of a request.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DetailLine {
+    pub label: String,
+    pub value: String,
 }
 
 /// A desk request as typed so far: every field is text, since a draft need
@@ -167,6 +177,14 @@ pub struct AccountView {
     pub sandbox: bool,
 }
 
+/// A named value typed into the account form.
+#[derive(Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct NamedValue {
+    pub name: String,
+    pub value: String,
+}
+
 /// Secrets travel only inward (typed by the administrator); no response
 /// ever carries them back.
 #[derive(Clone, Deserialize, TS)]
@@ -175,8 +193,10 @@ pub struct NewAccountInput {
     pub provider: ProviderKind,
     pub name: String,
     pub base_url: String,
-    pub api_key: String,
-    pub webhook_secret: String,
+    /// Stored in the OS keychain; names from `ProviderForm::secrets`.
+    pub secrets: Vec<NamedValue>,
+    /// Stored in SQLite; names from `ProviderForm::settings`.
+    pub settings: Vec<NamedValue>,
 }
 
 impl std::fmt::Debug for NewAccountInput {
@@ -187,6 +207,26 @@ impl std::fmt::Debug for NewAccountInput {
             .field("base_url", &self.base_url)
             .finish_non_exhaustive()
     }
+}
+
+/// One field of a provider's account form.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FormField {
+    pub name: String,
+    pub label: String,
+    pub hint: String,
+}
+
+/// What adding an account of one provider asks for.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ProviderForm {
+    pub provider: ProviderKind,
+    pub label: String,
+    pub default_base_url: String,
+    pub secrets: Vec<FormField>,
+    pub settings: Vec<FormField>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -1,12 +1,11 @@
 //! Queue, detail and decisions.
 
 use super::dto::{
-    HistoryItem, QueuePage, QueueQuery, QueueTab, RequestDetail, RequestSummary, SettleOutcome,
-    TabCounts,
+    DetailLine, HistoryItem, QueuePage, QueueQuery, QueueTab, RequestDetail, RequestSummary,
+    SettleOutcome, TabCounts,
 };
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
-use crate::error::CoreError;
 use cashdesk_domain::{Actor, ProviderKind, RequestId, RequestKind, RequestStatus};
 use cashdesk_store::{Cursor, ProviderFacts, QueueFilter, QueueView, RequestRecord};
 
@@ -58,6 +57,29 @@ fn actor_name(a: &Actor) -> String {
             .unwrap_or_else(|| p.clone()),
         Actor::Intake => "Operator platform".into(),
     }
+}
+
+/// A request's provider-specific details as labelled lines, in the order
+/// they were given ("beneficiary_name" → "Beneficiary name").
+fn extra_lines(details: &serde_json::Value) -> Vec<DetailLine> {
+    let Some(map) = details.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(k, v)| {
+            let value = match v {
+                serde_json::Value::String(s) if !s.is_empty() => s.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+                _ => return None,
+            };
+            let mut label = k.replace('_', " ");
+            if let Some(first) = label.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            Some(DetailLine { label, value })
+        })
+        .collect()
 }
 
 pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
@@ -126,6 +148,7 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         status_reason: r.status_reason.clone(),
         source: r.source.as_str().to_owned(),
         history,
+        extra: extra_lines(&r.details),
         can_decide: r.status.is_decidable(),
         can_settle: r.status == RequestStatus::OutcomeUnknown,
     })
@@ -136,17 +159,7 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
 pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
     let actor = app.operator()?;
     let rec = app.store().get_request(id)?;
-    let (effect, payload) = match rec.provider {
-        ProviderKind::Zexabit => crate::providers::zexabit::outbox_call(
-            &rec,
-            app.providers().cached_methods(rec.account_id).as_deref(),
-        )?,
-        other => {
-            return Err(
-                CoreError::Invalid(format!("{} is not supported yet", other.label())).into(),
-            );
-        }
-    };
+    let (effect, payload) = crate::providers::outbox_call(app, &rec)?;
     app.store().approve(id, &actor, effect, &payload)?;
     app.wake_worker();
     app.request_changed(id);
@@ -193,5 +206,18 @@ pub fn settle(
         .settle(id, to, &actor, note, &ProviderFacts::default())?;
     app.wake_worker();
     app.request_changed(id);
+    get_request(app, id)
+}
+
+/// Asks the provider now, instead of waiting for the poller: the status
+/// of a request it accepted, or (where the provider can be asked by our
+/// reference) whether a call with an unknown outcome arrived.
+pub async fn check_with_provider(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
+    let rec = app.store().get_request(id)?;
+    match rec.status {
+        RequestStatus::OutcomeUnknown => crate::providers::resolve_unknown(app, &rec).await?,
+        RequestStatus::AwaitingProvider => crate::providers::poll(app, &rec).await?,
+        _ => {}
+    }
     get_request(app, id)
 }

@@ -1,25 +1,44 @@
 //! Provider accounts at run time: clients built from keychain secrets (or a
-//! sandbox run's in-memory secrets), and cached reference data. One module
-//! per provider beside this one, each with the same shape: build the outbox
-//! call, deliver it, recover after a crash, apply inbound events, poll.
+//! sandbox run's in-memory secrets), cached reference data, and the one
+//! dispatch from Cashdesk's generic steps (validate, build the outbox call,
+//! deliver, recover, poll) to each provider's module. Every provider module
+//! has the same shape; what approve and reject mean per provider is in
+//! PRODUCT.md.
 
 pub(crate) mod zexabit;
+pub mod zimo_pagos;
 
+use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
-use cashdesk_domain::AccountId;
+use cashdesk_domain::{AccountId, ProviderKind};
 use cashdesk_secrets::{Keychain, Secret};
-use cashdesk_store::Store;
+use cashdesk_store::{NewRequest, OutboxOutcome, OutboxRow, RequestRecord, Store};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// Keychain entry names per account.
 pub const API_KEY: &str = "api_key";
 pub const WEBHOOK_SECRET: &str = "webhook_secret";
 
+/// The keychain entries an account of `provider` needs, in form order.
+pub fn secret_names(provider: ProviderKind) -> &'static [&'static str] {
+    match provider {
+        ProviderKind::Zexabit => &[API_KEY, WEBHOOK_SECRET],
+        ProviderKind::ZimoPagos => &[
+            zimo_pagos::LOGIN,
+            zimo_pagos::PASS,
+            zimo_pagos::SIGNING_SECRET,
+        ],
+        ProviderKind::Paykassma | ProviderKind::Cashweb => &[],
+    }
+}
+
 pub(crate) struct Providers {
     store: Arc<Store>,
     keychain: Keychain,
     zexabit: Mutex<HashMap<AccountId, Arc<zexabit::Account>>>,
+    zimo: Mutex<HashMap<AccountId, Arc<zimo_pagos::Account>>>,
     /// Sandbox accounts' secrets live only in memory, for one run.
     sandbox_secrets: Mutex<HashMap<(AccountId, &'static str), Secret>>,
     methods: Mutex<HashMap<AccountId, Vec<cashdesk_zexabit::PaymentMethod>>>,
@@ -29,12 +48,26 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Backoff with jitter for calls that certainly did not arrive.
+pub(crate) fn backoff(attempts: i64) -> Duration {
+    use backon::BackoffBuilder;
+    backon::ExponentialBuilder::default()
+        .with_min_delay(Duration::from_secs(2))
+        .with_max_delay(Duration::from_secs(300))
+        .with_jitter()
+        .without_max_times()
+        .build()
+        .nth(attempts.saturating_sub(1) as usize)
+        .unwrap_or(Duration::from_secs(300))
+}
+
 impl Providers {
     pub fn new(store: Arc<Store>, keychain: Keychain) -> Self {
         Self {
             store,
             keychain,
             zexabit: Mutex::default(),
+            zimo: Mutex::default(),
             sandbox_secrets: Mutex::default(),
             methods: Mutex::default(),
         }
@@ -71,9 +104,23 @@ impl Providers {
         Ok(built)
     }
 
+    /// The Zimo-pagos client for `account`, built once from its secrets.
+    pub fn zimo(&self, account: AccountId) -> CoreResult<Arc<zimo_pagos::Account>> {
+        if let Some(a) = lock(&self.zimo).get(&account) {
+            return Ok(a.clone());
+        }
+        let rec = self.store.account(account)?;
+        let built = Arc::new(zimo_pagos::build(&rec, |name| {
+            Ok(self.secret(account, name)?.expose().to_owned())
+        })?);
+        lock(&self.zimo).insert(account, built.clone());
+        Ok(built)
+    }
+
     /// Drops cached clients and data of a removed account.
     pub fn forget(&self, account: AccountId) {
         lock(&self.zexabit).remove(&account);
+        lock(&self.zimo).remove(&account);
         lock(&self.methods).remove(&account);
     }
 
@@ -109,5 +156,107 @@ impl Providers {
                 .cached_methods(account)
                 .ok_or_else(|| CoreError::Provider(e.to_string())),
         }
+    }
+}
+
+/// Checks a new request against its provider's rules (no network).
+pub(crate) fn validate_new(app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
+    let p = app.providers();
+    match new.provider {
+        ProviderKind::Zexabit => {
+            zexabit::validate(new.into(), p.cached_methods(new.account_id).as_deref())
+        }
+        ProviderKind::ZimoPagos => {
+            // The reference is not known yet; any valid one stands in.
+            zimo_pagos::validate(
+                &*p.zimo(new.account_id)?,
+                new.kind,
+                "cd-pending",
+                &new.money,
+                &new.details,
+            )
+        }
+        other => Err(CoreError::Invalid(format!(
+            "{} is not supported yet",
+            other.label()
+        ))),
+    }
+}
+
+/// The provider call that approving `rec` causes.
+pub(crate) fn outbox_call(
+    app: &Cashdesk,
+    rec: &RequestRecord,
+) -> CoreResult<(&'static str, serde_json::Value)> {
+    let p = app.providers();
+    match rec.provider {
+        ProviderKind::Zexabit => {
+            zexabit::outbox_call(rec, p.cached_methods(rec.account_id).as_deref())
+        }
+        ProviderKind::ZimoPagos => zimo_pagos::outbox_call(&*p.zimo(rec.account_id)?, rec),
+        other => Err(CoreError::Invalid(format!(
+            "{} is not supported yet",
+            other.label()
+        ))),
+    }
+}
+
+/// Sends one claimed outbox row.
+pub(crate) async fn deliver(
+    app: &Cashdesk,
+    provider: ProviderKind,
+    row: &OutboxRow,
+) -> OutboxOutcome {
+    let p = app.providers();
+    // Secrets unreadable (keychain locked): nothing was sent, try later.
+    let later = |e: CoreError| OutboxOutcome::Retry {
+        at_ms: chrono::Utc::now().timestamp_millis() + 30_000,
+        reason: e.to_string(),
+    };
+    match provider {
+        ProviderKind::Zexabit => match p.zexabit(row.account_id) {
+            Ok(acc) => zexabit::deliver(app, &acc, row).await,
+            Err(e) => later(e),
+        },
+        ProviderKind::ZimoPagos => match p.zimo(row.account_id) {
+            Ok(acc) => zimo_pagos::deliver(app, &acc, row).await,
+            Err(e) => later(e),
+        },
+        other => OutboxOutcome::Failed {
+            reason: format!("{} is not supported yet", other.label()),
+        },
+    }
+}
+
+/// What a row left `sending` by a crash becomes: always "unknown" first;
+/// providers with a lookup resolve it from there, Zexabit never resends.
+pub(crate) fn recover(provider: ProviderKind, row: &OutboxRow) -> OutboxOutcome {
+    match provider {
+        ProviderKind::Zexabit => zexabit::recover(row),
+        other => OutboxOutcome::Unknown {
+            reason: format!("Cashdesk stopped while sending this to {}", other.label()),
+        },
+    }
+}
+
+/// Settles an unknown outcome by asking the provider, where it can be asked.
+pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    match rec.provider {
+        ProviderKind::ZimoPagos => {
+            zimo_pagos::resolve_unknown(app, &*app.providers().zimo(rec.account_id)?, rec).await
+        }
+        // Zexabit: no lookup by our reference; a webhook or a person settles it.
+        _ => Ok(()),
+    }
+}
+
+/// Asks the provider about a request it accepted (covers missed push events).
+pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    match rec.provider {
+        ProviderKind::Zexabit => zexabit::poll(app, rec).await,
+        ProviderKind::ZimoPagos => {
+            zimo_pagos::poll(app, &*app.providers().zimo(rec.account_id)?, rec).await
+        }
+        _ => Ok(()),
     }
 }

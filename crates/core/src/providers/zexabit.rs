@@ -190,19 +190,6 @@ fn retry_at(after: Duration) -> i64 {
     chrono::Utc::now().timestamp_millis() + after.as_millis() as i64
 }
 
-/// Backoff with jitter for calls that certainly did not arrive.
-fn backoff(attempts: i64) -> Duration {
-    use backon::BackoffBuilder;
-    backon::ExponentialBuilder::default()
-        .with_min_delay(Duration::from_secs(2))
-        .with_max_delay(Duration::from_secs(300))
-        .with_jitter()
-        .without_max_times()
-        .build()
-        .nth(attempts.saturating_sub(1) as usize)
-        .unwrap_or(Duration::from_secs(300))
-}
-
 pub(crate) fn classify(e: &ZxError, attempts: i64) -> OutboxOutcome {
     let reason = match e {
         ZxError::Api { code, message, .. } => format!("{code} — {message}"),
@@ -217,7 +204,7 @@ pub(crate) fn classify(e: &ZxError, attempts: i64) -> OutboxOutcome {
             reason,
         },
         ZxError::NotSent { .. } => OutboxOutcome::Retry {
-            at_ms: retry_at(backoff(attempts)),
+            at_ms: retry_at(super::backoff(attempts)),
             reason,
         },
         ZxError::Api { status: 422, .. } if attempts < NO_AGENT_RETRIES => OutboxOutcome::Retry {

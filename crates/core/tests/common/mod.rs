@@ -55,8 +55,17 @@ pub fn add_zexabit_account(app: &Cashdesk, sim: &RunningZexabit) -> AccountId {
             provider: ProviderKind::Zexabit,
             name: "Zexabit BD".into(),
             base_url: sim.base_url(),
-            api_key: sim.api_key().into(),
-            webhook_secret: String::from_utf8(sim.webhook_secret().to_vec()).unwrap(),
+            secrets: vec![
+                NamedValue {
+                    name: "api_key".into(),
+                    value: sim.api_key().into(),
+                },
+                NamedValue {
+                    name: "webhook_secret".into(),
+                    value: String::from_utf8(sim.webhook_secret().to_vec()).unwrap(),
+                },
+            ],
+            settings: vec![],
         },
     )
     .expect("test keychain available (run under scripts/test.sh)");

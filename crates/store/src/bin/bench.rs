@@ -142,7 +142,7 @@ fn main() {
         let mut rows = st.query(rusqlite::params_from_iter(params.iter())).unwrap();
         let mut n = 0;
         while let Some(r) = rows.next().unwrap() {
-            for i in 0..26 {
+            for i in 0..27 {
                 let _: rusqlite::types::Value = r.get(i).unwrap();
             }
             n += 1;

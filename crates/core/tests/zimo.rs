@@ -1,0 +1,203 @@
+//! Zimo-pagos through the core over real HTTP: a cashout is sent once on
+//! approval and settled by the status Zimo-pagos reports after its
+//! notification; an ambiguous failure is resolved by looking the cashout
+//! up by external_id, never by sending it twice.
+
+mod common;
+
+use cashdesk_core::api::{self, dto::*};
+use cashdesk_core::intake::{self, IntakeRequest};
+use cashdesk_core::{Cashdesk, Config};
+use cashdesk_domain::{ProviderKind, RequestKind, RequestStatus};
+use cashdesk_sim::Faults;
+use cashdesk_sim::zimo_pagos::{ZimoPagosSim, ZimoPagosSimConfig};
+use common::*;
+use std::time::Duration;
+
+async fn sandbox() -> (tempfile::TempDir, Cashdesk) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Cashdesk::start(Config {
+        sandbox_when_unconfigured: true,
+        sandbox_interval: Duration::from_millis(150),
+        ..config(dir.path())
+    })
+    .await
+    .unwrap();
+    api::set_operator(&app, "Rina").unwrap();
+    (dir, app)
+}
+
+/// A pending Zimo-pagos withdrawal whose document id does (or does not) start with REJECT.
+fn pick(app: &Cashdesk, rejected: bool) -> RequestDetail {
+    wait_for(
+        "a Zimo-pagos withdrawal in the sandbox queue",
+        Duration::from_secs(30),
+        || {
+            let page = api::requests::list_queue(
+                app,
+                &QueueQuery {
+                    tab: QueueTab::Queue,
+                    provider: Some(ProviderKind::ZimoPagos),
+                    kind: None,
+                    after: None,
+                    limit: Some(100),
+                },
+            )
+            .unwrap();
+            page.items
+                .iter()
+                .map(|r| api::requests::get_request(app, r.id).unwrap())
+                .find(|d| {
+                    let doc = d
+                        .extra
+                        .iter()
+                        .find(|l| l.label == "Document id")
+                        .map(|l| l.value.clone())
+                        .unwrap_or_default();
+                    doc.starts_with("REJECT") == rejected
+                })
+        },
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_approved_cashout_completes_through_the_notification_and_status_lookup() {
+    let (_dir, app) = sandbox().await;
+    let d = pick(&app, false);
+    assert!(
+        d.extra
+            .iter()
+            .any(|l| l.label == "Country" && l.value == "MX"),
+        "beneficiary shown: {:?}",
+        d.extra
+    );
+    api::requests::approve(&app, d.summary.id).unwrap();
+    let done = wait_status(&app, d.summary.id, RequestStatus::Completed).await;
+    assert!(
+        done.history.iter().any(|h| h.actor == "Zimo-pagos"),
+        "settled on Zimo-pagos' word: {:?}",
+        done.history
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bank_rejection_reaches_the_agent_with_its_reason() {
+    let (_dir, app) = sandbox().await;
+    let d = pick(&app, true);
+    api::requests::approve(&app, d.summary.id).unwrap();
+    let done = wait_status(&app, d.summary.id, RequestStatus::RejectedByProvider).await;
+    assert!(
+        done.provider_reason.is_some(),
+        "the bank's reason is shown: {done:?}"
+    );
+    app.shutdown().await;
+}
+
+fn clabe(body: &str) -> String {
+    let digits: Vec<u32> = body.chars().map(|c| c.to_digit(10).unwrap()).collect();
+    let sum: u32 = digits
+        .iter()
+        .zip([3, 7, 1].iter().cycle())
+        .map(|(d, w)| (d * w) % 10)
+        .sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cashout_whose_answer_was_lost_is_found_by_external_id_and_never_sent_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = ZimoPagosSim::start(ZimoPagosSimConfig {
+        deliver_after: Duration::from_millis(200),
+        settle_after: Duration::from_millis(400),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let app = Cashdesk::start(config(dir.path())).await.unwrap();
+    api::set_operator(&app, "Rina").unwrap();
+    let nv = |n: &str, v: &str| NamedValue {
+        name: n.into(),
+        value: v.into(),
+    };
+    let account = api::accounts::add_account(
+        &app,
+        &NewAccountInput {
+            provider: ProviderKind::ZimoPagos,
+            name: "Zimo MX".into(),
+            base_url: sim.base_url(),
+            secrets: vec![
+                nv("login", sim.login()),
+                nv("pass", sim.pass()),
+                nv(
+                    "signing_secret",
+                    &String::from_utf8_lossy(sim.signing_secret()),
+                ),
+            ],
+            settings: vec![nv(
+                "notification_url",
+                "https://desk.example.mx/notifications/zimo-pagos/x",
+            )],
+        },
+    )
+    .expect("test keychain available (run under scripts/test.sh)")
+    .id;
+    let (rec, _) = intake::submit(&app, &IntakeRequest {
+        intake_ref: "zp-1".into(), kind: RequestKind::Withdrawal, provider: ProviderKind::ZimoPagos,
+        account_id: Some(account), method: "clabe".into(), amount: "1500.50".into(), currency: "MXN".into(),
+        end_user_ref: "mx_1".into(), end_user_name: Some("María González".into()), provider_user_id: None,
+        trx_id: None, sender: None, agent_number: None, destination: None,
+        details: serde_json::json!({"country": "MX", "document_id": "GOGM800101MDFNNR09",
+            "beneficiary_name": "María", "beneficiary_lastname": "González", "bank_account": clabe("00201007777777777")}),
+    })
+    .unwrap();
+    // The cashout is created, then the connection drops before the answer.
+    sim.set_faults(Faults {
+        drop_after_commit: 1,
+        ..Default::default()
+    });
+    api::requests::approve(&app, rec.id).unwrap();
+    wait_status(&app, rec.id, RequestStatus::OutcomeUnknown).await;
+    assert_eq!(sim.cashouts().len(), 1);
+    let d = api::requests::check_with_provider(&app, rec.id)
+        .await
+        .unwrap();
+    assert_ne!(
+        d.summary.status,
+        RequestStatus::OutcomeUnknown,
+        "looked up by external_id: {:?}",
+        d.history
+    );
+    assert_ne!(
+        d.summary.status,
+        RequestStatus::Approved,
+        "found, so not queued to send again"
+    );
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let d = api::requests::check_with_provider(&app, rec.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        d.summary.status,
+        RequestStatus::Completed,
+        "{:?}",
+        d.history
+    );
+    assert_eq!(sim.cashouts().len(), 1, "never sent twice");
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invalid_beneficiary_is_refused_at_intake_naming_the_field() {
+    let (_dir, app) = sandbox().await;
+    let err = intake::submit(&app, &IntakeRequest {
+        intake_ref: "zp-bad".into(), kind: RequestKind::Withdrawal, provider: ProviderKind::ZimoPagos,
+        account_id: None, method: "clabe".into(), amount: "10.005".into(), currency: "MXN".into(),
+        end_user_ref: "mx_2".into(), end_user_name: None, provider_user_id: None, trx_id: None, sender: None,
+        agent_number: None, destination: None,
+        details: serde_json::json!({"country": "MX", "document_id": "X", "beneficiary_name": "A", "bank_account": "123"}),
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("amount"), "{err}");
+    app.shutdown().await;
+}
