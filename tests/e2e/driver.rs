@@ -3,6 +3,7 @@
 //! and the test keychain service, so nothing touches the user's own data.
 
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use hyper_util::client::legacy::connect::HttpConnector;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -62,8 +63,8 @@ impl Driver {
         let serde_json::Value::Object(caps) = caps else {
             unreachable!()
         };
-        ClientBuilder::rustls()
-            .expect("TLS set-up for the WebDriver client")
+        // Plain HTTP on loopback: the WebDriver client needs no TLS stack.
+        ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await

@@ -16,31 +16,29 @@ async fn click(c: &Client, testid: &str) {
         .unwrap_or_else(|e| panic!("click {testid}: {e}"));
 }
 
-/// Picks a pending row of `kind` whose TrxID is not a sandbox fake.
-async fn pick_row(c: &Client, kind: &str) -> String {
-    let selector = format!(
-        "{}[data-status=\"pending\"][data-kind=\"{kind}\"]",
-        css("queue-row")
-    );
+/// Opens pending rows matching `filter` until one whose detail text
+/// passes `accept` (sandbox fakes are skipped), and returns its id.
+async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -> String {
+    let selector = format!("{}[data-status=\"pending\"]{filter}", css("queue-row"));
     let start = std::time::Instant::now();
     loop {
         for row in c.find_all(Locator::Css(&selector)).await.unwrap() {
-            let reference = row
-                .attr("data-reference")
-                .await
-                .unwrap()
-                .unwrap_or_default();
-            if !reference.starts_with("FAKE") {
-                let id = row.attr("data-id").await.unwrap().unwrap();
-                row.click().await.unwrap();
+            let Ok(Some(id)) = row.attr("data-id").await else {
+                continue;
+            };
+            if row.click().await.is_err() {
+                continue;
+            }
+            find(c, &format!("{}[data-id=\"{id}\"]", css("detail"))).await;
+            if accept(&text_of(c, &css("detail")).await.unwrap_or_default()) {
                 return id;
             }
         }
         assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "no pending {kind} appeared in the queue"
+            start.elapsed() < Duration::from_secs(40),
+            "no pending request matching {filter} appeared"
         );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
     }
 }
 
@@ -86,8 +84,12 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     screenshot(&c, "1-queue").await;
 
     // Approve a deposit: it goes to Zexabit and completes via the webhook.
-    let dep = pick_row(&c, "deposit").await;
-    find(&c, &format!("{}[data-id=\"{dep}\"]", css("detail"))).await;
+    let dep = pick_row(
+        &c,
+        "[data-provider=\"zexabit\"][data-kind=\"deposit\"]",
+        |d| !d.contains("FAKE"),
+    )
+    .await;
     click(&c, "approve").await;
     // The selection moves on to the next request; follow ours to Done.
     click(&c, "tab-done").await;
@@ -109,10 +111,33 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         "pending, approved, sending, awaiting provider, completed"
     );
 
+    // Approve a Zimo-pagos cashout: sent, then settled by the status
+    // Zimo-pagos reports after its notification.
+    click(&c, "tab-queue").await;
+    let zp = pick_row(&c, "[data-provider=\"zimo_pagos\"]", |d| {
+        d.contains("MX") && !d.contains("REJECT")
+    })
+    .await;
+    click(&c, "approve").await;
+    click(&c, "tab-done").await;
+    open_row(&c, &zp, "completed").await;
+    wait_text(
+        &c,
+        &css("detail-status"),
+        "completed",
+        Duration::from_secs(10),
+    )
+    .await;
+    screenshot(&c, "2b-cashout-completed").await;
+
     // Reject a withdrawal with a reason.
     click(&c, "tab-queue").await;
-    let wd = pick_row(&c, "withdrawal").await;
-    find(&c, &format!("{}[data-id=\"{wd}\"]", css("detail"))).await;
+    let wd = pick_row(
+        &c,
+        "[data-provider=\"zexabit\"][data-kind=\"withdrawal\"]",
+        |_| true,
+    )
+    .await;
     click(&c, "reject").await;
     find(&c, &css("reject-reason"))
         .await
