@@ -50,6 +50,10 @@ async fn settle(
     api::requests::settle(d.get()?, id, outcome, &note)
 }
 #[tauri::command]
+async fn check_with_provider(d: S<'_>, id: RequestId) -> ApiResult<RequestDetail> {
+    api::requests::check_with_provider(d.get()?, id).await
+}
+#[tauri::command]
 async fn list_drafts(d: S<'_>) -> ApiResult<Vec<DraftView>> {
     api::drafts::list_drafts(d.get()?)
 }
@@ -103,6 +107,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         approve,
         reject,
         settle,
+        check_with_provider,
         list_drafts,
         save_draft,
         discard_draft,

@@ -32,6 +32,8 @@ export interface Backend {
   approve(id: RequestId): Promise<RequestDetail>;
   reject(id: RequestId, reason: string): Promise<RequestDetail>;
   settle(id: RequestId, outcome: SettleOutcome, note: string): Promise<RequestDetail>;
+  /** Asks the provider now about a request awaiting it or with an unknown outcome. */
+  checkWithProvider(id: RequestId): Promise<RequestDetail>;
   listDrafts(): Promise<DraftView[]>;
   saveDraft(id: DraftId | null, fields: DraftFields): Promise<DraftView>;
   discardDraft(id: DraftId): Promise<null>;
@@ -83,6 +85,7 @@ export const tauriBackend: Backend = {
   approve: (id) => call('approve', { id }),
   reject: (id, reason) => call('reject', { id, reason }),
   settle: (id, outcome, note) => call('settle', { id, outcome, note }),
+  checkWithProvider: (id) => call('check_with_provider', { id }),
   listDrafts: () => call('list_drafts'),
   saveDraft: (id, fields) => call('save_draft', { id, fields }),
   discardDraft: (id) => call('discard_draft', { id }),

@@ -178,6 +178,20 @@ export class QueueState {
     }
   }
 
+  /** Asks the provider now; the answer shows in the detail and the queue. */
+  async check(): Promise<void> {
+    const d = this.current;
+    if (!d) return;
+    try {
+      const res = await this.backend.checkWithProvider(d.summary.id);
+      this.applyResult(res);
+      if (this.selectedId === res.summary.id) this.show(res);
+      this.notice = `Checked with ${res.summary.provider_label}: ${res.summary.status_label}`;
+    } catch (e) {
+      this.onError(e);
+    }
+  }
+
   private async decide(
     id: RequestId,
     verb: string,

@@ -85,3 +85,22 @@ describe('errors and settle', () => {
     await waitFor(() => expect(screen.getByTestId('detail-status').textContent).toBe('completed'));
   });
 });
+
+describe('check with provider', () => {
+  it('is offered for an unknown outcome and asks the backend for that request', async () => {
+    const fake = new FakeBackend([makeRequest(1, { status: 'outcome_unknown' })]);
+    await renderApp(fake);
+    await fireEvent.click(screen.getByTestId('tab-attention'));
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-1'));
+    const check = await screen.findByTestId('check-provider');
+    expect(check.textContent).toContain('Check with Zexabit');
+    await fireEvent.click(check);
+    await waitFor(() => expect(fake.callsTo('check_with_provider')).toEqual([['req-1']]));
+  });
+
+  it('is not offered while a request waits for a decision', async () => {
+    const fake = new FakeBackend([makeRequest(1)]);
+    await ready(fake);
+    expect(screen.queryByTestId('check-provider')).toBeNull();
+  });
+});

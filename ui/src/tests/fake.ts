@@ -176,6 +176,7 @@ export class FakeBackend implements Backend {
   reject = async (id: string, reason: string) => this.log('reject', [id, reason], this.transition(id, 'rejected', reason));
   settle = async (id: string, outcome: string, note: string) =>
     this.log('settle', [id, outcome, note], this.transition(id, outcome === 'completed' ? 'completed' : 'rejected_by_provider', note));
+  checkWithProvider = async (id: string) => this.log('check_with_provider', [id], this.find(id));
   listDrafts = () => this.log('list_drafts', [], this.drafts);
   saveDraft = (id: string | null, fields: DraftFields) => {
     const now = new Date().toISOString();
