@@ -1,5 +1,6 @@
 //! Sandbox mode: with no provider account configured, Cashdesk runs the
-//! built-in Zexabit simulator (and Zimo-pagos, see `sandbox_zimo`) on loopback and simulated customers who push
+//! built-in Zexabit simulator (and Zimo-pagos and Paykassma, see `sandbox_zimo`
+//! and `sandbox_paykassma`) on loopback and simulated customers who push
 //! requests through the same intake endpoint an operator's platform uses,
 //! so a new user sees a live queue at once. No real money moves.
 
@@ -20,6 +21,7 @@ use std::time::Duration;
 pub(crate) struct Sandbox {
     zexabit: RunningZexabit,
     zimo: cashdesk_sim::zimo_pagos::RunningZimoPagos,
+    paykassma: cashdesk_sim::paykassma::RunningPaykassma,
     customers: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -30,6 +32,7 @@ impl Sandbox {
         }
         self.zexabit.shutdown().await;
         self.zimo.shutdown().await;
+        self.paykassma.shutdown().await;
     }
 }
 
@@ -95,6 +98,7 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
     let intake = format!("http://{}/intake/v1/requests", http.addr);
     let interval = app.config().sandbox_interval;
     let zimo = crate::sandbox_zimo::start(app, &http).await?;
+    let paykassma = crate::sandbox_paykassma::start(app, &http).await?;
     let customers = vec![
         tokio::spawn(customers(
             client,
@@ -103,17 +107,25 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
             interval,
         )),
         tokio::spawn(crate::sandbox_zimo::customers(
+            intake.clone(),
+            http.intake_token.clone(),
+            interval * 3,
+        )),
+        tokio::spawn(crate::sandbox_paykassma::customers(
             intake,
             http.intake_token,
-            interval * 3,
+            interval * 2,
         )),
     ];
     *app.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(Sandbox {
         zexabit: sim,
         zimo,
+        paykassma,
         customers,
     });
-    tracing::info!("sandbox mode: simulated Zexabit, Zimo-pagos and customers are running");
+    tracing::info!(
+        "sandbox mode: simulated Zexabit, Zimo-pagos, Paykassma and customers are running"
+    );
     Ok(())
 }
 

@@ -41,6 +41,7 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
             "/notifications/zimo-pagos/{account}",
             post(zimo_notification),
         )
+        .route("/postbacks/paykassma/{account}", post(paykassma_postback))
         .route("/intake/v1/requests", post(intake_create))
         .route("/intake/v1/requests/{intake_ref}", get(intake_read))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -126,6 +127,35 @@ async fn zimo_notification(
     match crate::providers::zimo_pagos::apply_notification(&app, &acc, content_type, &body).await {
         Ok(msg) => (StatusCode::OK, msg).into_response(),
         Err(CoreError::Invalid(m)) => error(StatusCode::BAD_REQUEST, m),
+        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+    }
+}
+
+/// Paykassma postbacks: the signature is checked by the adapter before
+/// anything in the body is used (401, nothing changed, when it fails); a
+/// failure on our side answers non-2xx so Paykassma delivers it again.
+async fn paykassma_postback(
+    State(app): State<Cashdesk>,
+    Path(account): Path<String>,
+    body: Bytes,
+) -> Response {
+    use crate::providers::paykassma_postback::{PostbackReply, apply_postback};
+    let Ok(account) = account.parse::<AccountId>() else {
+        return error(StatusCode::NOT_FOUND, "unknown account");
+    };
+    let acc = match app.providers().paykassma(account) {
+        Ok(a) => a,
+        Err(e) => return core_error(e),
+    };
+    match apply_postback(&app, account, &acc, &body).await {
+        Ok(PostbackReply::Ok(msg)) => (StatusCode::OK, msg).into_response(),
+        Ok(PostbackReply::Refused(code, msg)) => {
+            tracing::warn!(%account, "Paykassma postback refused: {msg}");
+            error(
+                StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
+                msg,
+            )
+        }
         Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
     }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use cashdesk_core::api::{self, dto::*};
 use cashdesk_core::{Cashdesk, Config};
-use cashdesk_domain::{RequestKind, RequestStatus};
+use cashdesk_domain::{ProviderKind, RequestKind, RequestStatus};
 use common::*;
 use std::time::Duration;
 
@@ -42,7 +42,10 @@ fn pick(app: &Cashdesk, kind: RequestKind) -> RequestSummary {
         Duration::from_secs(20),
         || {
             queue(app, QueueTab::Queue).items.into_iter().find(|r| {
-                r.kind == kind && !r.reference.as_deref().unwrap_or("").starts_with("FAKE")
+                // Other providers' simulated customers share the queue.
+                r.provider == ProviderKind::Zexabit
+                    && r.kind == kind
+                    && !r.reference.as_deref().unwrap_or("").starts_with("FAKE")
             })
         },
     )

@@ -6,7 +6,7 @@ use super::dto::{
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::error::CoreError;
-use crate::providers::{self, API_KEY, WEBHOOK_SECRET, zimo_pagos as zp};
+use crate::providers::{self, API_KEY, WEBHOOK_SECRET, paykassma as pk, zimo_pagos as zp};
 use cashdesk_domain::{AccountId, ProviderKind};
 use cashdesk_secrets::Secret;
 use cashdesk_store::{AccountRecord, NewAccount};
@@ -82,6 +82,35 @@ pub fn provider_forms() -> Vec<ProviderForm> {
                     "card_base_url",
                     "Debit-card host (Mexico)",
                     "Given by Zimo-pagos on request; optional",
+                ),
+            ],
+        },
+        ProviderForm {
+            provider: ProviderKind::Paykassma,
+            label: ProviderKind::Paykassma.label().into(),
+            default_base_url: "https://api.paykassma.com".into(),
+            secrets: vec![
+                field(
+                    pk::SECRET,
+                    "PLUGINAPI secret",
+                    "Sent as the secret query parameter on every call but withdrawals",
+                ),
+                field(
+                    pk::PRIVATE_KEY,
+                    "Private key",
+                    "Signs withdrawals and verifies postbacks",
+                ),
+            ],
+            settings: vec![
+                field(
+                    "test_withdrawals",
+                    "Test withdrawals",
+                    "yes: withdrawals are sent with is_test (nothing is paid out)",
+                ),
+                field(
+                    "allow_unsigned_deposit_postbacks",
+                    "Unsigned deposit postbacks",
+                    "yes: take them only as a hint to look the deposit up; postback URL is /postbacks/paykassma/<account id>",
                 ),
             ],
         },

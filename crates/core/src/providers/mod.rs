@@ -5,6 +5,8 @@
 //! has the same shape; what approve and reject mean per provider is in
 //! PRODUCT.md.
 
+pub(crate) mod paykassma;
+pub(crate) mod paykassma_postback;
 pub(crate) mod zexabit;
 pub mod zimo_pagos;
 
@@ -30,7 +32,8 @@ pub fn secret_names(provider: ProviderKind) -> &'static [&'static str] {
             zimo_pagos::PASS,
             zimo_pagos::SIGNING_SECRET,
         ],
-        ProviderKind::Paykassma | ProviderKind::Cashweb => &[],
+        ProviderKind::Paykassma => &[paykassma::SECRET, paykassma::PRIVATE_KEY],
+        ProviderKind::Cashweb => &[],
     }
 }
 
@@ -39,6 +42,7 @@ pub(crate) struct Providers {
     keychain: Keychain,
     zexabit: Mutex<HashMap<AccountId, Arc<zexabit::Account>>>,
     zimo: Mutex<HashMap<AccountId, Arc<zimo_pagos::Account>>>,
+    paykassma: Mutex<HashMap<AccountId, Arc<paykassma::Account>>>,
     /// Sandbox accounts' secrets live only in memory, for one run.
     sandbox_secrets: Mutex<HashMap<(AccountId, &'static str), Secret>>,
     methods: Mutex<HashMap<AccountId, Vec<cashdesk_zexabit::PaymentMethod>>>,
@@ -68,6 +72,7 @@ impl Providers {
             keychain,
             zexabit: Mutex::default(),
             zimo: Mutex::default(),
+            paykassma: Mutex::default(),
             sandbox_secrets: Mutex::default(),
             methods: Mutex::default(),
         }
@@ -117,10 +122,24 @@ impl Providers {
         Ok(built)
     }
 
+    /// The Paykassma client for `account`, built once from its secrets.
+    pub fn paykassma(&self, account: AccountId) -> CoreResult<Arc<paykassma::Account>> {
+        if let Some(a) = lock(&self.paykassma).get(&account) {
+            return Ok(a.clone());
+        }
+        let rec = self.store.account(account)?;
+        let built = Arc::new(paykassma::build(&rec, |name| {
+            Ok(self.secret(account, name)?.expose().to_owned())
+        })?);
+        lock(&self.paykassma).insert(account, built.clone());
+        Ok(built)
+    }
+
     /// Drops cached clients and data of a removed account.
     pub fn forget(&self, account: AccountId) {
         lock(&self.zexabit).remove(&account);
         lock(&self.zimo).remove(&account);
+        lock(&self.paykassma).remove(&account);
         lock(&self.methods).remove(&account);
     }
 
@@ -176,6 +195,7 @@ pub(crate) fn validate_new(app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
                 &new.details,
             )
         }
+        ProviderKind::Paykassma => paykassma::validate(&*p.paykassma(new.account_id)?, new),
         other => Err(CoreError::Invalid(format!(
             "{} is not supported yet",
             other.label()
@@ -194,6 +214,7 @@ pub(crate) fn outbox_call(
             zexabit::outbox_call(rec, p.cached_methods(rec.account_id).as_deref())
         }
         ProviderKind::ZimoPagos => zimo_pagos::outbox_call(&*p.zimo(rec.account_id)?, rec),
+        ProviderKind::Paykassma => paykassma::outbox_call(&*p.paykassma(rec.account_id)?, rec),
         other => Err(CoreError::Invalid(format!(
             "{} is not supported yet",
             other.label()
@@ -222,6 +243,10 @@ pub(crate) async fn deliver(
             Ok(acc) => zimo_pagos::deliver(app, &acc, row).await,
             Err(e) => later(e),
         },
+        ProviderKind::Paykassma => match p.paykassma(row.account_id) {
+            Ok(acc) => paykassma::deliver(app, &acc, row).await,
+            Err(e) => later(e),
+        },
         other => OutboxOutcome::Failed {
             reason: format!("{} is not supported yet", other.label()),
         },
@@ -245,6 +270,10 @@ pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> Core
         ProviderKind::ZimoPagos => {
             zimo_pagos::resolve_unknown(app, &*app.providers().zimo(rec.account_id)?, rec).await
         }
+        ProviderKind::Paykassma => {
+            let acc = app.providers().paykassma(rec.account_id)?;
+            paykassma::resolve_unknown(app, &acc, rec).await
+        }
         // Zexabit: no lookup by our reference; a webhook or a person settles it.
         _ => Ok(()),
     }
@@ -256,6 +285,9 @@ pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> 
         ProviderKind::Zexabit => zexabit::poll(app, rec).await,
         ProviderKind::ZimoPagos => {
             zimo_pagos::poll(app, &*app.providers().zimo(rec.account_id)?, rec).await
+        }
+        ProviderKind::Paykassma => {
+            paykassma::poll(app, &*app.providers().paykassma(rec.account_id)?, rec).await
         }
         _ => Ok(()),
     }

@@ -1,0 +1,379 @@
+//! Paykassma in the core. Approving a deposit activates the user's TrxID
+//! (key1) with our merchant reference as `custom_transaction_id`;
+//! approving a withdrawal sends the signed `/v2/withdrawal/create` with our
+//! merchant reference as `withdrawal_id`. Paykassma refuses both ids a
+//! second time, so after an ambiguous failure the request is looked up by
+//! postback (custom id / withdrawal id) and, when nothing is found, sent
+//! again with the same id: it is either new or refused as "already
+//! taken", never doubled. Final states come from signed postbacks
+//! (`paykassma_postback`) and from postback lookups when polling.
+
+use super::paykassma_postback::{Verdict, apply, deposit_verdict, withdrawal_verdict};
+use crate::app::Cashdesk;
+use crate::config::{PausePoint, pause_if};
+use crate::error::{CoreError, CoreResult};
+use cashdesk_domain::{Actor, Money, RequestKind, RequestStatus};
+use cashdesk_paykassma::{
+    ActivateRequest, ActivationOutcome, Client, ClientConfig, CreateWithdrawalRequest,
+    Error as PkError, Paths, PostbackLookup, PostbackPolicy, Rules, validate,
+};
+use cashdesk_store::{
+    AccountRecord, NewRequest, OutboxOutcome, OutboxRow, ProviderFacts, RequestRecord,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+pub const ACTIVATE: &str = "paykassma.activate";
+pub const WITHDRAW: &str = "paykassma.withdrawal";
+pub(crate) const ACTOR: &str = "paykassma";
+/// Keychain entry names of a Paykassma account.
+/// The PLUGINAPI `secret` query parameter.
+pub const SECRET: &str = "secret";
+/// Signs withdrawals and verifies postbacks.
+pub const PRIVATE_KEY: &str = "private_key";
+
+pub(crate) struct Account {
+    pub client: Client,
+    pub test_withdrawals: bool,
+}
+
+/// Account settings kept in SQLite (no secrets). The form sends strings,
+/// so the flags also accept "yes"/"true".
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Send withdrawals with `is_test = true` (nothing is paid out).
+    #[serde(deserialize_with = "flag")]
+    pub test_withdrawals: bool,
+    /// Take an unsigned deposit postback as a hint to look it up (the
+    /// signature of deposit postbacks is an assumption of the adapter).
+    #[serde(deserialize_with = "flag")]
+    pub allow_unsigned_deposit_postbacks: bool,
+    /// Per-payment-system rules, when Paykassma support gives others.
+    pub rules: Option<Rules>,
+    pub paths: Option<Paths>,
+}
+
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => b,
+        Value::String(s) => matches!(s.trim().to_lowercase().as_str(), "yes" | "true" | "1"),
+        _ => false,
+    })
+}
+
+pub(crate) fn build(
+    rec: &AccountRecord,
+    secret: impl Fn(&'static str) -> CoreResult<String>,
+) -> CoreResult<Account> {
+    let settings: Settings = serde_json::from_value(rec.config.clone()).unwrap_or_default();
+    let config = ClientConfig {
+        paths: settings.paths.clone().unwrap_or_default(),
+        rules: settings.rules.clone().unwrap_or_default(),
+        postback_policy: PostbackPolicy {
+            require_deposit_signature: !settings.allow_unsigned_deposit_postbacks,
+        },
+        ..Default::default()
+    };
+    let client = Client::with_config(&rec.base_url, secret(SECRET)?, secret(PRIVATE_KEY)?, config)
+        .map_err(|e| CoreError::Invalid(format!("{}: {e}", rec.name)))?;
+    Ok(Account {
+        client,
+        test_withdrawals: settings.test_withdrawals,
+    })
+}
+
+/// The facts of a request (new or stored) that Paykassma's calls use.
+pub(crate) struct Facts<'a> {
+    pub kind: RequestKind,
+    pub reference: &'a str,
+    pub method: &'a str,
+    pub money: &'a Money,
+    pub end_user_ref: &'a str,
+    pub trx_id: Option<&'a str>,
+    pub destination: Option<&'a str>,
+    pub details: &'a Value,
+}
+
+impl<'a> Facts<'a> {
+    pub fn of_new(new: &'a NewRequest) -> Self {
+        Facts {
+            kind: new.kind,
+            // The reference is not known yet; one of the same shape stands in.
+            reference: "cd-00000000000000000000000000000000",
+            method: &new.method,
+            money: &new.money,
+            end_user_ref: &new.end_user_ref,
+            trx_id: new.trx_id.as_deref(),
+            destination: new.destination.as_deref(),
+            details: &new.details,
+        }
+    }
+
+    pub fn of(rec: &'a RequestRecord) -> Self {
+        Facts {
+            kind: rec.kind,
+            reference: &rec.merchant_ref.0,
+            method: &rec.method,
+            money: &rec.money,
+            end_user_ref: &rec.end_user_ref,
+            trx_id: rec.trx_id.as_deref(),
+            destination: rec.destination.as_deref(),
+            details: &rec.details,
+        }
+    }
+}
+
+fn invalid(e: impl std::fmt::Display) -> CoreError {
+    CoreError::Invalid(e.to_string())
+}
+
+/// The activation of a deposit: key1 = the user's TrxID, method = wallet type.
+fn activation(f: &Facts<'_>) -> CoreResult<ActivateRequest> {
+    let key1 = f
+        .trx_id
+        .ok_or_else(|| invalid("trx_id: a Paykassma deposit needs the user's transaction id"))?;
+    Ok(ActivateRequest {
+        currency_code: f.money.currency.code().to_owned(),
+        wallet_type: f.method.to_owned(),
+        label: f.end_user_ref.to_owned(),
+        key1: key1.to_owned(),
+        amount: Some(f.money.amount.normalize()),
+        custom_transaction_id: f.reference.to_owned(),
+    })
+}
+
+/// The withdrawal: account fields from `details` (account_number falls
+/// back to the request's destination), the rest from the request itself.
+fn withdrawal(f: &Facts<'_>, is_test: bool) -> CoreResult<CreateWithdrawalRequest> {
+    let mut obj = match f.details {
+        Value::Object(m) => m.clone(),
+        Value::Null => Map::new(),
+        _ => return Err(invalid("details: must be a JSON object")),
+    };
+    if let (false, Some(d)) = (obj.contains_key("account_number"), f.destination) {
+        obj.insert("account_number".into(), d.into());
+    }
+    let amount = validate::whole_amount("amount", &f.money.amount).map_err(invalid)?;
+    obj.insert("withdrawal_id".into(), f.reference.into());
+    obj.insert("payment_system".into(), f.method.into());
+    obj.insert("amount".into(), amount.into());
+    obj.insert("currency_code".into(), f.money.currency.code().into());
+    obj.insert("label".into(), f.end_user_ref.into());
+    obj.insert("is_test".into(), is_test.into());
+    serde_json::from_value(Value::Object(obj)).map_err(|e| invalid(format!("details: {e}")))
+}
+
+/// The call approving `f` causes, checked against the adapter's rules.
+fn call(acc: &Account, f: &Facts<'_>) -> CoreResult<(&'static str, Value)> {
+    let rules = acc.client.rules();
+    let (effect, payload) = match f.kind {
+        RequestKind::Deposit => {
+            let req = activation(f)?;
+            req.validate(rules).map_err(invalid)?;
+            (ACTIVATE, serde_json::to_value(Activation::from(&req)))
+        }
+        RequestKind::Withdrawal => {
+            let req = withdrawal(f, acc.test_withdrawals)?;
+            req.validate(rules).map_err(invalid)?;
+            (WITHDRAW, serde_json::to_value(&req))
+        }
+    };
+    Ok((effect, payload.map_err(invalid)?))
+}
+
+/// Checks a new request against the adapter's rules (no network).
+pub(crate) fn validate(acc: &Account, new: &NewRequest) -> CoreResult<()> {
+    call(acc, &Facts::of_new(new)).map(|_| ())
+}
+
+pub(crate) fn outbox_call(acc: &Account, rec: &RequestRecord) -> CoreResult<(&'static str, Value)> {
+    call(acc, &Facts::of(rec))
+}
+
+/// The stored activation; the amount as text so it survives JSON exactly.
+#[derive(Serialize, Deserialize)]
+struct Activation {
+    currency_code: String,
+    wallet_type: String,
+    label: String,
+    key1: String,
+    amount: Option<String>,
+    custom_transaction_id: String,
+}
+
+impl From<&ActivateRequest> for Activation {
+    fn from(r: &ActivateRequest) -> Self {
+        Activation {
+            currency_code: r.currency_code.clone(),
+            wallet_type: r.wallet_type.clone(),
+            label: r.label.clone(),
+            key1: r.key1.clone(),
+            amount: r.amount.map(|a| a.to_string()),
+            custom_transaction_id: r.custom_transaction_id.clone(),
+        }
+    }
+}
+
+impl Activation {
+    fn request(self) -> Result<ActivateRequest, String> {
+        let amount = match self.amount {
+            Some(a) => Some(a.parse().map_err(|e| format!("amount {a}: {e}"))?),
+            None => None,
+        };
+        Ok(ActivateRequest {
+            currency_code: self.currency_code,
+            wallet_type: self.wallet_type,
+            label: self.label,
+            key1: self.key1,
+            amount,
+            custom_transaction_id: self.custom_transaction_id,
+        })
+    }
+}
+
+pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
+    let unreadable = |e: String| OutboxOutcome::Failed {
+        reason: format!("stored call is unreadable: {e}"),
+    };
+    let accepted = |txn_id: &str, status: String| OutboxOutcome::Accepted {
+        txn_id: txn_id.to_owned(),
+        status,
+    };
+    match row.effect.as_str() {
+        ACTIVATE => {
+            let req = match serde_json::from_value::<Activation>(row.payload.clone())
+                .map_err(|e| e.to_string())
+                .and_then(Activation::request)
+            {
+                Ok(r) => r,
+                Err(e) => return unreadable(e),
+            };
+            let sent = acc.client.activate(&req).await;
+            pause_if(app.config(), PausePoint::AfterSend).await;
+            match sent {
+                Ok(ActivationOutcome::Activated) => accepted(&req.key1, "activated".into()),
+                // Pending at Paykassma, not refused: the postback settles it.
+                Ok(ActivationOutcome::PossibleTransactionCreated { message }) => {
+                    accepted(&req.key1, format!("possible transaction: {message}"))
+                }
+                Ok(ActivationOutcome::CheckStarted { message }) => {
+                    accepted(&req.key1, format!("check started: {message}"))
+                }
+                Err(e) => classify(&e, &req.key1, row.attempts),
+            }
+        }
+        WITHDRAW => {
+            let req: CreateWithdrawalRequest = match serde_json::from_value(row.payload.clone()) {
+                Ok(r) => r,
+                Err(e) => return unreadable(e.to_string()),
+            };
+            let sent = acc.client.create_withdrawal(&req).await;
+            pause_if(app.config(), PausePoint::AfterSend).await;
+            match sent {
+                Ok(()) => accepted(&req.withdrawal_id, "created".into()),
+                Err(e) => classify(&e, &req.withdrawal_id, row.attempts),
+            }
+        }
+        other => OutboxOutcome::Failed {
+            reason: format!("unknown Paykassma call {other}"),
+        },
+    }
+}
+
+fn classify(e: &PkError, id: &str, attempts: i64) -> OutboxOutcome {
+    let reason = e.to_string();
+    match e {
+        // Our id was refused as taken: the earlier send arrived, so the
+        // request is with Paykassma; its postback (or a lookup) settles it.
+        PkError::AlreadyUsed { .. } => OutboxOutcome::Accepted {
+            txn_id: id.to_owned(),
+            status: "already received (id refused as taken)".into(),
+        },
+        _ if e.may_have_taken_effect() => OutboxOutcome::Unknown { reason },
+        PkError::RateLimited { retry_after } => OutboxOutcome::Retry {
+            at_ms: retry_at(retry_after.unwrap_or(Duration::from_secs(60))),
+            reason,
+        },
+        _ if e.is_retryable_without_risk() => OutboxOutcome::Retry {
+            at_ms: retry_at(super::backoff(attempts)),
+            reason,
+        },
+        PkError::InsufficientBalance { message, .. } => OutboxOutcome::Rejected {
+            reason: message.to_string(),
+        },
+        _ => OutboxOutcome::Failed { reason },
+    }
+}
+
+fn retry_at(after: Duration) -> i64 {
+    chrono::Utc::now().timestamp_millis() + after.as_millis() as i64
+}
+
+/// Looks the request's postback up by our id; `None`: no postback yet.
+async fn lookup(acc: &Account, rec: &RequestRecord) -> CoreResult<Option<Verdict>> {
+    let id = &rec.merchant_ref.0;
+    let provider = |e: PkError| CoreError::Provider(e.to_string());
+    Ok(match rec.kind {
+        RequestKind::Deposit => match acc
+            .client
+            .postback_by_custom_id(id)
+            .await
+            .map_err(provider)?
+        {
+            PostbackLookup::Found(p) => Some(deposit_verdict(&p, id)),
+            PostbackLookup::NotFound { .. } => None,
+        },
+        RequestKind::Withdrawal => {
+            match acc
+                .client
+                .postback_by_withdrawal_id(id)
+                .await
+                .map_err(provider)?
+            {
+                PostbackLookup::Found(w) => Some(withdrawal_verdict(&w)),
+                PostbackLookup::NotFound { .. } => None,
+            }
+        }
+    })
+}
+
+/// An outcome we could not learn is settled by the postback lookup:
+/// found → settled from it; not found → back to the outbox, since a resend
+/// with the same id is refused as taken if the first one did arrive.
+pub(crate) async fn resolve_unknown(
+    app: &Cashdesk,
+    acc: &Account,
+    rec: &RequestRecord,
+) -> CoreResult<()> {
+    let actor = Actor::Provider(ACTOR.into());
+    let done = match lookup(acc, rec).await? {
+        None => app.store().settle(
+            rec.id,
+            RequestStatus::Approved,
+            &actor,
+            "Paykassma has no postback for this id yet: sent again with the same id, which Paykassma refuses if the first one arrived",
+            &ProviderFacts::default(),
+        )?,
+        Some(v) => {
+            let to = if RequestStatus::OutcomeUnknown.next().contains(&v.to) {
+                v.to
+            } else {
+                RequestStatus::AwaitingProvider
+            };
+            app.store().settle(rec.id, to, &actor, &v.why, &v.facts)?
+        }
+    };
+    app.request_changed(done.id);
+    app.wake_worker();
+    Ok(())
+}
+
+/// Covers postbacks that never reached us.
+pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<()> {
+    if let Some(v) = lookup(acc, rec).await? {
+        apply(app, rec, &v)?;
+    }
+    Ok(())
+}

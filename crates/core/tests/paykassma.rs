@@ -1,0 +1,287 @@
+//! Paykassma through the core over real HTTP: approving activates a
+//! deposit or sends the signed withdrawal once; signed postbacks settle
+//! them and forged ones change nothing; an ambiguous failure is settled by
+//! postback lookup and a resend with the same id, never a second payout.
+
+mod common;
+
+use cashdesk_core::api::{self, dto::*};
+use cashdesk_core::intake::{self, IntakeRequest};
+use cashdesk_core::{Cashdesk, Config};
+use cashdesk_domain::{AccountId, ProviderKind, RequestKind, RequestStatus};
+use cashdesk_paykassma::{PrivateKey, postback};
+use cashdesk_sim::Faults;
+use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig, RunningPaykassma};
+use cashdesk_store::RequestRecord;
+use common::*;
+use std::time::Duration;
+
+struct Desk {
+    _dir: tempfile::TempDir,
+    app: Cashdesk,
+    sim: RunningPaykassma,
+    account: AccountId,
+}
+
+impl Desk {
+    fn postback_url(&self) -> String {
+        let addr = self.app.http_info().unwrap().addr;
+        format!("http://{addr}/postbacks/paykassma/{}", self.account)
+    }
+}
+
+/// A desk with one Paykassma account; postbacks reach it when `postbacks`.
+async fn desk(postbacks: bool, settle_after: Duration) -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = PaykassmaSim::start(PaykassmaSimConfig {
+        settle_after,
+        postback_backoff: Duration::from_millis(100),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let app = Cashdesk::start(config(dir.path())).await.unwrap();
+    api::set_operator(&app, "Rina").unwrap();
+    let nv = |n: &str, v: &str| NamedValue {
+        name: n.into(),
+        value: v.into(),
+    };
+    let account = api::accounts::add_account(
+        &app,
+        &NewAccountInput {
+            provider: ProviderKind::Paykassma,
+            name: "Paykassma BD".into(),
+            base_url: sim.base_url(),
+            secrets: vec![
+                nv("secret", sim.secret()),
+                nv("private_key", sim.private_key()),
+            ],
+            settings: vec![],
+        },
+    )
+    .expect("test keychain available (run under scripts/test.sh)")
+    .id;
+    let d = Desk {
+        _dir: dir,
+        app,
+        sim,
+        account,
+    };
+    if postbacks {
+        d.sim.set_postback_url(Some(d.postback_url()));
+    }
+    d
+}
+
+fn request(d: &Desk, kind: RequestKind, amount: &str, details: serde_json::Value) -> IntakeRequest {
+    IntakeRequest {
+        intake_ref: format!("pk-{}", rand_ref()),
+        kind,
+        provider: ProviderKind::Paykassma,
+        account_id: Some(d.account),
+        method: "bkash".into(),
+        amount: amount.into(),
+        currency: "BDT".into(),
+        end_user_ref: "bd_rahim".into(),
+        end_user_name: Some("Rahim Uddin".into()),
+        provider_user_id: None,
+        trx_id: (kind == RequestKind::Deposit).then(|| "TRX8K2M4Q7".into()),
+        sender: None,
+        agent_number: None,
+        destination: None,
+        details,
+    }
+}
+
+fn rand_ref() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn withdrawal(d: &Desk, amount: &str) -> RequestRecord {
+    let details =
+        serde_json::json!({"account_number": "01712345678", "account_email": "rahim@example.com"});
+    intake::submit(
+        &d.app,
+        &request(d, RequestKind::Withdrawal, amount, details),
+    )
+    .unwrap()
+    .0
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_approved_deposit_is_activated_and_completed_by_the_postback() {
+    let d = desk(true, Duration::from_millis(300)).await;
+    let (rec, _) = intake::submit(
+        &d.app,
+        &request(&d, RequestKind::Deposit, "500", serde_json::json!({})),
+    )
+    .unwrap();
+    api::requests::approve(&d.app, rec.id).unwrap();
+    let done = wait_status(&d.app, rec.id, RequestStatus::Completed).await;
+    assert!(
+        done.history.iter().any(|h| h.actor == "Paykassma"),
+        "settled on Paykassma's word: {:?}",
+        done.history
+    );
+    let payments = d.sim.payments();
+    assert_eq!(payments.len(), 1);
+    assert_eq!(payments[0].key1, "TRX8K2M4Q7");
+    assert_eq!(payments[0].custom_id, rec.merchant_ref.0);
+    assert_eq!(payments[0].label, "bd_rahim");
+    d.app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_approved_withdrawal_is_completed_by_the_postback() {
+    let d = desk(true, Duration::from_millis(300)).await;
+    let rec = withdrawal(&d, "1500");
+    api::requests::approve(&d.app, rec.id).unwrap();
+    wait_status(&d.app, rec.id, RequestStatus::Completed).await;
+    let w = d.sim.withdrawals();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].withdrawal_id, rec.merchant_ref.0);
+    assert_eq!(w[0].amount, 1500);
+    assert_eq!(w[0].account_number.as_deref(), Some("01712345678"));
+    d.app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forged_postback_is_refused_and_changes_nothing() {
+    let d = desk(false, Duration::from_millis(200)).await;
+    let rec = withdrawal(&d, "700");
+    api::requests::approve(&d.app, rec.id).unwrap();
+    wait_status(&d.app, rec.id, RequestStatus::AwaitingProvider).await;
+    let real = wait_for("the simulator's postback", Duration::from_secs(10), || {
+        d.sim.postbacks().into_iter().next()
+    });
+    let http = reqwest::Client::new();
+    let post = |key: &str| {
+        let body = postback::signed_body(&PrivateKey::new(key.into()), &real);
+        http.post(d.postback_url()).json(&body).send()
+    };
+    let forged = post("not-the-private-key").await.unwrap();
+    assert_eq!(forged.status(), 401);
+    let unchanged = api::requests::get_request(&d.app, rec.id).unwrap();
+    assert_eq!(unchanged.summary.status, RequestStatus::AwaitingProvider);
+    let genuine = post(d.sim.private_key()).await.unwrap();
+    assert_eq!(genuine.status(), 200);
+    wait_status(&d.app, rec.id, RequestStatus::Completed).await;
+    let again = post(d.sim.private_key()).await.unwrap();
+    assert_eq!(again.status(), 200, "a redelivery is acknowledged");
+    assert!(again.text().await.unwrap().contains("already handled"));
+    d.app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_answer_is_settled_by_postback_lookup_and_never_pays_twice() {
+    let d = desk(false, Duration::from_millis(1500)).await;
+    let rec = withdrawal(&d, "900");
+    // The withdrawal is created, then the connection drops before the answer.
+    d.sim.set_faults(Faults {
+        drop_after_commit: 1,
+        ..Default::default()
+    });
+    api::requests::approve(&d.app, rec.id).unwrap();
+    wait_status(&d.app, rec.id, RequestStatus::OutcomeUnknown).await;
+    assert_eq!(d.sim.withdrawals().len(), 1);
+    // No postback yet: sent again with the same id, which Paykassma refuses
+    // as taken, proving the first one arrived.
+    api::requests::check_with_provider(&d.app, rec.id)
+        .await
+        .unwrap();
+    let waiting = wait_status(&d.app, rec.id, RequestStatus::AwaitingProvider).await;
+    assert!(
+        waiting
+            .history
+            .iter()
+            .any(|h| h.to == RequestStatus::Approved),
+        "{:?}",
+        waiting.history
+    );
+    wait_for(
+        "the withdrawal to be processed",
+        Duration::from_secs(10),
+        || (!d.sim.postbacks().is_empty()).then_some(()),
+    );
+    let done = api::requests::check_with_provider(&d.app, rec.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        done.summary.status,
+        RequestStatus::Completed,
+        "{:?}",
+        done.history
+    );
+    assert_eq!(d.sim.withdrawals().len(), 1, "never sent twice");
+    d.app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn insufficient_balance_reaches_the_agent_as_paykassmas_reason() {
+    let d = desk(true, Duration::from_millis(300)).await;
+    let rec = withdrawal(&d, "500000");
+    api::requests::approve(&d.app, rec.id).unwrap();
+    let done = wait_status(&d.app, rec.id, RequestStatus::RejectedByProvider).await;
+    let reason = done.provider_reason.unwrap_or_default();
+    assert!(reason.contains("Insufficient balance"), "{reason}");
+    assert!(d.sim.withdrawals().is_empty());
+    d.app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invalid_account_number_is_refused_at_intake_naming_the_field() {
+    let d = desk(false, Duration::from_millis(300)).await;
+    let details =
+        serde_json::json!({"account_number": "0171234", "account_email": "rahim@example.com"});
+    let err = intake::submit(
+        &d.app,
+        &request(&d, RequestKind::Withdrawal, "500", details),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("account_number"), "{err}");
+    let details = serde_json::json!({"account_number": "01712345678"});
+    let err = intake::submit(
+        &d.app,
+        &request(&d, RequestKind::Withdrawal, "500", details),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("account_email"), "{err}");
+    d.app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_customers_feed_paykassma_requests_that_complete_on_approval() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Cashdesk::start(Config {
+        sandbox_when_unconfigured: true,
+        sandbox_interval: Duration::from_millis(150),
+        ..config(dir.path())
+    })
+    .await
+    .unwrap();
+    api::set_operator(&app, "Rina").unwrap();
+    let deposit = wait_for(
+        "a Paykassma deposit in the sandbox queue",
+        Duration::from_secs(30),
+        || {
+            let page = api::requests::list_queue(
+                &app,
+                &QueueQuery {
+                    tab: QueueTab::Queue,
+                    provider: Some(ProviderKind::Paykassma),
+                    kind: Some(RequestKind::Deposit),
+                    after: None,
+                    limit: Some(100),
+                },
+            )
+            .unwrap();
+            page.items
+                .iter()
+                .map(|r| api::requests::get_request(&app, r.id).unwrap())
+                .find(|d| d.trx_id.as_deref().is_some_and(|t| t.starts_with("TRX")))
+        },
+    );
+    api::requests::approve(&app, deposit.summary.id).unwrap();
+    wait_status(&app, deposit.summary.id, RequestStatus::Completed).await;
+    app.shutdown().await;
+}
