@@ -130,6 +130,31 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     .await;
     screenshot(&c, "2b-cashout-completed").await;
 
+    // Approve a Paykassma deposit: activated by its TrxID, completed by
+    // the signed postback. (Sandbox FAKE/SUSPECT/NOTFOUND TrxIDs are skipped.)
+    click(&c, "tab-queue").await;
+    let pk = pick_row(
+        &c,
+        "[data-provider=\"paykassma\"][data-kind=\"deposit\"]",
+        |d| {
+            !["FAKE", "SUSPECT", "NOTFOUND"]
+                .iter()
+                .any(|m| d.contains(m))
+        },
+    )
+    .await;
+    click(&c, "approve").await;
+    click(&c, "tab-done").await;
+    open_row(&c, &pk, "completed").await;
+    wait_text(
+        &c,
+        &css("detail-status"),
+        "completed",
+        Duration::from_secs(10),
+    )
+    .await;
+    screenshot(&c, "2c-paykassma-deposit-completed").await;
+
     // Reject a withdrawal with a reason.
     click(&c, "tab-queue").await;
     let wd = pick_row(
