@@ -9,6 +9,7 @@ pub mod intake;
 pub mod notify;
 pub(crate) mod providers;
 mod sandbox;
+mod sandbox_cashweb;
 mod sandbox_paykassma;
 mod sandbox_zimo;
 mod server;

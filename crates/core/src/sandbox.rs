@@ -1,6 +1,6 @@
 //! Sandbox mode: with no provider account configured, Cashdesk runs the
-//! built-in Zexabit simulator (and Zimo-pagos and Paykassma, see `sandbox_zimo`
-//! and `sandbox_paykassma`) on loopback and simulated customers who push
+//! built-in Zexabit simulator (and Zimo-pagos, Paykassma and CashWeb, see
+//! `sandbox_zimo`, `sandbox_paykassma` and `sandbox_cashweb`) on loopback and simulated customers who push
 //! requests through the same intake endpoint an operator's platform uses,
 //! so a new user sees a live queue at once. No real money moves.
 
@@ -22,6 +22,7 @@ pub(crate) struct Sandbox {
     zexabit: RunningZexabit,
     zimo: cashdesk_sim::zimo_pagos::RunningZimoPagos,
     paykassma: cashdesk_sim::paykassma::RunningPaykassma,
+    cashweb: crate::sandbox_cashweb::Running,
     customers: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -33,6 +34,7 @@ impl Sandbox {
         self.zexabit.shutdown().await;
         self.zimo.shutdown().await;
         self.paykassma.shutdown().await;
+        self.cashweb.stop().await;
     }
 }
 
@@ -99,6 +101,7 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
     let interval = app.config().sandbox_interval;
     let zimo = crate::sandbox_zimo::start(app, &http).await?;
     let paykassma = crate::sandbox_paykassma::start(app, &http).await?;
+    let cashweb = crate::sandbox_cashweb::start(app, interval * 2).await?;
     let customers = vec![
         tokio::spawn(customers(
             client,
@@ -121,10 +124,11 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
         zexabit: sim,
         zimo,
         paykassma,
+        cashweb,
         customers,
     });
     tracing::info!(
-        "sandbox mode: simulated Zexabit, Zimo-pagos, Paykassma and customers are running"
+        "sandbox mode: simulated Zexabit, Zimo-pagos, Paykassma, CashWeb and customers are running"
     );
     Ok(())
 }

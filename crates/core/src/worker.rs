@@ -71,6 +71,7 @@ async fn drain(app: &Cashdesk) -> CoreResult<()> {
 /// Polls requests awaiting a provider's answer, oldest first, a page per
 /// tick; the clients' rate limiters keep this inside the documented limits.
 pub(crate) fn spawn_poller(app: &Cashdesk) {
+    spawn_feed(app);
     let app = app.clone();
     tokio::spawn(async move {
         loop {
@@ -94,6 +95,39 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
                     if let Err(e) = result {
                         tracing::debug!(request = %rec.id, "provider check: {e}");
                     }
+                }
+            }
+        }
+    });
+}
+
+/// CashWeb deposits arrive only through its transaction list: read it
+/// often, and expire pending deposits past their deadline on CashWeb's word.
+fn spawn_feed(app: &Cashdesk) {
+    let app = app.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            if let Err(e) = providers::sync_cashweb(&app, 100, 20).await {
+                tracing::debug!("CashWeb feed: {e}");
+            }
+            let mut f = QueueFilter::view(QueueView::Queue);
+            f.status = Some(RequestStatus::Pending);
+            f.provider = Some(cashdesk_domain::ProviderKind::Cashweb);
+            f.limit = 20;
+            let Ok(page) = app.store().list_queue(&f) else {
+                continue;
+            };
+            let now = chrono::Utc::now();
+            for rec in page.items {
+                let past = rec
+                    .details
+                    .get("expires_at")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                    .is_some_and(|at| at <= now);
+                if past && let Err(e) = providers::poll(&app, &rec).await {
+                    tracing::debug!(request = %rec.id, "CashWeb expiry check: {e}");
                 }
             }
         }

@@ -10,11 +10,14 @@ mod audit;
 mod db;
 mod drafts;
 mod error;
+mod feed;
+mod follow_up;
 mod inbound;
 mod outbox;
 mod queue;
 mod requests;
 mod settings;
+mod sync;
 
 pub use accounts::{AccountRecord, NewAccount};
 pub use audit::{AuditEntry, verify_audit_chain};

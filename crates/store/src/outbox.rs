@@ -40,6 +40,8 @@ pub struct OutboxRow {
     pub state: OutboxState,
     pub attempts: i64,
     pub last_error: Option<String>,
+    /// Sent after a final decision; never moves the request's lifecycle.
+    pub follow_up: bool,
 }
 
 /// What came of one delivery attempt.
@@ -55,11 +57,14 @@ pub enum OutboxOutcome {
     Retry { at_ms: i64, reason: String },
     /// May or may not have arrived and cannot be looked up: never resend.
     Unknown { reason: String },
+    /// The provider's word settles it now (CashWeb: a confirmed deposit
+    /// is credited on a fresh fetch).
+    Completed { status: String },
 }
 
-const SELECT: &str = "SELECT id, request_id, account_id, effect, merchant_ref, payload_json, state, attempts, last_error FROM outbox";
+pub(crate) const SELECT: &str = "SELECT id, request_id, account_id, effect, merchant_ref, payload_json, state, attempts, last_error, follow_up FROM outbox";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
+pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
     let bad = |what: &str| {
         rusqlite::Error::FromSqlConversionFailure(
             0,
@@ -84,6 +89,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
         state: OutboxState::parse(&r.get::<_, String>(6)?),
         attempts: r.get(7)?,
         last_error: r.get(8)?,
+        follow_up: r.get::<_, i64>(9)? != 0,
     })
 }
 
@@ -120,7 +126,7 @@ impl Store {
                 return Ok(None);
             };
             tx.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_ms = ?2 WHERE id = ?1", params![r.id, now_ms()])?;
-            transition_in(tx, r.request_id, RequestStatus::Submitting, &Actor::System, Some(&format!("sending {} (attempt {})", r.effect, r.attempts + 1)), &ProviderFacts::default())?;
+            if !r.follow_up { transition_in(tx, r.request_id, RequestStatus::Submitting, &Actor::System, Some(&format!("sending {} (attempt {})", r.effect, r.attempts + 1)), &ProviderFacts::default())?; }
             r.state = OutboxState::Sending;
             r.attempts += 1;
             Ok(Some(r))
@@ -143,6 +149,9 @@ impl Store {
                 // overtake the HTTP answer): that word stands.
                 return get_in(tx, r.request_id);
             }
+            if r.follow_up {
+                return crate::follow_up::record_in(tx, &r, outcome);
+            }
             let (state, next, err, to, facts, why) = match outcome {
                 OutboxOutcome::Accepted { txn_id, status } => ("done", None, None, RequestStatus::AwaitingProvider,
                     ProviderFacts { txn_id: Some(txn_id.clone()), status: Some(status.clone()), reason: None }, None),
@@ -154,6 +163,8 @@ impl Store {
                     ProviderFacts::default(), Some(format!("not delivered, will retry: {reason}"))),
                 OutboxOutcome::Unknown { reason } => ("unknown", None, Some(reason.clone()), RequestStatus::OutcomeUnknown,
                     ProviderFacts::default(), Some(format!("{reason} — check with the provider before sending again"))),
+                OutboxOutcome::Completed { status } => ("done", None, None, RequestStatus::Completed,
+                    ProviderFacts { status: Some(status.clone()), ..Default::default() }, None),
             };
             tx.execute(
                 "UPDATE outbox SET state = ?2, next_attempt_ms = COALESCE(?3, next_attempt_ms), last_error = ?4, updated_ms = ?5 WHERE id = ?1",

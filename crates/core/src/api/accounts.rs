@@ -114,6 +114,17 @@ pub fn provider_forms() -> Vec<ProviderForm> {
                 ),
             ],
         },
+        ProviderForm {
+            provider: ProviderKind::Cashweb,
+            label: ProviderKind::Cashweb.label().into(),
+            default_base_url: "https://api.cashweb.example".into(),
+            secrets: vec![field(API_KEY, "API key", "Partner API key")],
+            settings: vec![field(
+                "auth_header",
+                "Auth header name",
+                "Optional, e.g. X-API-Key; empty sends Authorization: Bearer",
+            )],
+        },
     ]
 }
 

@@ -166,7 +166,9 @@ pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
     get_request(app, id)
 }
 
-/// Rejects with a reason; nothing is sent to the provider.
+/// Rejects with a reason. Where the provider must hear of it (CashWeb:
+/// cancel), the call is committed with the rejection and the worker sends
+/// it; the agent never waits on the network.
 pub fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<RequestDetail> {
     let actor = app.operator()?;
     let reason = reason.trim();
@@ -176,7 +178,17 @@ pub fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<RequestD
     if reason.chars().count() > 500 {
         return Err(invalid("Reason: at most 500 characters"));
     }
-    app.store().reject(id, &actor, reason)?;
+    let rec = app.store().get_request(id)?;
+    match crate::providers::reject_call(&rec)? {
+        Some((effect, payload)) => {
+            app.store()
+                .reject_with_follow_up(id, &actor, reason, effect, &payload)?;
+            app.wake_worker();
+        }
+        None => {
+            app.store().reject(id, &actor, reason)?;
+        }
+    }
     app.request_changed(id);
     get_request(app, id)
 }
@@ -220,4 +232,15 @@ pub async fn check_with_provider(app: &Cashdesk, id: RequestId) -> ApiResult<Req
         _ => {}
     }
     get_request(app, id)
+}
+
+/// Reads CashWeb's transaction lists now (the poller does this too):
+/// every new transaction becomes one pending deposit. Returns how many.
+pub async fn sync_cashweb(app: &Cashdesk) -> ApiResult<u32> {
+    Ok(crate::providers::sync_cashweb(app, 100, 20).await?)
+}
+
+/// [`sync_cashweb`] with a page size and page budget (tests, backfills).
+pub async fn sync_cashweb_pages(app: &Cashdesk, limit: u32, max_pages: u32) -> ApiResult<u32> {
+    Ok(crate::providers::sync_cashweb(app, limit, max_pages).await?)
 }

@@ -5,6 +5,7 @@
 //! has the same shape; what approve and reject mean per provider is in
 //! PRODUCT.md.
 
+pub(crate) mod cashweb;
 pub(crate) mod paykassma;
 pub(crate) mod paykassma_postback;
 pub(crate) mod zexabit;
@@ -33,7 +34,7 @@ pub fn secret_names(provider: ProviderKind) -> &'static [&'static str] {
             zimo_pagos::SIGNING_SECRET,
         ],
         ProviderKind::Paykassma => &[paykassma::SECRET, paykassma::PRIVATE_KEY],
-        ProviderKind::Cashweb => &[],
+        ProviderKind::Cashweb => &[API_KEY],
     }
 }
 
@@ -43,6 +44,7 @@ pub(crate) struct Providers {
     zexabit: Mutex<HashMap<AccountId, Arc<zexabit::Account>>>,
     zimo: Mutex<HashMap<AccountId, Arc<zimo_pagos::Account>>>,
     paykassma: Mutex<HashMap<AccountId, Arc<paykassma::Account>>>,
+    cashweb: Mutex<HashMap<AccountId, Arc<cashweb::Account>>>,
     /// Sandbox accounts' secrets live only in memory, for one run.
     sandbox_secrets: Mutex<HashMap<(AccountId, &'static str), Secret>>,
     methods: Mutex<HashMap<AccountId, Vec<cashdesk_zexabit::PaymentMethod>>>,
@@ -73,6 +75,7 @@ impl Providers {
             zexabit: Mutex::default(),
             zimo: Mutex::default(),
             paykassma: Mutex::default(),
+            cashweb: Mutex::default(),
             sandbox_secrets: Mutex::default(),
             methods: Mutex::default(),
         }
@@ -135,11 +138,26 @@ impl Providers {
         Ok(built)
     }
 
+    /// The CashWeb client for `account`, built once from its API key.
+    pub fn cashweb(&self, account: AccountId) -> CoreResult<Arc<cashweb::Account>> {
+        if let Some(a) = lock(&self.cashweb).get(&account) {
+            return Ok(a.clone());
+        }
+        let rec = self.store.account(account)?;
+        let built = Arc::new(cashweb::build(
+            &rec,
+            self.secret(account, API_KEY)?.expose(),
+        )?);
+        lock(&self.cashweb).insert(account, built.clone());
+        Ok(built)
+    }
+
     /// Drops cached clients and data of a removed account.
     pub fn forget(&self, account: AccountId) {
         lock(&self.zexabit).remove(&account);
         lock(&self.zimo).remove(&account);
         lock(&self.paykassma).remove(&account);
+        lock(&self.cashweb).remove(&account);
         lock(&self.methods).remove(&account);
     }
 
@@ -196,10 +214,7 @@ pub(crate) fn validate_new(app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
             )
         }
         ProviderKind::Paykassma => paykassma::validate(&*p.paykassma(new.account_id)?, new),
-        other => Err(CoreError::Invalid(format!(
-            "{} is not supported yet",
-            other.label()
-        ))),
+        ProviderKind::Cashweb => cashweb::validate(new),
     }
 }
 
@@ -215,10 +230,7 @@ pub(crate) fn outbox_call(
         }
         ProviderKind::ZimoPagos => zimo_pagos::outbox_call(&*p.zimo(rec.account_id)?, rec),
         ProviderKind::Paykassma => paykassma::outbox_call(&*p.paykassma(rec.account_id)?, rec),
-        other => Err(CoreError::Invalid(format!(
-            "{} is not supported yet",
-            other.label()
-        ))),
+        ProviderKind::Cashweb => cashweb::outbox_call(rec),
     }
 }
 
@@ -247,8 +259,9 @@ pub(crate) async fn deliver(
             Ok(acc) => paykassma::deliver(app, &acc, row).await,
             Err(e) => later(e),
         },
-        other => OutboxOutcome::Failed {
-            reason: format!("{} is not supported yet", other.label()),
+        ProviderKind::Cashweb => match p.cashweb(row.account_id) {
+            Ok(acc) => cashweb::deliver(&acc, row).await,
+            Err(e) => later(e),
         },
     }
 }
@@ -258,6 +271,7 @@ pub(crate) async fn deliver(
 pub(crate) fn recover(provider: ProviderKind, row: &OutboxRow) -> OutboxOutcome {
     match provider {
         ProviderKind::Zexabit => zexabit::recover(row),
+        ProviderKind::Cashweb => cashweb::recover(),
         other => OutboxOutcome::Unknown {
             reason: format!("Cashdesk stopped while sending this to {}", other.label()),
         },
@@ -274,6 +288,7 @@ pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> Core
             let acc = app.providers().paykassma(rec.account_id)?;
             paykassma::resolve_unknown(app, &acc, rec).await
         }
+        ProviderKind::Cashweb => cashweb::resolve_unknown(app, rec),
         // Zexabit: no lookup by our reference; a webhook or a person settles it.
         _ => Ok(()),
     }
@@ -289,6 +304,35 @@ pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> 
         ProviderKind::Paykassma => {
             paykassma::poll(app, &*app.providers().paykassma(rec.account_id)?, rec).await
         }
-        _ => Ok(()),
+        ProviderKind::Cashweb => {
+            cashweb::poll(app, &*app.providers().cashweb(rec.account_id)?, rec).await
+        }
     }
+}
+
+/// The provider call an agent's rejection causes, if any: only CashWeb
+/// (cancel the transaction); other providers are told nothing.
+pub(crate) fn reject_call(
+    rec: &RequestRecord,
+) -> CoreResult<Option<(&'static str, serde_json::Value)>> {
+    match rec.provider {
+        ProviderKind::Cashweb if rec.provider_txn_id.is_some() => {
+            cashweb::reject_call(rec).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Reads every CashWeb account's transaction list (the feed), `limit` per
+/// page and at most `max_pages` pages per account. Returns new requests.
+pub(crate) async fn sync_cashweb(app: &Cashdesk, limit: u32, max_pages: u32) -> CoreResult<u32> {
+    let mut created = 0;
+    for rec in app.store().accounts()? {
+        if rec.provider != ProviderKind::Cashweb {
+            continue;
+        }
+        let acc = app.providers().cashweb(rec.id)?;
+        created += cashweb::sync(app, rec.id, &acc, limit, max_pages).await?;
+    }
+    Ok(created)
 }

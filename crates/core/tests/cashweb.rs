@@ -1,0 +1,233 @@
+//! CashWeb through the core over real HTTP: the transaction list feeds the
+//! queue once per transaction; approving credits only after a fresh fetch
+//! shows the deposit confirmed; rejecting cancels at CashWeb exactly once.
+
+mod common;
+
+use cashdesk_cashweb::CreateTransactionRequest;
+use cashdesk_core::Cashdesk;
+use cashdesk_core::api::{self, dto::*};
+use cashdesk_core::intake::{self, IntakeRequest};
+use cashdesk_domain::{ProviderKind, RequestKind, RequestStatus};
+use cashdesk_sim::Faults;
+use cashdesk_sim::cashweb::{CashWebSim, CashWebSimConfig, RunningCashWeb};
+use common::*;
+use rust_decimal::Decimal;
+use std::time::Duration;
+
+async fn setup() -> (tempfile::TempDir, Cashdesk, RunningCashWeb) {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = CashWebSim::start(CashWebSimConfig {
+        confirmation_interval: Duration::from_millis(10),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let app = Cashdesk::start(config(dir.path())).await.unwrap();
+    add_account(&app, &sim);
+    (dir, app, sim)
+}
+
+fn add_account(app: &Cashdesk, sim: &RunningCashWeb) {
+    api::set_operator(app, "Rina").unwrap();
+    api::accounts::add_account(
+        app,
+        &NewAccountInput {
+            provider: ProviderKind::Cashweb,
+            name: "CashWeb".into(),
+            base_url: sim.base_url(),
+            secrets: vec![NamedValue {
+                name: "api_key".into(),
+                value: sim.api_key().into(),
+            }],
+            settings: vec![],
+        },
+    )
+    .expect("test keychain available (run under scripts/test.sh)");
+}
+
+fn create(sim: &RunningCashWeb, reference: &str) -> String {
+    let req = CreateTransactionRequest::direct(reference, Decimal::from(161_500), "usdt", "trc20");
+    sim.create_as_customer(&req).unwrap().id
+}
+
+fn request_for(app: &Cashdesk, txn: &str) -> RequestDetail {
+    let page = api::requests::list_queue(
+        app,
+        &QueueQuery {
+            tab: QueueTab::Queue,
+            provider: Some(ProviderKind::Cashweb),
+            kind: None,
+            after: None,
+            limit: Some(100),
+        },
+    )
+    .unwrap();
+    page.items
+        .iter()
+        .map(|r| api::requests::get_request(app, r.id).unwrap())
+        .find(|d| d.provider_txn_id.as_deref() == Some(txn))
+        .expect("the transaction is in the queue")
+}
+
+fn queued(app: &Cashdesk) -> usize {
+    let q = QueueQuery {
+        tab: QueueTab::Queue,
+        provider: Some(ProviderKind::Cashweb),
+        kind: None,
+        after: None,
+        limit: Some(100),
+    };
+    api::requests::list_queue(app, &q).unwrap().items.len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_feed_creates_each_transaction_once_and_resumes_after_a_reopen() {
+    let (dir, app, sim) = setup().await;
+    for n in 0..5 {
+        create(&sim, &format!("order-{n}"));
+    }
+    assert_eq!(
+        api::requests::sync_cashweb_pages(&app, 2, 1).await.unwrap(),
+        2
+    );
+    app.shutdown().await;
+    drop(app);
+    let app = Cashdesk::start(config(dir.path())).await.unwrap();
+    api::set_operator(&app, "Rina").unwrap();
+    // Head pass sees only known ones; the stored cursor resumes the rest.
+    assert_eq!(
+        api::requests::sync_cashweb_pages(&app, 2, 2).await.unwrap(),
+        2
+    );
+    assert_eq!(api::requests::sync_cashweb(&app).await.unwrap(), 1);
+    assert_eq!(api::requests::sync_cashweb(&app).await.unwrap(), 0);
+    assert_eq!(queued(&app), 5);
+    let t = sim.transactions()[0].clone();
+    let d = request_for(&app, &t.id);
+    assert_eq!(d.summary.money.currency.code(), "USDT");
+    assert_eq!(d.summary.money.amount, t.crypto_amount);
+    assert!(
+        d.extra
+            .iter()
+            .any(|l| l.label == "Merchant reference" && l.value == t.merchant_reference),
+        "{:?}",
+        d.extra
+    );
+    create(&sim, "order-new");
+    assert_eq!(
+        api::requests::sync_cashweb(&app).await.unwrap(),
+        1,
+        "new ones on top are found"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn approving_credits_a_confirmed_deposit_and_fails_an_unconfirmed_one_with_the_reason() {
+    let (_dir, app, sim) = setup().await;
+    let paid = create(&sim, "order-paid");
+    let unpaid = create(&sim, "order-unpaid");
+    api::requests::sync_cashweb(&app).await.unwrap();
+    sim.deposit_arrives(&paid).unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let d = request_for(&app, &paid);
+    api::requests::approve(&app, d.summary.id).unwrap();
+    wait_status(&app, d.summary.id, RequestStatus::Completed).await;
+    let d = request_for(&app, &unpaid);
+    api::requests::approve(&app, d.summary.id).unwrap();
+    let failed = wait_status(&app, d.summary.id, RequestStatus::Failed).await;
+    let why = failed.status_reason.unwrap_or_default();
+    assert!(
+        why.contains("CashWeb has not confirmed this deposit yet: awaiting_deposit, 0/"),
+        "{why}"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rejecting_cancels_once_even_when_sent_twice_and_a_refusal_keeps_cashwebs_message() {
+    let (_dir, app, sim) = setup().await;
+    let open = create(&sim, "order-cancel");
+    let paid = create(&sim, "order-late");
+    api::requests::sync_cashweb(&app).await.unwrap();
+    sim.deposit_arrives(&paid).unwrap();
+    // The cancel is applied, then the answer is lost: the worker sends again.
+    sim.set_faults(Faults {
+        drop_after_commit: 1,
+        ..Default::default()
+    });
+    let d = request_for(&app, &open);
+    let rec = api::requests::reject(&app, d.summary.id, "customer changed their mind").unwrap();
+    assert_eq!(rec.summary.status, RequestStatus::Rejected, "at once");
+    let rows = wait_for(
+        "the cancel to be delivered",
+        Duration::from_secs(20),
+        || {
+            let audit = app_audit(&app);
+            (audit.iter().filter(|a| a.contains("accepted")).count() == 1).then_some(audit)
+        },
+    );
+    assert!(rows.len() >= 2, "sent twice: {rows:?}");
+    assert_eq!(sim.transaction(&open).unwrap().status.as_str(), "cancelled");
+    let d = request_for_any(&app, d.summary.id);
+    assert_eq!(d.summary.status, RequestStatus::Rejected);
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let late = request_for(&app, &paid);
+    api::requests::reject(&app, late.summary.id, "duplicate").unwrap();
+    let kept = wait_for(
+        "CashWeb's refusal on the request",
+        Duration::from_secs(20),
+        || {
+            let d = request_for_any(&app, late.summary.id);
+            d.provider_reason.clone().map(|r| (d, r))
+        },
+    );
+    assert!(kept.1.contains("cannot be cancelled"), "{}", kept.1);
+    assert_eq!(kept.0.summary.status, RequestStatus::Rejected);
+    app.shutdown().await;
+}
+
+fn request_for_any(app: &Cashdesk, id: cashdesk_domain::RequestId) -> RequestDetail {
+    api::requests::get_request(app, id).unwrap()
+}
+
+/// The audit entries of CashWeb cancels, as text.
+fn app_audit(app: &Cashdesk) -> Vec<String> {
+    app.store()
+        .audit_entries(500)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {}", e.action, e.details))
+        .filter(|e| e.contains("outbox.cashweb.cancel"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn intake_of_a_cashweb_request_is_refused() {
+    let (_dir, app, _sim) = setup().await;
+    let err = intake::submit(
+        &app,
+        &IntakeRequest {
+            intake_ref: "cw-1".into(),
+            kind: RequestKind::Deposit,
+            provider: ProviderKind::Cashweb,
+            account_id: None,
+            method: "usdt_trc20".into(),
+            amount: "100".into(),
+            currency: "USDT".into(),
+            end_user_ref: "u1".into(),
+            end_user_name: None,
+            provider_user_id: None,
+            trx_id: None,
+            sender: None,
+            agent_number: None,
+            destination: None,
+            details: serde_json::json!({}),
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("transaction list"), "{err}");
+    app.shutdown().await;
+}
