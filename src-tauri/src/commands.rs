@@ -82,6 +82,10 @@ async fn remove_account(d: S<'_>, id: AccountId) -> ApiResult<()> {
     api::accounts::remove_account(d.get()?, id)
 }
 #[tauri::command]
+async fn check_connection(d: S<'_>, id: AccountId) -> ApiResult<String> {
+    api::accounts::check_connection(d.get()?, id).await
+}
+#[tauri::command]
 async fn provider_forms() -> ApiResult<Vec<ProviderForm>> {
     Ok(api::accounts::provider_forms())
 }
@@ -116,6 +120,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         add_account,
         remove_account,
         provider_forms,
+        check_connection,
         list_methods,
         agent_number,
     ]

@@ -43,6 +43,8 @@ export interface Backend {
   providerForms(): Promise<ProviderForm[]>;
   addAccount(input: NewAccountInput): Promise<AccountView>;
   removeAccount(id: AccountId): Promise<null>;
+  /** One read at the provider with the stored secrets; resolves to what it said. */
+  checkConnection(id: AccountId): Promise<string>;
   listMethods(accountId: AccountId): Promise<MethodInfo[]>;
   agentNumber(accountId: AccountId, method: string): Promise<AgentNumberView>;
   /** Subscribes to `cashdesk://changed`; resolves to an unsubscribe function. */
@@ -94,6 +96,7 @@ export const tauriBackend: Backend = {
   providerForms: () => call('provider_forms'),
   addAccount: (input) => call('add_account', { input }),
   removeAccount: (id) => call('remove_account', { id }),
+  checkConnection: (id) => call('check_connection', { id }),
   listMethods: (accountId) => call('list_methods', { accountId }),
   agentNumber: (accountId, method) => call('agent_number', { accountId, method }),
   onChanged: (handler) => listen<Changed>(CHANGED_EVENT, (event) => handler(event.payload)),

@@ -223,6 +223,7 @@ export class FakeBackend implements Backend {
     this.accounts.push(a);
     return this.log('add_account', [input], a);
   };
+  checkConnection = async (id: string) => this.log('check_connection', [id], `Connected to ${this.accounts.find((a) => a.id === id)?.provider_label ?? '?'}`);
   removeAccount = (id: string) => {
     this.accounts = this.accounts.filter((a) => a.id !== id);
     return this.log('remove_account', [id], null);

@@ -122,3 +122,19 @@ describe('settings', () => {
     expect(input('account-base-url').value).toBe('http://127.0.0.1:7502');
   });
 });
+
+describe('check connection', () => {
+  it('shows what the provider said, and a refusal in its own words', async () => {
+    const fake = new FakeBackend();
+    await renderApp(fake);
+    await fireEvent.click(screen.getByTestId('settings'));
+    const buttons = await screen.findAllByTestId('account-check');
+    await fireEvent.click(buttons[0]);
+    await waitFor(() => expect(screen.getByTestId('account-check-result').textContent).toContain('Connected to'));
+    fake.checkConnection = () => Promise.reject({ code: 'provider', message: 'Zexabit refused the request: UNAUTHORIZED — Invalid API key' });
+    await fireEvent.click(buttons[0]);
+    await waitFor(() =>
+      expect(screen.getByTestId('account-check-result').textContent).toContain('UNAUTHORIZED — Invalid API key'),
+    );
+  });
+});

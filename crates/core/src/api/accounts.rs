@@ -272,3 +272,9 @@ pub async fn agent_number(
         instructions: a.instructions.unwrap_or_default(),
     })
 }
+
+/// "Check connection" in Settings: one read at the provider with the
+/// account's stored secrets; the provider's own refusal comes back as it came.
+pub async fn check_connection(app: &Cashdesk, account: AccountId) -> ApiResult<String> {
+    Ok(providers::check_connection(app, account).await?)
+}

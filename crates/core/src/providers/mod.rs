@@ -336,3 +336,51 @@ pub(crate) async fn sync_cashweb(app: &Cashdesk, limit: u32, max_pages: u32) -> 
     }
     Ok(created)
 }
+
+/// Makes one cheap authenticated read at the provider, so an administrator
+/// learns at once whether the address and credentials work. Reads only:
+/// nothing is created at the provider.
+pub(crate) async fn check_connection(app: &Cashdesk, account: AccountId) -> CoreResult<String> {
+    let p = app.providers();
+    let provider = app.store().account(account)?.provider;
+    let fail = |e: &dyn std::fmt::Display| CoreError::Provider(e.to_string());
+    match provider {
+        ProviderKind::Zexabit => {
+            let n = p
+                .zexabit(account)?
+                .client
+                .payment_methods()
+                .await
+                .map_err(|e| fail(&e))?
+                .len();
+            Ok(format!("Connected to Zexabit: {n} payment methods"))
+        }
+        ProviderKind::ZimoPagos => {
+            // An id that cannot exist: "not found" proves login, pass and signature work.
+            p.zimo(account)?
+                .client
+                .find_by_external_id("cashdesk-connection-check")
+                .await
+                .map_err(|e| fail(&e))?;
+            Ok("Connected to Zimo-pagos: credentials and signature accepted".into())
+        }
+        ProviderKind::Paykassma => {
+            let n = p
+                .paykassma(account)?
+                .client
+                .balances()
+                .await
+                .map_err(|e| fail(&e))?
+                .len();
+            Ok(format!("Connected to Paykassma: {n} balances readable"))
+        }
+        ProviderKind::Cashweb => {
+            p.cashweb(account)?
+                .client
+                .list_transactions(1, None)
+                .await
+                .map_err(|e| fail(&e))?;
+            Ok("Connected to CashWeb: transaction list readable".into())
+        }
+    }
+}
