@@ -16,7 +16,6 @@ use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind, Reques
 use cashdesk_store::{
     AccountRecord, NewRequest, OutboxOutcome, OutboxRow, ProviderFacts, RequestRecord, Source,
 };
-use std::time::Duration;
 
 pub const CREDIT: &str = "cashweb.credit";
 pub const CANCEL: &str = "cashweb.cancel";
@@ -91,22 +90,14 @@ pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<(&'static str, serd
     ))
 }
 
-fn retry_at(after: Duration) -> i64 {
-    chrono::Utc::now().timestamp_millis() + after.as_millis() as i64
-}
-
 /// A read or an idempotent cancel can always be sent again safely.
 fn on_error(e: &CwError, attempts: i64) -> OutboxOutcome {
     let reason = e.to_string();
     match e {
-        CwError::RateLimited { retry_after } => OutboxOutcome::Retry {
-            at_ms: retry_at(retry_after.unwrap_or(Duration::from_secs(60))),
-            reason,
-        },
-        _ if e.is_retryable_without_risk() || e.may_have_taken_effect() => OutboxOutcome::Retry {
-            at_ms: retry_at(super::backoff(attempts)),
-            reason,
-        },
+        CwError::RateLimited { retry_after } => super::rate_limited(*retry_after, reason),
+        _ if e.is_retryable_without_risk() || e.may_have_taken_effect() => {
+            super::not_sent(attempts, reason)
+        }
         _ => OutboxOutcome::Failed { reason },
     }
 }

@@ -22,7 +22,6 @@ use cashdesk_store::{
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
-use std::time::Duration;
 
 pub const ACTIVATE: &str = "paykassma.activate";
 pub const WITHDRAW: &str = "paykassma.withdrawal";
@@ -292,23 +291,13 @@ fn classify(e: &PkError, id: &str, attempts: i64) -> OutboxOutcome {
             status: "already received (id refused as taken)".into(),
         },
         _ if e.may_have_taken_effect() => OutboxOutcome::Unknown { reason },
-        PkError::RateLimited { retry_after } => OutboxOutcome::Retry {
-            at_ms: retry_at(retry_after.unwrap_or(Duration::from_secs(60))),
-            reason,
-        },
-        _ if e.is_retryable_without_risk() => OutboxOutcome::Retry {
-            at_ms: retry_at(super::backoff(attempts)),
-            reason,
-        },
+        PkError::RateLimited { retry_after } => super::rate_limited(*retry_after, reason),
+        _ if e.is_retryable_without_risk() => super::not_sent(attempts, reason),
         PkError::InsufficientBalance { message, .. } => OutboxOutcome::Rejected {
             reason: message.to_string(),
         },
         _ => OutboxOutcome::Failed { reason },
     }
-}
-
-fn retry_at(after: Duration) -> i64 {
-    chrono::Utc::now().timestamp_millis() + after.as_millis() as i64
 }
 
 /// Looks the request's postback up by our id; `None`: no postback yet.

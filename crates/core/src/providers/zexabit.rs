@@ -186,10 +186,6 @@ fn status_text(s: Status) -> &'static str {
     }
 }
 
-fn retry_at(after: Duration) -> i64 {
-    chrono::Utc::now().timestamp_millis() + after.as_millis() as i64
-}
-
 pub(crate) fn classify(e: &ZxError, attempts: i64) -> OutboxOutcome {
     let reason = match e {
         ZxError::Api { code, message, .. } => format!("{code} — {message}"),
@@ -199,16 +195,10 @@ pub(crate) fn classify(e: &ZxError, attempts: i64) -> OutboxOutcome {
         return OutboxOutcome::Unknown { reason };
     }
     match e {
-        ZxError::RateLimited { retry_after } => OutboxOutcome::Retry {
-            at_ms: retry_at(retry_after.unwrap_or(Duration::from_secs(60))),
-            reason,
-        },
-        ZxError::NotSent { .. } => OutboxOutcome::Retry {
-            at_ms: retry_at(super::backoff(attempts)),
-            reason,
-        },
+        ZxError::RateLimited { retry_after } => super::rate_limited(*retry_after, reason),
+        ZxError::NotSent { .. } => super::not_sent(attempts, reason),
         ZxError::Api { status: 422, .. } if attempts < NO_AGENT_RETRIES => OutboxOutcome::Retry {
-            at_ms: retry_at(Duration::from_secs(30)),
+            at_ms: super::retry_at(Duration::from_secs(30)),
             reason,
         },
         ZxError::Api {

@@ -13,7 +13,6 @@ use cashdesk_zimo_pagos::{
     CashoutRequest, CashoutStatus, Client, ClientConfig, Credentials, Error as ZpError,
     Notification, Status, StatusQuery, ValidationOptions,
 };
-use std::time::Duration;
 
 pub const CASHOUT: &str = "zimo_pagos.cashout";
 const ACTOR: &str = "zimo_pagos";
@@ -147,23 +146,13 @@ fn classify(e: &ZpError, attempts: i64) -> OutboxOutcome {
         return OutboxOutcome::Unknown { reason };
     }
     match e {
-        ZpError::RateLimited { retry_after } => OutboxOutcome::Retry {
-            at_ms: retry_at(retry_after.unwrap_or(Duration::from_secs(60))),
-            reason,
-        },
-        ZpError::NotSent { .. } => OutboxOutcome::Retry {
-            at_ms: retry_at(super::backoff(attempts)),
-            reason,
-        },
+        ZpError::RateLimited { retry_after } => super::rate_limited(*retry_after, reason),
+        ZpError::NotSent { .. } => super::not_sent(attempts, reason),
         ZpError::Api(api) if api.kind == cashdesk_zimo_pagos::ErrorKind::InsufficientFunds => {
             OutboxOutcome::Rejected { reason }
         }
         _ => OutboxOutcome::Failed { reason },
     }
-}
-
-fn retry_at(after: Duration) -> i64 {
-    chrono::Utc::now().timestamp_millis() + after.as_millis() as i64
 }
 
 /// An outcome we could not learn (crash, timeout) is settled by asking
