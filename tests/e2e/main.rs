@@ -42,14 +42,17 @@ async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -> St
     }
 }
 
-/// Waits until the current tab lists request `id` with `status`, then opens it.
-async fn open_row(c: &Client, id: &str, status: &str) {
+/// Follows a decided request to the Done tab (the selection has moved on),
+/// opens it once it is listed with `status`, and waits for the detail to say so.
+async fn follow_to_done(c: &Client, id: &str, status: &str) {
+    click(c, "tab-done").await;
     let selector = format!(
         "{}[data-id=\"{id}\"][data-status=\"{status}\"]",
         css("queue-row")
     );
     find(c, &selector).await.click().await.unwrap();
     find(c, &format!("{}[data-id=\"{id}\"]", css("detail"))).await;
+    wait_text(c, &css("detail-status"), status, Duration::from_secs(10)).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -91,16 +94,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     )
     .await;
     click(&c, "approve").await;
-    // The selection moves on to the next request; follow ours to Done.
-    click(&c, "tab-done").await;
-    open_row(&c, &dep, "completed").await;
-    wait_text(
-        &c,
-        &css("detail-status"),
-        "completed",
-        Duration::from_secs(10),
-    )
-    .await;
+    follow_to_done(&c, &dep, "completed").await;
     screenshot(&c, "2-deposit-completed").await;
     let history = c
         .find_all(Locator::Css(&css("history-item")))
@@ -119,15 +113,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     })
     .await;
     click(&c, "approve").await;
-    click(&c, "tab-done").await;
-    open_row(&c, &zp, "completed").await;
-    wait_text(
-        &c,
-        &css("detail-status"),
-        "completed",
-        Duration::from_secs(10),
-    )
-    .await;
+    follow_to_done(&c, &zp, "completed").await;
     screenshot(&c, "2b-cashout-completed").await;
 
     // Approve a Paykassma deposit: activated by its TrxID, completed by
@@ -144,15 +130,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     )
     .await;
     click(&c, "approve").await;
-    click(&c, "tab-done").await;
-    open_row(&c, &pk, "completed").await;
-    wait_text(
-        &c,
-        &css("detail-status"),
-        "completed",
-        Duration::from_secs(10),
-    )
-    .await;
+    follow_to_done(&c, &pk, "completed").await;
     screenshot(&c, "2c-paykassma-deposit-completed").await;
 
     // Reject a withdrawal with a reason.
@@ -170,15 +148,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         .await
         .unwrap();
     click(&c, "reject-confirm").await;
-    click(&c, "tab-done").await;
-    open_row(&c, &wd, "rejected").await;
-    wait_text(
-        &c,
-        &css("detail-status"),
-        "rejected",
-        Duration::from_secs(10),
-    )
-    .await;
+    follow_to_done(&c, &wd, "rejected").await;
     let reason = text_of(&c, &css("detail")).await.unwrap_or_default();
     assert!(
         reason.contains("Wallet number does not match the customer"),
