@@ -1,6 +1,7 @@
 //! One-line adapters from Tauri commands to `cashdesk_core::api`.
 
 use cashdesk_core::Cashdesk;
+use cashdesk_core::api::desk::{AttachTarget, ReferenceView, RequestForm, ScreenshotInput};
 use cashdesk_core::api::{self, ApiResult, dto::*};
 use cashdesk_domain::{AccountId, DraftId, RequestId};
 use tauri::State;
@@ -91,7 +92,7 @@ async fn provider_forms() -> ApiResult<Vec<ProviderForm>> {
 }
 #[tauri::command]
 async fn list_methods(d: S<'_>, account_id: AccountId) -> ApiResult<Vec<MethodInfo>> {
-    api::accounts::list_methods(d.get()?, account_id).await
+    api::desk::list_methods(d.get()?, account_id).await
 }
 #[tauri::command]
 async fn agent_number(
@@ -100,6 +101,30 @@ async fn agent_number(
     method: String,
 ) -> ApiResult<AgentNumberView> {
     api::accounts::agent_number(d.get()?, account_id, &method).await
+}
+#[tauri::command]
+async fn request_form(d: S<'_>, account_id: AccountId) -> ApiResult<RequestForm> {
+    api::desk::request_form(d.get()?, account_id).await
+}
+#[tauri::command]
+async fn account_reference(d: S<'_>, account_id: AccountId) -> ApiResult<ReferenceView> {
+    api::desk::account_reference(d.get()?, account_id).await
+}
+#[tauri::command]
+async fn request_reference(d: S<'_>, id: RequestId) -> ApiResult<ReferenceView> {
+    api::desk::request_reference(d.get()?, id).await
+}
+#[tauri::command]
+async fn attach_screenshot(
+    d: S<'_>,
+    target: AttachTarget,
+    input: ScreenshotInput,
+) -> ApiResult<AttachmentView> {
+    api::desk::attach_screenshot(d.get()?, target, &input)
+}
+#[tauri::command]
+async fn attachment_data(d: S<'_>, id: String) -> ApiResult<String> {
+    api::desk::attachment_data(d.get()?, &id)
 }
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
@@ -123,5 +148,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         check_connection,
         list_methods,
         agent_number,
+        request_form,
+        account_reference,
+        request_reference,
+        attach_screenshot,
+        attachment_data,
     ]
 }

@@ -4,7 +4,7 @@
 use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind};
-use cashdesk_store::{NewRequest, RequestRecord, Source};
+use cashdesk_store::{NewAttachment, NewRequest, RequestRecord, Source};
 use serde::{Deserialize, Serialize};
 
 /// `POST /intake/v1/requests` body. Amounts are decimal strings.
@@ -37,6 +37,45 @@ pub struct IntakeRequest {
     /// document_id, beneficiary_name, bank_code, bank_account, …).
     #[serde(default = "empty_object")]
     pub details: serde_json::Value,
+    /// The customer's payment screenshot (Paykassma manual payment systems).
+    #[serde(default)]
+    pub screenshot: Option<IntakeScreenshot>,
+}
+
+/// A file sent inline: JSON carries its bytes as standard base64.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct IntakeScreenshot {
+    pub file_name: String,
+    pub content_type: String,
+    pub data_base64: String,
+}
+
+impl std::fmt::Debug for IntakeScreenshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntakeScreenshot")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("base64_chars", &self.data_base64.len())
+            .finish()
+    }
+}
+
+impl IntakeScreenshot {
+    /// Decodes and checks it against the screenshot rules of Paykassma
+    /// (the one provider that takes screenshots).
+    pub fn decode(&self) -> CoreResult<NewAttachment> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(self.data_base64.trim())
+            .map_err(|e| CoreError::Invalid(format!("screenshot: not base64 ({e})")))?;
+        let shot = NewAttachment {
+            file_name: self.file_name.trim().to_owned(),
+            mime: self.content_type.trim().to_owned(),
+            bytes,
+        };
+        crate::providers::paykassma::check_screenshot(&shot)?;
+        Ok(shot)
+    }
 }
 
 fn empty_object() -> serde_json::Value {
@@ -163,6 +202,7 @@ pub(crate) fn new_request(
         source,
         intake_ref,
         details: req.details.clone(),
+        screenshot: req.screenshot.as_ref().map(|s| s.decode()).transpose()?,
     };
     crate::providers::validate_new(app, &new)?;
     Ok(new)

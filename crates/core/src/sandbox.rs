@@ -185,6 +185,7 @@ async fn customers(zx: Client, intake: String, token: String, interval: Duration
             agent_number: None,
             destination: None,
             details: serde_json::json!({}),
+            screenshot: None,
         };
         if deposit {
             // The customer is shown an agent number, sends money, gives a TrxID.

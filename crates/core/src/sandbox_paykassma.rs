@@ -110,6 +110,7 @@ fn base(n: u64, kind: RequestKind, method: &str, user: &str, name: &str) -> Inta
         agent_number: None,
         destination: None,
         details: serde_json::json!({}),
+        screenshot: None,
     }
 }
 
@@ -117,6 +118,9 @@ fn base(n: u64, kind: RequestKind, method: &str, user: &str, name: &str) -> Inta
 /// (8–10 characters). A few TrxIDs are fake (the payment fails) or
 /// suspicious (Paykassma starts a check).
 pub(crate) fn deposit_request(n: u64, user: &str, name: &str, rng: &mut StdRng) -> IntakeRequest {
+    if rng.random_bool(0.2) {
+        return manual_deposit(n, user, name, rng);
+    }
     let method = if rng.random_bool(0.6) {
         "bkash"
     } else {
@@ -134,6 +138,29 @@ pub(crate) fn deposit_request(n: u64, user: &str, name: &str, rng: &mut StdRng) 
     req.sender = Some(mobile(rng));
     req
 }
+
+/// A bank transfer to the IMPS manual payment system: the customer gives
+/// the 12-digit UTR and a screenshot of the payment, which go to Paykassma
+/// as a possible transaction when the agent approves.
+fn manual_deposit(n: u64, user: &str, name: &str, rng: &mut StdRng) -> IntakeRequest {
+    use base64::Engine;
+    let mut req = base(n, RequestKind::Deposit, "imps", user, name);
+    req.currency = "INR".into();
+    req.amount = (rng.random_range(6..80) * 100).to_string();
+    let utr: String = (0..12)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect();
+    req.trx_id = Some(utr);
+    req.screenshot = Some(crate::intake::IntakeScreenshot {
+        file_name: format!("imps-receipt-{n}.png"),
+        content_type: "image/png".into(),
+        data_base64: base64::engine::general_purpose::STANDARD.encode(RECEIPT_PNG),
+    });
+    req
+}
+
+/// A made-up bank receipt, shown as the sandbox customers' screenshot.
+const RECEIPT_PNG: &[u8] = include_bytes!("../assets/sandbox-receipt.png");
 
 /// A withdrawal to the customer's own wallet, with the fields Paykassma
 /// requires per payment system (bKash also wants an e-mail).

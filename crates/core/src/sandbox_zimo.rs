@@ -112,6 +112,7 @@ pub(crate) async fn customers(intake: String, token: String, interval: Duration)
                 "bank_account": account,
                 "email": format!("{}@example.mx", name.to_lowercase()),
             }),
+            screenshot: None,
         };
         if let Err(e) = http
             .post(&intake)

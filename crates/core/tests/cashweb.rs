@@ -225,6 +225,7 @@ async fn intake_of_a_cashweb_request_is_refused() {
             agent_number: None,
             destination: None,
             details: serde_json::json!({}),
+            screenshot: None,
         },
     )
     .unwrap_err();

@@ -114,6 +114,7 @@ async fn approved_deposit() -> Scenario {
             agent_number: Some("01712345678".into()),
             destination: None,
             details: serde_json::json!({}),
+            screenshot: None,
         },
     )
     .unwrap();

@@ -228,6 +228,7 @@ async fn provider_refusals_reach_the_agent_in_the_providers_words() {
             agent_number: None,
             destination: Some("01898765432".into()),
             details: serde_json::json!({}),
+            screenshot: None,
         },
     )
     .unwrap();

@@ -41,7 +41,7 @@ async fn a_new_request_raises_a_desktop_notification() {
     .await
     .unwrap();
     let account = add_zexabit_account(&app, &sim);
-    api::accounts::list_methods(&app, account).await.unwrap();
+    api::desk::list_methods(&app, account).await.unwrap();
     intake::submit(
         &app,
         &intake::IntakeRequest {
@@ -60,6 +60,7 @@ async fn a_new_request_raises_a_desktop_notification() {
             agent_number: Some("01712345678".into()),
             destination: None,
             details: serde_json::json!({}),
+            screenshot: None,
         },
     )
     .unwrap();

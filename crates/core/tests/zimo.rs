@@ -149,6 +149,7 @@ async fn a_cashout_whose_answer_was_lost_is_found_by_external_id_and_never_sent_
         trx_id: None, sender: None, agent_number: None, destination: None,
         details: serde_json::json!({"country": "MX", "document_id": "GOGM800101MDFNNR09",
             "beneficiary_name": "María", "beneficiary_lastname": "González", "bank_account": clabe("00201007777777777")}),
+        screenshot: None,
     })
     .unwrap();
     // The cashout is created, then the connection drops before the answer.
@@ -196,8 +197,69 @@ async fn an_invalid_beneficiary_is_refused_at_intake_naming_the_field() {
         end_user_ref: "mx_2".into(), end_user_name: None, provider_user_id: None, trx_id: None, sender: None,
         agent_number: None, destination: None,
         details: serde_json::json!({"country": "MX", "document_id": "X", "beneficiary_name": "A", "bank_account": "123"}),
+        screenshot: None,
     })
     .unwrap_err();
     assert!(err.to_string().contains("amount"), "{err}");
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_desk_files_a_cashout_with_the_beneficiary_typed_in_the_form() {
+    let (_dir, app) = sandbox().await;
+    let account = api::accounts::list_accounts(&app)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.provider == ProviderKind::ZimoPagos)
+        .unwrap()
+        .id;
+    let form = api::desk::request_form(&app, account).await.unwrap();
+    assert_eq!(form.kinds, [RequestKind::Withdrawal], "cashouts only");
+    assert!(
+        form.methods
+            .iter()
+            .any(|m| m.method == "clabe" && m.currency == "MXN")
+    );
+    let bank_code = form.details.iter().find(|f| f.name == "bank_code").unwrap();
+    assert!(bank_code.number);
+    let mut fields = DraftFields {
+        kind: Some(RequestKind::Withdrawal),
+        account_id: Some(account),
+        method: "clabe".into(),
+        amount: "1250.75".into(),
+        end_user_ref: "mx_desk".into(),
+        destination: clabe("00201007777777777"),
+        ..Default::default()
+    };
+    for (k, v) in [
+        ("country", "MX"),
+        ("document_id", "GOGM800101MDFNNR09"),
+        ("beneficiary_name", "María"),
+        ("beneficiary_lastname", "González"),
+        ("bank_code", "40012"),
+        ("beneficiary_birthdate", "19800101"),
+    ] {
+        fields.details.insert(k.into(), v.into());
+    }
+    // A wrong birthdate is named when submitting; nothing is filed.
+    fields
+        .details
+        .insert("beneficiary_birthdate".into(), "1980-01-01".into());
+    let draft = api::drafts::save_draft(&app, None, &fields).unwrap();
+    let err = api::drafts::submit_draft(&app, draft.id).unwrap_err();
+    assert!(err.message.contains("birthdate"), "{}", err.message);
+    fields
+        .details
+        .insert("beneficiary_birthdate".into(), "19800101".into());
+    api::drafts::save_draft(&app, Some(draft.id), &fields).unwrap();
+    let rec = api::drafts::submit_draft(&app, draft.id).unwrap();
+    let stored = app.store().get_request(rec.summary.id).unwrap();
+    assert_eq!(stored.details["bank_code"], serde_json::json!(40012));
+    assert_eq!(
+        stored.details["bank_account"],
+        serde_json::json!(clabe("00201007777777777"))
+    );
+    api::requests::approve(&app, rec.summary.id).unwrap();
+    wait_status(&app, rec.summary.id, RequestStatus::Completed).await;
     app.shutdown().await;
 }

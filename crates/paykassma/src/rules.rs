@@ -106,6 +106,10 @@ pub struct WithdrawalRule {
     /// Documented as existing ("amount >= the minimum"), values not given.
     pub min_amount: Option<u64>,
     pub max_amount: Option<u64>,
+    /// The currency the system pays out in. Assumption: not in the
+    /// document's tables; taken from its examples (bKash/Nagad/Rocket in
+    /// BDT, PayTM/IMPS/UPI in INR).
+    pub currency: Option<String>,
 }
 
 /// Screenshot upload limits for possible transactions.
@@ -161,20 +165,28 @@ impl Default for Rules {
             account_number: Some(mask),
             ..WithdrawalRule::default()
         };
+        let bdt = |r: WithdrawalRule| WithdrawalRule {
+            currency: Some("BDT".into()),
+            ..r
+        };
+        let inr = |r: WithdrawalRule| WithdrawalRule {
+            currency: Some("INR".into()),
+            ..r
+        };
         let mut withdrawals = BTreeMap::new();
         // Documented: required account_number + account_email, mask 01 + 9.
         withdrawals.insert(
             "bkash".into(),
-            rule(
+            bdt(rule(
                 &[AccountNumber, AccountEmail],
                 AccountMask::bangladesh_mobile(),
-            ),
+            )),
         );
         // Mask documented; required fields an assumption (like bKash's
         // account, without the e-mail the table asks only of bKash).
         withdrawals.insert(
             "nagad".into(),
-            rule(&[AccountNumber], AccountMask::bangladesh_mobile()),
+            bdt(rule(&[AccountNumber], AccountMask::bangladesh_mobile())),
         );
         // Documented mask "Numbers(11-12) in the format 01…".
         let rocket = AccountMask {
@@ -182,7 +194,7 @@ impl Default for Rules {
             min_digits: 11,
             max_digits: Some(12),
         };
-        withdrawals.insert("rocket".into(), rule(&[AccountNumber], rocket));
+        withdrawals.insert("rocket".into(), bdt(rule(&[AccountNumber], rocket)));
         // Documented: Numbers(10) without +91, amount a multiple of 10.
         let paytm = AccountMask {
             prefix: None,
@@ -191,23 +203,23 @@ impl Default for Rules {
         };
         withdrawals.insert(
             "paytm".into(),
-            WithdrawalRule {
+            inr(WithdrawalRule {
                 amount_multiple_of: Some(10),
                 ..rule(&[AccountNumber], paytm)
-            },
+            }),
         );
         // Documented: account number, holder name and IFSC (11 letters and
         // digits) for IMPS IB; UPI IB shares its table row and number mask.
         withdrawals.insert(
             "imps_ib".into(),
-            WithdrawalRule {
+            inr(WithdrawalRule {
                 bank_code_length: Some(11),
                 ..rule(&[AccountNumber, AccountName, BankCode], digits_only.clone())
-            },
+            }),
         );
         withdrawals.insert(
             "upi_ib".into(),
-            rule(&[AccountNumber, AccountName], digits_only),
+            inr(rule(&[AccountNumber, AccountName], digits_only)),
         );
         Self {
             withdrawals,

@@ -38,6 +38,7 @@ fn feed_request(s: &Store, acc: AccountId, txn: &str) -> (crate::RequestRecord, 
         source: Source::Provider,
         intake_ref: Some(txn.into()),
         details: serde_json::json!({}),
+        screenshot: None,
     };
     s.insert_from_feed(&new, &Actor::System, txn).unwrap()
 }

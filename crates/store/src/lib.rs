@@ -6,6 +6,7 @@
 //! records and never see a statement.
 
 mod accounts;
+mod attachments;
 mod audit;
 mod db;
 mod drafts;
@@ -20,6 +21,7 @@ mod settings;
 mod sync;
 
 pub use accounts::{AccountRecord, NewAccount};
+pub use attachments::{AttachmentInfo, NewAttachment};
 pub use audit::{AuditEntry, verify_audit_chain};
 pub use db::{SCHEMA_VERSION, Store};
 pub use drafts::DraftRecord;

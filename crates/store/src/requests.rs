@@ -56,6 +56,8 @@ pub struct NewRequest {
     /// Provider-specific facts (a Zimo-pagos beneficiary, a Paykassma
     /// payment system), checked by the provider's adapter.
     pub details: serde_json::Value,
+    /// The customer's payment screenshot, stored with the request.
+    pub screenshot: Option<crate::NewAttachment>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -396,7 +398,32 @@ pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Res
         &id.to_string(),
         &serde_json::json!({ "kind": new.kind.as_str(), "amount": new.money.to_string(), "method": new.method }),
     )?;
+    if let Some(shot) = &new.screenshot {
+        crate::attachments::put_in(tx, crate::attachments::Owner::Request(id), shot)?;
+    }
     Ok(id)
+}
+
+/// A history line that does not change the status (e.g. a screenshot).
+pub(crate) fn note_in(
+    tx: &Connection,
+    id: RequestId,
+    actor: &Actor,
+    status: RequestStatus,
+    why: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO request_events (request_id, at_ms, actor, from_status, to_status, reason)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+        params![
+            id.to_string(),
+            now_ms(),
+            actor.to_string(),
+            status.as_str(),
+            why
+        ],
+    )?;
+    Ok(())
 }
 
 impl Store {

@@ -27,3 +27,21 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Keeps reference data fetched from a provider (payment methods), so
+    /// desk entry works offline. Not configuration: not audited.
+    pub fn put_cache(&self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ('cache.' || ?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn cache(&self, key: &str) -> Result<Option<String>> {
+        self.setting(&format!("cache.{key}"))
+    }
+}

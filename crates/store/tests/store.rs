@@ -41,6 +41,7 @@ fn deposit(account: AccountId, intake_ref: Option<&str>) -> NewRequest {
         source: Source::Intake,
         intake_ref: intake_ref.map(str::to_owned),
         details: serde_json::json!({}),
+        screenshot: None,
     }
 }
 

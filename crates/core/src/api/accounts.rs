@@ -1,7 +1,7 @@
 //! Provider accounts: secrets to the keychain, the rest to SQLite.
 
 use super::dto::{
-    AccountView, AgentNumberView, FormField, MethodInfo, NamedValue, NewAccountInput, ProviderForm,
+    AccountView, AgentNumberView, FormField, NamedValue, NewAccountInput, ProviderForm,
 };
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
@@ -236,21 +236,6 @@ pub fn remove_account(app: &Cashdesk, id: AccountId) -> ApiResult<()> {
         ..Default::default()
     });
     Ok(())
-}
-
-/// The account's payment methods with limits (fetched, or last known offline).
-pub async fn list_methods(app: &Cashdesk, account: AccountId) -> ApiResult<Vec<MethodInfo>> {
-    let methods = app.providers().methods(account).await?;
-    Ok(methods
-        .into_iter()
-        .map(|m| MethodInfo {
-            method: m.method,
-            label: m.label,
-            currency: m.currency,
-            min_amount: m.min_amount.normalize().to_string(),
-            max_amount: m.max_amount.normalize().to_string(),
-        })
-        .collect())
 }
 
 /// An agent number to show the customer, with the provider's instructions.

@@ -4,19 +4,25 @@ use super::dto::{DraftFields, DraftView, RequestDetail};
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::error::CoreError;
-use cashdesk_domain::DraftId;
+use cashdesk_domain::{DraftId, ProviderKind};
 use cashdesk_store::{DraftRecord, Source};
+use serde_json::{Map, Value};
 
-fn view(d: DraftRecord) -> DraftView {
-    DraftView {
+fn view(app: &Cashdesk, d: DraftRecord) -> ApiResult<DraftView> {
+    Ok(DraftView {
         id: d.id,
         fields: serde_json::from_value(d.fields).unwrap_or_default(),
         updated_at: d.updated_at.to_rfc3339(),
-    }
+        screenshot: app.store().draft_screenshot(d.id)?.map(Into::into),
+    })
 }
 
 pub fn list_drafts(app: &Cashdesk) -> ApiResult<Vec<DraftView>> {
-    Ok(app.store().list_drafts()?.into_iter().map(view).collect())
+    app.store()
+        .list_drafts()?
+        .into_iter()
+        .map(|d| view(app, d))
+        .collect()
 }
 
 /// Saves what is typed so far (no validation: a draft may be half-done).
@@ -34,7 +40,7 @@ pub fn save_draft(
         drafts: true,
         ..Default::default()
     });
-    Ok(view(saved))
+    view(app, saved)
 }
 
 pub fn discard_draft(app: &Cashdesk, id: DraftId) -> ApiResult<()> {
@@ -63,21 +69,27 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
         .account_id
         .ok_or_else(|| invalid("account: choose a provider account"))?;
     let account = app.store().account(account_id)?;
-    let currency = app
-        .providers()
-        .cached_methods(account_id)
-        .and_then(|ms| {
-            ms.into_iter()
-                .find(|m| m.method == f.method)
-                .map(|m| m.currency)
-        })
+    let method = crate::providers::reference::known_methods(app, account_id)?
+        .unwrap_or_default()
+        .into_iter()
+        .find(|m| m.method == f.method && m.kind.is_none_or(|k| k == kind))
         .ok_or_else(|| {
             invalid(format!(
-                "method: \"{}\" is not offered by {}",
-                f.method, account.name
+                "method: \"{}\" is not a {} method of {} (open the form once while online to load its methods)",
+                f.method,
+                kind.as_str(),
+                account.name
             ))
         })?;
     let text = |s: &String| Some(s.clone());
+    let mut details = details_json(&f)?;
+    // Zimo-pagos takes the beneficiary's account from the body.
+    if account.provider == ProviderKind::ZimoPagos
+        && !f.destination.trim().is_empty()
+        && details.get("bank_account").is_none()
+    {
+        details.insert("bank_account".into(), f.destination.trim().into());
+    }
     let input = crate::intake::IntakeRequest {
         intake_ref: String::new(),
         kind,
@@ -85,7 +97,7 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
         account_id: Some(account_id),
         method: f.method.clone(),
         amount: f.amount.clone(),
-        currency,
+        currency: method.currency,
         end_user_ref: f.end_user_ref.clone(),
         end_user_name: text(&f.end_user_name),
         provider_user_id: text(&f.provider_user_id),
@@ -93,7 +105,8 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
         sender: text(&f.sender),
         agent_number: text(&f.agent_number),
         destination: text(&f.destination),
-        details: serde_json::json!({}),
+        details: serde_json::Value::Object(details),
+        screenshot: None,
     };
     let new =
         crate::intake::new_request(app, &input, Source::Desk, None).map_err(CoreError::into_api)?;
@@ -105,3 +118,42 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
     });
     super::requests::get_request(app, rec.id)
 }
+
+/// The typed provider fields as the JSON the adapters read: blanks left
+/// out, dotted names nested, numeric fields as JSON numbers.
+fn details_json(f: &DraftFields) -> ApiResult<Map<String, Value>> {
+    let mut out = Map::new();
+    for (name, value) in &f.details {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let v = if NUMERIC.contains(&name.as_str()) {
+            Value::Number(
+                value
+                    .parse::<u64>()
+                    .map_err(|_| invalid(format!("{name}: must be a whole number")))?
+                    .into(),
+            )
+        } else {
+            Value::String(value.to_owned())
+        };
+        match name.split_once('.') {
+            Some((outer, inner)) => {
+                let slot = out
+                    .entry(outer.to_owned())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(m) = slot {
+                    m.insert(inner.to_owned(), v);
+                }
+            }
+            None => {
+                out.insert(name.clone(), v);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Detail fields sent as numbers (Zimo-pagos `bank_code`).
+const NUMERIC: [&str; 1] = ["bank_code"];

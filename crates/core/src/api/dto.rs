@@ -128,6 +128,8 @@ pub struct RequestDetail {
     pub can_decide: bool,
     /// A person may settle it (outcome unknown).
     pub can_settle: bool,
+    /// The customer's payment screenshot, when one is attached.
+    pub screenshot: Option<AttachmentView>,
 }
 
 /// One labelled provider-specific fact of a request.
@@ -156,6 +158,9 @@ pub struct DraftFields {
     pub destination: String,
     pub agent_number: String,
     pub note: String,
+    /// Provider-specific fields by name (see `RequestForm::details`);
+    /// dotted names nest (`bank_details.bank_code`).
+    pub details: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -164,6 +169,7 @@ pub struct DraftView {
     pub id: DraftId,
     pub fields: DraftFields,
     pub updated_at: String,
+    pub screenshot: Option<AttachmentView>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -229,14 +235,44 @@ pub struct ProviderForm {
     pub settings: Vec<FormField>,
 }
 
+/// A method an account offers, with what the provider says about it.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct MethodInfo {
     pub method: String,
     pub label: String,
     pub currency: String,
-    pub min_amount: String,
-    pub max_amount: String,
+    /// Deposits only, withdrawals only, or both (`null`).
+    pub kind: Option<RequestKind>,
+    pub min_amount: Option<String>,
+    pub max_amount: Option<String>,
+    /// Paykassma manual system: sent as a possible transaction.
+    pub manual: bool,
+    /// The system takes the customer's payment screenshot.
+    pub screenshot: bool,
+}
+
+/// A stored payment screenshot (its bytes come from `attachment_data`).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AttachmentView {
+    pub id: String,
+    pub file_name: String,
+    pub mime: String,
+    pub size: u32,
+    pub sha256: String,
+}
+
+impl From<cashdesk_store::AttachmentInfo> for AttachmentView {
+    fn from(a: cashdesk_store::AttachmentInfo) -> Self {
+        AttachmentView {
+            id: a.id,
+            file_name: a.file_name,
+            mime: a.mime,
+            size: a.size as u32,
+            sha256: a.sha256,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -3,6 +3,7 @@
 //! `Result<_, ApiError>`, the only error shape the UI sees.
 
 pub mod accounts;
+pub mod desk;
 pub mod drafts;
 pub mod dto;
 pub mod requests;

@@ -151,6 +151,7 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         extra: extra_lines(&r.details),
         can_decide: r.status.is_decidable(),
         can_settle: r.status == RequestStatus::OutcomeUnknown,
+        screenshot: app.store().request_screenshot(id)?.map(Into::into),
     })
 }
 

@@ -264,6 +264,7 @@ fn new_request(account: AccountId, t: &Transaction) -> CoreResult<NewRequest> {
             "status": t.status.to_string(),
             "expires_at": t.deadline().to_rfc3339(),
         }),
+        screenshot: None,
     })
 }
 

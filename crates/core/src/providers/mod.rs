@@ -7,7 +7,9 @@
 
 pub(crate) mod cashweb;
 pub(crate) mod paykassma;
+pub(crate) mod paykassma_manual;
 pub(crate) mod paykassma_postback;
+pub(crate) mod reference;
 pub(crate) mod zexabit;
 pub mod zimo_pagos;
 

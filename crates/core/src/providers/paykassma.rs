@@ -15,7 +15,7 @@ use crate::error::{CoreError, CoreResult};
 use cashdesk_domain::{Actor, Money, RequestKind, RequestStatus};
 use cashdesk_paykassma::{
     ActivateRequest, ActivationOutcome, Client, ClientConfig, CreateWithdrawalRequest,
-    Error as PkError, Paths, PostbackLookup, PostbackPolicy, Rules, validate,
+    Error as PkError, Paths, PostbackLookup, PostbackPolicy, Rules, Wallet, validate,
 };
 use cashdesk_store::{
     AccountRecord, NewRequest, OutboxOutcome, OutboxRow, ProviderFacts, RequestRecord,
@@ -35,6 +35,25 @@ pub const PRIVATE_KEY: &str = "private_key";
 pub(crate) struct Account {
     pub client: Client,
     pub test_withdrawals: bool,
+    /// Payment systems as Paykassma last listed them, by wallet type.
+    wallets: std::sync::Mutex<std::collections::HashMap<String, Wallet>>,
+}
+
+impl Account {
+    pub fn cached_wallet(&self, wallet_type: &str) -> Option<Wallet> {
+        self.wallets_lock().get(wallet_type).cloned()
+    }
+
+    pub fn remember_wallets(&self, list: &[Wallet]) {
+        let mut m = self.wallets_lock();
+        for w in list {
+            m.insert(w.wallet_type.clone(), w.clone());
+        }
+    }
+
+    fn wallets_lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Wallet>> {
+        self.wallets.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// Account settings kept in SQLite (no secrets). The form sends strings,
@@ -80,6 +99,7 @@ pub(crate) fn build(
     Ok(Account {
         client,
         test_withdrawals: settings.test_withdrawals,
+        wallets: Default::default(),
     })
 }
 
@@ -184,7 +204,21 @@ fn call(acc: &Account, f: &Facts<'_>) -> CoreResult<(&'static str, Value)> {
 
 /// Checks a new request against the adapter's rules (no network).
 pub(crate) fn validate(acc: &Account, new: &NewRequest) -> CoreResult<()> {
+    if let Some(shot) = &new.screenshot {
+        if new.kind != RequestKind::Deposit {
+            return Err(invalid(
+                "screenshot: only deposits carry a payment screenshot",
+            ));
+        }
+        super::paykassma_manual::check_screenshot_with(acc.client.rules(), shot)?;
+    }
     call(acc, &Facts::of_new(new)).map(|_| ())
+}
+
+/// Checks a screenshot against the documented defaults (before the
+/// account's own rules are known).
+pub(crate) fn check_screenshot(shot: &cashdesk_store::NewAttachment) -> CoreResult<()> {
+    super::paykassma_manual::check_screenshot_with(&Rules::default(), shot)
 }
 
 pub(crate) fn outbox_call(acc: &Account, rec: &RequestRecord) -> CoreResult<(&'static str, Value)> {
@@ -249,6 +283,25 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
                 Ok(r) => r,
                 Err(e) => return unreadable(e),
             };
+            let manual = match super::paykassma_manual::wallet(
+                acc,
+                &req.currency_code,
+                &req.label,
+                &req.wallet_type,
+            )
+            .await
+            {
+                Ok(w) => w.is_some_and(|w| w.is_manual),
+                Err(e) => return classify(&e, &req.key1, row.attempts),
+            };
+            if manual {
+                let sent = super::paykassma_manual::send(app, acc, row, &req).await;
+                pause_if(app.config(), PausePoint::AfterSend).await;
+                return match sent {
+                    Ok(out) => super::paykassma_manual::outcome(out, &req.key1),
+                    Err(e) => classify(&e, &req.key1, row.attempts),
+                };
+            }
             let sent = acc.client.activate(&req).await;
             pause_if(app.config(), PausePoint::AfterSend).await;
             match sent {

@@ -6,4 +6,9 @@ import type { RequestKind } from "./RequestKind";
  * A desk request as typed so far: every field is text, since a draft need
  * not be valid until it is submitted.
  */
-export type DraftFields = { kind: RequestKind | null, account_id: AccountId | null, method: string, amount: string, end_user_ref: string, end_user_name: string, provider_user_id: string, trx_id: string, sender: string, destination: string, agent_number: string, note: string, };
+export type DraftFields = { kind: RequestKind | null, account_id: AccountId | null, method: string, amount: string, end_user_ref: string, end_user_name: string, provider_user_id: string, trx_id: string, sender: string, destination: string, agent_number: string, note: string, 
+/**
+ * Provider-specific fields by name (see `RequestForm::details`);
+ * dotted names nest (`bank_details.bank_code`).
+ */
+details: { [key in string]: string }, };

@@ -1,0 +1,276 @@
+//! What the desk shows and asks per provider: the new-request form (which
+//! kinds, methods and provider-specific fields an account takes), the
+//! reference data an agent decides with, and payment screenshots.
+
+use super::dto::{AttachmentView, MethodInfo};
+use super::{ApiResult, invalid};
+use crate::app::Cashdesk;
+use crate::providers::reference::{self, Fact, Method};
+use cashdesk_domain::{AccountId, DraftId, ProviderKind, RequestId, RequestKind};
+use cashdesk_paykassma::{Rules, WithdrawalField};
+use cashdesk_store::NewAttachment;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A provider-specific field of a desk request, kept in `details`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DetailField {
+    /// Dotted names nest: `bank_details.bank_code`.
+    pub name: String,
+    pub label: String,
+    pub hint: String,
+    /// Shown for this kind only (`null`: both).
+    pub kind: Option<RequestKind>,
+    /// Required for these methods; `["*"]`: always.
+    pub required_for: Vec<String>,
+    /// Sent as a JSON number (Zimo-pagos `bank_code`).
+    pub number: bool,
+}
+
+/// What a new desk request for one account asks for.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RequestForm {
+    pub account_id: AccountId,
+    pub provider: ProviderKind,
+    /// The kinds the desk can file for this provider.
+    pub kinds: Vec<RequestKind>,
+    pub methods: Vec<MethodInfo>,
+    pub details: Vec<DetailField>,
+    /// Zexabit hands out agent numbers for deposits.
+    pub agent_numbers: bool,
+    /// Why the desk files nothing for this provider, when it does not.
+    pub unavailable: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FactView {
+    pub label: String,
+    pub value: String,
+}
+
+impl From<Fact> for FactView {
+    fn from(f: Fact) -> Self {
+        FactView {
+            label: f.label,
+            value: f.value,
+        }
+    }
+}
+
+/// Reference data of an account (Settings) or a request (detail pane).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ReferenceView {
+    pub methods: Vec<MethodInfo>,
+    pub facts: Vec<FactView>,
+    /// How-to-pay media (Paykassma media hints).
+    pub media: Vec<String>,
+}
+
+/// A screenshot picked in the window; the bytes as standard base64.
+#[derive(Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct ScreenshotInput {
+    pub file_name: String,
+    pub content_type: String,
+    pub data_base64: String,
+}
+
+/// Where a screenshot goes.
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[ts(export)]
+pub enum AttachTarget {
+    Draft(DraftId),
+    Request(RequestId),
+}
+
+pub(crate) fn method_info(m: Method) -> MethodInfo {
+    MethodInfo {
+        method: m.method,
+        label: m.label,
+        currency: m.currency,
+        kind: m.kind,
+        min_amount: m.min.map(|d| d.normalize().to_string()),
+        max_amount: m.max.map(|d| d.normalize().to_string()),
+        manual: m.manual,
+        screenshot: m.screenshot,
+    }
+}
+
+/// The account's methods with limits (fetched, or last known offline).
+pub async fn list_methods(app: &Cashdesk, account: AccountId) -> ApiResult<Vec<MethodInfo>> {
+    Ok(reference::methods(app, account)
+        .await?
+        .into_iter()
+        .map(method_info)
+        .collect())
+}
+
+fn detail(name: &str, label: &str, hint: &str, kind: RequestKind, req: &[&str]) -> DetailField {
+    DetailField {
+        name: name.into(),
+        label: label.into(),
+        hint: hint.into(),
+        kind: Some(kind),
+        required_for: req.iter().map(|s| (*s).to_owned()).collect(),
+        number: false,
+    }
+}
+
+/// Paykassma withdrawal fields, required per payment system as the
+/// account's rules say (the account number is the destination field).
+fn paykassma_details(rules: &Rules) -> Vec<DetailField> {
+    use WithdrawalField::*;
+    let fields = [
+        (AccountName, "Account holder name", ""),
+        (AccountEmail, "Account e-mail", ""),
+        (BankCode, "IFSC / bank code", "IMPS: 11 letters and digits"),
+        (BranchCode, "Branch code", ""),
+        (AccountType, "Account type", ""),
+        (DocumentType, "Document type", ""),
+        (DocumentId, "Document id", ""),
+        (Iban, "IBAN", ""),
+    ];
+    fields
+        .iter()
+        .map(|(f, label, hint)| {
+            let req: Vec<&str> = rules
+                .withdrawals
+                .iter()
+                .filter(|(_, r)| r.required.contains(f))
+                .map(|(code, _)| code.as_str())
+                .collect();
+            detail(f.name(), label, hint, RequestKind::Withdrawal, &req)
+        })
+        .collect()
+}
+
+/// The Zimo-pagos beneficiary (the cashout body's fields).
+fn zimo_details() -> Vec<DetailField> {
+    let w = RequestKind::Withdrawal;
+    let all = ["*"];
+    let mut v = vec![
+        detail("country", "Country", "ISO 3166-1 alpha-2, e.g. MX", w, &all),
+        detail("beneficiary_name", "Beneficiary first name", "", w, &all),
+        detail("beneficiary_lastname", "Beneficiary last name", "", w, &[]),
+        detail("document_id", "Document id", "e.g. the CURP", w, &all),
+        detail("document_type", "Document type", "e.g. CURP, RFC", w, &[]),
+        detail("beneficiary_birthdate", "Birthdate", "YYYYMMDD", w, &[]),
+        detail("email", "E-mail", "", w, &[]),
+        detail("phone", "Phone", "", w, &[]),
+        detail("bank_code", "Bank code", "A number", w, &[]),
+        detail("comments", "Comments", "", w, &[]),
+    ];
+    if let Some(f) = v.iter_mut().find(|f| f.name == "bank_code") {
+        f.number = true;
+    }
+    v
+}
+
+/// The new-request form of one account.
+pub async fn request_form(app: &Cashdesk, account: AccountId) -> ApiResult<RequestForm> {
+    let rec = app.store().account(account)?;
+    let (kinds, details, unavailable) = match rec.provider {
+        ProviderKind::Zexabit => (
+            vec![RequestKind::Deposit, RequestKind::Withdrawal],
+            vec![],
+            None,
+        ),
+        ProviderKind::Paykassma => {
+            let acc = app.providers().paykassma(account)?;
+            (
+                vec![RequestKind::Deposit, RequestKind::Withdrawal],
+                paykassma_details(acc.client.rules()),
+                None,
+            )
+        }
+        ProviderKind::ZimoPagos => (vec![RequestKind::Withdrawal], zimo_details(), None),
+        ProviderKind::Cashweb => (
+            vec![],
+            vec![],
+            Some(
+                "CashWeb deposits arrive from CashWeb's own transaction list; nothing is filed at the desk."
+                    .into(),
+            ),
+        ),
+    };
+    let methods = if unavailable.is_some() {
+        vec![]
+    } else {
+        list_methods(app, account).await?
+    };
+    Ok(RequestForm {
+        account_id: account,
+        provider: rec.provider,
+        kinds,
+        methods,
+        details,
+        agent_numbers: rec.provider == ProviderKind::Zexabit,
+        unavailable,
+    })
+}
+
+/// Settings → an account's reference data: methods with limits, balances.
+pub async fn account_reference(app: &Cashdesk, account: AccountId) -> ApiResult<ReferenceView> {
+    let methods = list_methods(app, account).await?;
+    let facts = reference::balances(app, account).await?;
+    Ok(ReferenceView {
+        methods,
+        facts: facts.into_iter().map(Into::into).collect(),
+        media: vec![],
+    })
+}
+
+/// The detail pane's reference data for one request, asked now.
+pub async fn request_reference(app: &Cashdesk, id: RequestId) -> ApiResult<ReferenceView> {
+    let rec = app.store().get_request(id)?;
+    let (facts, media) = reference::request_facts(app, &rec).await?;
+    Ok(ReferenceView {
+        methods: vec![],
+        facts: facts.into_iter().map(Into::into).collect(),
+        media,
+    })
+}
+
+/// Keeps the customer's payment screenshot with a draft or a pending
+/// request (replacing an earlier one), checked against Paykassma's rules.
+pub fn attach_screenshot(
+    app: &Cashdesk,
+    target: AttachTarget,
+    input: &ScreenshotInput,
+) -> ApiResult<AttachmentView> {
+    let shot: NewAttachment = crate::intake::IntakeScreenshot {
+        file_name: input.file_name.clone(),
+        content_type: input.content_type.clone(),
+        data_base64: input.data_base64.clone(),
+    }
+    .decode()?;
+    let info = match target {
+        AttachTarget::Draft(d) => app.store().attach_to_draft(d, &shot)?,
+        AttachTarget::Request(r) => {
+            let actor = app.operator()?;
+            let info = app.store().attach_to_request(r, &shot, &actor)?;
+            app.request_changed(r);
+            info
+        }
+    };
+    Ok(info.into())
+}
+
+/// A screenshot's bytes as a `data:` URL the window can show.
+pub fn attachment_data(app: &Cashdesk, id: &str) -> ApiResult<String> {
+    use base64::Engine;
+    let (info, bytes) = app.store().attachment_bytes(id)?;
+    if !info.mime.starts_with("image/") {
+        return Err(invalid("only images can be shown"));
+    }
+    Ok(format!(
+        "data:{};base64,{}",
+        info.mime,
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
+}
