@@ -124,7 +124,7 @@ async fn the_feed_creates_each_transaction_once_and_resumes_after_a_reopen() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn approving_credits_a_confirmed_deposit_and_fails_an_unconfirmed_one_with_the_reason() {
+async fn approving_credits_a_confirmed_deposit_and_waits_for_an_unconfirmed_one() {
     let (_dir, app, sim) = setup().await;
     let paid = create(&sim, "order-paid");
     let unpaid = create(&sim, "order-unpaid");
@@ -134,13 +134,33 @@ async fn approving_credits_a_confirmed_deposit_and_fails_an_unconfirmed_one_with
     let d = request_for(&app, &paid);
     api::requests::approve(&app, d.summary.id).unwrap();
     wait_status(&app, d.summary.id, RequestStatus::Completed).await;
+    // Approved before the coins arrived: it waits, saying why, and is
+    // credited once CashWeb confirms it (no second approval needed).
     let d = request_for(&app, &unpaid);
     api::requests::approve(&app, d.summary.id).unwrap();
-    let failed = wait_status(&app, d.summary.id, RequestStatus::Failed).await;
-    let why = failed.status_reason.unwrap_or_default();
+    let waiting = wait_status(&app, d.summary.id, RequestStatus::AwaitingProvider).await;
+    let why = waiting.provider_status.unwrap_or_default();
     assert!(
-        why.contains("CashWeb has not confirmed this deposit yet: awaiting_deposit, 0/"),
+        why.contains("waiting for confirmations: awaiting_deposit, 0/"),
         "{why}"
+    );
+    sim.deposit_arrives(&unpaid).unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let done = api::requests::check_with_provider(&app, d.summary.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        done.summary.status,
+        RequestStatus::Completed,
+        "{:?}",
+        done.history
+    );
+    assert!(
+        done.history
+            .iter()
+            .any(|h| h.reason.as_deref() == Some("CashWeb confirmed the deposit: credited")),
+        "{:?}",
+        done.history
     );
     app.shutdown().await;
 }

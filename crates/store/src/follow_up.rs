@@ -44,6 +44,18 @@ impl Store {
     ) -> Result<RequestRecord> {
         self.write(|tx| set_provider_reason_in(tx, id, actor, reason))
     }
+
+    /// The provider's latest word on a request that stays where it is
+    /// (e.g. CashWeb's confirmation count); not a transition.
+    pub fn set_provider_status(&self, id: RequestId, status: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE requests SET provider_status = ?2, updated_ms = ?3, version = version + 1 WHERE id = ?1",
+                params![id.to_string(), status, now_ms()],
+            )?;
+            Ok(())
+        })
+    }
 }
 
 fn set_provider_reason_in(

@@ -106,11 +106,20 @@ impl Store {
         self.write(|tx| {
             let rec = transition_in(tx, id, RequestStatus::Approved, actor, None, &ProviderFacts::default())?;
             let now = now_ms();
-            tx.execute(
+            // Approving a failed request again (a person retries after the
+            // cause is fixed) reuses its row: same effect, same merchant
+            // reference. A row in any other state is never reset.
+            let n = tx.execute(
                 "INSERT INTO outbox (request_id, account_id, effect, merchant_ref, payload_json, state, next_attempt_ms, created_ms, updated_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?6)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?6)
+                 ON CONFLICT(request_id, effect) DO UPDATE SET state = 'pending', payload_json = excluded.payload_json,
+                    next_attempt_ms = excluded.next_attempt_ms, last_error = NULL, updated_ms = excluded.updated_ms
+                 WHERE outbox.state = 'failed'",
                 params![id.to_string(), rec.account_id.to_string(), effect, rec.merchant_ref.0, payload.to_string(), now],
             )?;
+            if n == 0 {
+                return Err(StoreError::Conflict(format!("{effect} for this request is already under way")));
+            }
             Ok(rec)
         })
     }

@@ -438,3 +438,48 @@ fn a_finished_sandbox_session_leaves_no_open_requests_behind() {
     );
     assert!(s.accounts().unwrap().is_empty());
 }
+
+#[test]
+fn approving_a_failed_request_again_reuses_its_row_and_reference() {
+    let (_d, s, acc) = store();
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    s.approve(
+        r.id,
+        &agent(),
+        "zexabit.deposit",
+        &serde_json::json!({"n": 1}),
+    )
+    .unwrap();
+    let first = s.claim_next(i64::MAX).unwrap().unwrap();
+    // While the call is under way, approving again is refused.
+    let busy = s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}));
+    assert!(busy.is_err());
+    let failed = s
+        .record_outcome(
+            first.id,
+            &OutboxOutcome::Failed {
+                reason: "NO_AGENT_AVAILABLE".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(failed.status, RequestStatus::Failed);
+    let again = s
+        .approve(
+            r.id,
+            &agent(),
+            "zexabit.deposit",
+            &serde_json::json!({"n": 2}),
+        )
+        .unwrap();
+    assert_eq!(again.status, RequestStatus::Approved);
+    let row = s.claim_next(i64::MAX).unwrap().unwrap();
+    assert_eq!(row.id, first.id, "the same outbox row");
+    assert_eq!(row.merchant_ref, first.merchant_ref, "the same reference");
+    assert_eq!(row.payload, serde_json::json!({"n": 2}));
+    assert!(
+        s.claim_next(i64::MAX).unwrap().is_none(),
+        "one row, not two"
+    );
+}

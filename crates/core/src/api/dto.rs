@@ -124,7 +124,8 @@ pub struct RequestDetail {
     pub history: Vec<HistoryItem>,
     /// Provider-specific facts (e.g. a Zimo-pagos beneficiary), in order.
     pub extra: Vec<DetailLine>,
-    /// Approve/reject apply (pending or awaiting second approval).
+    /// Approve/reject apply (pending, awaiting second approval, or failed:
+    /// approving a failed request sends it again with the same reference).
     pub can_decide: bool,
     /// A person may settle it (outcome unknown).
     pub can_settle: bool,

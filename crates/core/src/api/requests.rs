@@ -149,7 +149,9 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         source: r.source.as_str().to_owned(),
         history,
         extra: extra_lines(&r.details),
-        can_decide: r.status.is_decidable(),
+        // A failed request may be approved again (sent again, same
+        // reference) once its cause is fixed, or rejected for good.
+        can_decide: r.status.is_decidable() || r.status == RequestStatus::Failed,
         can_settle: r.status == RequestStatus::OutcomeUnknown,
         screenshot: app.store().request_screenshot(id)?.map(Into::into),
     })

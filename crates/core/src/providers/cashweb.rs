@@ -102,28 +102,39 @@ fn on_error(e: &CwError, attempts: i64) -> OutboxOutcome {
     }
 }
 
-/// Whether `t` allows crediting, in an agent's words when it does not.
+/// What a fresh fetch of `t` means for an approved deposit: confirmed →
+/// credited; still confirming → approved and waiting (the poller credits
+/// it once CashWeb confirms); expired or cancelled → needs attention.
 fn credit_decision(t: &Transaction) -> OutboxOutcome {
     if t.is_creditable() {
         return OutboxOutcome::Completed {
             status: t.status.to_string(),
         };
     }
-    let reason = match t.status {
-        Status::Expired => {
-            "CashWeb reports this deposit expired: no deposit arrived in time".to_owned()
-        }
-        Status::Cancelled => "CashWeb reports this transaction cancelled".to_owned(),
-        _ => format!(
-            "CashWeb has not confirmed this deposit yet: {}, {}/{}",
-            t.status,
-            t.confirmations.unwrap_or(0),
-            t.required_confirmations
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| "?".into())
-        ),
-    };
-    OutboxOutcome::Failed { reason }
+    match t.status {
+        Status::Expired => OutboxOutcome::Failed {
+            reason: "CashWeb reports this deposit expired: no deposit arrived in time".to_owned(),
+        },
+        Status::Cancelled => OutboxOutcome::Failed {
+            reason: "CashWeb reports this transaction cancelled".to_owned(),
+        },
+        _ => OutboxOutcome::Accepted {
+            txn_id: t.id.clone(),
+            status: confirmations(t),
+        },
+    }
+}
+
+/// "waiting for confirmations: confirming, 1/3".
+fn confirmations(t: &Transaction) -> String {
+    format!(
+        "waiting for confirmations: {}, {}/{}",
+        t.status,
+        t.confirmations.unwrap_or(0),
+        t.required_confirmations
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "?".into())
+    )
 }
 
 pub(crate) async fn deliver(acc: &Account, row: &OutboxRow) -> OutboxOutcome {
@@ -218,14 +229,56 @@ fn apply_expiry(app: &Cashdesk, rec: &RequestRecord, t: &Transaction) -> CoreRes
     Ok(())
 }
 
-/// Asks CashWeb about a pending request past its deadline.
+/// Asks CashWeb about a request: a pending one past its deadline may have
+/// expired; an approved one waiting for confirmations is credited once
+/// CashWeb confirms it (or ends expired / cancelled).
 pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<()> {
     let t = acc
         .client
         .transaction(&txn_id(rec)?)
         .await
         .map_err(|e| CoreError::Provider(e.to_string()))?;
-    apply_expiry(app, rec, &t)
+    if rec.status != RequestStatus::AwaitingProvider {
+        return apply_expiry(app, rec, &t);
+    }
+    let (to, why) = if t.is_creditable() {
+        (
+            RequestStatus::Completed,
+            "CashWeb confirmed the deposit: credited".to_owned(),
+        )
+    } else {
+        match t.status {
+            Status::Expired => (
+                RequestStatus::Expired,
+                "CashWeb reports the deposit expired".to_owned(),
+            ),
+            Status::Cancelled => (
+                RequestStatus::RejectedByProvider,
+                "CashWeb reports the transaction cancelled".to_owned(),
+            ),
+            _ => {
+                let now = confirmations(&t);
+                if rec.provider_status.as_deref() != Some(now.as_str()) {
+                    app.store().set_provider_status(rec.id, &now)?;
+                    app.request_changed(rec.id);
+                }
+                return Ok(());
+            }
+        }
+    };
+    let facts = ProviderFacts {
+        status: Some(t.status.to_string()),
+        ..Default::default()
+    };
+    let done = app.store().transition(
+        rec.id,
+        to,
+        &Actor::Provider(ACTOR.into()),
+        Some(&why),
+        &facts,
+    )?;
+    app.request_changed(done.id);
+    Ok(())
 }
 
 fn new_request(account: AccountId, t: &Transaction) -> CoreResult<NewRequest> {
