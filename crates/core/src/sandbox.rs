@@ -71,9 +71,9 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
         callback_url: Some(format!("http://{}/webhooks/zexabit/{account}", http.addr)),
         settle_after: app.config().sandbox_settle_after,
         initial_balance: Decimal::from(200_000),
-        // The simulated customers' platform shares the partner key with the
-        // desk here; give both room so the sandbox never throttles itself.
-        rate_limit_per_minute: 1_000,
+        // The documented 100/min: the simulated customers' platform shares
+        // the partner key with the desk, and the adapter's per-key limiter
+        // keeps both together inside it.
         ..Default::default()
     })
     .await

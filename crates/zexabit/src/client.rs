@@ -63,6 +63,41 @@ impl Default for ClientConfig {
     }
 }
 
+/// The limit is per partner (API key), not per client: every client of
+/// this process with the same base URL, key and limit takes its permits
+/// from one limiter, so the app's sending, its status polling and any
+/// other client built for the same key together stay inside 100/min.
+fn shared_limiter(
+    base: &Url,
+    api_key: &str,
+    limit: &crate::assumptions::RateLimit,
+) -> Arc<DefaultDirectRateLimiter> {
+    use sha2::{Digest, Sha256};
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex, Weak};
+    type Registry = Mutex<HashMap<[u8; 32], Weak<DefaultDirectRateLimiter>>>;
+    static LIMITERS: LazyLock<Registry> = LazyLock::new(Registry::default);
+    let mut h = Sha256::new();
+    for part in [
+        base.as_str(),
+        api_key,
+        &limit.per_minute.to_string(),
+        &limit.burst.to_string(),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    let key: [u8; 32] = h.finalize().into();
+    let mut map = LIMITERS.lock().unwrap_or_else(|e| e.into_inner());
+    map.retain(|_, w| w.strong_count() > 0);
+    if let Some(l) = map.get(&key).and_then(Weak::upgrade) {
+        return l;
+    }
+    let l = Arc::new(DefaultDirectRateLimiter::direct(limit.quota()));
+    map.insert(key, Arc::downgrade(&l));
+    l
+}
+
 /// Cheap to clone; clones share one rate limiter.
 #[derive(Clone)]
 pub struct Client {
@@ -121,13 +156,14 @@ impl Client {
             .map_err(|e| Error::NotSent {
                 message: format!("HTTP client could not be set up: {e}"),
             })?;
+        let limiter = shared_limiter(&base, &api_key, &config.rate_limit);
         Ok(Client {
             http,
             base,
             api_key: ApiKey::new(api_key),
             auth,
             paths: config.paths,
-            limiter: Arc::new(DefaultDirectRateLimiter::direct(config.rate_limit.quota())),
+            limiter,
         })
     }
 

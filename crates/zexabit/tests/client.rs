@@ -337,3 +337,31 @@ async fn the_client_waits_for_a_permit_instead_of_exceeding_its_quota() {
     );
     assert_eq!(sim.request_count(), 2);
 }
+
+#[tokio::test]
+async fn clients_of_the_same_partner_key_share_one_quota() {
+    let sim = sim("0").await;
+    let config = || ClientConfig {
+        rate_limit: RateLimit {
+            per_minute: 2,
+            burst: 2,
+        },
+        ..ClientConfig::default()
+    };
+    // e.g. the worker's client and a second one built for polling
+    let a = client_with(&sim, config());
+    let b = client_with(&sim, config());
+    a.payment_methods().await.unwrap();
+    b.payment_methods().await.unwrap();
+    let third = tokio::time::timeout(Duration::from_millis(500), b.payment_methods()).await;
+    assert!(
+        third.is_err(),
+        "two clients together exceeded the partner's quota"
+    );
+    assert_eq!(sim.request_count(), 2);
+    // Another partner key has its own quota.
+    let other =
+        Client::with_config(&sim.base_url(), "another-partner-key".into(), config()).unwrap();
+    let answer = tokio::time::timeout(Duration::from_millis(500), other.payment_methods()).await;
+    assert!(answer.is_ok(), "another key is not held back");
+}

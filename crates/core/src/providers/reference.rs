@@ -113,13 +113,33 @@ pub(crate) async fn methods(app: &Cashdesk, account: AccountId) -> CoreResult<Ve
 
 /// The methods last fetched (no network).
 pub(crate) fn known_methods(app: &Cashdesk, account: AccountId) -> CoreResult<Option<Vec<Method>>> {
-    if app.store().account(account)?.provider == ProviderKind::ZimoPagos {
-        return Ok(Some(zimo_methods()));
+    match app.store().account(account)?.provider {
+        ProviderKind::ZimoPagos => return Ok(Some(zimo_methods())),
+        // Also fetched outside this module (validation, the sandbox).
+        ProviderKind::Zexabit => {
+            if let Some(ms) = app.providers().cached_methods(account) {
+                return Ok(Some(ms.into_iter().map(zexabit_method).collect()));
+            }
+        }
+        _ => {}
     }
     Ok(app
         .store()
         .cache(&cache_key(account))?
         .and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+fn zexabit_method(m: cashdesk_zexabit::PaymentMethod) -> Method {
+    Method {
+        method: m.method,
+        label: m.label,
+        currency: m.currency,
+        kind: None,
+        min: Some(m.min_amount),
+        max: Some(m.max_amount),
+        manual: false,
+        screenshot: false,
+    }
 }
 
 async fn fetch_methods(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<Method>> {
@@ -130,16 +150,7 @@ async fn fetch_methods(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<Met
             .methods(account)
             .await?
             .into_iter()
-            .map(|m| Method {
-                method: m.method,
-                label: m.label,
-                currency: m.currency,
-                kind: None,
-                min: Some(m.min_amount),
-                max: Some(m.max_amount),
-                manual: false,
-                screenshot: false,
-            })
+            .map(zexabit_method)
             .collect(),
         ProviderKind::Paykassma => {
             let acc = app.providers().paykassma(account)?;
