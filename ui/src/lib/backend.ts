@@ -8,6 +8,8 @@ import type { AccountView } from './bindings/AccountView';
 import type { AgentNumberView } from './bindings/AgentNumberView';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
+import type { AttachmentView } from './bindings/AttachmentView';
+import type { AttachTarget } from './bindings/AttachTarget';
 import type { Changed } from './bindings/Changed';
 import type { DraftFields } from './bindings/DraftFields';
 import type { DraftId } from './bindings/DraftId';
@@ -18,8 +20,11 @@ import type { NewAccountInput } from './bindings/NewAccountInput';
 import type { ProviderForm } from './bindings/ProviderForm';
 import type { QueuePage } from './bindings/QueuePage';
 import type { QueueQuery } from './bindings/QueueQuery';
+import type { ReferenceView } from './bindings/ReferenceView';
 import type { RequestDetail } from './bindings/RequestDetail';
+import type { RequestForm } from './bindings/RequestForm';
 import type { RequestId } from './bindings/RequestId';
+import type { ScreenshotInput } from './bindings/ScreenshotInput';
 import type { SettleOutcome } from './bindings/SettleOutcome';
 
 export const CHANGED_EVENT = 'cashdesk://changed';
@@ -47,6 +52,16 @@ export interface Backend {
   checkConnection(id: AccountId): Promise<string>;
   listMethods(accountId: AccountId): Promise<MethodInfo[]>;
   agentNumber(accountId: AccountId, method: string): Promise<AgentNumberView>;
+  /** What a new desk request for this account asks for (kinds, methods, details). */
+  requestForm(accountId: AccountId): Promise<RequestForm>;
+  /** An account's methods and balance facts, asked from the provider now. */
+  accountReference(accountId: AccountId): Promise<ReferenceView>;
+  /** Facts about one request, asked from the provider now (empty for some providers). */
+  requestReference(id: RequestId): Promise<ReferenceView>;
+  /** Stores a payment screenshot with a draft, or with a request while it is pending. */
+  attachScreenshot(target: AttachTarget, input: ScreenshotInput): Promise<AttachmentView>;
+  /** A stored screenshot as a `data:` URL. */
+  attachmentData(id: string): Promise<string>;
   /** Subscribes to `cashdesk://changed`; resolves to an unsubscribe function. */
   onChanged(handler: (change: Changed) => void): Promise<() => void>;
 }
@@ -99,5 +114,10 @@ export const tauriBackend: Backend = {
   checkConnection: (id) => call('check_connection', { id }),
   listMethods: (accountId) => call('list_methods', { accountId }),
   agentNumber: (accountId, method) => call('agent_number', { accountId, method }),
+  requestForm: (accountId) => call('request_form', { accountId }),
+  accountReference: (accountId) => call('account_reference', { accountId }),
+  requestReference: (id) => call('request_reference', { id }),
+  attachScreenshot: (target, input) => call('attach_screenshot', { target, input }),
+  attachmentData: (id) => call('attachment_data', { id }),
   onChanged: (handler) => listen<Changed>(CHANGED_EVENT, (event) => handler(event.payload)),
 };

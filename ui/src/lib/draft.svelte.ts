@@ -25,6 +25,7 @@ export function emptyFields(): DraftFields {
     destination: '',
     agent_number: '',
     note: '',
+    details: {},
   };
 }
 
@@ -46,7 +47,7 @@ export class DraftSaver {
     this.onError = onError;
     if (initial) {
       this.id = initial.id;
-      this.fields = { ...emptyFields(), ...initial.fields };
+      this.fields = { ...emptyFields(), ...initial.fields, details: { ...(initial.fields.details ?? {}) } };
       this.state = 'saved';
     }
   }
@@ -94,6 +95,17 @@ export class DraftSaver {
       }
     } while (this.again);
     this.state = this.dirty ? 'dirty' : 'saved';
+  }
+
+  /**
+   * Saves the draft, creating it even when nothing was typed yet (e.g. to
+   * attach a screenshot to it). Resolves to its id, or null when the save
+   * failed (already reported through onError).
+   */
+  async ensureSaved(): Promise<DraftId | null> {
+    if (this.id === null && !this.dirty) this.edits++;
+    await this.flush();
+    return this.id;
   }
 
   /**

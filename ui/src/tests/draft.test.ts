@@ -96,7 +96,7 @@ describe('draft form', () => {
 
   it('offers saved drafts to resume and discards with confirmation', async () => {
     const fake = new FakeBackend();
-    await fake.saveDraft(null, { kind: 'withdrawal', account_id: 'acc-1', method: '', amount: '900', end_user_ref: 'U-7', end_user_name: '', provider_user_id: '', trx_id: '', sender: '', destination: '0171', agent_number: '', note: '' });
+    await fake.saveDraft(null, { kind: 'withdrawal', account_id: 'acc-1', method: '', amount: '900', end_user_ref: 'U-7', end_user_name: '', provider_user_id: '', trx_id: '', sender: '', destination: '0171', agent_number: '', note: '', details: {} });
     await renderApp(fake);
     const resume = await screen.findByTestId('draft-resume');
     expect(resume.textContent).toContain('Resume draft');

@@ -3,6 +3,8 @@ import type { Backend } from '../lib/backend';
 import type { AccountView } from '../lib/bindings/AccountView';
 import type { ApiError } from '../lib/bindings/ApiError';
 import type { AppInfo } from '../lib/bindings/AppInfo';
+import type { AttachmentView } from '../lib/bindings/AttachmentView';
+import type { AttachTarget } from '../lib/bindings/AttachTarget';
 import type { Changed } from '../lib/bindings/Changed';
 import type { DraftFields } from '../lib/bindings/DraftFields';
 import type { DraftView } from '../lib/bindings/DraftView';
@@ -10,8 +12,11 @@ import type { MethodInfo } from '../lib/bindings/MethodInfo';
 import type { ProviderForm } from '../lib/bindings/ProviderForm';
 import type { QueuePage } from '../lib/bindings/QueuePage';
 import type { QueueQuery } from '../lib/bindings/QueueQuery';
+import type { ReferenceView } from '../lib/bindings/ReferenceView';
 import type { RequestDetail } from '../lib/bindings/RequestDetail';
+import type { RequestForm } from '../lib/bindings/RequestForm';
 import type { RequestStatus } from '../lib/bindings/RequestStatus';
+import type { ScreenshotInput } from '../lib/bindings/ScreenshotInput';
 import { tabOf } from '../lib/status';
 
 const LABELS: Partial<Record<RequestStatus, string>> = {
@@ -65,6 +70,7 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
     ],
     can_decide: status === 'pending',
     can_settle: status === 'outcome_unknown',
+    screenshot: null,
   };
 }
 
@@ -82,8 +88,16 @@ export class FakeBackend implements Backend {
     { id: 'acc-1', provider: 'zexabit', provider_label: 'Zexabit', name: 'Zexabit sandbox', base_url: 'http://127.0.0.1:7501', sandbox: true },
   ];
   methods: MethodInfo[] = [
-    { method: 'bkash', label: 'bKash', currency: 'BDT', min_amount: '100.00', max_amount: '25000.00' },
+    { method: 'bkash', label: 'bKash', currency: 'BDT', kind: null, min_amount: '100.00', max_amount: '25000.00', manual: false, screenshot: false },
   ];
+  /** request_form answers per account; others get a Zexabit-like form over `methods`. */
+  requestForms: Record<string, RequestForm> = {};
+  /** account_reference answers per account; others get `methods` and one balance. */
+  accountReferences: Record<string, ReferenceView> = {};
+  /** request_reference answers per request; others get nothing. */
+  requestReferences: Record<string, ReferenceView> = {};
+  /** Stored screenshots by attachment id, with their bytes as base64. */
+  attachments: Record<string, { view: AttachmentView; data_base64: string }> = {};
   forms: ProviderForm[] = [
     {
       provider: 'zexabit',
@@ -115,6 +129,7 @@ export class FakeBackend implements Backend {
   calls: { name: string; args: unknown[] }[] = [];
   private handlers: ((c: Changed) => void)[] = [];
   private draftSeq = 0;
+  private attachmentSeq = 0;
 
   constructor(requests: RequestDetail[] = []) {
     this.requests = requests;
@@ -185,7 +200,7 @@ export class FakeBackend implements Backend {
       d.fields = structuredClone(fields);
       d.updated_at = now;
     } else {
-      d = { id: `draft-${++this.draftSeq}`, fields: structuredClone(fields), updated_at: now };
+      d = { id: `draft-${++this.draftSeq}`, fields: structuredClone(fields), updated_at: now, screenshot: null };
       this.drafts.push(d);
     }
     return this.log('save_draft', [id, fields], d);
@@ -236,6 +251,64 @@ export class FakeBackend implements Backend {
       agent_name: 'Agent Rahim',
       instructions: 'Send money to this number, then enter the TrxID.',
     });
+  requestForm = (accountId: string) => {
+    const a = this.accounts.find((x) => x.id === accountId);
+    if (!a) {
+      this.calls.push({ name: 'request_form', args: [accountId] });
+      return Promise.reject({ code: 'not_found', message: `No account ${accountId}.` } satisfies ApiError);
+    }
+    const form: RequestForm = this.requestForms[accountId] ?? {
+      account_id: accountId,
+      provider: a.provider,
+      kinds: ['deposit', 'withdrawal'],
+      methods: this.methods,
+      details: [],
+      agent_numbers: a.provider === 'zexabit',
+      unavailable: null,
+    };
+    return this.log('request_form', [accountId], form);
+  };
+  accountReference = (accountId: string) =>
+    this.log(
+      'account_reference',
+      [accountId],
+      this.accountReferences[accountId] ?? { methods: this.methods, facts: [{ label: 'Balance', value: '1,000.00 BDT' }], media: [] },
+    );
+  requestReference = (id: string) =>
+    this.log('request_reference', [id], this.requestReferences[id] ?? { methods: [], facts: [], media: [] });
+  attachScreenshot = (target: AttachTarget, input: ScreenshotInput) => {
+    const fail = (e: ApiError) => {
+      this.calls.push({ name: 'attach_screenshot', args: [target, input] });
+      return Promise.reject(e);
+    };
+    const view: AttachmentView = {
+      id: `att-${++this.attachmentSeq}`,
+      file_name: input.file_name,
+      mime: input.content_type,
+      size: atob(input.data_base64).length,
+      sha256: '0'.repeat(64),
+    };
+    if (target.type === 'draft') {
+      const d = this.drafts.find((x) => x.id === target.id);
+      if (!d) return fail({ code: 'not_found', message: `No draft ${target.id}.` });
+      d.screenshot = view;
+    } else {
+      const r = this.requests.find((x) => x.summary.id === target.id);
+      if (!r) return fail({ code: 'not_found', message: `No request ${target.id}.` });
+      if (r.summary.status !== 'pending') return fail({ code: 'not_allowed', message: 'Only a pending request takes a screenshot.' });
+      r.screenshot = view;
+    }
+    this.attachments[view.id] = { view, data_base64: input.data_base64 };
+    return this.log('attach_screenshot', [target, input], view);
+  };
+  attachmentData = (id: string) => {
+    const a = this.attachments[id];
+    if (!a) {
+      this.calls.push({ name: 'attachment_data', args: [id] });
+      return Promise.reject({ code: 'not_found', message: `No attachment ${id}.` } satisfies ApiError);
+    }
+    return this.log('attachment_data', [id], `data:${a.view.mime};base64,${a.data_base64}`);
+  };
   onChanged = (handler: (c: Changed) => void) => {
     this.handlers.push(handler);
     return Promise.resolve(() => {

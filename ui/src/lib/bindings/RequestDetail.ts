@@ -16,7 +16,8 @@ provider_reason: string | null, status_reason: string | null, source: string, hi
  */
 extra: Array<DetailLine>, 
 /**
- * Approve/reject apply (pending or awaiting second approval).
+ * Approve/reject apply (pending, awaiting second approval, or failed:
+ * approving a failed request sends it again with the same reference).
  */
 can_decide: boolean, 
 /**
