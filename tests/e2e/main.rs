@@ -29,7 +29,16 @@ async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -> St
             if row.click().await.is_err() {
                 continue;
             }
-            find(c, &format!("{}[data-id=\"{id}\"]", css("detail"))).await;
+            // The full detail (history and all) has loaded, not only the row.
+            find(
+                c,
+                &format!(
+                    "{}[data-id=\"{id}\"] {}",
+                    css("detail"),
+                    css("history-item")
+                ),
+            )
+            .await;
             if accept(&text_of(c, &css("detail")).await.unwrap_or_default()) {
                 return id;
             }
@@ -55,6 +64,40 @@ async fn follow_to_done(c: &Client, id: &str, status: &str) {
     wait_text(c, &css("detail-status"), status, Duration::from_secs(10)).await;
 }
 
+/// Like `follow_to_done`, for outcomes that take the provider a while
+/// (a CashWeb deposit is credited once the customer's coins confirm).
+async fn follow_to_done_within(c: &Client, id: &str, status: &str, timeout: Duration) {
+    click(c, "tab-done").await;
+    let selector = format!(
+        "{}[data-id=\"{id}\"][data-status=\"{status}\"]",
+        css("queue-row")
+    );
+    let start = std::time::Instant::now();
+    while c.find(Locator::Css(&selector)).await.is_err() {
+        assert!(start.elapsed() < timeout, "{id} never became {status}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    follow_to_done(c, id, status).await;
+}
+
+async fn choose_option(c: &Client, select: &str, text: &str) {
+    let options = c
+        .find_all(Locator::Css(&format!("{} option", css(select))))
+        .await
+        .unwrap();
+    for o in options {
+        if o.text().await.unwrap_or_default().contains(text) {
+            o.click().await.unwrap();
+            return;
+        }
+    }
+    panic!("{select} has no option with {text:?}");
+}
+
+async fn type_into(c: &Client, testid: &str, text: &str) {
+    find(c, &css(testid)).await.send_keys(text).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     let data = tempfile::tempdir().unwrap();
@@ -63,6 +106,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         ("CASHDESK_KEYCHAIN_SERVICE", "dev.cashdesk.test".into()),
         ("CASHDESK_SANDBOX_INTERVAL_MS", "1500".into()),
         ("CASHDESK_SANDBOX_SETTLE_MS", "1500".into()),
+        ("CASHDESK_POLL_INTERVAL_MS", "1000".into()),
         // Without a GPU under Xvfb, WebKitGTK's compositor stops repainting
         // an automated window after the first frame (screenshots go stale).
         ("WEBKIT_DISABLE_COMPOSITING_MODE", "1".into()),
@@ -133,6 +177,88 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     follow_to_done(&c, &pk, "completed").await;
     screenshot(&c, "2c-paykassma-deposit-completed").await;
 
+    // A deposit to Paykassma's IMPS manual system: the customer's
+    // screenshot is shown, Paykassma is asked for the savings/minimum, and
+    // approving sends a possible transaction with the screenshot.
+    click(&c, "tab-queue").await;
+    let manual = pick_row(
+        &c,
+        "[data-provider=\"paykassma\"][data-kind=\"deposit\"]",
+        |d| d.contains("imps-receipt"),
+    )
+    .await;
+    find(&c, &css("detail-screenshot")).await;
+    wait_text(
+        &c,
+        &css("detail-facts"),
+        "Minimum deposit",
+        Duration::from_secs(15),
+    )
+    .await;
+    screenshot(&c, "2d-manual-deposit-with-screenshot").await;
+    click(&c, "approve").await;
+    follow_to_done(&c, &manual, "completed").await;
+
+    // CashWeb: approving credits the deposit once CashWeb confirms it;
+    // rejecting cancels the transaction at CashWeb.
+    click(&c, "tab-queue").await;
+    let cw = pick_row(&c, "[data-provider=\"cashweb\"]", |d| {
+        !d.contains("abandoned")
+    })
+    .await;
+    click(&c, "approve").await;
+    follow_to_done_within(&c, &cw, "completed", Duration::from_secs(90)).await;
+    screenshot(&c, "2e-cashweb-credited").await;
+    click(&c, "tab-queue").await;
+    let cw_no = pick_row(&c, "[data-provider=\"cashweb\"]", |_| true).await;
+    click(&c, "reject").await;
+    type_into(&c, "reject-reason", "Customer asked to cancel").await;
+    click(&c, "reject-confirm").await;
+    follow_to_done(&c, &cw_no, "rejected").await;
+
+    // Desk entry for Paykassma: a manual-system deposit with the payment
+    // screenshot attached from a file, submitted, approved, completed.
+    click(&c, "new-request").await;
+    find(&c, &css("draft-form")).await;
+    choose_option(&c, "draft-kind", "Deposit").await;
+    choose_option(&c, "draft-account", "Paykassma").await;
+    find(
+        &c,
+        &format!("{} option[value=\"imps\"]", css("draft-method")),
+    )
+    .await;
+    choose_option(&c, "draft-method", "IMPS").await;
+    type_into(&c, "draft-amount", "1500").await;
+    type_into(&c, "draft-end-user-ref", "in_desk_1").await;
+    type_into(&c, "draft-trx-id", "498765432101").await;
+    let png = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/core/assets/sandbox-receipt.png")
+        .canonicalize()
+        .unwrap();
+    find(&c, &css("draft-screenshot"))
+        .await
+        .send_keys(&png.display().to_string())
+        .await
+        .unwrap();
+    wait_text(
+        &c,
+        &css("draft-screenshot-name"),
+        "sandbox-receipt.png",
+        Duration::from_secs(10),
+    )
+    .await;
+    screenshot(&c, "2f-desk-manual-deposit").await;
+    click(&c, "draft-submit").await;
+    find(&c, &css("detail-screenshot")).await;
+    let desk = find(&c, &css("detail"))
+        .await
+        .attr("data-id")
+        .await
+        .unwrap()
+        .expect("the submitted request is shown");
+    click(&c, "approve").await;
+    follow_to_done(&c, &desk, "completed").await;
+
     // Reject a withdrawal with a reason.
     click(&c, "tab-queue").await;
     let wd = pick_row(
@@ -142,11 +268,12 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     )
     .await;
     click(&c, "reject").await;
-    find(&c, &css("reject-reason"))
-        .await
-        .send_keys("Wallet number does not match the customer")
-        .await
-        .unwrap();
+    type_into(
+        &c,
+        "reject-reason",
+        "Wallet number does not match the customer",
+    )
+    .await;
     click(&c, "reject-confirm").await;
     follow_to_done(&c, &wd, "rejected").await;
     let reason = text_of(&c, &css("detail")).await.unwrap_or_default();

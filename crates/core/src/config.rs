@@ -32,6 +32,9 @@ pub struct Config {
     pub sandbox_settle_after: Duration,
     pub notifications: bool,
     pub pause_at: Option<PausePoint>,
+    /// How often requests awaiting a provider are asked about (covers
+    /// missed push events). Short only in tests.
+    pub poll_interval: Duration,
 }
 
 impl Config {
@@ -60,6 +63,7 @@ impl Config {
                 Some("after_send") => Some(PausePoint::AfterSend),
                 _ => None,
             },
+            poll_interval: ms("CASHDESK_POLL_INTERVAL_MS", 15_000),
         }
     }
 

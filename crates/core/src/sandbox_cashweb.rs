@@ -81,7 +81,11 @@ async fn customers(sim: &RunningCashWeb, interval: Duration) {
         .await;
         let (crypto, network) = MARKETS[rng.random_range(0..MARKETS.len())];
         let fiat = Decimal::from(rng.random_range(20..400) * 500);
-        let reference = format!("sbx-{}-{n}", std::process::id());
+        // One in five never pays (the deposit expires); their references
+        // say so, like the other sandboxes' FAKE transaction ids.
+        let pays = rng.random_bool(0.8);
+        let who = if pays { "sbx" } else { "sbx-abandoned" };
+        let reference = format!("{who}-{}-{n}", std::process::id());
         let req = CreateTransactionRequest::direct(reference, fiat, crypto, network);
         let t = match sim.create_as_customer(&req) {
             Ok(t) => t,
@@ -90,8 +94,7 @@ async fn customers(sim: &RunningCashWeb, interval: Duration) {
                 continue;
             }
         };
-        // One in five never pays: the deposit expires.
-        if rng.random_bool(0.8) {
+        if pays {
             let delay = Duration::from_secs(rng.random_range(2..20));
             if let Err(e) = sim.deposit_arrives_after(&t.id, delay) {
                 tracing::warn!("sandbox CashWeb deposit: {}", e.message);

@@ -74,8 +74,9 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
     spawn_feed(app);
     let app = app.clone();
     tokio::spawn(async move {
+        let every = app.config().poll_interval;
         loop {
-            tokio::time::sleep(Duration::from_secs(15)).await;
+            tokio::time::sleep(every).await;
             for (view, status) in [
                 (QueueView::InFlight, RequestStatus::AwaitingProvider),
                 (QueueView::Attention, RequestStatus::OutcomeUnknown),

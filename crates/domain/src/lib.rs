@@ -9,6 +9,6 @@ pub mod request;
 pub mod status;
 
 pub use ids::{AccountId, DraftId, MerchantRef, RequestId};
-pub use money::{Currency, Money, MoneyError};
+pub use money::{Currency, Money, MoneyError, display_amount};
 pub use request::{Actor, ProviderKind, RequestKind};
 pub use status::{RequestStatus, TransitionError};

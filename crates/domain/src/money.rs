@@ -178,16 +178,32 @@ impl Money {
     /// The amount with digit grouping and the currency code: "1,50,000.00 BDT",
     /// "12,500.00 MXN", "0.00010000 BTC".
     pub fn display(&self) -> String {
-        let text = self.amount.to_string();
-        let (int, frac) = match text.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
-            None => (text.as_str(), None),
-        };
-        let grouped = group_digits(int, LAKH_GROUPING.contains(&self.currency.code()));
-        match frac {
-            Some(f) => format!("{grouped}.{f} {}", self.currency),
-            None => format!("{grouped} {}", self.currency),
-        }
+        display_amount(self.amount, &self.currency)
+    }
+}
+
+/// Any amount in `currency` as the desk shows money: the currency's places
+/// (more when the amount has them), grouped, signed. For figures that are
+/// not a request's money: balances (may be negative), savings (may be 0).
+pub fn display_amount(amount: Decimal, currency: &Currency) -> String {
+    let mut a = amount.abs();
+    if a.scale() < currency.scale() {
+        a.rescale(currency.scale());
+    }
+    let text = a.to_string();
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let grouped = group_digits(int, LAKH_GROUPING.contains(&currency.code()));
+    let sign = if amount.is_sign_negative() && !amount.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f} {currency}"),
+        None => format!("{sign}{grouped} {currency}"),
     }
 }
 
@@ -220,6 +236,18 @@ mod tests {
 
     fn m(a: &str, c: &str) -> Money {
         Money::parse(a, c).unwrap()
+    }
+
+    #[test]
+    fn balances_and_savings_show_zero_and_negative_figures() {
+        let bdt = Currency::new("BDT").unwrap();
+        assert_eq!(display_amount(Decimal::ZERO, &bdt), "0.00 BDT");
+        assert_eq!(
+            display_amount(Decimal::new(-15000050, 2), &bdt),
+            "-1,50,000.50 BDT"
+        );
+        let usdt = Currency::new("USDT").unwrap();
+        assert_eq!(display_amount(Decimal::new(5, 1), &usdt), "0.50000000 USDT");
     }
 
     #[test]

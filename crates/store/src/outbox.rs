@@ -163,7 +163,7 @@ impl Store {
             }
             let (state, next, err, to, facts, why) = match outcome {
                 OutboxOutcome::Accepted { txn_id, status } => ("done", None, None, RequestStatus::AwaitingProvider,
-                    ProviderFacts { txn_id: Some(txn_id.clone()), status: Some(status.clone()), reason: None }, None),
+                    ProviderFacts { txn_id: Some(txn_id.clone()), status: Some(status.clone()), reason: None }, Some(format!("accepted by the provider: {status}"))),
                 OutboxOutcome::Rejected { reason } => ("failed", None, Some(reason.clone()), RequestStatus::RejectedByProvider,
                     ProviderFacts { reason: Some(reason.clone()), ..Default::default() }, Some(reason.clone())),
                 OutboxOutcome::Failed { reason } => ("failed", None, Some(reason.clone()), RequestStatus::Failed,
@@ -173,7 +173,7 @@ impl Store {
                 OutboxOutcome::Unknown { reason } => ("unknown", None, Some(reason.clone()), RequestStatus::OutcomeUnknown,
                     ProviderFacts::default(), Some(format!("{reason} — check with the provider before sending again"))),
                 OutboxOutcome::Completed { status } => ("done", None, None, RequestStatus::Completed,
-                    ProviderFacts { status: Some(status.clone()), ..Default::default() }, None),
+                    ProviderFacts { status: Some(status.clone()), ..Default::default() }, Some(format!("the provider reports it done: {status}"))),
             };
             tx.execute(
                 "UPDATE outbox SET state = ?2, next_attempt_ms = COALESCE(?3, next_attempt_ms), last_error = ?4, updated_ms = ?5 WHERE id = ?1",

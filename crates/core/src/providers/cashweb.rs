@@ -314,7 +314,7 @@ fn new_request(account: AccountId, t: &Transaction) -> CoreResult<NewRequest> {
             "network": network,
             "deposit_address": t.deposit_address,
             "merchant_reference": t.merchant_reference,
-            "status": t.status.to_string(),
+            "status_when_listed": t.status.to_string(),
             "expires_at": t.deadline().to_rfc3339(),
         }),
         screenshot: None,

@@ -221,9 +221,10 @@ pub(crate) async fn balances(app: &Cashdesk, account: AccountId) -> CoreResult<V
 }
 
 fn money(amount: Decimal, currency: &str) -> String {
-    cashdesk_domain::Money::parse(&amount.to_string(), currency)
-        .map(|m| m.to_string())
-        .unwrap_or_else(|_| format!("{amount} {currency}"))
+    match cashdesk_domain::Currency::new(currency) {
+        Ok(c) => cashdesk_domain::display_amount(amount, &c),
+        Err(_) => format!("{amount} {currency}"),
+    }
 }
 
 /// Facts about one request, asked now: Paykassma savings and media hints

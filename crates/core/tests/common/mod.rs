@@ -3,6 +3,10 @@
 
 #![allow(dead_code)]
 
+mod headless;
+#[allow(unused_imports)]
+pub use headless::*;
+
 use cashdesk_core::api::{self, dto::*};
 use cashdesk_core::{Cashdesk, Config};
 use cashdesk_domain::{AccountId, ProviderKind, RequestId, RequestStatus};
@@ -22,6 +26,7 @@ pub fn config(dir: &Path) -> Config {
         sandbox_settle_after: Duration::from_millis(300),
         notifications: false,
         pause_at: None,
+        poll_interval: Duration::from_secs(15),
     }
 }
 

@@ -1,0 +1,96 @@
+//! The real core process (cashdesk-headless) for crash tests: started on
+//! a data folder and a fixed port, optionally frozen at a pause point, and
+//! killed with SIGKILL.
+
+use super::{KEYCHAIN_SERVICE, wait_for};
+use cashdesk_domain::{RequestId, RequestStatus};
+use cashdesk_store::Store;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub struct Headless(Child);
+
+impl Headless {
+    /// Starts the core and waits until it is ready or paused at `pause`.
+    pub fn start(dir: &Path, port: u16, pause: Option<&str>) -> Headless {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cashdesk-headless"));
+        cmd.env("CASHDESK_DATA_DIR", dir)
+            .env("CASHDESK_KEYCHAIN_SERVICE", KEYCHAIN_SERVICE)
+            .env("CASHDESK_HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .env("CASHDESK_SANDBOX", "off")
+            .env("CASHDESK_NOTIFICATIONS", "off")
+            .env("RUST_LOG", "warn")
+            .env("CASHDESK_POLL_INTERVAL_MS", "300")
+            .env_remove("CASHDESK_PAUSE_AT")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(p) = pause {
+            cmd.env("CASHDESK_PAUSE_AT", p);
+        }
+        let mut child = cmd.spawn().expect("start cashdesk-headless");
+        let marker = if pause.is_some() {
+            "CASHDESK-PAUSED-AT"
+        } else {
+            "CASHDESK-READY"
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        let err = child.stderr.take().unwrap();
+        for stream in [
+            Box::new(out) as Box<dyn std::io::Read + Send>,
+            Box::new(err),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        loop {
+            let line = rx
+                .recv_timeout(Duration::from_secs(30))
+                .expect("headless did not reach its marker");
+            if line.contains(marker) {
+                break;
+            }
+        }
+        Headless(child)
+    }
+
+    pub fn kill9(mut self) {
+        self.0.kill().unwrap(); // SIGKILL
+        self.0.wait().unwrap();
+    }
+}
+
+impl Drop for Headless {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn status(dir: &Path, id: RequestId) -> RequestStatus {
+    Store::open(&dir.join("cashdesk.db"))
+        .unwrap()
+        .get_request(id)
+        .unwrap()
+        .status
+}
+
+pub fn wait_status_on_disk(dir: &Path, id: RequestId, want: RequestStatus) {
+    wait_for(&format!("{want:?}"), Duration::from_secs(30), || {
+        (status(dir, id) == want).then_some(())
+    });
+}
+
+pub fn integrity_ok(dir: &Path) {
+    let store = Store::open(&dir.join("cashdesk.db")).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    store
+        .verify_audit()
+        .expect("audit chain intact after a crash");
+}
