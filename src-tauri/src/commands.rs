@@ -1,7 +1,10 @@
 //! One-line adapters from Tauri commands to `cashdesk_core::api`.
 
 use cashdesk_core::Cashdesk;
+use cashdesk_core::api::IntakeInfo;
+use cashdesk_core::api::accounts::LinkView;
 use cashdesk_core::api::desk::{AttachTarget, ReferenceView, RequestForm, ScreenshotInput};
+use cashdesk_core::api::import::ImportReport;
 use cashdesk_core::api::{self, ApiResult, dto::*};
 use cashdesk_domain::{AccountId, DraftId, RequestId};
 use tauri::State;
@@ -126,6 +129,22 @@ async fn attach_screenshot(
 async fn attachment_data(d: S<'_>, id: String) -> ApiResult<String> {
     api::desk::attachment_data(d.get()?, &id)
 }
+#[tauri::command]
+async fn list_links(d: S<'_>) -> ApiResult<Vec<LinkView>> {
+    api::accounts::list_links(d.get()?)
+}
+#[tauri::command]
+async fn intake_info(d: S<'_>) -> ApiResult<IntakeInfo> {
+    api::intake_info(d.get()?)
+}
+#[tauri::command]
+async fn rotate_intake_token(d: S<'_>) -> ApiResult<IntakeInfo> {
+    api::rotate_intake_token(d.get()?)
+}
+#[tauri::command]
+async fn import_csv(d: S<'_>, text: String) -> ApiResult<ImportReport> {
+    api::import::import_csv(d.get()?, &text)
+}
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
@@ -153,5 +172,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         request_reference,
         attach_screenshot,
         attachment_data,
+        list_links,
+        intake_info,
+        rotate_intake_token,
+        import_csv,
     ]
 }

@@ -32,13 +32,26 @@ pub(crate) struct Inner {
     pub worker_wake: Notify,
     pub http: Mutex<Option<HttpInfo>>,
     pub sandbox: Mutex<Option<crate::sandbox::Sandbox>>,
+    pub links: crate::links::Links,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HttpInfo {
     pub addr: SocketAddr,
-    /// Bearer token for the intake API (this run).
+    /// Bearer token for the intake API.
     pub intake_token: String,
+    /// Kept in the OS keychain (survives restarts) or for this run only
+    /// (no keychain was available).
+    pub token_in_keychain: bool,
+}
+
+impl std::fmt::Debug for HttpInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpInfo")
+            .field("addr", &self.addr)
+            .field("token_in_keychain", &self.token_in_keychain)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Cashdesk {
@@ -61,6 +74,7 @@ impl Cashdesk {
                 worker_wake: Notify::new(),
                 http: Mutex::new(None),
                 sandbox: Mutex::new(None),
+                links: Default::default(),
             }),
         })
     }
@@ -83,12 +97,14 @@ impl Cashdesk {
         crate::worker::recover(&app)?;
         crate::worker::spawn(&app);
         crate::worker::spawn_poller(&app);
+        crate::links::spawn_prober(&app);
         crate::notify::spawn(&app);
         Ok(app)
     }
 
     /// Fetches each account's payment methods in the background, so
-    /// approvals can check limits without waiting on the network.
+    /// approvals and desk entry can check limits without waiting on the
+    /// network (kept in the database for offline use).
     fn prefetch_reference_data(&self) {
         let Ok(accounts) = self.store().accounts() else {
             return;
@@ -96,7 +112,7 @@ impl Cashdesk {
         for acc in accounts.into_iter().filter(|a| !a.sandbox) {
             let app = self.clone();
             tokio::spawn(async move {
-                if let Err(e) = app.providers().methods(acc.id).await {
+                if let Err(e) = crate::providers::reference::methods(&app, acc.id).await {
                     tracing::warn!(account = %acc.id, "payment methods not fetched: {e}");
                 }
             });
@@ -113,6 +129,10 @@ impl Cashdesk {
 
     pub fn keychain(&self) -> &Keychain {
         &self.inner.keychain
+    }
+
+    pub(crate) fn links(&self) -> &crate::links::Links {
+        &self.inner.links
     }
 
     pub(crate) fn providers(&self) -> &Providers {

@@ -35,6 +35,9 @@ pub struct Config {
     /// How often requests awaiting a provider are asked about (covers
     /// missed push events). Short only in tests.
     pub poll_interval: Duration,
+    /// How often an offline (or not yet checked) account is probed; online
+    /// ones six times less often.
+    pub probe_interval: Duration,
 }
 
 impl Config {
@@ -64,6 +67,7 @@ impl Config {
                 _ => None,
             },
             poll_interval: ms("CASHDESK_POLL_INTERVAL_MS", 15_000),
+            probe_interval: ms("CASHDESK_PROBE_INTERVAL_MS", 10_000),
         }
     }
 

@@ -8,7 +8,7 @@ use cashdesk_store::{NewAttachment, NewRequest, RequestRecord, Source};
 use serde::{Deserialize, Serialize};
 
 /// `POST /intake/v1/requests` body. Amounts are decimal strings.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IntakeRequest {
     /// The platform's own id for this request: sending it twice is one request.
     pub intake_ref: String,
@@ -36,6 +36,7 @@ pub struct IntakeRequest {
     /// Provider-specific facts, e.g. a Zimo-pagos beneficiary (country,
     /// document_id, beneficiary_name, bank_code, bank_account, …).
     #[serde(default = "empty_object")]
+    #[schema(value_type = Object)]
     pub details: serde_json::Value,
     /// The customer's payment screenshot (Paykassma manual payment systems).
     #[serde(default)]
@@ -43,7 +44,7 @@ pub struct IntakeRequest {
 }
 
 /// A file sent inline: JSON carries its bytes as standard base64.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IntakeScreenshot {
     pub file_name: String,
     pub content_type: String,
@@ -83,7 +84,7 @@ fn empty_object() -> serde_json::Value {
 }
 
 /// What the platform reads back.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IntakeStatus {
     pub id: String,
     pub intake_ref: Option<String>,

@@ -6,6 +6,8 @@ mod app;
 pub mod config;
 pub mod error;
 pub mod intake;
+pub mod intake_http;
+pub mod links;
 pub mod notify;
 pub(crate) mod providers;
 mod sandbox;

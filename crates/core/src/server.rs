@@ -4,7 +4,7 @@
 
 use crate::app::{Cashdesk, HttpInfo};
 use crate::error::{CoreError, CoreResult};
-use crate::intake::{IntakeRequest, IntakeStatus};
+use crate::intake_http;
 use crate::providers::zexabit::{self, WebhookReply};
 use axum::Router;
 use axum::body::Bytes;
@@ -30,10 +30,11 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
         addr: addr.to_string(),
         source,
     })?;
-    let token = hex::encode(rand::random::<[u8; 24]>());
+    let (token, token_in_keychain) = intake_http::token(app);
     *app.inner.http.lock().unwrap_or_else(|e| e.into_inner()) = Some(HttpInfo {
         addr: local,
         intake_token: token,
+        token_in_keychain,
     });
     let router = Router::new()
         .route("/webhooks/zexabit/{account}", post(zexabit_webhook))
@@ -42,8 +43,9 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
             post(zimo_notification),
         )
         .route("/postbacks/paykassma/{account}", post(paykassma_postback))
-        .route("/intake/v1/requests", post(intake_create))
-        .route("/intake/v1/requests/{intake_ref}", get(intake_read))
+        .route("/intake/v1/requests", post(intake_http::create))
+        .route("/intake/v1/requests/{intake_ref}", get(intake_http::read))
+        .route("/intake/v1/openapi.json", get(intake_http::openapi))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -59,12 +61,12 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
     Ok(())
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
+pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
 }
 
 /// 500 makes the provider retry later: nothing was lost on our side.
-fn core_error(e: CoreError) -> Response {
+pub(crate) fn core_error(e: CoreError) -> Response {
     match e {
         CoreError::Invalid(m) => error(StatusCode::BAD_REQUEST, m),
         CoreError::Store(cashdesk_store::StoreError::NotFound(m)) => {
@@ -157,62 +159,5 @@ async fn paykassma_postback(
             )
         }
         Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
-    }
-}
-
-fn authorised(app: &Cashdesk, headers: &HeaderMap) -> bool {
-    let Some(info) = app.http_info() else {
-        return false;
-    };
-    let given = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    // Constant time, so the token cannot be guessed byte by byte.
-    given.is_some_and(|g| {
-        bool::from(subtle::ConstantTimeEq::ct_eq(
-            g.as_bytes(),
-            info.intake_token.as_bytes(),
-        ))
-    })
-}
-
-async fn intake_create(State(app): State<Cashdesk>, headers: HeaderMap, body: Bytes) -> Response {
-    if !authorised(&app, &headers) {
-        return error(StatusCode::UNAUTHORIZED, "missing or wrong bearer token");
-    }
-    let req: IntakeRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => return error(StatusCode::BAD_REQUEST, format!("unreadable request: {e}")),
-    };
-    match tokio::task::spawn_blocking(move || crate::intake::submit(&app, &req)).await {
-        Ok(Ok((rec, created))) => {
-            let status = if created {
-                StatusCode::CREATED
-            } else {
-                StatusCode::OK
-            };
-            (status, Json(IntakeStatus::from(&rec))).into_response()
-        }
-        Ok(Err(e)) => core_error(e),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-    }
-}
-
-async fn intake_read(
-    State(app): State<Cashdesk>,
-    Path(intake_ref): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if !authorised(&app, &headers) {
-        return error(StatusCode::UNAUTHORIZED, "missing or wrong bearer token");
-    }
-    match app.store().find_by_intake_ref(&intake_ref) {
-        Ok(Some(rec)) => Json(IntakeStatus::from(&rec)).into_response(),
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            format!("no request with intake_ref {intake_ref}"),
-        ),
-        Err(e) => core_error(e.into()),
     }
 }

@@ -7,7 +7,7 @@ use crate::config::{PausePoint, pause_if};
 use crate::error::CoreResult;
 use crate::providers;
 use cashdesk_domain::RequestStatus;
-use cashdesk_store::{QueueFilter, QueueView};
+use cashdesk_store::{OutboxOutcome, QueueFilter, QueueView};
 use std::time::Duration;
 
 /// Rows left `sending` by a crash are settled by each provider's rule
@@ -54,6 +54,7 @@ async fn drain(app: &Cashdesk) -> CoreResult<()> {
         pause_if(app.config(), PausePoint::AfterClaim).await;
         let provider = app.store().account(row.account_id)?.provider;
         let outcome = providers::deliver(app, provider, &row).await;
+        note_link(app, row.account_id, &outcome);
         let rec = app.store().record_outcome(row.id, &outcome)?;
         app.request_changed(rec.id);
         if matches!(
@@ -66,6 +67,23 @@ async fn drain(app: &Cashdesk) -> CoreResult<()> {
         }
     }
     Ok(())
+}
+
+/// What a delivery says about the account's connection: an answer proves
+/// it online; no answer (or a retry) has the prober check it now.
+fn note_link(app: &Cashdesk, account: cashdesk_domain::AccountId, outcome: &OutboxOutcome) {
+    match outcome {
+        OutboxOutcome::Accepted { .. }
+        | OutboxOutcome::Completed { .. }
+        | OutboxOutcome::Rejected { .. } => crate::links::record(
+            app,
+            account,
+            crate::links::LinkState::Online,
+            "answered the last call".into(),
+        ),
+        OutboxOutcome::Retry { .. } | OutboxOutcome::Unknown { .. } => app.links().suspect(account),
+        OutboxOutcome::Failed { .. } => {}
+    }
 }
 
 /// Polls requests awaiting a provider's answer, oldest first, a page per

@@ -10,9 +10,10 @@ use uuid::Uuid;
 macro_rules! uuid_id {
     ($(#[$m:meta])* $name:ident) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS, utoipa::ToSchema)]
         #[serde(transparent)]
         #[ts(export, type = "string")]
+        #[schema(value_type = String)]
         pub struct $name(pub Uuid);
 
         impl $name {

@@ -88,6 +88,39 @@ impl Keychain {
         }
     }
 
+    /// Secrets of the app itself (not of a provider account), named
+    /// `app:<name>`, e.g. the intake API's bearer token.
+    fn app_entry(&self, name: &str) -> Result<keyring::Entry, SecretError> {
+        keyring::Entry::new(&self.service, &format!("app:{name}")).map_err(map_err)
+    }
+
+    pub fn store_app(&self, name: &str, secret: &Secret) -> Result<(), SecretError> {
+        self.app_entry(name)?
+            .set_password(secret.expose())
+            .map_err(map_err)
+    }
+
+    pub fn load_app(&self, name: &str) -> Result<Secret, SecretError> {
+        match self.app_entry(name)?.get_password() {
+            Ok(v) => Ok(Secret(v)),
+            Err(keyring::Error::NoEntry) => Err(SecretError::Missing {
+                name: name.to_owned(),
+            }),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    pub fn delete_app(&self, name: &str) -> Result<(), SecretError> {
+        match self.app_entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
     /// Stores all of an account's secrets or none: on a failure the ones
     /// already written are removed again.
     pub fn store_all(

@@ -225,6 +225,17 @@ impl Store {
     }
 
     /// When the next pending row is due, so the worker can sleep until then.
+    /// The account is reachable again: its waiting calls are due now
+    /// instead of at the end of their backoff. Returns how many.
+    pub fn wake_account(&self, account: AccountId) -> Result<usize> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE outbox SET next_attempt_ms = ?2 WHERE account_id = ?1 AND state = 'pending' AND next_attempt_ms > ?2",
+                params![account.to_string(), now_ms()],
+            )?)
+        })
+    }
+
     pub fn next_due_ms(&self) -> Result<Option<i64>> {
         self.read(|c| {
             Ok(c.query_row(

@@ -228,22 +228,21 @@ impl Store {
     /// Inserts a pending request. Idempotent on `(source, intake_ref)`: the
     /// same intake pushed twice returns the first request and `false`.
     pub fn insert_request(&self, new: &NewRequest, actor: &Actor) -> Result<(RequestRecord, bool)> {
+        self.write(|tx| insert_or_get_in(tx, new, actor))
+    }
+
+    /// Inserts a batch (a CSV import) in one transaction: all or nothing.
+    /// Each entry as `insert_request` answers it.
+    pub fn insert_requests(
+        &self,
+        batch: &[NewRequest],
+        actor: &Actor,
+    ) -> Result<Vec<(RequestRecord, bool)>> {
         self.write(|tx| {
-            if let Some(r) = &new.intake_ref {
-                let existing: Option<String> = tx
-                    .query_row(
-                        "SELECT id FROM requests WHERE source = ?1 AND intake_ref = ?2",
-                        params![new.source.as_str(), r],
-                        |row| row.get(0),
-                    )
-                    .optional()?;
-                if let Some(id) = existing {
-                    let id = id.parse().map_err(|_| StoreError::Corrupt(id.clone()))?;
-                    return Ok((get_in(tx, id)?, false));
-                }
-            }
-            let id = insert_in(tx, new, actor)?;
-            Ok((get_in(tx, id)?, true))
+            batch
+                .iter()
+                .map(|n| insert_or_get_in(tx, n, actor))
+                .collect()
         })
     }
 
@@ -345,6 +344,28 @@ impl Store {
                 .collect())
         })
     }
+}
+
+fn insert_or_get_in(
+    tx: &Connection,
+    new: &NewRequest,
+    actor: &Actor,
+) -> Result<(RequestRecord, bool)> {
+    if let Some(r) = &new.intake_ref {
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT id FROM requests WHERE source = ?1 AND intake_ref = ?2",
+                params![new.source.as_str(), r],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            let id = id.parse().map_err(|_| StoreError::Corrupt(id.clone()))?;
+            return Ok((get_in(tx, id)?, false));
+        }
+    }
+    let id = insert_in(tx, new, actor)?;
+    Ok((get_in(tx, id)?, true))
 }
 
 pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Result<RequestId> {

@@ -6,6 +6,7 @@ use super::dto::{
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::error::CoreError;
+use crate::links::LinkState;
 use crate::providers::{self, API_KEY, WEBHOOK_SECRET, paykassma as pk, zimo_pagos as zp};
 use cashdesk_domain::{AccountId, ProviderKind};
 use cashdesk_secrets::Secret;
@@ -231,6 +232,7 @@ pub fn remove_account(app: &Cashdesk, id: AccountId) -> ApiResult<()> {
         }
     }
     app.providers().forget(id);
+    app.links().forget(id);
     app.changed(super::dto::Changed {
         accounts: true,
         ..Default::default()
@@ -262,4 +264,39 @@ pub async fn agent_number(
 /// account's stored secrets; the provider's own refusal comes back as it came.
 pub async fn check_connection(app: &Cashdesk, account: AccountId) -> ApiResult<String> {
     Ok(providers::check_connection(app, account).await?)
+}
+
+/// One account's connection as the window shows it.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct LinkView {
+    pub account_id: AccountId,
+    pub account_name: String,
+    pub provider_label: String,
+    pub state: LinkState,
+    /// RFC 3339, UTC: since when it has been in this state.
+    pub since: Option<String>,
+    /// The last probe's or call's words, as the provider gave them.
+    pub detail: String,
+}
+
+/// The connection state of every configured account.
+pub fn list_links(app: &Cashdesk) -> ApiResult<Vec<LinkView>> {
+    let known = app.links().all();
+    Ok(app
+        .store()
+        .accounts()?
+        .into_iter()
+        .map(|a| {
+            let link = known.get(&a.id);
+            LinkView {
+                account_id: a.id,
+                account_name: a.name,
+                provider_label: a.provider.label().to_owned(),
+                state: link.map_or(LinkState::Unknown, |l| l.state),
+                since: link.map(|l| l.since.to_rfc3339()),
+                detail: link.map(|l| l.detail.clone()).unwrap_or_default(),
+            }
+        })
+        .collect())
 }

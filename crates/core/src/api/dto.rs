@@ -333,4 +333,6 @@ pub struct Changed {
     pub new_requests: u32,
     pub drafts: bool,
     pub accounts: bool,
+    /// A provider account's connection state changed.
+    pub links: bool,
 }

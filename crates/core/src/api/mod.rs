@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod desk;
 pub mod drafts;
 pub mod dto;
+pub mod import;
 pub mod requests;
 
 use crate::app::{Cashdesk, OPERATOR_KEY};
@@ -41,4 +42,44 @@ pub fn set_operator(app: &Cashdesk, name: &str) -> ApiResult<AppInfo> {
     let actor = cashdesk_domain::Actor::Operator(name.to_owned());
     app.store().set_setting(OPERATOR_KEY, name, &actor)?;
     app_info(app)
+}
+
+/// Where the operator's platform sends requests, and how its integrator
+/// gets the token (never sent to the window: it is read from the keychain).
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct IntakeInfo {
+    pub url: String,
+    pub openapi_url: String,
+    pub token_in_keychain: bool,
+    /// A shell command that prints the token, when it is in the keychain.
+    pub read_token_command: Option<String>,
+}
+
+pub fn intake_info(app: &Cashdesk) -> ApiResult<IntakeInfo> {
+    let http = app.http_info().ok_or_else(|| ApiError {
+        code: ErrorCode::NotFound,
+        message: "The local HTTP server is not running".into(),
+    })?;
+    Ok(IntakeInfo {
+        url: format!("http://{}/intake/v1/requests", http.addr),
+        openapi_url: format!("http://{}/intake/v1/openapi.json", http.addr),
+        token_in_keychain: http.token_in_keychain,
+        read_token_command: http.token_in_keychain.then(|| {
+            format!(
+                "secret-tool lookup service {} username app:{}",
+                app.keychain().service(),
+                crate::intake_http::TOKEN_NAME
+            )
+        }),
+    })
+}
+
+/// A new intake token; the old one stops working at once (audited).
+pub fn rotate_intake_token(app: &Cashdesk) -> ApiResult<IntakeInfo> {
+    let actor = app.operator()?;
+    crate::intake_http::rotate(app)?;
+    app.store()
+        .record_config_change(&actor, "intake.token_rotated", "intake")?;
+    intake_info(app)
 }

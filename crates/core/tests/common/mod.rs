@@ -27,6 +27,7 @@ pub fn config(dir: &Path) -> Config {
         notifications: false,
         pause_at: None,
         poll_interval: Duration::from_secs(15),
+        probe_interval: Duration::from_millis(300),
     }
 }
 

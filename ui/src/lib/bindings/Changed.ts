@@ -9,4 +9,8 @@ export type Changed = { requests: Array<RequestId>,
 /**
  * New requests arrived (the UI may bump its unread count).
  */
-new_requests: number, drafts: boolean, accounts: boolean, };
+new_requests: number, drafts: boolean, accounts: boolean, 
+/**
+ * A provider account's connection state changed.
+ */
+links: boolean, };
