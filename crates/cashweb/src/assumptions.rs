@@ -171,6 +171,12 @@ pub mod codes {
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
 }
 
+/// How long CashWeb keeps what we look up after a lost answer: transactions by id and by merchant_reference.
+/// Assumption: the document gives no retention period. Past it, "not
+/// found" no longer proves a call never arrived, so nothing is sent again
+/// automatically: such requests are reconciled by a person.
+pub const LOOKUP_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,3 +20,8 @@ mod worker;
 pub use app::{Cashdesk, HttpInfo};
 pub use config::{Config, PausePoint};
 pub use error::CoreError;
+
+/// What a request past its provider's lookup window shows (see providers).
+pub fn providers_reconcile_note() -> &'static str {
+    providers::RECONCILE
+}

@@ -176,6 +176,12 @@ pub const MAX_ERROR_TEXT: usize = 500;
 /// "2021-10-21 13:34:12" with no zone; they are kept as naive date-times.
 pub const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// How long Paykassma keeps what we look up after a lost answer: postbacks by our custom id / withdrawal id, and pullpostbacks.
+/// Assumption: the document gives no retention period. Past it, "not
+/// found" no longer proves a call never arrived, so nothing is sent again
+/// automatically: such requests are reconciled by a person.
+pub const LOOKUP_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,6 +118,12 @@ pub const WEBHOOK_SIGNATURE_HEADER: &str = "X-Zexabit-Signature";
 /// this many characters when the body is not the documented error shape.
 pub const MAX_ERROR_TEXT: usize = 500;
 
+/// How long Zexabit keeps what we look up after a lost answer: status by its deposit / withdrawal id (used for polling only: Zexabit calls are never resent).
+/// Assumption: the document gives no retention period. Past it, "not
+/// found" no longer proves a call never arrived, so nothing is sent again
+/// automatically: such requests are reconciled by a person.
+pub const LOOKUP_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
+
 #[cfg(test)]
 mod tests {
     use super::*;

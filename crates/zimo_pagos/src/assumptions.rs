@@ -163,6 +163,12 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// kept for display, cut to this many characters.
 pub const MAX_ERROR_TEXT: usize = 500;
 
+/// How long Zimo-pagos keeps what we look up after a lost answer: cashout status by our external_id.
+/// Assumption: the document gives no retention period. Past it, "not
+/// found" no longer proves a call never arrived, so nothing is sent again
+/// automatically: such requests are reconciled by a person.
+pub const LOOKUP_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,9 +9,12 @@ pub(crate) mod cashweb;
 pub(crate) mod paykassma;
 pub(crate) mod paykassma_manual;
 pub(crate) mod paykassma_postback;
+mod probe;
 pub(crate) mod reference;
 pub(crate) mod zexabit;
 pub mod zimo_pagos;
+
+pub(crate) use probe::{Probe, check_connection, probe};
 
 use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
@@ -304,6 +307,9 @@ pub(crate) fn recover(provider: ProviderKind, row: &OutboxRow) -> OutboxOutcome 
 
 /// Settles an unknown outcome by asking the provider, where it can be asked.
 pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    if past_window(rec) {
+        return hand_over(app, rec);
+    }
     match rec.provider {
         ProviderKind::ZimoPagos => {
             zimo_pagos::resolve_unknown(app, &*app.providers().zimo(rec.account_id)?, rec).await
@@ -318,8 +324,42 @@ pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> Core
     }
 }
 
+/// How long the provider keeps what Cashdesk looks up by its reference
+/// (an assumption of each adapter: the documents give no period).
+pub(crate) fn lookup_window(provider: ProviderKind) -> Duration {
+    match provider {
+        ProviderKind::Zexabit => cashdesk_zexabit::assumptions::LOOKUP_WINDOW,
+        ProviderKind::Paykassma => cashdesk_paykassma::assumptions::LOOKUP_WINDOW,
+        ProviderKind::ZimoPagos => cashdesk_zimo_pagos::assumptions::LOOKUP_WINDOW,
+        ProviderKind::Cashweb => cashdesk_cashweb::assumptions::LOOKUP_WINDOW,
+    }
+}
+
+/// Past the window a lookup proves nothing ("not found" may mean purged),
+/// so the request is neither polled nor sent again: reconcile only.
+pub(crate) fn past_window(rec: &RequestRecord) -> bool {
+    let age = chrono::Utc::now() - rec.created_at;
+    age.to_std()
+        .is_ok_and(|age| age > lookup_window(rec.provider))
+}
+
+/// What the request shows once it is past the window.
+pub const RECONCILE: &str =
+    "past the provider's lookup window: not asked or sent again; reconcile by hand";
+
+fn hand_over(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    if rec.provider_status.as_deref() != Some(RECONCILE) {
+        app.store().set_provider_status(rec.id, RECONCILE)?;
+        app.request_changed(rec.id);
+    }
+    Ok(())
+}
+
 /// Asks the provider about a request it accepted (covers missed push events).
 pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    if past_window(rec) {
+        return hand_over(app, rec);
+    }
     match rec.provider {
         ProviderKind::Zexabit => zexabit::poll(app, rec).await,
         ProviderKind::ZimoPagos => {
@@ -359,107 +399,4 @@ pub(crate) async fn sync_cashweb(app: &Cashdesk, limit: u32, max_pages: u32) -> 
         created += cashweb::sync(app, rec.id, &acc, limit, max_pages).await?;
     }
     Ok(created)
-}
-
-/// What one light read at a provider showed.
-pub(crate) enum Probe {
-    /// It answered and accepted our credentials (its words).
-    Answered(String),
-    /// No answer: connection failed or timed out.
-    NoAnswer(String),
-    /// It answered with a refusal or an error (its words).
-    Refused(String),
-}
-
-/// Sorts an adapter error: no answer at all, rate limited (it answered),
-/// or a refusal in the provider's words.
-fn probe_error(e: &dyn std::fmt::Display, no_answer: bool, rate_limited: bool) -> Probe {
-    if no_answer {
-        Probe::NoAnswer(e.to_string())
-    } else if rate_limited {
-        Probe::Answered(format!("answering, but rate limited: {e}"))
-    } else {
-        Probe::Refused(e.to_string())
-    }
-}
-
-/// One read with the account's stored secrets ("Check connection" and the
-/// connection state the window shows).
-pub(crate) async fn probe(app: &Cashdesk, account: AccountId) -> CoreResult<Probe> {
-    let p = app.providers();
-    let provider = app.store().account(account)?.provider;
-    Ok(match provider {
-        ProviderKind::Zexabit => {
-            use cashdesk_zexabit::Error as E;
-            match p.zexabit(account)?.client.payment_methods().await {
-                Ok(m) => {
-                    Probe::Answered(format!("Connected to Zexabit: {} payment methods", m.len()))
-                }
-                Err(e) => probe_error(
-                    &e,
-                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                    matches!(e, E::RateLimited { .. }),
-                ),
-            }
-        }
-        ProviderKind::ZimoPagos => {
-            use cashdesk_zimo_pagos::Error as E;
-            // An id that cannot exist: "not found" proves login, pass and signature work.
-            match p
-                .zimo(account)?
-                .client
-                .find_by_external_id("cashdesk-connection-check")
-                .await
-            {
-                Ok(_) => Probe::Answered(
-                    "Connected to Zimo-pagos: credentials and signature accepted".into(),
-                ),
-                Err(e) => probe_error(
-                    &e,
-                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                    matches!(e, E::RateLimited { .. }),
-                ),
-            }
-        }
-        ProviderKind::Paykassma => {
-            use cashdesk_paykassma::Error as E;
-            match p.paykassma(account)?.client.balances().await {
-                Ok(b) => Probe::Answered(format!(
-                    "Connected to Paykassma: {} balances readable",
-                    b.len()
-                )),
-                Err(e) => probe_error(
-                    &e,
-                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                    matches!(e, E::RateLimited { .. }),
-                ),
-            }
-        }
-        ProviderKind::Cashweb => {
-            use cashdesk_cashweb::Error as E;
-            match p.cashweb(account)?.client.list_transactions(1, None).await {
-                Ok(_) => Probe::Answered("Connected to CashWeb: transaction list readable".into()),
-                Err(e) => probe_error(
-                    &e,
-                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                    matches!(e, E::RateLimited { .. }),
-                ),
-            }
-        }
-    })
-}
-
-/// "Check connection" in Settings: the probe, its refusal as an error.
-pub(crate) async fn check_connection(app: &Cashdesk, account: AccountId) -> CoreResult<String> {
-    let probe = probe(app, account).await?;
-    let (state, words) = match &probe {
-        Probe::Answered(w) => (crate::links::LinkState::Online, w.clone()),
-        Probe::NoAnswer(w) => (crate::links::LinkState::Offline, w.clone()),
-        Probe::Refused(w) => (crate::links::LinkState::Refusing, w.clone()),
-    };
-    crate::links::record(app, account, state, words.clone());
-    match probe {
-        Probe::Answered(w) => Ok(w),
-        Probe::NoAnswer(w) | Probe::Refused(w) => Err(CoreError::Provider(w)),
-    }
 }
