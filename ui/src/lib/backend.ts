@@ -15,6 +15,9 @@ import type { DraftFields } from './bindings/DraftFields';
 import type { DraftId } from './bindings/DraftId';
 import type { DraftView } from './bindings/DraftView';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { ImportReport } from './bindings/ImportReport';
+import type { IntakeInfo } from './bindings/IntakeInfo';
+import type { LinkView } from './bindings/LinkView';
 import type { MethodInfo } from './bindings/MethodInfo';
 import type { NewAccountInput } from './bindings/NewAccountInput';
 import type { ProviderForm } from './bindings/ProviderForm';
@@ -62,6 +65,14 @@ export interface Backend {
   attachScreenshot(target: AttachTarget, input: ScreenshotInput): Promise<AttachmentView>;
   /** A stored screenshot as a `data:` URL. */
   attachmentData(id: string): Promise<string>;
+  /** Every configured account's connection state (changes announce `links`). */
+  listLinks(): Promise<LinkView[]>;
+  /** Where the operator's platform sends requests; the token itself never comes here. */
+  intakeInfo(): Promise<IntakeInfo>;
+  /** A new intake token: the old one stops working at once. */
+  rotateIntakeToken(): Promise<IntakeInfo>;
+  /** Files a CSV batch of requests, all rows or none. */
+  importCsv(text: string): Promise<ImportReport>;
   /** Subscribes to `cashdesk://changed`; resolves to an unsubscribe function. */
   onChanged(handler: (change: Changed) => void): Promise<() => void>;
 }
@@ -119,5 +130,9 @@ export const tauriBackend: Backend = {
   requestReference: (id) => call('request_reference', { id }),
   attachScreenshot: (target, input) => call('attach_screenshot', { target, input }),
   attachmentData: (id) => call('attachment_data', { id }),
+  listLinks: () => call('list_links'),
+  intakeInfo: () => call('intake_info'),
+  rotateIntakeToken: () => call('rotate_intake_token'),
+  importCsv: (text) => call('import_csv', { text }),
   onChanged: (handler) => listen<Changed>(CHANGED_EVENT, (event) => handler(event.payload)),
 };

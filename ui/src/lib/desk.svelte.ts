@@ -5,6 +5,7 @@ import type { AppInfo } from './bindings/AppInfo';
 import type { Changed } from './bindings/Changed';
 import type { DraftView } from './bindings/DraftView';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { LinkView } from './bindings/LinkView';
 import type { RequestDetail } from './bindings/RequestDetail';
 import { QueueState } from './queue.svelte';
 
@@ -27,6 +28,8 @@ export class Desk {
   view = $state<View>('detail');
   drafts = $state<DraftView[]>([]);
   accounts = $state<AccountView[]>([]);
+  /** Each configured account's connection state. */
+  links = $state<LinkView[]>([]);
   /** The draft open in the form; null with view 'draft' means a new one. */
   editing = $state<DraftView | null>(null);
   /** The decision dialog open over the detail, if any. */
@@ -74,7 +77,7 @@ export class Desk {
     } catch (e) {
       this.fail(e);
     }
-    await Promise.all([this.queue.reload(), this.loadDrafts(), this.loadAccounts()]);
+    await Promise.all([this.queue.reload(), this.loadDrafts(), this.loadAccounts(), this.loadLinks()]);
   }
 
   stop(): void {
@@ -89,6 +92,7 @@ export class Desk {
     }
     if (c.drafts) void this.loadDrafts();
     if (c.accounts) void this.loadAccounts();
+    if (c.links || c.accounts) void this.loadLinks();
     if (c.new_requests > 0 && !this.hasFocus()) this.unread += c.new_requests;
   }
 
@@ -110,6 +114,18 @@ export class Desk {
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  async loadLinks(): Promise<void> {
+    try {
+      this.links = await this.backend.listLinks();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  linkOf(accountId: string): LinkView | undefined {
+    return this.links.find((l) => l.account_id === accountId);
   }
 
   async setOperator(name: string): Promise<boolean> {

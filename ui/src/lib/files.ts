@@ -14,6 +14,16 @@ export function readBase64(file: Blob): Promise<string> {
   });
 }
 
+/** The file's contents as text (UTF-8). */
+export function readText(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result ?? ''));
+    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
+    reader.readAsText(file);
+  });
+}
+
 /** What `attach_screenshot` takes for a picked file. */
 export async function screenshotInput(file: File): Promise<ScreenshotInput> {
   return {

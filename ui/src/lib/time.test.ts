@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localTime, relativeAge } from './time';
+import { clockTime, localTime, relativeAge } from './time';
 
 const base = Date.parse('2024-05-01T12:00:00Z');
 const ago = (ms: number) => new Date(base - ms).toISOString();
@@ -39,5 +39,19 @@ describe('localTime', () => {
   });
   it('returns the input when unparsable', () => {
     expect(localTime('nope')).toBe('nope');
+  });
+});
+
+describe('clockTime', () => {
+  it('shows only hours and minutes on the same local day', () => {
+    const at = new Date(2024, 4, 1, 9, 5, 30);
+    expect(clockTime(at.toISOString(), new Date(2024, 4, 1, 18, 0).getTime())).toBe('09:05');
+  });
+  it('adds the date on another day', () => {
+    const at = new Date(2024, 4, 1, 23, 59);
+    expect(clockTime(at.toISOString(), new Date(2024, 4, 2, 0, 10).getTime())).toBe('2024-05-01 23:59');
+  });
+  it('returns the input when unparsable', () => {
+    expect(clockTime('nope', base)).toBe('nope');
   });
 });

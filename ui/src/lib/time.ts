@@ -37,3 +37,18 @@ export function localTime(iso: string): string {
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
   );
 }
+
+/**
+ * "14:03" when `iso` is on the same local day as `now`, else
+ * "2024-05-01 14:03": short enough for "offline since …".
+ */
+export function clockTime(iso: string, now: number): string {
+  const at = parseTime(iso);
+  if (Number.isNaN(at)) return iso;
+  const d = new Date(at);
+  const today = new Date(now);
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const sameDay =
+    d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  return sameDay ? hm : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+}

@@ -8,6 +8,9 @@ import type { AttachTarget } from '../lib/bindings/AttachTarget';
 import type { Changed } from '../lib/bindings/Changed';
 import type { DraftFields } from '../lib/bindings/DraftFields';
 import type { DraftView } from '../lib/bindings/DraftView';
+import type { ImportReport } from '../lib/bindings/ImportReport';
+import type { IntakeInfo } from '../lib/bindings/IntakeInfo';
+import type { LinkView } from '../lib/bindings/LinkView';
 import type { MethodInfo } from '../lib/bindings/MethodInfo';
 import type { ProviderForm } from '../lib/bindings/ProviderForm';
 import type { QueuePage } from '../lib/bindings/QueuePage';
@@ -124,6 +127,25 @@ export class FakeBackend implements Backend {
       ],
     },
   ];
+  /** list_links: one per account; acc-1 is online from the start. */
+  links: LinkView[] = [
+    {
+      account_id: 'acc-1',
+      account_name: 'Zexabit sandbox',
+      provider_label: 'Zexabit',
+      state: 'online',
+      since: new Date(Date.now() - 3_600_000).toISOString(),
+      detail: 'Connected to Zexabit',
+    },
+  ];
+  intake: IntakeInfo = {
+    url: 'http://127.0.0.1:7400/intake/v1/requests',
+    openapi_url: 'http://127.0.0.1:7400/intake/v1/openapi.json',
+    token_in_keychain: true,
+    read_token_command: 'secret-tool lookup service cashdesk username app:intake_token',
+  };
+  /** import_csv answers with this; by default every row is filed. */
+  importReport: ((text: string) => ImportReport) | null = null;
   /** When set, add_account fails with it. */
   addAccountError: ApiError | null = null;
   calls: { name: string; args: unknown[] }[] = [];
@@ -140,7 +162,7 @@ export class FakeBackend implements Backend {
   }
 
   emit(c: Partial<Changed>): void {
-    const full: Changed = { requests: [], new_requests: 0, drafts: false, accounts: false, ...c };
+    const full: Changed = { requests: [], new_requests: 0, drafts: false, accounts: false, links: false, ...c };
     for (const h of this.handlers) h(full);
   }
 
@@ -309,6 +331,21 @@ export class FakeBackend implements Backend {
     }
     return this.log('attachment_data', [id], `data:${a.view.mime};base64,${a.data_base64}`);
   };
+  listLinks = () => this.log('list_links', [], this.links);
+  intakeInfo = () => this.log('intake_info', [], this.intake);
+  rotateIntakeToken = () => this.log('rotate_intake_token', [], this.intake);
+  importCsv = (text: string) => {
+    const report: ImportReport = this.importReport?.(text) ?? this.fileAll(text);
+    return this.log('import_csv', [text], report);
+  };
+
+  /** Every data line filed, keyed by its first column. */
+  private fileAll(text: string): ImportReport {
+    const lines = text.split(/\r?\n/).slice(1).filter((l) => l.trim() !== '');
+    const rows = lines.map((l, i) => ({ line: i + 2, intake_ref: l.split(',')[0], ok: true, message: 'filed' }));
+    return { committed: true, filed: rows.length, already_filed: 0, file_error: null, rows };
+  }
+
   onChanged = (handler: (c: Changed) => void) => {
     this.handlers.push(handler);
     return Promise.resolve(() => {
