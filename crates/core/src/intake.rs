@@ -208,3 +208,46 @@ pub(crate) fn new_request(
     crate::providers::validate_new(app, &new)?;
     Ok(new)
 }
+
+/// Detail fields sent as JSON numbers (Zimo-pagos `bank_code`).
+const NUMERIC_DETAILS: [&str; 1] = ["bank_code"];
+
+/// Typed detail fields (desk form, CSV columns) as the JSON the adapters
+/// read: blanks left out, dotted names nested (`bank_details.bank_code`),
+/// numeric fields as numbers.
+pub(crate) fn details_from_fields<'a>(
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    use serde_json::{Map, Value};
+    let mut out = Map::new();
+    for (name, value) in fields {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let v = if NUMERIC_DETAILS.contains(&name) {
+            Value::Number(
+                value
+                    .parse::<u64>()
+                    .map_err(|_| format!("{name}: must be a whole number"))?
+                    .into(),
+            )
+        } else {
+            Value::String(value.to_owned())
+        };
+        match name.split_once('.') {
+            Some((outer, inner)) => {
+                let slot = out
+                    .entry(outer.to_owned())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(m) = slot {
+                    m.insert(inner.to_owned(), v);
+                }
+            }
+            None => {
+                out.insert(name.to_owned(), v);
+            }
+        }
+    }
+    Ok(out)
+}

@@ -13,7 +13,7 @@ mod common;
 
 use cashdesk_core::Cashdesk;
 use cashdesk_core::api::{self, dto::*};
-use cashdesk_core::intake::{self, IntakeRequest};
+use cashdesk_core::intake;
 use cashdesk_domain::{AccountId, ProviderKind, RequestId, RequestKind, RequestStatus};
 use cashdesk_sim::cashweb::{CashWebSim, CashWebSimConfig, RunningCashWeb};
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig, RunningPaykassma};
@@ -65,27 +65,6 @@ fn add(
     .id
 }
 
-fn intake_req(kind: RequestKind, provider: ProviderKind, account: AccountId) -> IntakeRequest {
-    IntakeRequest {
-        intake_ref: uuid::Uuid::new_v4().simple().to_string(),
-        kind,
-        provider,
-        account_id: Some(account),
-        method: String::new(),
-        amount: String::new(),
-        currency: String::new(),
-        end_user_ref: "usr_abc123".into(),
-        end_user_name: None,
-        provider_user_id: None,
-        trx_id: None,
-        sender: None,
-        agent_number: None,
-        destination: None,
-        details: serde_json::json!({}),
-        screenshot: None,
-    }
-}
-
 /// Four decisions committed with their outbox rows; the app not running.
 async fn decided() -> Run {
     let dir = tempfile::tempdir().unwrap();
@@ -99,7 +78,13 @@ async fn decided() -> Run {
         "http://127.0.0.1:{port}/webhooks/zexabit/{zx_acc}"
     )));
     let user = zexabit_user(&zx).await;
-    let mut r = intake_req(RequestKind::Deposit, ProviderKind::Zexabit, zx_acc);
+    let mut r = intake_request(
+        &uuid::Uuid::new_v4().simple().to_string(),
+        RequestKind::Deposit,
+        ProviderKind::Zexabit,
+        Some(zx_acc),
+        ("", "", ""),
+    );
     r.method = "bkash".into();
     r.amount = "500".into();
     r.currency = "BDT".into();
@@ -115,19 +100,17 @@ async fn decided() -> Run {
     })
     .await
     .unwrap();
-    let pk_acc = add(
-        &app,
-        ProviderKind::Paykassma,
-        pk.base_url(),
-        vec![
-            nv("secret", pk.secret()),
-            nv("private_key", pk.private_key()),
-        ],
-    );
+    let pk_acc = add_paykassma_account(&app, &pk, "Paykassma");
     pk.set_postback_url(Some(format!(
         "http://127.0.0.1:{port}/postbacks/paykassma/{pk_acc}"
     )));
-    let mut r = intake_req(RequestKind::Withdrawal, ProviderKind::Paykassma, pk_acc);
+    let mut r = intake_request(
+        &uuid::Uuid::new_v4().simple().to_string(),
+        RequestKind::Withdrawal,
+        ProviderKind::Paykassma,
+        Some(pk_acc),
+        ("", "", ""),
+    );
     r.method = "bkash".into();
     r.amount = "900".into();
     r.currency = "BDT".into();
@@ -165,7 +148,13 @@ async fn decided() -> Run {
     )
     .unwrap()
     .id;
-    let mut r = intake_req(RequestKind::Withdrawal, ProviderKind::ZimoPagos, zp_acc);
+    let mut r = intake_request(
+        &uuid::Uuid::new_v4().simple().to_string(),
+        RequestKind::Withdrawal,
+        ProviderKind::ZimoPagos,
+        Some(zp_acc),
+        ("", "", ""),
+    );
     r.method = "clabe".into();
     r.amount = "1500.50".into();
     r.currency = "MXN".into();

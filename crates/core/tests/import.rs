@@ -6,7 +6,6 @@ mod common;
 
 use cashdesk_core::Cashdesk;
 use cashdesk_core::api::{self, dto::*};
-use cashdesk_domain::ProviderKind;
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig};
 use common::*;
 
@@ -36,24 +35,7 @@ async fn one_refused_row_files_nothing_and_a_clean_file_is_filed_once() {
         .unwrap();
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
     api::set_operator(&app, "Rina").unwrap();
-    let nv = |k: &str, v: &str| NamedValue {
-        name: k.into(),
-        value: v.into(),
-    };
-    api::accounts::add_account(
-        &app,
-        &NewAccountInput {
-            provider: ProviderKind::Paykassma,
-            name: "PK Dhaka".into(),
-            base_url: sim.base_url(),
-            secrets: vec![
-                nv("secret", sim.secret()),
-                nv("private_key", sim.private_key()),
-            ],
-            settings: vec![],
-        },
-    )
-    .expect("test keychain available (run under scripts/test.sh)");
+    add_paykassma_account(&app, &sim, "PK Dhaka");
 
     let rows = [
         "b-1,deposit,paykassma,PK Dhaka,bkash,500,BDT,bd_1,TRX0000001,,,,",

@@ -6,7 +6,7 @@ mod common;
 
 use cashdesk_core::Cashdesk;
 use cashdesk_core::api::{self, dto::*};
-use cashdesk_core::intake::{self, IntakeRequest};
+use cashdesk_core::intake;
 use cashdesk_core::links::LinkState;
 use cashdesk_domain::{AccountId, ProviderKind, RequestKind, RequestStatus};
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig};
@@ -23,30 +23,16 @@ fn link(app: &Cashdesk, account: AccountId) -> LinkState {
 }
 
 fn deposit(app: &Cashdesk, account: AccountId, n: u32) -> cashdesk_domain::RequestId {
-    intake::submit(
-        app,
-        &IntakeRequest {
-            intake_ref: format!("offline-{n}"),
-            kind: RequestKind::Deposit,
-            provider: ProviderKind::Paykassma,
-            account_id: Some(account),
-            method: "bkash".into(),
-            amount: "500".into(),
-            currency: "BDT".into(),
-            end_user_ref: format!("bd_{n}"),
-            end_user_name: None,
-            provider_user_id: None,
-            trx_id: Some(format!("TRXOFF{n:04}")),
-            sender: None,
-            agent_number: None,
-            destination: None,
-            details: serde_json::json!({}),
-            screenshot: None,
-        },
-    )
-    .unwrap()
-    .0
-    .id
+    let mut req = intake_request(
+        &format!("offline-{n}"),
+        RequestKind::Deposit,
+        ProviderKind::Paykassma,
+        Some(account),
+        ("bkash", "500", "BDT"),
+    );
+    req.end_user_ref = format!("bd_{n}");
+    req.trx_id = Some(format!("TRXOFF{n:04}"));
+    intake::submit(app, &req).unwrap().0.id
 }
 
 #[tokio::test(flavor = "multi_thread")]

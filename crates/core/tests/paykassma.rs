@@ -42,25 +42,7 @@ async fn desk(postbacks: bool, settle_after: Duration) -> Desk {
     .unwrap();
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
     api::set_operator(&app, "Rina").unwrap();
-    let nv = |n: &str, v: &str| NamedValue {
-        name: n.into(),
-        value: v.into(),
-    };
-    let account = api::accounts::add_account(
-        &app,
-        &NewAccountInput {
-            provider: ProviderKind::Paykassma,
-            name: "Paykassma BD".into(),
-            base_url: sim.base_url(),
-            secrets: vec![
-                nv("secret", sim.secret()),
-                nv("private_key", sim.private_key()),
-            ],
-            settings: vec![],
-        },
-    )
-    .expect("test keychain available (run under scripts/test.sh)")
-    .id;
+    let account = add_paykassma_account(&app, &sim, "Paykassma BD");
     let d = Desk {
         _dir: dir,
         app,

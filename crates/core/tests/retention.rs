@@ -6,8 +6,8 @@
 mod common;
 
 use cashdesk_core::Cashdesk;
-use cashdesk_core::api::{self, dto::*};
-use cashdesk_core::intake::{self, IntakeRequest};
+use cashdesk_core::api;
+use cashdesk_core::intake;
 use cashdesk_domain::{ProviderKind, RequestKind, RequestStatus};
 use cashdesk_sim::Faults;
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig};
@@ -33,47 +33,17 @@ async fn past_the_lookup_window_an_unknown_outcome_is_left_for_reconciliation() 
     .await
     .unwrap();
     api::set_operator(&app, "Rina").unwrap();
-    let nv = |k: &str, v: &str| NamedValue {
-        name: k.into(),
-        value: v.into(),
-    };
-    let account = api::accounts::add_account(
-        &app,
-        &NewAccountInput {
-            provider: ProviderKind::Paykassma,
-            name: "PK".into(),
-            base_url: sim.base_url(),
-            secrets: vec![
-                nv("secret", sim.secret()),
-                nv("private_key", sim.private_key()),
-            ],
-            settings: vec![],
-        },
-    )
-    .expect("test keychain available (run under scripts/test.sh)")
-    .id;
-    let (rec, _) = intake::submit(
-        &app,
-        &IntakeRequest {
-            intake_ref: "old-1".into(),
-            kind: RequestKind::Withdrawal,
-            provider: ProviderKind::Paykassma,
-            account_id: Some(account),
-            method: "bkash".into(),
-            amount: "900".into(),
-            currency: "BDT".into(),
-            end_user_ref: "bd_old".into(),
-            end_user_name: None,
-            provider_user_id: None,
-            trx_id: None,
-            sender: None,
-            agent_number: None,
-            destination: Some("01712345678".into()),
-            details: serde_json::json!({"account_email": "old@example.com"}),
-            screenshot: None,
-        },
-    )
-    .unwrap();
+    let account = add_paykassma_account(&app, &sim, "PK");
+    let mut req = intake_request(
+        "old-1",
+        RequestKind::Withdrawal,
+        ProviderKind::Paykassma,
+        Some(account),
+        ("bkash", "900", "BDT"),
+    );
+    req.destination = Some("01712345678".into());
+    req.details = serde_json::json!({"account_email": "old@example.com"});
+    let (rec, _) = intake::submit(&app, &req).unwrap();
     sim.set_faults(Faults {
         drop_after_commit: 1,
         ..Default::default()

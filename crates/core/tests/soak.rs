@@ -9,8 +9,8 @@
 
 mod common;
 
-use cashdesk_core::api::{self, dto::*};
-use cashdesk_core::intake::{self, IntakeRequest};
+use cashdesk_core::api;
+use cashdesk_core::intake;
 use cashdesk_core::{Cashdesk, Config};
 use cashdesk_domain::{ProviderKind, RequestKind, RequestStatus};
 use cashdesk_paykassma::{PrivateKey, postback};
@@ -45,49 +45,19 @@ async fn fifty_signed_postbacks_a_second_none_lost_none_doubled() {
     .await
     .unwrap();
     api::set_operator(&app, "Rina").unwrap();
-    let nv = |k: &str, v: &str| NamedValue {
-        name: k.into(),
-        value: v.into(),
-    };
-    let account = api::accounts::add_account(
-        &app,
-        &NewAccountInput {
-            provider: ProviderKind::Paykassma,
-            name: "Paykassma".into(),
-            base_url: sim.base_url(),
-            secrets: vec![
-                nv("secret", sim.secret()),
-                nv("private_key", sim.private_key()),
-            ],
-            settings: vec![],
-        },
-    )
-    .expect("test keychain available (run under scripts/test.sh)")
-    .id;
+    let account = add_paykassma_account(&app, &sim, "Paykassma");
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
-        let (rec, _) = intake::submit(
-            &app,
-            &IntakeRequest {
-                intake_ref: format!("soak-{i}"),
-                kind: RequestKind::Deposit,
-                provider: ProviderKind::Paykassma,
-                account_id: Some(account),
-                method: "bkash".into(),
-                amount: "500".into(),
-                currency: "BDT".into(),
-                end_user_ref: format!("bd_{i}"),
-                end_user_name: None,
-                provider_user_id: None,
-                trx_id: Some(format!("TRX{i:07}")),
-                sender: None,
-                agent_number: None,
-                destination: None,
-                details: serde_json::json!({}),
-                screenshot: None,
-            },
-        )
-        .unwrap();
+        let mut req = intake_request(
+            &format!("soak-{i}"),
+            RequestKind::Deposit,
+            ProviderKind::Paykassma,
+            Some(account),
+            ("bkash", "500", "BDT"),
+        );
+        req.end_user_ref = format!("bd_{i}");
+        req.trx_id = Some(format!("TRX{i:07}"));
+        let (rec, _) = intake::submit(&app, &req).unwrap();
         api::requests::approve(&app, rec.id).unwrap();
         ids.push(rec.id);
     }

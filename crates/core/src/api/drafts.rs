@@ -6,7 +6,6 @@ use crate::app::Cashdesk;
 use crate::error::CoreError;
 use cashdesk_domain::{DraftId, ProviderKind};
 use cashdesk_store::{DraftRecord, Source};
-use serde_json::{Map, Value};
 
 fn view(app: &Cashdesk, d: DraftRecord) -> ApiResult<DraftView> {
     Ok(DraftView {
@@ -82,7 +81,9 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
             ))
         })?;
     let text = |s: &String| Some(s.clone());
-    let mut details = details_json(&f)?;
+    let mut details =
+        crate::intake::details_from_fields(f.details.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(invalid)?;
     // Zimo-pagos takes the beneficiary's account from the body.
     if account.provider == ProviderKind::ZimoPagos
         && !f.destination.trim().is_empty()
@@ -118,42 +119,3 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
     });
     super::requests::get_request(app, rec.id)
 }
-
-/// The typed provider fields as the JSON the adapters read: blanks left
-/// out, dotted names nested, numeric fields as JSON numbers.
-fn details_json(f: &DraftFields) -> ApiResult<Map<String, Value>> {
-    let mut out = Map::new();
-    for (name, value) in &f.details {
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        let v = if NUMERIC.contains(&name.as_str()) {
-            Value::Number(
-                value
-                    .parse::<u64>()
-                    .map_err(|_| invalid(format!("{name}: must be a whole number")))?
-                    .into(),
-            )
-        } else {
-            Value::String(value.to_owned())
-        };
-        match name.split_once('.') {
-            Some((outer, inner)) => {
-                let slot = out
-                    .entry(outer.to_owned())
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Value::Object(m) = slot {
-                    m.insert(inner.to_owned(), v);
-                }
-            }
-            None => {
-                out.insert(name.clone(), v);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Detail fields sent as numbers (Zimo-pagos `bank_code`).
-const NUMERIC: [&str; 1] = ["bank_code"];

@@ -10,7 +10,7 @@ use crate::intake::{IntakeRequest, new_request};
 use cashdesk_domain::{ProviderKind, RequestKind};
 use cashdesk_store::{NewRequest, Source};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use ts_rs::TS;
 
@@ -33,9 +33,6 @@ const COLUMNS: [&str; 14] = [
     "agent_number",
     "destination",
 ];
-
-/// Detail columns (`details.<name>`) sent as numbers (Zimo-pagos `bank_code`).
-const NUMERIC: [&str; 1] = ["bank_code"];
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -84,40 +81,16 @@ fn row_request(
     rec: &csv::StringRecord,
 ) -> Result<IntakeRequest, String> {
     let mut cols: HashMap<&str, &str> = HashMap::new();
-    let mut details = Map::new();
+    let mut typed = Vec::new();
     for (name, value) in header.iter().zip(rec.iter()) {
-        if let Some(d) = name.strip_prefix("details.") {
-            if value.trim().is_empty() {
-                continue;
+        match name.strip_prefix("details.") {
+            Some(d) => typed.push((d, value)),
+            None => {
+                cols.insert(name.as_str(), value);
             }
-            let v = if NUMERIC.contains(&d) {
-                Value::Number(
-                    value
-                        .trim()
-                        .parse::<u64>()
-                        .map_err(|_| format!("{name}: must be a whole number"))?
-                        .into(),
-                )
-            } else {
-                Value::String(value.trim().to_owned())
-            };
-            match d.split_once('.') {
-                Some((outer, inner)) => {
-                    let slot = details
-                        .entry(outer.to_owned())
-                        .or_insert_with(|| Value::Object(Map::new()));
-                    if let Value::Object(m) = slot {
-                        m.insert(inner.to_owned(), v);
-                    }
-                }
-                None => {
-                    details.insert(d.to_owned(), v);
-                }
-            }
-        } else {
-            cols.insert(name.as_str(), value);
         }
     }
+    let details = crate::intake::details_from_fields(typed).map_err(|e| format!("details.{e}"))?;
     let get = |k: &str| cols.get(k).copied().unwrap_or_default().trim();
     let kind = match get("kind").to_lowercase().as_str() {
         "deposit" => RequestKind::Deposit,

@@ -270,14 +270,20 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
         status: Some(t.status.to_string()),
         ..Default::default()
     };
-    let done = app.store().transition(
-        rec.id,
-        to,
-        &Actor::Provider(ACTOR.into()),
-        Some(&why),
-        &facts,
+    let done = super::unless_settled(
+        app.store()
+            .transition(
+                rec.id,
+                to,
+                &Actor::Provider(ACTOR.into()),
+                Some(&why),
+                &facts,
+            )
+            .map_err(Into::into),
     )?;
-    app.request_changed(done.id);
+    if let Some(done) = done {
+        app.request_changed(done.id);
+    }
     Ok(())
 }
 

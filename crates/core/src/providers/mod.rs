@@ -324,6 +324,21 @@ pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> Core
     }
 }
 
+/// A push and a poll (or two copies of one push) may race to settle the
+/// same request; the loser finds it already final. That is not an error:
+/// the state is right, and the provider must not be told to retry.
+pub(crate) fn unless_settled<T>(r: CoreResult<T>) -> CoreResult<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(CoreError::Store(cashdesk_store::StoreError::Transition(t)))
+            if t.from.is_terminal() =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// How long the provider keeps what Cashdesk looks up by its reference
 /// (an assumption of each adapter: the documents give no period).
 pub(crate) fn lookup_window(provider: ProviderKind) -> Duration {

@@ -147,11 +147,17 @@ pub(crate) fn apply(app: &Cashdesk, rec: &RequestRecord, v: &Verdict) -> CoreRes
         return Ok(false);
     }
     let actor = Actor::Provider(ACTOR.into());
-    let done = if rec.status == RequestStatus::OutcomeUnknown {
-        app.store().settle(rec.id, v.to, &actor, &v.why, &v.facts)?
-    } else {
-        app.store()
-            .transition(rec.id, v.to, &actor, Some(&v.why), &v.facts)?
+    let done = super::unless_settled(
+        if rec.status == RequestStatus::OutcomeUnknown {
+            app.store().settle(rec.id, v.to, &actor, &v.why, &v.facts)
+        } else {
+            app.store()
+                .transition(rec.id, v.to, &actor, Some(&v.why), &v.facts)
+        }
+        .map_err(Into::into),
+    )?;
+    let Some(done) = done else {
+        return Ok(false);
     };
     app.request_changed(done.id);
     app.notice(crate::notify::Notice::outcome(&done));

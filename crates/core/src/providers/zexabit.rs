@@ -331,14 +331,20 @@ fn settle_from_provider(
     }
     let why = format!("Zexabit reports {txn_id} {}", status_text(status));
     // Settling also closes the outbox row, so a late HTTP answer changes nothing.
-    let done = if matches!(
-        rec.status,
-        RequestStatus::OutcomeUnknown | RequestStatus::Submitting
-    ) {
-        app.store().settle(rec.id, to, &actor, &why, &facts)?
-    } else {
-        app.store()
-            .transition(rec.id, to, &actor, Some(&why), &facts)?
+    let done = super::unless_settled(
+        if matches!(
+            rec.status,
+            RequestStatus::OutcomeUnknown | RequestStatus::Submitting
+        ) {
+            app.store().settle(rec.id, to, &actor, &why, &facts)
+        } else {
+            app.store()
+                .transition(rec.id, to, &actor, Some(&why), &facts)
+        }
+        .map_err(Into::into),
+    )?;
+    let Some(done) = done else {
+        return Ok(format!("request {} already settled", rec.id));
     };
     app.request_changed(done.id);
     app.notice(crate::notify::Notice::outcome(&done));

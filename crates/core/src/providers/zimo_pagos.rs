@@ -223,15 +223,21 @@ async fn apply_status(app: &Cashdesk, rec: &RequestRecord, st: &CashoutStatus) -
         return Ok(());
     }
     let why = format!("Zimo-pagos reports the cashout {}", st.status.describe());
-    let done = app.store().transition(
-        rec.id,
-        to,
-        &Actor::Provider(ACTOR.into()),
-        Some(&why),
-        &facts,
+    let done = super::unless_settled(
+        app.store()
+            .transition(
+                rec.id,
+                to,
+                &Actor::Provider(ACTOR.into()),
+                Some(&why),
+                &facts,
+            )
+            .map_err(Into::into),
     )?;
-    app.request_changed(done.id);
-    app.notice(crate::notify::Notice::outcome(&done));
+    if let Some(done) = done {
+        app.request_changed(done.id);
+        app.notice(crate::notify::Notice::outcome(&done));
+    }
     Ok(())
 }
 

@@ -108,3 +108,59 @@ pub async fn wait_status(app: &Cashdesk, id: RequestId, want: RequestStatus) -> 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Adds a Paykassma account named `name` for `sim` (secrets into the test
+/// keychain).
+pub fn add_paykassma_account(
+    app: &Cashdesk,
+    sim: &cashdesk_sim::paykassma::RunningPaykassma,
+    name: &str,
+) -> AccountId {
+    let nv = |k: &str, v: &str| NamedValue {
+        name: k.into(),
+        value: v.into(),
+    };
+    api::accounts::add_account(
+        app,
+        &NewAccountInput {
+            provider: ProviderKind::Paykassma,
+            name: name.into(),
+            base_url: sim.base_url(),
+            secrets: vec![
+                nv("secret", sim.secret()),
+                nv("private_key", sim.private_key()),
+            ],
+            settings: vec![],
+        },
+    )
+    .expect("test keychain available (run under scripts/test.sh)")
+    .id
+}
+
+/// An intake request with the given essentials; the rest empty.
+pub fn intake_request(
+    intake_ref: &str,
+    kind: cashdesk_domain::RequestKind,
+    provider: ProviderKind,
+    account: Option<AccountId>,
+    (method, amount, currency): (&str, &str, &str),
+) -> cashdesk_core::intake::IntakeRequest {
+    cashdesk_core::intake::IntakeRequest {
+        intake_ref: intake_ref.into(),
+        kind,
+        provider,
+        account_id: account,
+        method: method.into(),
+        amount: amount.into(),
+        currency: currency.into(),
+        end_user_ref: "usr_abc123".into(),
+        end_user_name: None,
+        provider_user_id: None,
+        trx_id: None,
+        sender: None,
+        agent_number: None,
+        destination: None,
+        details: serde_json::json!({}),
+        screenshot: None,
+    }
+}
