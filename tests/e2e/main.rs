@@ -128,6 +128,17 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     )
     .await;
     find(&c, &css("queue-row")).await;
+    // Each sandbox account's connection is shown, in words.
+    let online = format!("{} [data-state=\"online\"]", css("links"));
+    let start = std::time::Instant::now();
+    while c.find_all(Locator::Css(&online)).await.unwrap().len() < 4 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the four sandbox accounts are not all shown online"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    wait_text(&c, &css("links"), "online", Duration::from_secs(5)).await;
     screenshot(&c, "1-queue").await;
 
     // Approve a deposit: it goes to Zexabit and completes via the webhook.
@@ -282,6 +293,72 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         "the reason is shown: {reason}"
     );
     screenshot(&c, "3-withdrawal-rejected").await;
+
+    // CSV import: a file with a refused row files nothing and says why;
+    // the corrected file is filed whole.
+    let dir = tempfile::tempdir().unwrap();
+    let header = "intake_ref,kind,provider,method,amount,currency,end_user_ref,trx_id,destination,details.account_email";
+    let good = "csv-1,deposit,paykassma,bkash,750,BDT,bd_csv_1,TRXCSV0001,,";
+    let bad = "csv-2,withdrawal,paykassma,bkash,600,BDT,bd_csv_2,,0171,csv2@example.com";
+    let fixed = bad.replace(",0171,", ",01712345678,");
+    let refused = dir.path().join("refused.csv");
+    std::fs::write(&refused, format!("{header}\n{good}\n{bad}\n")).unwrap();
+    let ok = dir.path().join("fixed.csv");
+    std::fs::write(&ok, format!("{header}\n{good}\n{fixed}\n")).unwrap();
+    click(&c, "import-csv").await;
+    find(&c, &css("import-file"))
+        .await
+        .send_keys(&refused.display().to_string())
+        .await
+        .unwrap();
+    wait_text(
+        &c,
+        &css("import-report"),
+        "Nothing was imported",
+        Duration::from_secs(10),
+    )
+    .await;
+    let report = text_of(&c, &css("import-report")).await.unwrap_or_default();
+    assert!(
+        report.contains("account_number"),
+        "the refused row says why: {report}"
+    );
+    screenshot(&c, "3b-csv-refused").await;
+    find(&c, &css("import-file"))
+        .await
+        .send_keys(&ok.display().to_string())
+        .await
+        .unwrap();
+    wait_text(
+        &c,
+        &css("import-report"),
+        "Filed 2",
+        Duration::from_secs(10),
+    )
+    .await;
+    click(&c, "import-close").await;
+
+    // Settings: the intake API's address and how to read its token (kept
+    // in the keychain, never shown in the window), and an account's
+    // reference data from the provider.
+    click(&c, "settings").await;
+    wait_text(
+        &c,
+        &css("intake-token-command"),
+        "secret-tool lookup service dev.cashdesk.test username app:intake_token",
+        Duration::from_secs(10),
+    )
+    .await;
+    let reference = "[data-testid^=\"account-reference-\"]";
+    let buttons = c.find_all(Locator::Css(reference)).await.unwrap();
+    for b in &buttons {
+        if b.text().await.unwrap_or_default().contains("Reference") {
+            b.click().await.unwrap();
+            break;
+        }
+    }
+    screenshot(&c, "3c-settings").await;
+    click(&c, "settings").await;
 
     // Type a desk request, then kill the app with SIGKILL.
     click(&c, "new-request").await;

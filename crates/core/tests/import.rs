@@ -53,6 +53,7 @@ async fn one_refused_row_files_nothing_and_a_clean_file_is_filed_once() {
     let by_line = |l: u32| report.rows.iter().find(|r| r.line == l).unwrap();
     assert!(by_line(2).ok && by_line(3).ok && by_line(5).ok);
     assert!(!by_line(4).ok);
+    assert_eq!(by_line(4).intake_ref, "b-3", "a refused row is named");
     assert!(
         by_line(4).message.contains("account_number"),
         "{}",

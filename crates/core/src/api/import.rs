@@ -176,8 +176,17 @@ pub fn import_csv(app: &Cashdesk, csv_text: &str) -> ApiResult<ImportReport> {
     let mut rows = Vec::new();
     let mut batch: Vec<NewRequest> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
+    let ref_col = header.iter().position(|h| h == "intake_ref");
     for (i, record) in reader.records().enumerate() {
         let line = i as u32 + 2;
+        // Named on the row even when it is refused.
+        let given_ref = record
+            .as_ref()
+            .ok()
+            .and_then(|r| ref_col.and_then(|c| r.get(c)))
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
         if i >= MAX_ROWS {
             return Ok(ImportReport::refused(format!(
                 "more than {MAX_ROWS} rows: split the file"
@@ -209,7 +218,7 @@ pub fn import_csv(app: &Cashdesk, csv_text: &str) -> ApiResult<ImportReport> {
             }
             Err(why) => rows.push(ImportRow {
                 line,
-                intake_ref: String::new(),
+                intake_ref: given_ref,
                 ok: false,
                 message: why,
             }),
