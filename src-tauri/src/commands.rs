@@ -5,6 +5,7 @@ use cashdesk_core::api::IntakeInfo;
 use cashdesk_core::api::accounts::LinkView;
 use cashdesk_core::api::desk::{AttachTarget, ReferenceView, RequestForm, ScreenshotInput};
 use cashdesk_core::api::import::ImportReport;
+use cashdesk_core::api::reconcile::Candidate;
 use cashdesk_core::api::{self, ApiResult, dto::*};
 use cashdesk_domain::{AccountId, DraftId, RequestId};
 use tauri::State;
@@ -145,6 +146,18 @@ async fn rotate_intake_token(d: S<'_>) -> ApiResult<IntakeInfo> {
 async fn import_csv(d: S<'_>, text: String) -> ApiResult<ImportReport> {
     api::import::import_csv(d.get()?, &text)
 }
+#[tauri::command]
+async fn settle_candidates(d: S<'_>, id: RequestId) -> ApiResult<Vec<Candidate>> {
+    api::reconcile::candidates(d.get()?, id)
+}
+#[tauri::command]
+async fn settle_with_candidate(
+    d: S<'_>,
+    id: RequestId,
+    event_key: String,
+) -> ApiResult<RequestDetail> {
+    api::reconcile::settle_with_candidate(d.get()?, id, &event_key)
+}
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
@@ -176,5 +189,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         intake_info,
         rotate_intake_token,
         import_csv,
+        settle_candidates,
+        settle_with_candidate,
     ]
 }

@@ -10,6 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_outbox_follow_up.sql"),
+    include_str!("migrations/0003_inbound_unmatched.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -26,6 +26,7 @@ pub use audit::{AuditEntry, verify_audit_chain};
 pub use db::{SCHEMA_VERSION, Store};
 pub use drafts::DraftRecord;
 pub use error::StoreError;
+pub use inbound::InboundEvent;
 pub use outbox::{OutboxOutcome, OutboxRow, OutboxState};
 pub use queue::{Cursor, QueueFilter, QueuePage, QueueView, queue_sql};
 pub use requests::{HistoryEntry, NewRequest, ProviderFacts, RequestRecord, Source};

@@ -210,18 +210,7 @@ impl Store {
         reason: &str,
         facts: &ProviderFacts,
     ) -> Result<crate::RequestRecord> {
-        self.write(|tx| {
-            let current = get_in(tx, id)?;
-            let rec = transition_in(tx, id, to, actor, Some(reason), facts)?;
-            let state = if to == RequestStatus::Approved { "pending" } else { "done" };
-            tx.execute(
-                "UPDATE outbox SET state = ?2, updated_ms = ?3, next_attempt_ms = ?3 WHERE request_id = ?1 AND state IN ('unknown','sending')",
-                params![id.to_string(), state, now_ms()],
-            )?;
-            audit::append(tx, actor, "request.settled", &id.to_string(),
-                &serde_json::json!({"from": current.status.as_str(), "to": to.as_str(), "reason": reason}))?;
-            Ok(rec)
-        })
+        self.write(|tx| settle_in(tx, id, to, actor, reason, facts))
     }
 
     /// When the next pending row is due, so the worker can sleep until then.
@@ -245,4 +234,35 @@ impl Store {
             )?)
         })
     }
+}
+
+/// Settles a request in the caller's transaction: the transition, its
+/// outbox row closed (or back to pending for "not received"), audited.
+pub(crate) fn settle_in(
+    tx: &rusqlite::Connection,
+    id: RequestId,
+    to: RequestStatus,
+    actor: &Actor,
+    reason: &str,
+    facts: &ProviderFacts,
+) -> Result<crate::RequestRecord> {
+    let current = get_in(tx, id)?;
+    let rec = transition_in(tx, id, to, actor, Some(reason), facts)?;
+    let state = if to == RequestStatus::Approved {
+        "pending"
+    } else {
+        "done"
+    };
+    tx.execute(
+        "UPDATE outbox SET state = ?2, updated_ms = ?3, next_attempt_ms = ?3 WHERE request_id = ?1 AND state IN ('unknown','sending')",
+        params![id.to_string(), state, now_ms()],
+    )?;
+    audit::append(
+        tx,
+        actor,
+        "request.settled",
+        &id.to_string(),
+        &serde_json::json!({"from": current.status.as_str(), "to": to.as_str(), "reason": reason}),
+    )?;
+    Ok(rec)
 }

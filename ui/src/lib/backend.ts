@@ -3,6 +3,7 @@
 // so tests can substitute an in-memory fake.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import type { Candidate } from './bindings/Candidate';
 import type { AccountId } from './bindings/AccountId';
 import type { AccountView } from './bindings/AccountView';
 import type { AgentNumberView } from './bindings/AgentNumberView';
@@ -40,6 +41,10 @@ export interface Backend {
   approve(id: RequestId): Promise<RequestDetail>;
   reject(id: RequestId, reason: string): Promise<RequestDetail>;
   settle(id: RequestId, outcome: SettleOutcome, note: string): Promise<RequestDetail>;
+  /** Provider events that settled nothing and could be this request (Zexabit). */
+  settleCandidates(id: RequestId): Promise<Candidate[]>;
+  /** Settles from the event a person recognised as this request's. */
+  settleWithCandidate(id: RequestId, eventKey: string): Promise<RequestDetail>;
   /** Asks the provider now about a request awaiting it or with an unknown outcome. */
   checkWithProvider(id: RequestId): Promise<RequestDetail>;
   listDrafts(): Promise<DraftView[]>;
@@ -113,6 +118,8 @@ export const tauriBackend: Backend = {
   approve: (id) => call('approve', { id }),
   reject: (id, reason) => call('reject', { id, reason }),
   settle: (id, outcome, note) => call('settle', { id, outcome, note }),
+  settleCandidates: (id) => call('settle_candidates', { id }),
+  settleWithCandidate: (id, eventKey) => call('settle_with_candidate', { id, eventKey }),
   checkWithProvider: (id) => call('check_with_provider', { id }),
   listDrafts: () => call('list_drafts'),
   saveDraft: (id, fields) => call('save_draft', { id, fields }),

@@ -178,6 +178,23 @@ export class QueueState {
     }
   }
 
+  /** Settles from a provider event a person picked among the candidates. */
+  async settleWith(eventKey: string): Promise<boolean> {
+    const d = this.current;
+    if (!d || !d.can_settle) return false;
+    try {
+      const res = await this.backend.settleWithCandidate(d.summary.id, eventKey);
+      this.applyResult(res);
+      if (this.selectedId === res.summary.id) this.show(res);
+      this.notice = `Settled ${res.summary.amount_display} → ${res.summary.status_label}`;
+      void this.reload();
+      return true;
+    } catch (e) {
+      this.onError(e);
+      return false;
+    }
+  }
+
   /** Asks the provider now; the answer shows in the detail and the queue. */
   async check(): Promise<void> {
     const d = this.current;

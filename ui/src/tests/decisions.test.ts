@@ -86,6 +86,39 @@ describe('errors and settle', () => {
   });
 });
 
+describe('settle with a candidate', () => {
+  it("shows the provider's unmatched events and settles from the one picked", async () => {
+    const fake = new FakeBackend([makeRequest(1, { status: 'outcome_unknown' })]);
+    fake.candidates['req-1'] = [
+      {
+        event_key: 'deposit.completed:dep_7',
+        received_at: '2026-11-23T07:50:00+00:00',
+        txn_id: 'dep_7',
+        status: 'completed',
+        amount: '500',
+        method: 'bkash',
+        user_id: 'u1',
+        fits: ['same user', 'same amount', 'same method'],
+        note: '2 requests could match dep_7: left for a supervisor',
+      },
+    ];
+    await renderApp(fake);
+    await fireEvent.click(screen.getByTestId('tab-attention'));
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-1'));
+    await fireEvent.click(screen.getByTestId('settle'));
+    const row = await screen.findByTestId('candidate');
+    expect(row.textContent).toContain('dep_7');
+    expect(row.textContent).toContain('same user, same amount, same method');
+    await fireEvent.click(screen.getByTestId('candidate-use'));
+    expect(fake.callsTo('settle_with_candidate')).toEqual([]);
+    await fireEvent.click(screen.getByTestId('candidate-confirm'));
+    await waitFor(() =>
+      expect(fake.callsTo('settle_with_candidate')).toEqual([['req-1', 'deposit.completed:dep_7']]),
+    );
+    await waitFor(() => expect(screen.getByTestId('detail-status').textContent).toBe('completed'));
+  });
+});
+
 describe('check with provider', () => {
   it('is offered for an unknown outcome and asks the backend for that request', async () => {
     const fake = new FakeBackend([makeRequest(1, { status: 'outcome_unknown' })]);

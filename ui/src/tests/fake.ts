@@ -1,5 +1,6 @@
 // An in-memory Backend for component tests. Records every call.
 import type { Backend } from '../lib/backend';
+import type { Candidate } from '../lib/bindings/Candidate';
 import type { AccountView } from '../lib/bindings/AccountView';
 import type { ApiError } from '../lib/bindings/ApiError';
 import type { AppInfo } from '../lib/bindings/AppInfo';
@@ -211,6 +212,10 @@ export class FakeBackend implements Backend {
   getRequest = async (id: string) => this.log('get_request', [id], this.find(id));
   approve = async (id: string) => this.log('approve', [id], this.transition(id, 'approved', null));
   reject = async (id: string, reason: string) => this.log('reject', [id, reason], this.transition(id, 'rejected', reason));
+  candidates: Record<string, Candidate[]> = {};
+  settleCandidates = async (id: string) => this.log('settle_candidates', [id], this.candidates[id] ?? []);
+  settleWithCandidate = async (id: string, eventKey: string) =>
+    this.log('settle_with_candidate', [id, eventKey], this.transition(id, 'completed', `matched by hand to ${eventKey}`));
   settle = async (id: string, outcome: string, note: string) =>
     this.log('settle', [id, outcome, note], this.transition(id, outcome === 'completed' ? 'completed' : 'rejected_by_provider', note));
   checkWithProvider = async (id: string) => this.log('check_with_provider', [id], this.find(id));

@@ -7,6 +7,7 @@ pub mod desk;
 pub mod drafts;
 pub mod dto;
 pub mod import;
+pub mod reconcile;
 pub mod requests;
 
 use crate::app::{Cashdesk, OPERATOR_KEY};

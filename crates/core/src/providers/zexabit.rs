@@ -255,7 +255,7 @@ pub(crate) fn apply_webhook(
     if !app.store().record_inbound(account, &key, body)? {
         return Ok(WebhookReply::Ok("already handled".into()));
     }
-    let outcome = settle_from_provider(
+    let applied = settle_from_provider(
         app,
         account,
         event.event.is_deposit(),
@@ -267,8 +267,23 @@ pub(crate) fn apply_webhook(
             &event.data.payment_method,
         )),
     )?;
+    let outcome = match applied {
+        Applied::Done(text) => text,
+        Applied::Unmatched(text) => {
+            // Kept as a candidate for a supervisor settling by hand.
+            app.store().mark_inbound_unmatched(account, &key)?;
+            text
+        }
+    };
     app.store().set_inbound_outcome(account, &key, &outcome)?;
     Ok(WebhookReply::Ok(outcome))
+}
+
+/// What a provider's word did here.
+pub(crate) enum Applied {
+    Done(String),
+    /// No request, or more than one, could be it: left for a person.
+    Unmatched(String),
 }
 
 /// Applies a provider's final word to the request it belongs to: by
@@ -281,11 +296,11 @@ fn settle_from_provider(
     txn_id: &str,
     status: Status,
     fallback: Option<(&str, &rust_decimal::Decimal, &str)>,
-) -> CoreResult<String> {
+) -> CoreResult<Applied> {
     let to = match status {
         Status::Completed => RequestStatus::Completed,
         Status::Rejected => RequestStatus::RejectedByProvider,
-        Status::Pending => return Ok("still pending".into()),
+        Status::Pending => return Ok(Applied::Done("still pending".into())),
     };
     let facts = ProviderFacts {
         txn_id: Some(txn_id.to_owned()),
@@ -312,11 +327,11 @@ fn settle_from_provider(
                 )?;
                 match c.len() {
                     1 => c.pop(),
-                    0 => return Ok(format!("no request matches {txn_id}")),
+                    0 => return Ok(Applied::Unmatched(format!("no request matches {txn_id}"))),
                     n => {
-                        return Ok(format!(
+                        return Ok(Applied::Unmatched(format!(
                             "{n} requests could match {txn_id}: left for a supervisor"
-                        ));
+                        )));
                     }
                 }
             }
@@ -324,10 +339,14 @@ fn settle_from_provider(
         },
     };
     let Some(rec) = found else {
-        return Ok(format!("no request matches {txn_id}"));
+        return Ok(Applied::Unmatched(format!("no request matches {txn_id}")));
     };
     if rec.status.is_terminal() {
-        return Ok(format!("request {} already {}", rec.id, rec.status.label()));
+        return Ok(Applied::Done(format!(
+            "request {} already {}",
+            rec.id,
+            rec.status.label()
+        )));
     }
     let why = format!("Zexabit reports {txn_id} {}", status_text(status));
     // Settling also closes the outbox row, so a late HTTP answer changes nothing.
@@ -344,11 +363,15 @@ fn settle_from_provider(
         .map_err(Into::into),
     )?;
     let Some(done) = done else {
-        return Ok(format!("request {} already settled", rec.id));
+        return Ok(Applied::Done(format!("request {} already settled", rec.id)));
     };
     app.request_changed(done.id);
     app.notice(crate::notify::Notice::outcome(&done));
-    Ok(format!("request {} {}", done.id, done.status.label()))
+    Ok(Applied::Done(format!(
+        "request {} {}",
+        done.id,
+        done.status.label()
+    )))
 }
 
 /// Asks Zexabit for the status of a request it accepted (covers missed webhooks).
