@@ -91,7 +91,7 @@ pub fn candidates(app: &Cashdesk, id: RequestId) -> ApiResult<Vec<Candidate>> {
             },
         ));
     }
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|c| std::cmp::Reverse(c.0));
     Ok(out.into_iter().map(|(_, c)| c).collect())
 }
 
