@@ -86,6 +86,10 @@ fn note_link(app: &Cashdesk, account: cashdesk_domain::AccountId, outcome: &Outb
     }
 }
 
+/// Provider events are remembered this long, so a redelivery is still
+/// recognised (the issue asks for at least three days).
+const INBOUND_KEPT_DAYS: i64 = 30;
+
 /// Polls requests awaiting a provider's answer, oldest first, a page per
 /// tick; the clients' rate limiters keep this inside the documented limits.
 pub(crate) fn spawn_poller(app: &Cashdesk) {
@@ -93,8 +97,16 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
     let app = app.clone();
     tokio::spawn(async move {
         let every = app.config().poll_interval;
+        let mut pruned = std::time::Instant::now();
         loop {
             tokio::time::sleep(every).await;
+            if pruned.elapsed() >= Duration::from_secs(3600) {
+                pruned = std::time::Instant::now();
+                let before = chrono::Utc::now() - chrono::Duration::days(INBOUND_KEPT_DAYS);
+                if let Err(e) = app.store().prune_inbound(before) {
+                    tracing::warn!("pruning old provider events: {e}");
+                }
+            }
             for (view, status) in [
                 (QueueView::InFlight, RequestStatus::AwaitingProvider),
                 (QueueView::Attention, RequestStatus::OutcomeUnknown),

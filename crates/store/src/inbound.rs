@@ -128,4 +128,16 @@ impl Store {
             crate::outbox::settle_in(tx, id, to, actor, why, facts)
         })
     }
+
+    /// Forgets handled events received before `before` (kept long enough
+    /// that a provider's redelivery is still recognised: callers keep at
+    /// least three days). Unmatched ones stay until a person uses them.
+    pub fn prune_inbound(&self, before: chrono::DateTime<chrono::Utc>) -> Result<usize> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM inbound_events WHERE received_ms < ?1 AND unmatched = 0",
+                [before.timestamp_millis()],
+            )?)
+        })
+    }
 }

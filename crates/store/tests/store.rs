@@ -483,3 +483,34 @@ fn approving_a_failed_request_again_reuses_its_row_and_reference() {
         "one row, not two"
     );
 }
+
+#[test]
+fn provider_events_are_remembered_for_redelivery_then_pruned_unless_unmatched() {
+    let (_d, s, acc) = store();
+    assert!(
+        s.record_inbound(acc, "deposit.completed:dep_1", b"{}")
+            .unwrap()
+    );
+    assert!(
+        s.record_inbound(acc, "deposit.completed:dep_2", b"{}")
+            .unwrap()
+    );
+    s.mark_inbound_unmatched(acc, "deposit.completed:dep_2")
+        .unwrap();
+    assert!(
+        !s.record_inbound(acc, "deposit.completed:dep_1", b"{}")
+            .unwrap(),
+        "a redelivery is recognised"
+    );
+    // Nothing is older than three days yet: pruning at that age keeps all.
+    let three_days_ago = chrono::Utc::now() - chrono::Duration::days(3);
+    assert_eq!(s.prune_inbound(three_days_ago).unwrap(), 0);
+    // Pruning everything handled keeps the unmatched candidate.
+    let later = chrono::Utc::now() + chrono::Duration::seconds(1);
+    assert_eq!(s.prune_inbound(later).unwrap(), 1);
+    let left = s
+        .unmatched_inbound(acc, chrono::Utc::now() - chrono::Duration::days(1), 10)
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].dedup_key, "deposit.completed:dep_2");
+}
