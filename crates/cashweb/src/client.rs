@@ -13,6 +13,7 @@ use crate::assumptions::{
 use crate::error::{Call, Error};
 use crate::request::{self, CreateTransactionRequest, IdempotencyKey, ValidationError};
 use crate::wire::{CreatedTransaction, Cursor, Envelope, ListBody, Transaction, TransactionPage};
+use cashdesk_http::fill;
 use chrono::Utc;
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Url};
@@ -312,49 +313,20 @@ fn accept(req: &CreateTransactionRequest, found: Transaction) -> Result<CreateOu
 }
 
 fn parse_base(base_url: &str) -> Result<Url, Error> {
-    let bad = |reason: String| {
+    cashdesk_http::check_base_url(base_url).map_err(|reason| {
         Error::Invalid(ValidationError::BaseUrl {
             url: base_url.to_owned(),
             reason,
         })
-    };
-    let url = Url::parse(base_url.trim()).map_err(|e| bad(e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad(
-            "it must start with https:// (or http:// for a local sandbox)".into(),
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("it must not carry a query or fragment".into()));
-    }
-    Ok(url)
+    })
 }
 
-/// Before a connection exists nothing was sent; after, anything may have been.
+/// Sorted by whether it may have reached CashWeb (see `cashdesk_http`).
 fn classify_send_error(e: reqwest::Error) -> Error {
-    let message = e.to_string();
-    if e.is_builder() || e.is_connect() {
-        Error::NotSent { message }
-    } else if e.is_timeout() {
-        Error::Unknown {
-            message: format!("timed out waiting for CashWeb: {message}"),
-        }
-    } else {
-        Error::Unknown { message }
+    match cashdesk_http::classify_send_error(e, "CashWeb") {
+        cashdesk_http::SendFailure::NotSent(message) => Error::NotSent { message },
+        cashdesk_http::SendFailure::Unknown(message) => Error::Unknown { message },
     }
-}
-
-/// Replaces `placeholder` with `value` as one percent-encoded path segment.
-fn fill(template: &str, placeholder: &str, value: &str) -> String {
-    let mut encoded = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    template.replace(placeholder, &encoded)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::error::{Error, truncate};
 use crate::rules::Rules;
 use crate::signature::PrivateKey;
 use crate::validate::ValidationError;
+pub(crate) use cashdesk_http::fill;
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::multipart::Form;
 use reqwest::{Method, Url};
@@ -282,51 +283,20 @@ impl Client {
 }
 
 fn parse_base(base_url: &str) -> Result<Url, Error> {
-    let bad = |reason: String| {
+    cashdesk_http::check_base_url(base_url).map_err(|reason| {
         Error::Invalid(ValidationError::BaseUrl {
             url: base_url.to_owned(),
             reason,
         })
-    };
-    let url = Url::parse(base_url.trim()).map_err(|e| bad(e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad(
-            "it must start with https:// (or http:// for a local sandbox)".into(),
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("it must not carry a query or fragment".into()));
-    }
-    Ok(url)
+    })
 }
 
-/// Before a connection exists nothing was sent; after, anything may have
-/// been. The URL (which holds the secret) is stripped from every message.
+/// Sorted by whether it may have reached Paykassma (see `cashdesk_http`).
 fn classify_send_error(e: reqwest::Error) -> Error {
-    let (connect, builder, timeout) = (e.is_connect(), e.is_builder(), e.is_timeout());
-    let message = e.without_url().to_string();
-    if builder || connect {
-        Error::NotSent { message }
-    } else if timeout {
-        Error::Unknown {
-            message: format!("timed out waiting for Paykassma: {message}"),
-        }
-    } else {
-        Error::Unknown { message }
+    match cashdesk_http::classify_send_error(e, "Paykassma") {
+        cashdesk_http::SendFailure::NotSent(message) => Error::NotSent { message },
+        cashdesk_http::SendFailure::Unknown(message) => Error::Unknown { message },
     }
-}
-
-/// Replaces `placeholder` with `value` as one percent-encoded path segment.
-pub(crate) fn fill(template: &str, placeholder: &str, value: &str) -> String {
-    let mut encoded = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    template.replace(placeholder, &encoded)
 }
 
 #[cfg(test)]

@@ -17,6 +17,9 @@ use serde_json::Value;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+pub use cashdesk_http::parse_retry_after;
+pub(crate) use cashdesk_http::truncate;
+
 /// Paykassma's `message`: a sentence, or messages per field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProviderMessage {
@@ -270,30 +273,6 @@ impl Error {
             code,
             message,
         }
-    }
-}
-
-/// `Retry-After` is either delta-seconds or an HTTP-date; past means now.
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
-/// At most `max` characters; a cut text ends in "…" (counted in `max`).
-pub(crate) fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some(_) => {
-            let keep = text
-                .char_indices()
-                .nth(max.saturating_sub(1))
-                .map_or(0, |(i, _)| i);
-            format!("{}…", &text[..keep])
-        }
-        None => text.to_owned(),
     }
 }
 

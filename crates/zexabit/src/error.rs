@@ -9,6 +9,9 @@ use crate::assumptions::MAX_ERROR_TEXT;
 use crate::wire::{ErrorBody, ValidationError, codes};
 use std::time::{Duration, SystemTime};
 
+pub use cashdesk_http::parse_retry_after;
+pub(crate) use cashdesk_http::truncate;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// Zexabit answered with an error; `code` and `message` are exactly
@@ -109,31 +112,6 @@ impl Error {
                 message: truncate(&String::from_utf8_lossy(body), MAX_ERROR_TEXT),
             },
         }
-    }
-}
-
-/// `Retry-After` is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
-/// A date in the past means "now".
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
-/// At most `max` characters; a cut text ends in "…" (counted in `max`).
-pub(crate) fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some(_) => {
-            let keep = text
-                .char_indices()
-                .nth(max.saturating_sub(1))
-                .map_or(0, |(i, _)| i);
-            format!("{}…", &text[..keep])
-        }
-        None => text.to_owned(),
     }
 }
 

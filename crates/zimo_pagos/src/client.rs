@@ -269,23 +269,13 @@ impl Client {
 }
 
 fn parse_base(which: &'static str, base_url: &str) -> Result<Url, Error> {
-    let bad = |reason: String| {
+    cashdesk_http::check_base_url(base_url).map_err(|reason| {
         Error::Invalid(ValidationError::BaseUrl {
             which,
             url: base_url.to_owned(),
             reason,
         })
-    };
-    let url = Url::parse(base_url.trim()).map_err(|e| bad(e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad(
-            "it must start with https:// (or http:// for a local sandbox)".into(),
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("it must not carry a query or fragment".into()));
-    }
-    Ok(url)
+    })
 }
 
 /// `base` (which may carry a path prefix) followed by `path`.
@@ -300,17 +290,11 @@ fn join(base: &Url, path: &str) -> Result<Url, Error> {
     })
 }
 
-/// Before a connection exists nothing was sent; after, anything may have been.
+/// Sorted by whether it may have reached Zimo-pagos (see `cashdesk_http`).
 fn classify_send_error(e: reqwest::Error) -> Error {
-    let message = e.to_string();
-    if e.is_builder() || e.is_connect() {
-        Error::NotSent { message }
-    } else if e.is_timeout() {
-        Error::Unknown {
-            message: format!("timed out waiting for Zimo-pagos: {message}"),
-        }
-    } else {
-        Error::Unknown { message }
+    match cashdesk_http::classify_send_error(e, "Zimo-pagos") {
+        cashdesk_http::SendFailure::NotSent(message) => Error::NotSent { message },
+        cashdesk_http::SendFailure::Unknown(message) => Error::Unknown { message },
     }
 }
 

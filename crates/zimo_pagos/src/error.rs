@@ -14,6 +14,9 @@ use crate::wire::ErrorBody;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+pub use cashdesk_http::parse_retry_after;
+pub(crate) use cashdesk_http::truncate;
+
 /// What a provider error `code` means to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
@@ -217,30 +220,6 @@ impl Error {
                 reason_code: None,
             }),
         }
-    }
-}
-
-/// `Retry-After` is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
-/// At most `max` characters; a cut text ends in "…" (counted in `max`).
-pub(crate) fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some(_) => {
-            let keep = text
-                .char_indices()
-                .nth(max.saturating_sub(1))
-                .map_or(0, |(i, _)| i);
-            format!("{}…", &text[..keep])
-        }
-        None => text.to_owned(),
     }
 }
 
