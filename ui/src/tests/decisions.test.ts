@@ -86,6 +86,19 @@ describe('errors and settle', () => {
   });
 });
 
+describe('a failed request', () => {
+  it('can be sent again once its cause is fixed', async () => {
+    const fake = new FakeBackend([makeRequest(1, { status: 'failed' })]);
+    await renderApp(fake);
+    await fireEvent.click(screen.getByTestId('tab-attention'));
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-1'));
+    const again = screen.getByTestId('approve');
+    expect(again.textContent).toContain('Send again');
+    await fireEvent.click(again);
+    await waitFor(() => expect(fake.callsTo('approve')).toEqual([['req-1']]));
+  });
+});
+
 describe('settle with a candidate', () => {
   it("shows the provider's unmatched events and settles from the one picked", async () => {
     const fake = new FakeBackend([makeRequest(1, { status: 'outcome_unknown' })]);

@@ -72,7 +72,7 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
     history: [
       { at: created, actor: 'Operator platform', from: null, to: status, to_label: LABELS[status] ?? status, reason: null },
     ],
-    can_decide: status === 'pending',
+    can_decide: status === 'pending' || status === 'failed',
     can_settle: status === 'outcome_unknown',
     screenshot: null,
   };
