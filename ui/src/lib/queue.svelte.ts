@@ -162,28 +162,22 @@ export class QueueState {
     return this.decide(id, 'Rejected', () => this.backend.reject(id, reason.trim()));
   }
 
-  async settle(outcome: SettleOutcome, note: string): Promise<boolean> {
+  settle(outcome: SettleOutcome, note: string): Promise<boolean> {
     const d = this.current;
-    if (!d || !d.can_settle || note.trim() === '') return false;
-    try {
-      const res = await this.backend.settle(d.summary.id, outcome, note.trim());
-      this.applyResult(res);
-      if (this.selectedId === res.summary.id) this.show(res);
-      this.notice = `Settled ${res.summary.amount_display} → ${res.summary.status_label}`;
-      void this.reload();
-      return true;
-    } catch (e) {
-      this.onError(e);
-      return false;
-    }
+    if (!d || !d.can_settle || note.trim() === '') return Promise.resolve(false);
+    return this.settleBy(() => this.backend.settle(d.summary.id, outcome, note.trim()));
   }
 
   /** Settles from a provider event a person picked among the candidates. */
-  async settleWith(eventKey: string): Promise<boolean> {
+  settleWith(eventKey: string): Promise<boolean> {
     const d = this.current;
-    if (!d || !d.can_settle) return false;
+    if (!d || !d.can_settle) return Promise.resolve(false);
+    return this.settleBy(() => this.backend.settleWithCandidate(d.summary.id, eventKey));
+  }
+
+  private async settleBy(call: () => Promise<RequestDetail>): Promise<boolean> {
     try {
-      const res = await this.backend.settleWithCandidate(d.summary.id, eventKey);
+      const res = await call();
       this.applyResult(res);
       if (this.selectedId === res.summary.id) this.show(res);
       this.notice = `Settled ${res.summary.amount_display} → ${res.summary.status_label}`;

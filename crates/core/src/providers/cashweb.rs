@@ -270,20 +270,7 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
         status: Some(t.status.to_string()),
         ..Default::default()
     };
-    let done = super::unless_settled(
-        app.store()
-            .transition(
-                rec.id,
-                to,
-                &Actor::Provider(ACTOR.into()),
-                Some(&why),
-                &facts,
-            )
-            .map_err(Into::into),
-    )?;
-    if let Some(done) = done {
-        app.request_changed(done.id);
-    }
+    super::provider_transition(app, rec.id, to, ACTOR, &why, &facts)?;
     Ok(())
 }
 

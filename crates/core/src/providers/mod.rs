@@ -339,6 +339,28 @@ pub(crate) fn unless_settled<T>(r: CoreResult<T>) -> CoreResult<Option<T>> {
     }
 }
 
+/// Moves a request on the provider's word (push or poll) and tells the
+/// window; `None` when another path settled it first.
+pub(crate) fn provider_transition(
+    app: &Cashdesk,
+    id: cashdesk_domain::RequestId,
+    to: cashdesk_domain::RequestStatus,
+    provider: &str,
+    why: &str,
+    facts: &cashdesk_store::ProviderFacts,
+) -> CoreResult<Option<RequestRecord>> {
+    let actor = cashdesk_domain::Actor::Provider(provider.into());
+    let done = unless_settled(
+        app.store()
+            .transition(id, to, &actor, Some(why), facts)
+            .map_err(Into::into),
+    )?;
+    if let Some(d) = &done {
+        app.request_changed(d.id);
+    }
+    Ok(done)
+}
+
 /// How long the provider keeps what Cashdesk looks up by its reference
 /// (an assumption of each adapter: the documents give no period).
 pub(crate) fn lookup_window(provider: ProviderKind) -> Duration {

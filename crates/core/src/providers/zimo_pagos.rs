@@ -223,19 +223,7 @@ async fn apply_status(app: &Cashdesk, rec: &RequestRecord, st: &CashoutStatus) -
         return Ok(());
     }
     let why = format!("Zimo-pagos reports the cashout {}", st.status.describe());
-    let done = super::unless_settled(
-        app.store()
-            .transition(
-                rec.id,
-                to,
-                &Actor::Provider(ACTOR.into()),
-                Some(&why),
-                &facts,
-            )
-            .map_err(Into::into),
-    )?;
-    if let Some(done) = done {
-        app.request_changed(done.id);
+    if let Some(done) = super::provider_transition(app, rec.id, to, ACTOR, &why, &facts)? {
         app.notice(crate::notify::Notice::outcome(&done));
     }
     Ok(())
