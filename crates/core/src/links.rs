@@ -4,9 +4,10 @@
 //! wrong credentials). Learned from every delivery and from a light probe
 //! (the same read as "Check connection"): every `probe_interval` while an
 //! account is offline or unknown, six times less often while online (one
-//! Zexabit read a minute at most, well inside its 100/min). When an account
-//! comes back, its waiting outbox rows are sent at once instead of after
-//! their backoff.
+//! Zexabit read a minute at most, well inside its 100/min). While an
+//! account is offline its outbox rows are held (no attempts, so no growing
+//! backoff: the probe is the only traffic); when it comes back they are
+//! sent at once.
 
 use crate::app::Cashdesk;
 use crate::providers::{self, Probe};
@@ -103,6 +104,17 @@ impl Links {
     }
 }
 
+/// Accounts known to be unreachable: their calls wait (no attempts, so no
+/// growing backoff) until the probe finds them back.
+pub(crate) fn offline(app: &Cashdesk) -> Vec<AccountId> {
+    app.links()
+        .all()
+        .into_iter()
+        .filter(|(_, l)| l.state == LinkState::Offline)
+        .map(|(a, _)| a)
+        .collect()
+}
+
 /// Records a state; on a change tells the window, and when the account
 /// came back, sends its waiting calls now.
 pub(crate) fn record(app: &Cashdesk, account: AccountId, state: LinkState, detail: String) {
@@ -110,12 +122,12 @@ pub(crate) fn record(app: &Cashdesk, account: AccountId, state: LinkState, detai
         return;
     };
     tracing::info!(%account, "connection {before:?} → {state:?}");
-    if state == LinkState::Online && before != LinkState::Online {
-        match app.store().wake_account(account) {
-            Ok(n) if n > 0 => app.wake_worker(),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(%account, "waking its outbox: {e}"),
+    if state != LinkState::Offline && before == LinkState::Offline {
+        // Its held calls are due now, not at the end of their backoff.
+        if let Err(e) = app.store().wake_account(account) {
+            tracing::warn!(%account, "waking its outbox: {e}");
         }
+        app.wake_worker();
     }
     app.changed(crate::api::dto::Changed {
         links: true,

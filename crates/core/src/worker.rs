@@ -30,7 +30,7 @@ pub(crate) fn spawn(app: &Cashdesk) {
             if let Err(e) = drain(&app).await {
                 tracing::error!("outbox: {e}");
             }
-            let wait = match app.store().next_due_ms() {
+            let wait = match app.store().next_due_ms_except(&crate::links::offline(&app)) {
                 Ok(Some(due)) => Duration::from_millis(
                     (due - chrono::Utc::now().timestamp_millis()).clamp(50, 30_000) as u64,
                 ),
@@ -46,10 +46,10 @@ pub(crate) fn spawn(app: &Cashdesk) {
 
 /// Sends every due row, one at a time.
 async fn drain(app: &Cashdesk) -> CoreResult<()> {
-    while let Some(row) = app
-        .store()
-        .claim_next(chrono::Utc::now().timestamp_millis())?
-    {
+    while let Some(row) = app.store().claim_next_except(
+        chrono::Utc::now().timestamp_millis(),
+        &crate::links::offline(app),
+    )? {
         app.request_changed(row.request_id);
         pause_if(app.config(), PausePoint::AfterClaim).await;
         let provider = app.store().account(row.account_id)?.provider;

@@ -90,8 +90,12 @@ async fn decisions_wait_while_the_provider_is_unreachable_and_go_out_when_it_ret
         "{:?}",
         waiting.status_reason
     );
-    // Long enough for the backoff to grow past several seconds.
+    // While the account is offline its call is held: no attempts (the
+    // probe is the only traffic), however long it lasts.
+    let attempts = || app.store().outbox_for(first).unwrap()[0].attempts;
+    let before = attempts();
     tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(attempts(), before, "no attempts while offline");
     assert_eq!(
         api::requests::get_request(&app, first)
             .unwrap()

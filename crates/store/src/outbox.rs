@@ -127,9 +127,18 @@ impl Store {
     /// Takes the next due row: marks it `sending` and its request
     /// `submitting` durably, before the caller sends anything.
     pub fn claim_next(&self, now: i64) -> Result<Option<OutboxRow>> {
+        self.claim_next_except(now, &[])
+    }
+
+    /// As `claim_next`, leaving the rows of `held` accounts (offline: no
+    /// attempt is made until they are reachable again) where they are.
+    pub fn claim_next_except(&self, now: i64, held: &[AccountId]) -> Result<Option<OutboxRow>> {
+        let held = held_json(held);
         self.write(|tx| {
             let Some(mut r) = tx
-                .query_row(&format!("{SELECT} WHERE state = 'pending' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id LIMIT 1"), [now], row)
+                .query_row(&format!("{SELECT} WHERE state = 'pending' AND next_attempt_ms <= ?1
+                    AND account_id NOT IN (SELECT value FROM json_each(?2))
+                    ORDER BY next_attempt_ms, id LIMIT 1"), params![now, held], row)
                 .optional()?
             else {
                 return Ok(None);
@@ -226,14 +235,25 @@ impl Store {
     }
 
     pub fn next_due_ms(&self) -> Result<Option<i64>> {
+        self.next_due_ms_except(&[])
+    }
+
+    /// When the next row of an account not in `held` is due.
+    pub fn next_due_ms_except(&self, held: &[AccountId]) -> Result<Option<i64>> {
+        let held = held_json(held);
         self.read(|c| {
             Ok(c.query_row(
-                "SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'pending'",
-                [],
+                "SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'pending'
+                 AND account_id NOT IN (SELECT value FROM json_each(?1))",
+                [held],
                 |r| r.get(0),
             )?)
         })
     }
+}
+
+fn held_json(held: &[AccountId]) -> String {
+    serde_json::Value::from(held.iter().map(|a| a.to_string()).collect::<Vec<_>>()).to_string()
 }
 
 /// Settles a request in the caller's transaction: the transition, its

@@ -514,3 +514,18 @@ fn provider_events_are_remembered_for_redelivery_then_pruned_unless_unmatched() 
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].dedup_key, "deposit.completed:dep_2");
 }
+
+#[test]
+fn rows_of_a_held_account_wait_and_do_not_make_the_worker_spin() {
+    let (_d, s, acc) = store();
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
+        .unwrap();
+    assert!(s.claim_next_except(i64::MAX, &[acc]).unwrap().is_none());
+    assert_eq!(s.next_due_ms_except(&[acc]).unwrap(), None);
+    assert!(s.next_due_ms().unwrap().is_some());
+    let row = s.claim_next_except(i64::MAX, &[]).unwrap().unwrap();
+    assert_eq!(row.request_id, r.id);
+}
