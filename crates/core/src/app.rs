@@ -104,12 +104,18 @@ impl Cashdesk {
 
     /// Fetches each account's payment methods in the background, so
     /// approvals and desk entry can check limits without waiting on the
-    /// network (kept in the database for offline use).
+    /// network (kept in the database for offline use) and the queue shows
+    /// the providers' method names. The last known lists come first.
     fn prefetch_reference_data(&self) {
         let Ok(accounts) = self.store().accounts() else {
             return;
         };
-        for acc in accounts.into_iter().filter(|a| !a.sandbox) {
+        for acc in &accounts {
+            if let Ok(Some(known)) = crate::providers::reference::known_methods(self, acc.id) {
+                self.providers().remember_labels(acc.id, &known);
+            }
+        }
+        for acc in accounts {
             let app = self.clone();
             tokio::spawn(async move {
                 if let Err(e) = crate::providers::reference::methods(&app, acc.id).await {

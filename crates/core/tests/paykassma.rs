@@ -309,6 +309,10 @@ async fn a_manual_system_deposit_goes_as_a_possible_transaction_with_its_screens
     assert_eq!(shot.file_name, "receipt.png");
     let url = api::desk::attachment_data(&d.app, &shot.id).unwrap();
     assert!(url.starts_with("data:image/png;base64,"), "{url}");
+    // Once the payment systems are known the queue shows Paykassma's name.
+    api::desk::list_methods(&d.app, d.account).await.unwrap();
+    let summary = api::requests::get_request(&d.app, rec.id).unwrap().summary;
+    assert_eq!(summary.method_label, "IMPS");
 
     api::requests::approve(&d.app, rec.id).unwrap();
     wait_status(&d.app, rec.id, RequestStatus::Completed).await;

@@ -53,6 +53,8 @@ pub(crate) struct Providers {
     /// Sandbox accounts' secrets live only in memory, for one run.
     sandbox_secrets: Mutex<HashMap<(AccountId, &'static str), Secret>>,
     methods: Mutex<HashMap<AccountId, Vec<cashdesk_zexabit::PaymentMethod>>>,
+    /// Method labels of every provider ("IMPS" for `imps`), for the queue.
+    labels: Mutex<HashMap<AccountId, HashMap<String, String>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -105,6 +107,7 @@ impl Providers {
             cashweb: Mutex::default(),
             sandbox_secrets: Mutex::default(),
             methods: Mutex::default(),
+            labels: Mutex::default(),
         }
     }
 
@@ -186,6 +189,7 @@ impl Providers {
         lock(&self.paykassma).remove(&account);
         lock(&self.cashweb).remove(&account);
         lock(&self.methods).remove(&account);
+        lock(&self.labels).remove(&account);
     }
 
     /// Payment methods as last fetched (used to validate without the network).
@@ -196,13 +200,23 @@ impl Providers {
         lock(&self.methods).get(&account).cloned()
     }
 
-    /// The provider's label for `method`, from the cached methods list.
+    /// The provider's label for `method`, from the cached methods lists.
     pub fn method_label(&self, account: AccountId, method: &str) -> Option<String> {
-        lock(&self.methods)
-            .get(&account)?
-            .iter()
-            .find(|m| m.method == method)
-            .map(|m| m.label.clone())
+        let zexabit = lock(&self.methods).get(&account).and_then(|ms| {
+            ms.iter()
+                .find(|m| m.method == method)
+                .map(|m| m.label.clone())
+        });
+        zexabit.or_else(|| lock(&self.labels).get(&account)?.get(method).cloned())
+    }
+
+    /// Keeps the labels of a methods list (any provider).
+    pub fn remember_labels(&self, account: AccountId, methods: &[reference::Method]) {
+        let mut labels = lock(&self.labels);
+        let map = labels.entry(account).or_default();
+        for m in methods.iter().filter(|m| m.label != m.method) {
+            map.insert(m.method.clone(), m.label.clone());
+        }
     }
 
     /// Fetches the payment methods and keeps them for offline validation.

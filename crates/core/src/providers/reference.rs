@@ -105,6 +105,7 @@ pub(crate) async fn methods(app: &Cashdesk, account: AccountId) -> CoreResult<Ve
             if let Ok(json) = serde_json::to_string(&list) {
                 app.store().put_cache(&cache_key(account), &json)?;
             }
+            app.providers().remember_labels(account, &list);
             Ok(list)
         }
         Err(e) => known_methods(app, account)?.ok_or(e),
