@@ -11,6 +11,7 @@ pub mod cashweb;
 pub mod faults;
 pub mod paykassma;
 pub mod server;
+mod shared;
 pub mod zexabit;
 pub mod zimo_pagos;
 

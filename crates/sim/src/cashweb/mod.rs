@@ -30,7 +30,7 @@ pub use markets::{Market, markets};
 pub use records::{SimError, SimQuote, SimTransaction};
 
 use crate::faults::Faults;
-use crate::server::{self, Server};
+use crate::server::Server;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cashdesk_cashweb::assumptions::{DEPOSIT_EXPIRY, QUOTE_VALIDITY};
@@ -40,7 +40,7 @@ use state::{Book, NewPricing, NewTransaction, Terms};
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
@@ -117,17 +117,8 @@ pub(crate) struct Inner {
     pub requests: u64,
 }
 
-pub(crate) struct Shared {
-    pub config: CashWebSimConfig,
-    pub inner: Mutex<Inner>,
-}
-
-impl Shared {
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        // Each change is a few field writes under the lock; keep going.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+pub(crate) type Shared = crate::shared::SimShared<CashWebSimConfig, Inner>;
+crate::shared::books!(Inner);
 
 pub struct CashWebSim;
 
@@ -141,16 +132,13 @@ impl CashWebSim {
             quote_validity: config.quote_validity,
             confirmation_interval: config.confirmation_interval,
         };
-        let shared = Arc::new(Shared {
-            inner: Mutex::new(Inner {
-                book: Book::new(terms, config.markets.clone()),
-                faults: Faults::default(),
-                cancels: HashMap::new(),
-                requests: 0,
-            }),
-            config,
-        });
-        let (stop_tx, _) = server::stop_channel();
+        let inner = Inner {
+            book: Book::new(terms, config.markets.clone()),
+            faults: Faults::default(),
+            cancels: HashMap::new(),
+            requests: 0,
+        };
+        let (shared, stop_tx) = Shared::new(config, inner)?;
         let router = http::router(shared.clone());
         let server = Server::start(shared.config.port, router, stop_tx).await?;
         Ok(RunningCashWeb {
@@ -160,6 +148,8 @@ impl CashWebSim {
         })
     }
 }
+
+crate::shared::running_common!(RunningCashWeb);
 
 /// A running simulator; dropping it stops it.
 pub struct RunningCashWeb {
@@ -195,20 +185,6 @@ impl RunningCashWeb {
 
     pub fn transaction(&self, id: &str) -> Option<SimTransaction> {
         self.transactions().into_iter().find(|t| t.id == id)
-    }
-
-    /// Requests received so far, whatever their outcome.
-    pub fn request_count(&self) -> u64 {
-        self.shared.lock().requests
-    }
-
-    pub fn faults(&self) -> Faults {
-        self.shared.lock().faults.clone()
-    }
-
-    /// Replaces all faults.
-    pub fn set_faults(&self, faults: Faults) {
-        self.shared.lock().faults = faults;
     }
 
     /// Moves the market: direct mode uses the new rate from now on;

@@ -34,16 +34,15 @@ pub use catalog::{Flow, SimWallet, wallets};
 pub use state::{PaymentKind, SimPayment, SimScreenshot, SimStatus, SimWithdrawal};
 
 use crate::faults::Faults;
-use crate::server::{self, Server};
+use crate::server::Server;
 use cashdesk_paykassma::{Balance, Paths, Postback, Rules};
 use rust_decimal::Decimal;
 use state::Ledger;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
 
 /// Decides whether a deposit fails when it settles.
 pub type FailIf = Arc<dyn Fn(&SimPayment) -> bool + Send + Sync>;
@@ -148,31 +147,14 @@ pub(crate) struct Inner {
     pub requests: u64,
 }
 
-pub(crate) struct Shared {
-    pub config: PaykassmaSimConfig,
-    pub inner: Mutex<Inner>,
-    pub http: reqwest::Client,
-    pub stop: watch::Receiver<bool>,
-}
-
-impl Shared {
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        // Each change is a few field writes under the lock; a panic cannot
-        // leave the books half written, so keep going.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+pub(crate) type Shared = crate::shared::SimShared<PaykassmaSimConfig, Inner>;
+crate::shared::books!(Inner);
 
 pub struct PaykassmaSim;
 
 impl PaykassmaSim {
     /// Binds 127.0.0.1 and serves until [`RunningPaykassma::shutdown`] or drop.
     pub async fn start(config: PaykassmaSimConfig) -> io::Result<RunningPaykassma> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .map_err(io::Error::other)?;
-        let (stop_tx, stop_rx) = server::stop_channel();
         let ledger = Ledger {
             wallets: wallets(),
             payments: Vec::new(),
@@ -183,17 +165,13 @@ impl PaykassmaSim {
             issued: Vec::new(),
             next_stockpiling_id: 1584,
         };
-        let shared = Arc::new(Shared {
-            inner: Mutex::new(Inner {
-                ledger,
-                faults: Faults::default(),
-                postback_url: config.postback_url.clone(),
-                requests: 0,
-            }),
-            config,
-            http,
-            stop: stop_rx,
-        });
+        let inner = Inner {
+            ledger,
+            faults: Faults::default(),
+            postback_url: config.postback_url.clone(),
+            requests: 0,
+        };
+        let (shared, stop_tx) = Shared::new(config, inner)?;
         let router = http::router(shared.clone());
         let server = Server::start(shared.config.port, router, stop_tx).await?;
         Ok(RunningPaykassma {
@@ -203,6 +181,8 @@ impl PaykassmaSim {
         })
     }
 }
+
+crate::shared::running_common!(RunningPaykassma);
 
 /// A running simulator; dropping it stops it.
 pub struct RunningPaykassma {
@@ -245,20 +225,6 @@ impl RunningPaykassma {
 
     pub fn balances(&self) -> Vec<Balance> {
         self.shared.lock().ledger.balances.clone()
-    }
-
-    /// Requests received so far, whatever their outcome.
-    pub fn request_count(&self) -> u64 {
-        self.shared.lock().requests
-    }
-
-    pub fn faults(&self) -> Faults {
-        self.shared.lock().faults.clone()
-    }
-
-    /// Replaces all faults.
-    pub fn set_faults(&self, faults: Faults) {
-        self.shared.lock().faults = faults;
     }
 
     /// Applies to postbacks issued from now on.

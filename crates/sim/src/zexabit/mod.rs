@@ -21,7 +21,7 @@ pub use catalog::{SimMethod, methods};
 pub use state::{SimTxn, SimUser, TxnKind};
 
 use crate::faults::Faults;
-use crate::server::{self, Server};
+use crate::server::Server;
 use cashdesk_zexabit::Paths;
 use cashdesk_zexabit::assumptions::REQUESTS_PER_MINUTE;
 use rust_decimal::Decimal;
@@ -30,9 +30,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::watch;
 
 /// Decides whether the agent rejects a transaction when it settles.
 pub type RejectIf = Arc<dyn Fn(&SimTxn) -> bool + Send + Sync>;
@@ -118,31 +117,14 @@ pub(crate) struct Inner {
     pub requests: u64,
 }
 
-pub(crate) struct Shared {
-    pub config: ZexabitSimConfig,
-    pub inner: Mutex<Inner>,
-    pub http: reqwest::Client,
-    pub stop: watch::Receiver<bool>,
-}
-
-impl Shared {
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock cannot leave the ledger half
-        // written (each change is a few field writes), so keep going.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+pub(crate) type Shared = crate::shared::SimShared<ZexabitSimConfig, Inner>;
+crate::shared::books!(Inner);
 
 pub struct ZexabitSim;
 
 impl ZexabitSim {
     /// Binds 127.0.0.1 and serves until [`RunningZexabit::shutdown`] or drop.
     pub async fn start(config: ZexabitSimConfig) -> io::Result<RunningZexabit> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .map_err(io::Error::other)?;
-        let (stop_tx, stop_rx) = server::stop_channel();
         let ledger = Ledger {
             methods: methods(),
             without_agent: config
@@ -155,19 +137,15 @@ impl ZexabitSim {
             deposits: Vec::new(),
             withdrawals: Vec::new(),
         };
-        let shared = Arc::new(Shared {
-            inner: Mutex::new(Inner {
-                ledger,
-                faults: Faults::default(),
-                callback_url: config.callback_url.clone(),
-                suspended: false,
-                window: HashMap::new(),
-                requests: 0,
-            }),
-            config,
-            http,
-            stop: stop_rx,
-        });
+        let inner = Inner {
+            ledger,
+            faults: Faults::default(),
+            callback_url: config.callback_url.clone(),
+            suspended: false,
+            window: HashMap::new(),
+            requests: 0,
+        };
+        let (shared, stop_tx) = Shared::new(config, inner)?;
         let router = http::router(shared.clone());
         let server = Server::start(shared.config.port, router, stop_tx).await?;
         Ok(RunningZexabit {
@@ -177,6 +155,8 @@ impl ZexabitSim {
         })
     }
 }
+
+crate::shared::running_common!(RunningZexabit);
 
 /// A running simulator; dropping it stops it.
 pub struct RunningZexabit {
@@ -213,20 +193,6 @@ impl RunningZexabit {
 
     pub fn withdrawals(&self) -> Vec<SimTxn> {
         self.shared.lock().ledger.withdrawals.clone()
-    }
-
-    /// Requests received so far, whatever their outcome.
-    pub fn request_count(&self) -> u64 {
-        self.shared.lock().requests
-    }
-
-    pub fn faults(&self) -> Faults {
-        self.shared.lock().faults.clone()
-    }
-
-    /// Replaces all faults.
-    pub fn set_faults(&self, faults: Faults) {
-        self.shared.lock().faults = faults;
     }
 
     /// Applies to webhooks fired from now on.

@@ -36,9 +36,8 @@ use cashdesk_zimo_pagos::{
 use state::Ledger;
 use std::fmt;
 use std::io;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
 
 /// Decides whether, and why, the bank rejects a delivered cashout.
 pub type RejectIf = Arc<dyn Fn(&SimCashout) -> Option<Rejection> + Send + Sync>;
@@ -131,20 +130,8 @@ pub(crate) struct Inner {
     pub refuse_next: Option<ApiError>,
 }
 
-pub(crate) struct Shared {
-    pub config: ZimoPagosSimConfig,
-    pub inner: Mutex<Inner>,
-    pub http: reqwest::Client,
-    pub stop: watch::Receiver<bool>,
-}
-
-impl Shared {
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        // Each change under the lock is a few field writes; a panic cannot
-        // leave the ledger half written, so keep going.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+pub(crate) type Shared = crate::shared::SimShared<ZimoPagosSimConfig, Inner>;
+crate::shared::books!(Inner);
 
 pub struct ZimoPagosSim;
 
@@ -152,24 +139,15 @@ impl ZimoPagosSim {
     /// Binds both hosts on 127.0.0.1 and serves until
     /// [`RunningZimoPagos::shutdown`] or drop.
     pub async fn start(config: ZimoPagosSimConfig) -> io::Result<RunningZimoPagos> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .map_err(io::Error::other)?;
-        let (stop_tx, stop_rx) = server::stop_channel();
         let (card_stop_tx, _) = server::stop_channel();
-        let shared = Arc::new(Shared {
-            inner: Mutex::new(Inner {
-                ledger: Ledger::new(config.first_cashout_id),
-                faults: Faults::default(),
-                notifications: Vec::new(),
-                requests: 0,
-                refuse_next: None,
-            }),
-            config,
-            http,
-            stop: stop_rx,
-        });
+        let inner = Inner {
+            ledger: Ledger::new(config.first_cashout_id),
+            faults: Faults::default(),
+            notifications: Vec::new(),
+            requests: 0,
+            refuse_next: None,
+        };
+        let (shared, stop_tx) = Shared::new(config, inner)?;
         let main = http::main_router(shared.clone());
         let card = http::card_router(shared.clone());
         let server = Server::start(shared.config.port, main, stop_tx).await?;
@@ -182,6 +160,8 @@ impl ZimoPagosSim {
         })
     }
 }
+
+crate::shared::running_common!(RunningZimoPagos);
 
 /// A running simulator; dropping it stops it.
 pub struct RunningZimoPagos {
@@ -248,20 +228,6 @@ impl RunningZimoPagos {
     /// Every notification attempt so far, in the order they were answered.
     pub fn notifications(&self) -> Vec<SimNotification> {
         self.shared.lock().notifications.clone()
-    }
-
-    /// Requests received on both hosts, whatever their outcome.
-    pub fn request_count(&self) -> u64 {
-        self.shared.lock().requests
-    }
-
-    pub fn faults(&self) -> Faults {
-        self.shared.lock().faults.clone()
-    }
-
-    /// Replaces all faults.
-    pub fn set_faults(&self, faults: Faults) {
-        self.shared.lock().faults = faults;
     }
 
     /// The next authenticated cashout is refused with `body` (HTTP 400)
