@@ -4,10 +4,13 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 use cashdesk_sim::cashweb::{CashWebSim, CashWebSimConfig, Market, RunningCashWeb};
-use reqwest::header::HeaderMap;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::time::Duration;
+
+#[path = "../answer/mod.rs"]
+mod answer_mod;
+pub use answer_mod::{Answer, answer};
 
 pub async fn sim(config: CashWebSimConfig) -> RunningCashWeb {
     CashWebSim::start(config).await.expect("simulator starts")
@@ -66,14 +69,6 @@ pub const TSQ_FIELDS: [&str; 12] = [
     "received_at",
     "confirmed_at",
 ];
-
-/// One HTTP answer: status, headers, body parsed as JSON (Null if not JSON).
-pub struct Answer {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub text: String,
-    pub json: Value,
-}
 
 impl Answer {
     pub fn data(&self) -> &Value {
@@ -140,19 +135,6 @@ impl Api {
             req = req.header("Idempotency-Key", key);
         }
         answer(req.send().await.expect("request answered")).await
-    }
-}
-
-pub async fn answer(r: reqwest::Response) -> Answer {
-    let status = r.status().as_u16();
-    let headers = r.headers().clone();
-    let text = r.text().await.expect("body read");
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer {
-        status,
-        headers,
-        text,
-        json,
     }
 }
 

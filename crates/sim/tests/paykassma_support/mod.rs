@@ -16,6 +16,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
+#[path = "../answer/mod.rs"]
+mod answer_mod;
+pub use answer_mod::{Answer, answer};
+
 pub async fn sim(config: PaykassmaSimConfig) -> RunningPaykassma {
     PaykassmaSim::start(config).await.expect("simulator starts")
 }
@@ -26,13 +30,6 @@ pub fn fast() -> PaykassmaSimConfig {
         postback_backoff: Duration::from_millis(50),
         ..PaykassmaSimConfig::default()
     }
-}
-
-/// One HTTP answer: status, body text, body as JSON (Null if not JSON).
-pub struct Answer {
-    pub status: u16,
-    pub text: String,
-    pub json: Value,
 }
 
 pub struct Api {
@@ -139,13 +136,6 @@ pub fn paytm_withdrawal(id: &str, amount: u64) -> Value {
     json!({"withdrawal_id": id, "payment_system": "paytm", "amount": amount,
         "currency_code": "INR", "label": "55", "is_test": false, "comment": "withdrawal",
         "account_number": "9876543210"})
-}
-
-pub async fn answer(r: reqwest::Response) -> Answer {
-    let status = r.status().as_u16();
-    let text = r.text().await.expect("body read");
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer { status, text, json }
 }
 
 /// Asserts Paykassma's refusal shape and returns its `message`.

@@ -15,6 +15,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
+#[path = "../answer/mod.rs"]
+mod answer_mod;
+pub use answer_mod::{Answer, answer};
+
 pub async fn sim(config: ZexabitSimConfig) -> RunningZexabit {
     ZexabitSim::start(config).await.expect("simulator starts")
 }
@@ -25,14 +29,6 @@ pub fn fast() -> ZexabitSimConfig {
         webhook_backoff: Duration::from_millis(50),
         ..ZexabitSimConfig::default()
     }
-}
-
-/// One HTTP answer: status, headers, body parsed as JSON (Null if not JSON).
-pub struct Answer {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub text: String,
-    pub json: Value,
 }
 
 pub struct Api {
@@ -94,19 +90,6 @@ impl Api {
             json!({"userId": user, "amount": amount, "paymentMethod": "bkash", "accountNumber": "01898765432"}),
         )
         .await
-    }
-}
-
-pub async fn answer(r: reqwest::Response) -> Answer {
-    let status = r.status().as_u16();
-    let headers = r.headers().clone();
-    let text = r.text().await.expect("body read");
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer {
-        status,
-        headers,
-        text,
-        json,
     }
 }
 

@@ -17,6 +17,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
+#[path = "../answer/mod.rs"]
+mod answer_mod;
+pub use answer_mod::{Answer, answer};
+
 /// Banxico's example CLABE: 18 digits, right control digit.
 pub const CLABE: &str = "032180000118359719";
 /// A Luhn-valid test card number.
@@ -45,13 +49,6 @@ pub fn body(sim: &RunningZimoPagos, external_id: &str, notification_url: &str) -
         "bank_code": 72, "bank_account": CLABE, "notification_url": notification_url,
         "on_hold": false
     })
-}
-
-/// One HTTP answer: status, body parsed as JSON (Null if not JSON).
-pub struct Answer {
-    pub status: u16,
-    pub text: String,
-    pub json: Value,
 }
 
 pub struct Api {
@@ -111,13 +108,6 @@ impl Api {
         }
         answer(req.send().await.expect("request answered")).await
     }
-}
-
-pub async fn answer(r: reqwest::Response) -> Answer {
-    let status = r.status().as_u16();
-    let text = r.text().await.expect("body read");
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer { status, text, json }
 }
 
 /// Asserts Zimo-pagos' error shape and returns its message.
