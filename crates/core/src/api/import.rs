@@ -8,7 +8,7 @@ use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::intake::{IntakeRequest, new_request};
 use cashdesk_domain::{ProviderKind, RequestKind};
-use cashdesk_store::{NewRequest, Source};
+use cashdesk_store::{AccountRecord, NewRequest, Source};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -76,7 +76,7 @@ fn text(v: &str) -> Option<String> {
 
 /// One row as the intake request it stands for.
 fn row_request(
-    app: &Cashdesk,
+    accounts: &[AccountRecord],
     header: &[String],
     rec: &csv::StringRecord,
 ) -> Result<IntakeRequest, String> {
@@ -111,9 +111,8 @@ fn row_request(
     let account_id = match text(get("account")) {
         None => None,
         Some(a) => {
-            let accounts = app.store().accounts().map_err(|e| e.to_string())?;
             let found = accounts
-                .into_iter()
+                .iter()
                 .find(|x| x.name == a || x.id.to_string() == a)
                 .ok_or_else(|| format!("account: no account named \"{a}\""))?;
             Some(found.id)
@@ -173,6 +172,8 @@ pub fn import_csv(app: &Cashdesk, csv_text: &str) -> ApiResult<ImportReport> {
             )));
         }
     }
+    // Read once: a file may name an account on each of its rows.
+    let accounts = app.store().accounts()?;
     let mut rows = Vec::new();
     let mut batch: Vec<NewRequest> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -195,7 +196,7 @@ pub fn import_csv(app: &Cashdesk, csv_text: &str) -> ApiResult<ImportReport> {
         let checked = record
             .map_err(|e| format!("unreadable row: {e}"))
             .and_then(|r| {
-                let req = row_request(app, &header, &r)?;
+                let req = row_request(&accounts, &header, &r)?;
                 if req.intake_ref.is_empty() || req.intake_ref.chars().count() > 128 {
                     return Err("intake_ref: 1 to 128 characters".into());
                 }
