@@ -30,20 +30,7 @@ async fn setup() -> (tempfile::TempDir, Cashdesk, RunningCashWeb) {
 
 fn add_account(app: &Cashdesk, sim: &RunningCashWeb) {
     api::set_operator(app, "Rina").unwrap();
-    api::accounts::add_account(
-        app,
-        &NewAccountInput {
-            provider: ProviderKind::Cashweb,
-            name: "CashWeb".into(),
-            base_url: sim.base_url(),
-            secrets: vec![NamedValue {
-                name: "api_key".into(),
-                value: sim.api_key().into(),
-            }],
-            settings: vec![],
-        },
-    )
-    .expect("test keychain available (run under scripts/test.sh)");
+    add_cashweb_account(app, sim);
 }
 
 fn create(sim: &RunningCashWeb, reference: &str) -> String {

@@ -14,7 +14,7 @@ mod common;
 use cashdesk_core::Cashdesk;
 use cashdesk_core::api::{self, dto::*};
 use cashdesk_core::intake;
-use cashdesk_domain::{AccountId, ProviderKind, RequestId, RequestKind, RequestStatus};
+use cashdesk_domain::{ProviderKind, RequestId, RequestKind, RequestStatus};
 use cashdesk_sim::cashweb::{CashWebSim, CashWebSimConfig, RunningCashWeb};
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig, RunningPaykassma};
 use cashdesk_sim::zexabit::RunningZexabit;
@@ -36,33 +36,6 @@ struct Run {
     cw_txn: String,
     /// Zexabit deposit, Paykassma withdrawal, Zimo-pagos cashout, CashWeb cancel.
     ids: [RequestId; 4],
-}
-
-fn nv(n: &str, v: &str) -> NamedValue {
-    NamedValue {
-        name: n.into(),
-        value: v.into(),
-    }
-}
-
-fn add(
-    app: &Cashdesk,
-    provider: ProviderKind,
-    base: String,
-    secrets: Vec<NamedValue>,
-) -> AccountId {
-    api::accounts::add_account(
-        app,
-        &NewAccountInput {
-            provider,
-            name: format!("{provider:?}"),
-            base_url: base,
-            secrets,
-            settings: vec![],
-        },
-    )
-    .expect("test keychain available (run under scripts/test.sh)")
-    .id
 }
 
 /// Four decisions committed with their outbox rows; the app not running.
@@ -125,29 +98,7 @@ async fn decided() -> Run {
     })
     .await
     .unwrap();
-    let zp_acc = api::accounts::add_account(
-        &app,
-        &NewAccountInput {
-            provider: ProviderKind::ZimoPagos,
-            name: "Zimo".into(),
-            base_url: zp.base_url(),
-            secrets: vec![
-                nv("login", zp.login()),
-                nv("pass", zp.pass()),
-                nv(
-                    "signing_secret",
-                    &String::from_utf8_lossy(zp.signing_secret()),
-                ),
-            ],
-            // Notifications cannot reach a loopback test: polling settles it.
-            settings: vec![nv(
-                "notification_url",
-                "https://desk.example.mx/notifications/zimo-pagos/x",
-            )],
-        },
-    )
-    .unwrap()
-    .id;
+    let zp_acc = add_zimo_account(&app, &zp, "Zimo");
     let mut r = intake_request(
         &uuid::Uuid::new_v4().simple().to_string(),
         RequestKind::Withdrawal,
@@ -165,12 +116,7 @@ async fn decided() -> Run {
     let cw = CashWebSim::start(CashWebSimConfig::default())
         .await
         .unwrap();
-    let cw_acc = add(
-        &app,
-        ProviderKind::Cashweb,
-        cw.base_url(),
-        vec![nv("api_key", cw.api_key())],
-    );
+    let cw_acc = add_cashweb_account(&app, &cw);
     let cw_txn = cw
         .create_as_customer(&cashdesk_cashweb::CreateTransactionRequest::direct(
             "order-1",

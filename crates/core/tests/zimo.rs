@@ -116,32 +116,7 @@ async fn a_cashout_whose_answer_was_lost_is_found_by_external_id_and_never_sent_
     .unwrap();
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
     api::set_operator(&app, "Rina").unwrap();
-    let nv = |n: &str, v: &str| NamedValue {
-        name: n.into(),
-        value: v.into(),
-    };
-    let account = api::accounts::add_account(
-        &app,
-        &NewAccountInput {
-            provider: ProviderKind::ZimoPagos,
-            name: "Zimo MX".into(),
-            base_url: sim.base_url(),
-            secrets: vec![
-                nv("login", sim.login()),
-                nv("pass", sim.pass()),
-                nv(
-                    "signing_secret",
-                    &String::from_utf8_lossy(sim.signing_secret()),
-                ),
-            ],
-            settings: vec![nv(
-                "notification_url",
-                "https://desk.example.mx/notifications/zimo-pagos/x",
-            )],
-        },
-    )
-    .expect("test keychain available (run under scripts/test.sh)")
-    .id;
+    let account = add_zimo_account(&app, &sim, "Zimo MX");
     let (rec, _) = intake::submit(&app, &IntakeRequest {
         intake_ref: "zp-1".into(), kind: RequestKind::Withdrawal, provider: ProviderKind::ZimoPagos,
         account_id: Some(account), method: "clabe".into(), amount: "1500.50".into(), currency: "MXN".into(),

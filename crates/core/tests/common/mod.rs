@@ -164,3 +164,60 @@ pub fn intake_request(
         screenshot: None,
     }
 }
+
+/// Adds a Zimo-pagos account for `sim`. Its notification URL is an HTTPS
+/// address that cannot reach a loopback test: polling settles cashouts.
+pub fn add_zimo_account(
+    app: &Cashdesk,
+    sim: &cashdesk_sim::zimo_pagos::RunningZimoPagos,
+    name: &str,
+) -> AccountId {
+    let nv = |k: &str, v: &str| NamedValue {
+        name: k.into(),
+        value: v.into(),
+    };
+    api::accounts::add_account(
+        app,
+        &NewAccountInput {
+            provider: ProviderKind::ZimoPagos,
+            name: name.into(),
+            base_url: sim.base_url(),
+            secrets: vec![
+                nv("login", sim.login()),
+                nv("pass", sim.pass()),
+                nv(
+                    "signing_secret",
+                    &String::from_utf8_lossy(sim.signing_secret()),
+                ),
+            ],
+            settings: vec![nv(
+                "notification_url",
+                "https://desk.example.mx/notifications/zimo-pagos/x",
+            )],
+        },
+    )
+    .expect("test keychain available (run under scripts/test.sh)")
+    .id
+}
+
+/// Adds a CashWeb account for `sim`.
+pub fn add_cashweb_account(
+    app: &Cashdesk,
+    sim: &cashdesk_sim::cashweb::RunningCashWeb,
+) -> AccountId {
+    api::accounts::add_account(
+        app,
+        &NewAccountInput {
+            provider: ProviderKind::Cashweb,
+            name: "CashWeb".into(),
+            base_url: sim.base_url(),
+            secrets: vec![NamedValue {
+                name: "api_key".into(),
+                value: sim.api_key().into(),
+            }],
+            settings: vec![],
+        },
+    )
+    .expect("test keychain available (run under scripts/test.sh)")
+    .id
+}
