@@ -55,6 +55,11 @@ pub(crate) struct Providers {
     methods: Mutex<HashMap<AccountId, Vec<cashdesk_zexabit::PaymentMethod>>>,
     /// Method labels of every provider ("IMPS" for `imps`), for the queue.
     labels: Mutex<HashMap<AccountId, HashMap<String, String>>>,
+    /// Facts asked about a request, kept a minute: an agent flipping
+    /// through the queue must not spend the rate limit (Zexabit's 100/min
+    /// per partner) that approvals and polling need.
+    pub(crate) facts:
+        Mutex<HashMap<cashdesk_domain::RequestId, (std::time::Instant, reference::Facts)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -108,6 +113,7 @@ impl Providers {
             sandbox_secrets: Mutex::default(),
             methods: Mutex::default(),
             labels: Mutex::default(),
+            facts: Mutex::default(),
         }
     }
 

@@ -228,12 +228,39 @@ fn money(amount: Decimal, currency: &str) -> String {
     }
 }
 
-/// Facts about one request, asked now: Paykassma savings and media hints
-/// and whether its payment system is manual; a Zexabit user's balance.
-pub(crate) async fn request_facts(
-    app: &Cashdesk,
-    rec: &RequestRecord,
-) -> CoreResult<(Vec<Fact>, Vec<String>)> {
+/// Facts about one request and its how-to-pay media.
+pub(crate) type Facts = (Vec<Fact>, Vec<String>);
+
+/// How long asked facts are reused for the same request.
+const FACTS_KEPT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Facts about one request: asked now, or the answer of the last minute.
+pub(crate) async fn request_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<Facts> {
+    let kept = |m: &mut std::collections::HashMap<_, (std::time::Instant, Facts)>| {
+        m.retain(|_, (at, _)| at.elapsed() < FACTS_KEPT);
+        m.get(&rec.id).map(|(_, f)| f.clone())
+    };
+    if let Some(f) = kept(
+        &mut app
+            .providers()
+            .facts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    ) {
+        return Ok(f);
+    }
+    let asked = ask_facts(app, rec).await?;
+    app.providers()
+        .facts
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(rec.id, (std::time::Instant::now(), asked.clone()));
+    Ok(asked)
+}
+
+/// Asks now: Paykassma savings and media hints and whether its payment
+/// system is manual; a Zexabit user's balance.
+async fn ask_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<Facts> {
     let mut facts = Vec::new();
     let mut media = Vec::new();
     match rec.provider {
