@@ -4,7 +4,9 @@
 //! it delivers one decision to each of the four providers' simulators over
 //! real HTTP. After every kill: `PRAGMA integrity_check` ok and the audit
 //! chain intact; at the end of every run: each decision reached its
-//! provider exactly once (no duplicate effect, none lost).
+//! provider exactly once (no duplicate effect, none lost). Runs take turns
+//! through every answer the simulators give to what the documents leave
+//! open ([`Unstated::each`]); the figures per answer are printed.
 //!
 //! Runs: `CASHDESK_CRASH_RUNS` (default 10, small for CI; e.g. 300 on
 //! demand); `CASHDESK_CRASH_SEED` replays a printed seed.
@@ -15,6 +17,7 @@ use cashdesk_core::Cashdesk;
 use cashdesk_core::api::{self, dto::*};
 use cashdesk_core::intake;
 use cashdesk_domain::{ProviderKind, RequestId, RequestKind, RequestStatus};
+use cashdesk_sim::Unstated;
 use cashdesk_sim::cashweb::{CashWebSim, CashWebSimConfig, RunningCashWeb};
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig, RunningPaykassma};
 use cashdesk_sim::zexabit::RunningZexabit;
@@ -206,13 +209,29 @@ const DONE: [RequestStatus; 4] = [
     RequestStatus::Rejected,
 ];
 
-/// Restarts until every decision is settled; a Zexabit call that may have
-/// gone out stays "outcome unknown" until its webhook matches it, and one
-/// that provably never arrived (the simulator holds no deposit) is settled
-/// "not received" by a person, as a supervisor would after asking Zexabit.
+/// Which decisions are outcome unknown although their provider holds
+/// nothing: a supervisor looking at the provider's panel would settle them
+/// "not received". (The app itself never resends them: no lookup it can
+/// make proves absence for Zexabit, Paykassma or Zimo-pagos.)
+fn never_arrived(run: &Run, now: &[RequestStatus]) -> Vec<RequestId> {
+    let held = [
+        run.zx.deposits().len(),
+        run.pk.withdrawals().len(),
+        run.zp.cashouts().len(),
+    ];
+    (0..3)
+        .filter(|&i| now[i] == RequestStatus::OutcomeUnknown && held[i] == 0)
+        .map(|i| run.ids[i])
+        .collect()
+}
+
+/// Restarts until every decision is settled; a call that may have gone
+/// out stays "outcome unknown" until the provider's word (webhook,
+/// postback, status) settles it, and one that provably never arrived is
+/// settled "not received" by a person, as a supervisor would.
 async fn settle(run: &Run) {
     let dir = run.dir.path();
-    for _ in 0..3 {
+    for _ in 0..4 {
         let h = Headless::start(dir, run.port, None);
         let outcome = tokio::time::timeout(Duration::from_secs(30), async {
             loop {
@@ -224,7 +243,7 @@ async fn settle(run: &Run) {
                 if now == DONE {
                     return true;
                 }
-                if now[0] == RequestStatus::OutcomeUnknown && run.zx.deposits().is_empty() {
+                if !never_arrived(run, &now).is_empty() {
                     return false;
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -236,13 +255,15 @@ async fn settle(run: &Run) {
             Ok(true) => return,
             Ok(false) => {
                 let desk = Cashdesk::open(config(dir)).unwrap();
-                api::requests::settle(
-                    &desk,
-                    run.ids[0],
-                    SettleOutcome::NotReceived,
-                    "Zexabit support: no such deposit",
-                )
-                .unwrap();
+                for id in never_arrived(run, &statuses(dir, &run.ids)) {
+                    api::requests::settle(
+                        &desk,
+                        id,
+                        SettleOutcome::NotReceived,
+                        "the provider's panel shows no such payment",
+                    )
+                    .unwrap();
+                }
             }
             Err(_) => panic!("not settled in 30 s: {:?}", statuses(dir, &run.ids)),
         }
@@ -268,8 +289,16 @@ async fn random_kills_across_four_providers_never_duplicate_or_lose_a_decision()
         .unwrap_or_else(rand::random::<u64>);
     eprintln!("crash harness: {} runs, CASHDESK_CRASH_SEED={seed}", runs());
     let mut rng = StdRng::seed_from_u64(seed);
+    let answers = Unstated::each(Duration::from_millis(700));
+    let mut per_answer = vec![0usize; answers.len()];
     for n in 0..runs() {
+        // Every answer to what the documents leave open, in turn.
+        let u = answers[n % answers.len()];
         let run = decided().await;
+        run.zx.set_unstated(u);
+        run.pk.set_unstated(u);
+        run.zp.set_unstated(u);
+        run.cw.set_unstated(u);
         let first = pick(&mut rng);
         crash(run.dir.path(), run.port, first).await;
         let second = rng
@@ -279,7 +308,7 @@ async fn random_kills_across_four_providers_never_duplicate_or_lose_a_decision()
             crash(run.dir.path(), run.port, k).await;
         }
         settle(&run).await;
-        let what = format!("run {n}: killed {first:?} then {second:?}");
+        let what = format!("run {n} ({u}): killed {first:?} then {second:?}");
         assert_eq!(run.zx.deposits().len(), 1, "{what}: Zexabit deposits");
         assert_eq!(
             run.pk.withdrawals().len(),
@@ -293,6 +322,10 @@ async fn random_kills_across_four_providers_never_duplicate_or_lose_a_decision()
             "{what}: CashWeb"
         );
         integrity_ok(run.dir.path());
+        per_answer[n % answers.len()] += 1;
         eprintln!("{what}: each provider got its call exactly once");
+    }
+    for (u, n) in answers.iter().zip(per_answer) {
+        eprintln!("crash harness: {n} runs exactly-once under {u}");
     }
 }

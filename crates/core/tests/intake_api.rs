@@ -100,7 +100,9 @@ async fn the_openapi_document_is_served_and_matches_the_committed_one() {
         "docs/intake-openapi.json is stale: run CASHDESK_UPDATE_OPENAPI=1 cargo test -p cashdesk-core --test intake_api"
     );
     let dir = tempfile::tempdir().unwrap();
-    let app = Cashdesk::start(cfg(dir.path())).await.unwrap();
+    // Not `cfg`: the token test owns that keychain service, and two apps
+    // starting at once there would each make a token and race to store it.
+    let app = Cashdesk::start(config(dir.path())).await.unwrap();
     let http = app.http_info().unwrap();
     let served: serde_json::Value =
         reqwest::get(format!("http://{}/intake/v1/openapi.json", http.addr))

@@ -1,7 +1,6 @@
 //! Zimo-pagos through the core over real HTTP: a cashout is sent once on
 //! approval and settled by the status Zimo-pagos reports after its
-//! notification; an ambiguous failure is resolved by looking the cashout
-//! up by external_id, never by sending it twice.
+//! notification. Ambiguous failures: `evidence.rs`.
 
 mod common;
 
@@ -9,8 +8,6 @@ use cashdesk_core::api::{self, dto::*};
 use cashdesk_core::intake::{self, IntakeRequest};
 use cashdesk_core::{Cashdesk, Config};
 use cashdesk_domain::{ProviderKind, RequestKind, RequestStatus};
-use cashdesk_sim::Faults;
-use cashdesk_sim::zimo_pagos::{ZimoPagosSim, ZimoPagosSimConfig};
 use common::*;
 use std::time::Duration;
 
@@ -102,65 +99,6 @@ fn clabe(body: &str) -> String {
         .map(|(d, w)| (d * w) % 10)
         .sum();
     format!("{body}{}", (10 - sum % 10) % 10)
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_cashout_whose_answer_was_lost_is_found_by_external_id_and_never_sent_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = ZimoPagosSim::start(ZimoPagosSimConfig {
-        deliver_after: Duration::from_millis(200),
-        settle_after: Duration::from_millis(400),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let app = Cashdesk::start(config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
-    let account = add_zimo_account(&app, &sim, "Zimo MX");
-    let (rec, _) = intake::submit(&app, &IntakeRequest {
-        intake_ref: "zp-1".into(), kind: RequestKind::Withdrawal, provider: ProviderKind::ZimoPagos,
-        account_id: Some(account), method: "clabe".into(), amount: "1500.50".into(), currency: "MXN".into(),
-        end_user_ref: "mx_1".into(), end_user_name: Some("María González".into()), provider_user_id: None,
-        trx_id: None, sender: None, agent_number: None, destination: None,
-        details: serde_json::json!({"country": "MX", "document_id": "GOGM800101MDFNNR09",
-            "beneficiary_name": "María", "beneficiary_lastname": "González", "bank_account": clabe("00201007777777777")}),
-        screenshot: None,
-    })
-    .unwrap();
-    // The cashout is created, then the connection drops before the answer.
-    sim.set_faults(Faults {
-        drop_after_commit: 1,
-        ..Default::default()
-    });
-    api::requests::approve(&app, rec.id).unwrap();
-    wait_status(&app, rec.id, RequestStatus::OutcomeUnknown).await;
-    assert_eq!(sim.cashouts().len(), 1);
-    let d = api::requests::check_with_provider(&app, rec.id)
-        .await
-        .unwrap();
-    assert_ne!(
-        d.summary.status,
-        RequestStatus::OutcomeUnknown,
-        "looked up by external_id: {:?}",
-        d.history
-    );
-    assert_ne!(
-        d.summary.status,
-        RequestStatus::Approved,
-        "found, so not queued to send again"
-    );
-    tokio::time::sleep(Duration::from_millis(900)).await;
-    let d = api::requests::check_with_provider(&app, rec.id)
-        .await
-        .unwrap();
-    assert_eq!(
-        d.summary.status,
-        RequestStatus::Completed,
-        "{:?}",
-        d.history
-    );
-    assert_eq!(sim.cashouts().len(), 1, "never sent twice");
-    app.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -25,9 +25,17 @@
 //! 3. No postback yet means "not finished", not "not received": a withdrawal
 //!    in progress has no postback until it is processed. Keep the request
 //!    "outcome unknown" and ask again later, or settle by supervisor.
-//! 4. If the request is sent again anyway it must carry the same id; a
-//!    repeat is then refused as [`crate::Error::AlreadyUsed`], which proves
-//!    the first one arrived (and is itself "may have taken effect").
+//! 4. The core never sends it again on its own. A person, shown every
+//!    lookup and its answer, may order a resend; it carries the same id.
+//!    If Paykassma answers [`crate::Error::AlreadyUsed`], that proves the
+//!    first one arrived.
+//!
+//! Relied on: a postback found (pushed or looked up) is Paykassma's word,
+//! compared with the request before it settles anything. Merely tolerated
+//! (the app stays safe either way, and the simulator plays both): a
+//! repeated `withdrawal_id` / `custom_transaction_id` refused or taken as
+//! a new one; a lookup that does not see a new postback for a while; a
+//! deposit postback crediting another amount than was asked (savings).
 //!
 //! # Where the document contradicts itself
 //!

@@ -12,9 +12,11 @@ pub mod faults;
 pub mod paykassma;
 pub mod server;
 mod shared;
+pub mod unstated;
 pub mod zexabit;
 pub mod zimo_pagos;
 
 pub use faults::{Faults, RetryAfterForm};
 pub use server::Server;
+pub use unstated::{RepeatedId, Unstated};
 pub use zexabit::{RunningZexabit, SimTxn, SimUser, TxnKind, ZexabitSim, ZexabitSimConfig};

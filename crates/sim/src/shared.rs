@@ -45,6 +45,7 @@ impl<C, I> SimShared<C, I> {
 /// What every simulator's books carry besides their own records.
 pub(crate) trait Books {
     fn faults(&mut self) -> &mut Faults;
+    fn unstated(&mut self) -> &mut crate::Unstated;
     fn requests(&self) -> u64;
 }
 
@@ -65,16 +66,24 @@ macro_rules! running_common {
             pub fn set_faults(&self, faults: Faults) {
                 *crate::shared::Books::faults(&mut *self.shared.lock()) = faults;
             }
+
+            /// Plays these answers to what the document leaves open.
+            pub fn set_unstated(&self, unstated: crate::Unstated) {
+                *crate::shared::Books::unstated(&mut *self.shared.lock()) = unstated;
+            }
         }
     };
 }
 
-/// `Books` for an `Inner` with `faults` and `requests` fields.
+/// `Books` for an `Inner` with `faults`, `unstated` and `requests` fields.
 macro_rules! books {
     ($inner:ty) => {
         impl crate::shared::Books for $inner {
             fn faults(&mut self) -> &mut Faults {
                 &mut self.faults
+            }
+            fn unstated(&mut self) -> &mut crate::Unstated {
+                &mut self.unstated
             }
             fn requests(&self) -> u64 {
                 self.requests

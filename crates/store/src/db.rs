@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_outbox_follow_up.sql"),
     include_str!("migrations/0003_inbound_unmatched.sql"),
+    include_str!("migrations/0004_lookups.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -125,7 +125,7 @@ impl Store {
                     "this provider event was already used to settle a request".into(),
                 ));
             }
-            crate::outbox::settle_in(tx, id, to, actor, why, facts)
+            crate::outbox::settle_in(tx, id, to, actor, why, facts, crate::outbox::SETTLE_FROM)
         })
     }
 

@@ -170,6 +170,14 @@ impl Store {
             if r.follow_up {
                 return crate::follow_up::record_in(tx, &r, outcome);
             }
+            let current = get_in(tx, r.request_id)?;
+            if current.status != RequestStatus::Submitting {
+                // Settled meanwhile by the provider's word (a push that
+                // overtook the answer, in a database from before pushes
+                // closed the row): that word stands, the row is closed.
+                tx.execute("UPDATE outbox SET state = 'done', updated_ms = ?2 WHERE id = ?1", params![outbox_id, now_ms()])?;
+                return Ok(current);
+            }
             let (state, next, err, to, facts, why) = match outcome {
                 OutboxOutcome::Accepted { txn_id, status } => ("done", None, None, RequestStatus::AwaitingProvider,
                     ProviderFacts { txn_id: Some(txn_id.clone()), status: Some(status.clone()), reason: None }, Some(format!("accepted by the provider: {status}"))),
@@ -209,8 +217,10 @@ impl Store {
         })
     }
 
-    /// Settles a request whose outcome was unknown (by webhook, status or a
-    /// person), closing its outbox row in the same transaction.
+    /// Settles a request whose outcome is unknown (by a lookup's evidence
+    /// or a person), closing its outbox row in the same transaction.
+    /// Refused for any other status: a call still sending cannot be
+    /// settled, nor sent again, by anyone.
     pub fn settle(
         &self,
         id: RequestId,
@@ -219,7 +229,31 @@ impl Store {
         reason: &str,
         facts: &ProviderFacts,
     ) -> Result<crate::RequestRecord> {
-        self.write(|tx| settle_in(tx, id, to, actor, reason, facts))
+        self.write(|tx| settle_in(tx, id, to, actor, reason, facts, SETTLE_FROM))
+    }
+
+    /// Settles on the provider's pushed word (webhook, postback), which may
+    /// overtake the HTTP answer: allowed while the call is still sending,
+    /// and the late answer then changes nothing.
+    pub fn settle_pushed(
+        &self,
+        id: RequestId,
+        to: RequestStatus,
+        actor: &Actor,
+        reason: &str,
+        facts: &ProviderFacts,
+    ) -> Result<crate::RequestRecord> {
+        self.write(|tx| {
+            settle_in(
+                tx,
+                id,
+                to,
+                actor,
+                reason,
+                facts,
+                &[RequestStatus::OutcomeUnknown, RequestStatus::Submitting],
+            )
+        })
     }
 
     /// When the next pending row is due, so the worker can sleep until then.
@@ -256,8 +290,13 @@ fn held_json(held: &[AccountId]) -> String {
     serde_json::Value::from(held.iter().map(|a| a.to_string()).collect::<Vec<_>>()).to_string()
 }
 
+/// What [`Store::settle`] accepts: only an unknown outcome.
+pub(crate) const SETTLE_FROM: &[RequestStatus] = &[RequestStatus::OutcomeUnknown];
+
 /// Settles a request in the caller's transaction: the transition, its
 /// outbox row closed (or back to pending for "not received"), audited.
+/// `from` lists the statuses it may be settled from; a final status is
+/// left to the transition check, so a racing settle reads "already settled".
 pub(crate) fn settle_in(
     tx: &rusqlite::Connection,
     id: RequestId,
@@ -265,8 +304,15 @@ pub(crate) fn settle_in(
     actor: &Actor,
     reason: &str,
     facts: &ProviderFacts,
+    from: &[RequestStatus],
 ) -> Result<crate::RequestRecord> {
     let current = get_in(tx, id)?;
+    if !current.status.is_terminal() && !from.contains(&current.status) {
+        return Err(StoreError::Conflict(format!(
+            "only a request whose outcome is unknown can be settled; this one is {}",
+            current.status.label()
+        )));
+    }
     let rec = transition_in(tx, id, to, actor, Some(reason), facts)?;
     let state = if to == RequestStatus::Approved {
         "pending"

@@ -201,6 +201,21 @@ pub(crate) fn transition_in(
             now
         ],
     )?;
+    if matches!(
+        current.status,
+        RequestStatus::Submitting | RequestStatus::OutcomeUnknown
+    ) && !matches!(to, RequestStatus::Approved | RequestStatus::OutcomeUnknown)
+    {
+        // The provider's word (a push overtaking the answer, a lookup)
+        // moved the request on: its call is settled, so the row can never
+        // be left `sending` for start-up to trip over, and a late answer
+        // changes nothing.
+        tx.execute(
+            "UPDATE outbox SET state = 'done', updated_ms = ?2
+             WHERE request_id = ?1 AND follow_up = 0 AND state IN ('sending', 'unknown')",
+            params![id.to_string(), now],
+        )?;
+    }
     tx.execute(
         "INSERT INTO request_events (request_id, at_ms, actor, from_status, to_status, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

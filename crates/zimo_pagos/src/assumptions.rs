@@ -11,23 +11,26 @@
 //!
 //! # Recovery after an ambiguous failure (how the core uses this crate)
 //!
-//! Zimo-pagos refuses a second cashout with an `external_id` it has already
-//! seen, so the `external_id` is the idempotency key and a resend under the
-//! SAME `external_id` can never pay twice. When
-//! [`crate::Client::create_cashout`] fails with
+//! The document never says what Zimo-pagos does with an `external_id` it
+//! has seen (refuse? pay again?), nor defines the status call, nor how
+//! soon a new cashout shows in it. So a lookup that finds nothing proves
+//! nothing. When [`crate::Client::create_cashout`] fails with
 //! [`crate::Error::may_have_taken_effect`] (timeout, dropped connection,
 //! unreadable 2xx, HTTP 5xx, or "external_id already used"):
 //!
-//! 1. call [`crate::Client::find_by_external_id`] with the same `external_id`;
-//! 2. `Ok(Some(status))`: the cashout exists. Record its status and follow it
-//!    (notifications, polling). Never send it again;
-//! 3. `Ok(None)`: Zimo-pagos has no cashout under that `external_id`. Resend
-//!    the identical request with the same `external_id` (never a new one).
-//!    If the first attempt was still in flight and lands first, the resend
-//!    is refused as [`crate::ErrorKind::DuplicateExternalId`], which is again
-//!    "may have taken effect": back to step 1;
-//! 4. the lookup itself fails: keep the request "outcome unknown" and try the
-//!    lookup again later; a notification for that `external_id` also settles it.
+//! 1. the request is *outcome unknown*; the core calls
+//!    [`crate::Client::find_by_external_id`] with the same `external_id`
+//!    on every poll (and on every notification naming it);
+//! 2. `Ok(Some(status))`: the cashout exists. Record its status and follow
+//!    it. Never send it again;
+//! 3. `Ok(None)` or a failed lookup: it stays unknown and is asked again.
+//!    It is **never resent on its own**; a person, shown every lookup and
+//!    its answer, may order a resend, which reuses the same `external_id`.
+//!
+//! Relied on: a cashout the status call returns exists. Merely tolerated
+//! (the app stays safe either way, and the simulator plays both): a
+//! repeated `external_id` refused or paid as a new cashout; a lookup that
+//! does not see a new cashout for a while.
 //!
 //! # Smaller assumptions
 //!

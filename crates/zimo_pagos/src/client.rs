@@ -159,7 +159,7 @@ impl Client {
     ///
     /// On an error with [`Error::may_have_taken_effect`], follow the
     /// recovery procedure in [`crate::assumptions`]: look it up with
-    /// [`Client::find_by_external_id`], resend only if it is not found.
+    /// [`Client::find_by_external_id`]; "not found" proves nothing.
     pub async fn create_cashout(&self, req: &CashoutRequest) -> Result<CashoutCreated, Error> {
         let endpoint = self.endpoint_for(req)?;
         let base = match (endpoint, &self.card_base) {
@@ -201,9 +201,9 @@ impl Client {
     }
 
     /// The status of the cashout we sent under `external_id`, or `None` when
-    /// Zimo-pagos has none: then resending the same request under the same
-    /// `external_id` is safe (a copy still in flight would make the resend a
-    /// refused duplicate, never a second payout).
+    /// Zimo-pagos shows none. `None` is not proof that it never arrived:
+    /// the status call is assumed, a new cashout may not show at once, and
+    /// the document never says a repeated `external_id` is refused.
     pub async fn find_by_external_id(
         &self,
         external_id: &str,

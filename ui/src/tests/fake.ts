@@ -75,6 +75,7 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
     can_decide: status === 'pending' || status === 'failed',
     can_settle: status === 'outcome_unknown',
     screenshot: null,
+    lookups: [],
   };
 }
 

@@ -131,6 +131,21 @@ pub struct RequestDetail {
     pub can_settle: bool,
     /// The customer's payment screenshot, when one is attached.
     pub screenshot: Option<AttachmentView>,
+    /// Every question asked of the provider about it and the answer,
+    /// oldest first: what a person settling an unknown outcome goes by.
+    pub lookups: Vec<LookupItem>,
+}
+
+/// One question asked of a provider, its answer and how often it came.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct LookupItem {
+    pub question: String,
+    pub answer: String,
+    /// RFC 3339, UTC: the first and the last time this answer came.
+    pub first_at: String,
+    pub last_at: String,
+    pub times: u32,
 }
 
 /// One labelled provider-specific fact of a request.

@@ -1,8 +1,8 @@
 //! Queue, detail and decisions.
 
 use super::dto::{
-    DetailLine, HistoryItem, QueuePage, QueueQuery, QueueTab, RequestDetail, RequestSummary,
-    SettleOutcome, TabCounts,
+    DetailLine, HistoryItem, LookupItem, QueuePage, QueueQuery, QueueTab, RequestDetail,
+    RequestSummary, SettleOutcome, TabCounts,
 };
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
@@ -154,6 +154,18 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         can_decide: r.status.is_decidable() || r.status == RequestStatus::Failed,
         can_settle: r.status == RequestStatus::OutcomeUnknown,
         screenshot: app.store().request_screenshot(id)?.map(Into::into),
+        lookups: app
+            .store()
+            .lookups(id)?
+            .into_iter()
+            .map(|l| LookupItem {
+                question: l.question,
+                answer: l.answer,
+                first_at: l.first_at.to_rfc3339(),
+                last_at: l.last_at.to_rfc3339(),
+                times: u32::try_from(l.times).unwrap_or(u32::MAX),
+            })
+            .collect(),
     })
 }
 

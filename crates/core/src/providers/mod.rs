@@ -344,6 +344,36 @@ pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> Core
     }
 }
 
+/// Records a lookup and its answer for the person who may have to decide
+/// an unknown outcome; the window is told (the detail pane lists them).
+pub(crate) fn note_lookup(
+    app: &Cashdesk,
+    rec: &RequestRecord,
+    question: &str,
+    answer: &str,
+) -> CoreResult<()> {
+    app.store().record_lookup(rec.id, question, answer)?;
+    app.request_changed(rec.id);
+    Ok(())
+}
+
+/// Runs a lookup and records its answer, or its failure, either way.
+pub(crate) async fn looked_up<T, E: std::fmt::Display>(
+    app: &Cashdesk,
+    rec: &RequestRecord,
+    question: &str,
+    lookup: impl std::future::Future<Output = Result<T, E>>,
+) -> CoreResult<T> {
+    match lookup.await {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let answer = format!("no answer: {e}");
+            note_lookup(app, rec, question, &answer)?;
+            Err(CoreError::Provider(e.to_string()))
+        }
+    }
+}
+
 /// A push and a poll (or two copies of one push) may race to settle the
 /// same request; the loser finds it already final. That is not an error:
 /// the state is right, and the provider must not be told to retry.

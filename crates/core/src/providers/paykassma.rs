@@ -1,12 +1,12 @@
 //! Paykassma in the core. Approving a deposit activates the user's TrxID
 //! (key1) with our merchant reference as `custom_transaction_id`;
 //! approving a withdrawal sends the signed `/v2/withdrawal/create` with our
-//! merchant reference as `withdrawal_id`. Paykassma refuses both ids a
-//! second time, so after an ambiguous failure the request is looked up by
-//! postback (custom id / withdrawal id) and, when nothing is found, sent
-//! again with the same id: it is either new or refused as "already
-//! taken", never doubled. Final states come from signed postbacks
-//! (`paykassma_postback`) and from postback lookups when polling.
+//! merchant reference as `withdrawal_id`. After an ambiguous failure the
+//! request is *outcome unknown* and looked up by postback (custom id /
+//! withdrawal id) until one is found; it is never sent again on its own,
+//! since postbacks exist only once Paykassma processed a request and the
+//! document never says a repeated id is refused. Final states come from
+//! signed postbacks (`paykassma_postback`) and from postback lookups.
 
 use super::paykassma_postback::{Verdict, apply, deposit_verdict, withdrawal_verdict};
 use crate::app::Cashdesk;
@@ -17,9 +17,7 @@ use cashdesk_paykassma::{
     ActivateRequest, ActivationOutcome, Client, ClientConfig, CreateWithdrawalRequest,
     Error as PkError, Paths, PostbackLookup, PostbackPolicy, Rules, Wallet, validate,
 };
-use cashdesk_store::{
-    AccountRecord, NewRequest, OutboxOutcome, OutboxRow, ProviderFacts, RequestRecord,
-};
+use cashdesk_store::{AccountRecord, NewRequest, OutboxOutcome, OutboxRow, RequestRecord};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
@@ -353,68 +351,74 @@ fn classify(e: &PkError, id: &str, attempts: i64) -> OutboxOutcome {
     }
 }
 
-/// Looks the request's postback up by our id; `None`: no postback yet.
-async fn lookup(acc: &Account, rec: &RequestRecord) -> CoreResult<Option<Verdict>> {
-    let id = &rec.merchant_ref.0;
-    let provider = |e: PkError| CoreError::Provider(e.to_string());
-    Ok(match rec.kind {
-        RequestKind::Deposit => match acc
-            .client
-            .postback_by_custom_id(id)
-            .await
-            .map_err(provider)?
-        {
-            PostbackLookup::Found(p) => Some(deposit_verdict(&p, id)),
-            PostbackLookup::NotFound { .. } => None,
-        },
+/// What a postback lookup asks, in words for the person deciding.
+fn question(rec: &RequestRecord) -> String {
+    match rec.kind {
+        RequestKind::Deposit => format!("postback lookup by custom_id {}", rec.merchant_ref.0),
         RequestKind::Withdrawal => {
-            match acc
-                .client
-                .postback_by_withdrawal_id(id)
-                .await
-                .map_err(provider)?
-            {
+            format!("postback lookup by withdrawal_id {}", rec.merchant_ref.0)
+        }
+    }
+}
+
+/// Looks the request's postback up by our id (the answer recorded);
+/// `None`: no postback yet.
+async fn lookup(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<Option<Verdict>> {
+    let id = &rec.merchant_ref.0;
+    let q = question(rec);
+    let found = match rec.kind {
+        RequestKind::Deposit => {
+            match super::looked_up(app, rec, &q, acc.client.postback_by_custom_id(id)).await? {
+                PostbackLookup::Found(p) => Some(deposit_verdict(&p, id)),
+                PostbackLookup::NotFound { .. } => None,
+            }
+        }
+        RequestKind::Withdrawal => {
+            match super::looked_up(app, rec, &q, acc.client.postback_by_withdrawal_id(id)).await? {
                 PostbackLookup::Found(w) => Some(withdrawal_verdict(&w)),
                 PostbackLookup::NotFound { .. } => None,
             }
         }
-    })
+    };
+    let answer = found.as_ref().map_or(NOT_FOUND, |v| v.why.as_str());
+    super::note_lookup(app, rec, &q, answer)?;
+    Ok(found)
 }
 
-/// An outcome we could not learn is settled by the postback lookup:
-/// found → settled from it; not found → back to the outbox, since a resend
-/// with the same id is refused as taken if the first one did arrive.
+/// Why "no postback" is not evidence that the call never arrived.
+const NOT_FOUND: &str = "no postback for this id. That proves nothing: Paykassma sends a postback only once it has processed a request, and its document never says it refuses a repeated id";
+
+/// An outcome we could not learn is looked up by postback: found →
+/// settled from it; not found → it stays unknown and is asked again (a
+/// postback exists only once Paykassma processed it, and a resend with the
+/// same id might be paid as a new one). A person decides meanwhile.
 pub(crate) async fn resolve_unknown(
     app: &Cashdesk,
     acc: &Account,
     rec: &RequestRecord,
 ) -> CoreResult<()> {
-    let actor = Actor::Provider(ACTOR.into());
-    let done = match lookup(acc, rec).await? {
-        None => app.store().settle(
-            rec.id,
-            RequestStatus::Approved,
-            &actor,
-            "Paykassma has no postback for this id yet: sent again with the same id, which Paykassma refuses if the first one arrived",
-            &ProviderFacts::default(),
-        )?,
-        Some(v) => {
-            let to = if RequestStatus::OutcomeUnknown.next().contains(&v.to) {
-                v.to
-            } else {
-                RequestStatus::AwaitingProvider
-            };
-            app.store().settle(rec.id, to, &actor, &v.why, &v.facts)?
-        }
+    let Some(v) = lookup(app, acc, rec).await? else {
+        return Ok(());
     };
-    app.request_changed(done.id);
-    app.wake_worker();
+    let to = if RequestStatus::OutcomeUnknown.next().contains(&v.to) {
+        v.to
+    } else {
+        RequestStatus::AwaitingProvider
+    };
+    let actor = Actor::Provider(ACTOR.into());
+    if let Some(done) = super::unless_settled(
+        app.store()
+            .settle(rec.id, to, &actor, &v.why, &v.facts)
+            .map_err(Into::into),
+    )? {
+        app.request_changed(done.id);
+    }
     Ok(())
 }
 
 /// Covers postbacks that never reached us.
 pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<()> {
-    if let Some(v) = lookup(acc, rec).await? {
+    if let Some(v) = lookup(app, acc, rec).await? {
         apply(app, rec, &v)?;
     }
     Ok(())

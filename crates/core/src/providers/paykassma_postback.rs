@@ -148,8 +148,12 @@ pub(crate) fn apply(app: &Cashdesk, rec: &RequestRecord, v: &Verdict) -> CoreRes
     }
     let actor = Actor::Provider(ACTOR.into());
     let done = super::unless_settled(
-        if rec.status == RequestStatus::OutcomeUnknown {
-            app.store().settle(rec.id, v.to, &actor, &v.why, &v.facts)
+        if matches!(
+            rec.status,
+            RequestStatus::OutcomeUnknown | RequestStatus::Submitting
+        ) {
+            app.store()
+                .settle_pushed(rec.id, v.to, &actor, &v.why, &v.facts)
         } else {
             app.store()
                 .transition(rec.id, v.to, &actor, Some(&v.why), &v.facts)

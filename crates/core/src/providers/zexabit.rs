@@ -355,7 +355,7 @@ fn settle_from_provider(
             rec.status,
             RequestStatus::OutcomeUnknown | RequestStatus::Submitting
         ) {
-            app.store().settle(rec.id, to, &actor, &why, &facts)
+            app.store().settle_pushed(rec.id, to, &actor, &why, &facts)
         } else {
             app.store()
                 .transition(rec.id, to, &actor, Some(&why), &facts)

@@ -1,8 +1,9 @@
 //! Zimo-pagos in the core: approving a withdrawal sends POST /v3/cashout
-//! with our merchant reference as `external_id` (Zimo-pagos refuses an
-//! `external_id` twice, so a resend can never pay twice); an ambiguous
-//! failure is resolved by looking the cashout up by `external_id`;
-//! notifications carry no status, so each one triggers a status lookup.
+//! with our merchant reference as `external_id`. After an ambiguous
+//! failure the cashout is *outcome unknown* and looked up by `external_id`
+//! until it is found; it is never sent again on its own (the document
+//! neither defines the status call nor says a repeated `external_id` is
+//! refused). Notifications carry no status, so each one triggers a lookup.
 
 use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
@@ -155,36 +156,52 @@ fn classify(e: &ZpError, attempts: i64) -> OutboxOutcome {
     }
 }
 
-/// An outcome we could not learn (crash, timeout) is settled by asking
-/// Zimo-pagos for the cashout by its `external_id`: found → tracked;
-/// not found → never arrived, so it goes back to the outbox (a resend with
-/// the same `external_id` is refused if it did arrive after all).
+/// Why "not found" is not evidence that the cashout never arrived.
+const NOT_FOUND: &str = "no cashout with this external_id. That proves nothing: the status call is assumed (the document names it but does not define it), a new cashout may not show at once, and the document never says a repeated external_id is refused";
+
+/// An outcome we could not learn (crash, timeout) is looked up by
+/// `external_id`: found → tracked from its status; not found → it stays
+/// unknown and is asked again, never sent again on its own. A person
+/// decides meanwhile, shown every lookup.
 pub(crate) async fn resolve_unknown(
     app: &Cashdesk,
     acc: &Account,
     rec: &RequestRecord,
 ) -> CoreResult<()> {
-    let found = acc
-        .client
-        .find_by_external_id(&rec.merchant_ref.0)
-        .await
-        .map_err(|e| CoreError::Provider(e.to_string()))?;
-    let actor = Actor::Provider(ACTOR.into());
-    let done = match found {
-        None => app.store().settle(rec.id, RequestStatus::Approved, &actor,
-            "Zimo-pagos has no cashout with this external_id: it never arrived and will be sent again", &ProviderFacts::default())?,
-        Some(st) => {
-            let (to, facts) = mapping(&st);
-            let to = if to == RequestStatus::AwaitingProvider || !RequestStatus::OutcomeUnknown.next().contains(&to) {
-                RequestStatus::AwaitingProvider
-            } else {
-                to
-            };
-            app.store().settle(rec.id, to, &actor, "found at Zimo-pagos by external_id", &facts)?
-        }
+    let q = format!("status by external_id {}", rec.merchant_ref.0);
+    let found = super::looked_up(
+        app,
+        rec,
+        &q,
+        acc.client.find_by_external_id(&rec.merchant_ref.0),
+    )
+    .await?;
+    let Some(st) = found else {
+        return super::note_lookup(app, rec, &q, NOT_FOUND);
     };
-    app.request_changed(done.id);
-    app.wake_worker();
+    super::note_lookup(app, rec, &q, &format!("found: {}", st.status.describe()))?;
+    let (to, facts) = mapping(&st);
+    let to = if to == RequestStatus::AwaitingProvider
+        || !RequestStatus::OutcomeUnknown.next().contains(&to)
+    {
+        RequestStatus::AwaitingProvider
+    } else {
+        to
+    };
+    let actor = Actor::Provider(ACTOR.into());
+    let settled = app
+        .store()
+        .settle(
+            rec.id,
+            to,
+            &actor,
+            "found at Zimo-pagos by external_id",
+            &facts,
+        )
+        .map_err(Into::into);
+    if let Some(done) = super::unless_settled(settled)? {
+        app.request_changed(done.id);
+    }
     Ok(())
 }
 

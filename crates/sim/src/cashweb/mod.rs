@@ -112,6 +112,7 @@ impl IntoResponse for Replay {
 pub(crate) struct Inner {
     pub book: Book,
     pub faults: Faults,
+    pub unstated: crate::Unstated,
     /// (transaction id, Idempotency-Key) → first answer.
     pub cancels: HashMap<(String, String), Replay>,
     pub requests: u64,
@@ -135,6 +136,7 @@ impl CashWebSim {
         let inner = Inner {
             book: Book::new(terms, config.markets.clone()),
             faults: Faults::default(),
+            unstated: crate::Unstated::default(),
             cancels: HashMap::new(),
             requests: 0,
         };

@@ -302,7 +302,7 @@ async fn activate(
     );
     {
         let inner = s.lock();
-        if inner.ledger.custom_id_taken(&custom_id) {
+        if inner.ledger.custom_id_taken(&custom_id) && !inner.unstated.pays_repeats() {
             return Err(Fail::field(
                 "custom_transaction_id",
                 "The custom transaction id has already been taken.",

@@ -143,6 +143,7 @@ impl PaykassmaSimConfig {
 pub(crate) struct Inner {
     pub ledger: Ledger,
     pub faults: Faults,
+    pub unstated: crate::Unstated,
     pub postback_url: Option<String>,
     pub requests: u64,
 }
@@ -163,11 +164,13 @@ impl PaykassmaSim {
             deposit_postbacks: Vec::new(),
             withdrawal_postbacks: Vec::new(),
             issued: Vec::new(),
+            issued_at: Default::default(),
             next_stockpiling_id: 1584,
         };
         let inner = Inner {
             ledger,
             faults: Faults::default(),
+            unstated: crate::Unstated::default(),
             postback_url: config.postback_url.clone(),
             requests: 0,
         };

@@ -55,7 +55,11 @@ pub(crate) async fn possible_transaction(
     if !(min..=max).contains(&key1.chars().count()) {
         return Err(Fail::field("key1", "Transaction field has wrong length"));
     }
-    if s.lock().ledger.custom_id_taken(&custom_id) {
+    let taken = {
+        let inner = s.lock();
+        inner.ledger.custom_id_taken(&custom_id) && !inner.unstated.pays_repeats()
+    };
+    if taken {
         return Err(Fail::field(
             "custom_id",
             "The custom id has already been taken.",

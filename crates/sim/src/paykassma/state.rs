@@ -94,6 +94,9 @@ pub struct Ledger {
     pub withdrawal_postbacks: Vec<WithdrawalPostback>,
     /// Every postback issued, in order.
     pub issued: Vec<Postback>,
+    /// When each postback was issued ("deposit:<stockpiling id>",
+    /// "withdrawal:<id>"), for lookups that lag (see [`crate::Unstated`]).
+    pub issued_at: std::collections::HashMap<String, std::time::Instant>,
     pub next_stockpiling_id: u64,
 }
 
@@ -205,6 +208,10 @@ impl Ledger {
             transactions,
         };
         self.deposit_postbacks.push(postback.clone());
+        self.issued_at.insert(
+            format!("deposit:{}", postback.stockpiling_id),
+            std::time::Instant::now(),
+        );
         self.issued.push(Postback::Deposit(postback.clone()));
         Some(postback)
     }
@@ -270,25 +277,49 @@ impl Ledger {
             bank_details: w.bank_details.clone(),
         };
         self.withdrawal_postbacks.push(postback.clone());
+        self.issued_at.insert(
+            format!("withdrawal:{}", postback.withdrawal_id),
+            std::time::Instant::now(),
+        );
         self.issued.push(Postback::Withdrawal(postback.clone()));
         Some(postback)
     }
 
+    /// Whether the postback issued under `key` shows in lookups yet.
+    fn shows(&self, key: String, u: &crate::Unstated) -> bool {
+        self.issued_at.get(&key).is_none_or(|at| u.visible(*at))
+    }
+
     /// The deposit postback for a user's transaction id.
-    pub fn postback_by_transaction_id(&self, id: &str) -> Option<&DepositPostback> {
-        self.deposit_postbacks
-            .iter()
-            .find(|p| p.transactions.iter().any(|t| t.transaction_id == id))
+    pub fn postback_by_transaction_id(
+        &self,
+        id: &str,
+        u: &crate::Unstated,
+    ) -> Option<&DepositPostback> {
+        self.deposit_postbacks.iter().find(|p| {
+            p.transactions.iter().any(|t| t.transaction_id == id)
+                && self.shows(format!("deposit:{}", p.stockpiling_id), u)
+        })
     }
 
     /// The deposit postback covering our custom id.
-    pub fn postback_by_custom_id(&self, custom_id: &str) -> Option<&DepositPostback> {
-        self.deposit_postbacks.iter().find(|p| p.covers(custom_id))
+    pub fn postback_by_custom_id(
+        &self,
+        custom_id: &str,
+        u: &crate::Unstated,
+    ) -> Option<&DepositPostback> {
+        self.deposit_postbacks
+            .iter()
+            .find(|p| p.covers(custom_id) && self.shows(format!("deposit:{}", p.stockpiling_id), u))
     }
 
-    pub fn postback_by_withdrawal_id(&self, id: &str) -> Option<&WithdrawalPostback> {
+    pub fn postback_by_withdrawal_id(
+        &self,
+        id: &str,
+        u: &crate::Unstated,
+    ) -> Option<&WithdrawalPostback> {
         self.withdrawal_postbacks
             .iter()
-            .find(|p| p.withdrawal_id == id)
+            .find(|p| p.withdrawal_id == id && self.shows(format!("withdrawal:{id}"), u))
     }
 }

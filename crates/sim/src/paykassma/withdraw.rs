@@ -92,7 +92,7 @@ pub(crate) async fn create(State(s): S, headers: HeaderMap, body: Bytes) -> Resu
     }
     {
         let mut inner = s.lock();
-        if inner.ledger.withdrawal_id_taken(&req.withdrawal_id) {
+        if inner.ledger.withdrawal_id_taken(&req.withdrawal_id) && !inner.unstated.pays_repeats() {
             return Err(Fail::field(
                 "withdrawal_id",
                 "The withdrawal id has already been taken.",
@@ -200,11 +200,13 @@ pub(crate) async fn postback(
     }
     c.finish()?;
     let inner = s.lock();
-    let ledger = &inner.ledger;
+    let (ledger, u) = (&inner.ledger, &inner.unstated);
     let found = match (kind.as_deref(), transaction_id, custom_id, withdrawal_id) {
-        (Some("withdrawal"), _, _, Some(id)) => ledger.postback_by_withdrawal_id(&id).map(value_of),
-        (_, Some(id), _, _) => ledger.postback_by_transaction_id(&id).map(value_of),
-        (_, None, Some(id), _) => ledger.postback_by_custom_id(&id).map(value_of),
+        (Some("withdrawal"), _, _, Some(id)) => {
+            ledger.postback_by_withdrawal_id(&id, u).map(value_of)
+        }
+        (_, Some(id), _, _) => ledger.postback_by_transaction_id(&id, u).map(value_of),
+        (_, None, Some(id), _) => ledger.postback_by_custom_id(&id, u).map(value_of),
         _ => None,
     };
     match found {
@@ -237,7 +239,7 @@ pub(crate) async fn pullpostbacks(
     }
     c.finish()?;
     let inner = s.lock();
-    let ledger = &inner.ledger;
+    let (ledger, u) = (&inner.ledger, &inner.unstated);
     let entry = |name: &str, id: &str, postback: Option<Value>| {
         let mut e = Map::new();
         e.insert(name.into(), json!(id));
@@ -250,7 +252,7 @@ pub(crate) async fn pullpostbacks(
     let (key, items): (&str, Vec<Value>) = if kind.as_deref() == Some("deposit") {
         let ids = orders.unwrap_or_default();
         let items = ids.iter().map(|id| {
-            let pb = ledger.postback_by_custom_id(id).map(|p| {
+            let pb = ledger.postback_by_custom_id(id, u).map(|p| {
                 let mut v = value_of(p);
                 if let Some(o) = v.as_object_mut() {
                     o.remove("transaction_id");
@@ -266,7 +268,7 @@ pub(crate) async fn pullpostbacks(
             entry(
                 "withdrawal_id",
                 id,
-                ledger.postback_by_withdrawal_id(id).map(value_of),
+                ledger.postback_by_withdrawal_id(id, u).map(value_of),
             )
         });
         ("withdrawals", items.collect())

@@ -110,6 +110,7 @@ impl ZexabitSimConfig {
 pub(crate) struct Inner {
     pub ledger: Ledger,
     pub faults: Faults,
+    pub unstated: crate::Unstated,
     pub callback_url: Option<String>,
     pub suspended: bool,
     /// Accepted request times per API key, for the sliding minute.
@@ -140,6 +141,7 @@ impl ZexabitSim {
         let inner = Inner {
             ledger,
             faults: Faults::default(),
+            unstated: crate::Unstated::default(),
             callback_url: config.callback_url.clone(),
             suspended: false,
             window: HashMap::new(),

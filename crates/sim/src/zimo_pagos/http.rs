@@ -178,7 +178,9 @@ fn commit(
     let req = fields::cashout_request(&s.config.codes, &f)?;
     check(s, &req, endpoint)?;
     let duplicate = s.config.codes.duplicate_external_id;
-    s.lock().ledger.create(req, endpoint, duplicate)
+    let mut inner = s.lock();
+    let pays_repeats = inner.unstated.pays_repeats();
+    inner.ledger.create(req, endpoint, duplicate, pays_repeats)
 }
 
 /// The documented rules, and the documented refusals of the wrong endpoint.
@@ -217,7 +219,14 @@ async fn status(
 ) -> Result<Json<CashoutStatus>, ApiError> {
     let f = authenticated(&s, &headers, &body)?;
     let q = fields::status_query(&s.config.codes, &f)?;
-    let found = s.lock().ledger.find(&q).map(SimCashout::status_body);
+    let found = {
+        let inner = s.lock();
+        inner
+            .ledger
+            .find(&q)
+            .filter(|c| inner.unstated.visible(c.made))
+            .map(SimCashout::status_body)
+    };
     match found {
         Some(body) => Ok(Json(body)),
         None => Err(ApiError::new(

@@ -124,6 +124,7 @@ impl ZimoPagosSimConfig {
 pub(crate) struct Inner {
     pub ledger: Ledger,
     pub faults: Faults,
+    pub unstated: crate::Unstated,
     pub notifications: Vec<SimNotification>,
     pub requests: u64,
     /// Answer for the next authenticated cashout, instead of checking it.
@@ -143,6 +144,7 @@ impl ZimoPagosSim {
         let inner = Inner {
             ledger: Ledger::new(config.first_cashout_id),
             faults: Faults::default(),
+            unstated: crate::Unstated::default(),
             notifications: Vec::new(),
             requests: 0,
             refuse_next: None,

@@ -55,6 +55,8 @@ pub struct SimCashout {
     /// Set once delivered to the (simulated) bank.
     pub bank_reference_id: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// When it was made, for lookups that lag behind (see [`crate::Unstated`]).
+    pub made: std::time::Instant,
     /// Every status it has had, oldest first, with when it got it.
     pub history: Vec<(Status, DateTime<Utc>)>,
 }
@@ -120,17 +122,20 @@ impl Ledger {
     }
 
     /// Commits a validated cashout: pending, or on hold when asked. An
-    /// `external_id` seen before is refused with `duplicate_code`.
+    /// `external_id` seen before is refused with `duplicate_code`, unless
+    /// the simulator plays a provider that `pays_repeats`.
     pub fn create(
         &mut self,
         request: CashoutRequest,
         endpoint: Endpoint,
         duplicate_code: i64,
+        pays_repeats: bool,
     ) -> Result<SimCashout, ApiError> {
-        if self
-            .cashouts
-            .iter()
-            .any(|c| c.request.external_id == request.external_id)
+        if !pays_repeats
+            && self
+                .cashouts
+                .iter()
+                .any(|c| c.request.external_id == request.external_id)
         {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -153,6 +158,7 @@ impl Ledger {
             rejection_reason: None,
             bank_reference_id: None,
             created_at: at,
+            made: std::time::Instant::now(),
             history: vec![(status, at)],
         };
         self.next_id += 1;
@@ -222,10 +228,12 @@ mod tests {
     #[test]
     fn an_external_id_is_accepted_once() {
         let mut l = Ledger::new(1000);
-        let a = l.create(req("x", false), Endpoint::Standard, 511).unwrap();
+        let a = l
+            .create(req("x", false), Endpoint::Standard, 511, false)
+            .unwrap();
         assert_eq!((a.cashout_id, a.status), (CashoutId(1000), Status::Pending));
         let dup = l
-            .create(req("x", false), Endpoint::DebitCard, 511)
+            .create(req("x", false), Endpoint::DebitCard, 511, false)
             .unwrap_err();
         assert_eq!(dup.body.code, 511);
         assert_eq!(l.cashouts.len(), 1);
@@ -234,7 +242,9 @@ mod tests {
     #[test]
     fn on_hold_cashouts_start_on_hold_and_final_statuses_never_change() {
         let mut l = Ledger::new(1);
-        let c = l.create(req("h", true), Endpoint::Standard, 511).unwrap();
+        let c = l
+            .create(req("h", true), Endpoint::Standard, 511, false)
+            .unwrap();
         assert_eq!(c.status, Status::OnHold);
         let id = c.cashout_id;
         assert!(
@@ -263,7 +273,8 @@ mod tests {
     #[test]
     fn a_query_with_both_ids_needs_both_to_match() {
         let mut l = Ledger::new(7);
-        l.create(req("a", false), Endpoint::Standard, 511).unwrap();
+        l.create(req("a", false), Endpoint::Standard, 511, false)
+            .unwrap();
         let both = |id, e: &str| StatusQuery {
             cashout_id: Some(CashoutId(id)),
             external_id: Some(e.into()),

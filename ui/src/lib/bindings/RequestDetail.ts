@@ -3,6 +3,7 @@ import type { AccountId } from "./AccountId";
 import type { AttachmentView } from "./AttachmentView";
 import type { DetailLine } from "./DetailLine";
 import type { HistoryItem } from "./HistoryItem";
+import type { LookupItem } from "./LookupItem";
 import type { MerchantRef } from "./MerchantRef";
 import type { RequestSummary } from "./RequestSummary";
 
@@ -27,4 +28,9 @@ can_settle: boolean,
 /**
  * The customer's payment screenshot, when one is attached.
  */
-screenshot: AttachmentView | null, };
+screenshot: AttachmentView | null, 
+/**
+ * Every question asked of the provider about it and the answer,
+ * oldest first: what a person settling an unknown outcome goes by.
+ */
+lookups: Array<LookupItem>, };
