@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, localTime, relativeAge } from './time';
+import { clockTime, localTime, relativeAge, spanEnd } from './time';
 
 const base = Date.parse('2024-05-01T12:00:00Z');
 const ago = (ms: number) => new Date(base - ms).toISOString();
@@ -53,5 +53,24 @@ describe('clockTime', () => {
   });
   it('returns the input when unparsable', () => {
     expect(clockTime('nope', base)).toBe('nope');
+  });
+});
+
+describe('spanEnd', () => {
+  it('is nothing for one moment', () => {
+    expect(spanEnd('2024-05-01T12:00:00Z', '2024-05-01T12:00:00.400Z')).toBeNull();
+  });
+  it('shows only the time on the same local day', () => {
+    const first = new Date(2024, 4, 1, 10, 2, 11).toISOString();
+    const last = new Date(2024, 4, 1, 10, 4, 40).toISOString();
+    expect(spanEnd(first, last)).toBe('10:04:40');
+  });
+  it('shows the date too on another day', () => {
+    const first = new Date(2024, 4, 1, 23, 59, 0).toISOString();
+    const last = new Date(2024, 4, 2, 0, 1, 5).toISOString();
+    expect(spanEnd(first, last)).toBe('2024-05-02 00:01:05');
+  });
+  it('returns an unparsable end as given', () => {
+    expect(spanEnd('2024-05-01T12:00:00Z', 'nope')).toBe('nope');
   });
 });

@@ -52,3 +52,17 @@ export function clockTime(iso: string, now: number): string {
     d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
   return sameDay ? hm : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
 }
+
+/**
+ * The end of a span that starts at `first`, shown after `localTime(first)`:
+ * null when both are the same second, "14:05:40" on the same local day,
+ * else the full `localTime(last)`.
+ */
+export function spanEnd(first: string, last: string): string | null {
+  const a = parseTime(first);
+  const b = parseTime(last);
+  if (Number.isNaN(b)) return last === first ? null : last;
+  if (!Number.isNaN(a) && Math.floor(a / SECOND) === Math.floor(b / SECOND)) return null;
+  const full = localTime(last);
+  return !Number.isNaN(a) && localTime(first).slice(0, 10) === full.slice(0, 10) ? full.slice(11) : full;
+}
