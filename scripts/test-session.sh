@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs inside xvfb-run + dbus-run-session (see scripts/test.sh): a throwaway
+# Runs inside xvfb-run + dbus-run-session on scripts/test-bus.sh's bus (see scripts/test.sh): a throwaway
 # keyring and notification daemon, and temp XDG folders so no test touches
 # the user's own data or keychain.
 set -euo pipefail
@@ -7,8 +7,13 @@ tmp=$(mktemp -d -t cashdesk-test.XXXXXX)
 export XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config XDG_CACHE_HOME=$tmp/cache XDG_RUNTIME_DIR=$tmp/run
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
+# Anything D-Bus starts on demand uses the temp folders too, never ~/.
+dbus-update-activation-environment XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME XDG_RUNTIME_DIR
 eval "$(printf 'cashdesk-test' | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
+# If gnome-keyring dies (it aborts when a client killed -9 vanishes in the
+# middle of a call), D-Bus starts it again unlocked on the next call: see
+# scripts/test-bus.sh, whose bus configuration this session runs on.
 dunst >"$tmp/dunst.log" 2>&1 &
 dunst_pid=$!
 trap 'kill $dunst_pid 2>/dev/null || true' EXIT

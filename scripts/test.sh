@@ -27,7 +27,10 @@ step "build the app and every test target"
 cargo build --workspace --all-targets
 
 step "Rust tests (Xvfb + private D-Bus session with keychain and notification daemon)"
-xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash scripts/test-session.sh "$@"
+bus=$(mktemp -d -t cashdesk-bus.XXXXXX)
+trap 'rm -rf "$bus"' EXIT
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  dbus-run-session --config-file="$(bash scripts/test-bus.sh "$bus")" -- bash scripts/test-session.sh "$@"
 
 step "types shared with the UI are up to date"
 if [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; then

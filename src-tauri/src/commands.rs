@@ -43,7 +43,7 @@ async fn approve(d: S<'_>, id: RequestId) -> ApiResult<RequestDetail> {
 }
 #[tauri::command]
 async fn reject(d: S<'_>, id: RequestId, reason: String) -> ApiResult<RequestDetail> {
-    api::requests::reject(d.get()?, id, &reason)
+    api::requests::reject(d.get()?, id, &reason).await
 }
 #[tauri::command]
 async fn settle(
@@ -77,6 +77,10 @@ async fn submit_draft(d: S<'_>, id: DraftId) -> ApiResult<RequestDetail> {
 #[tauri::command]
 async fn list_accounts(d: S<'_>) -> ApiResult<Vec<AccountView>> {
     api::accounts::list_accounts(d.get()?)
+}
+#[tauri::command]
+async fn quarantined(d: S<'_>) -> ApiResult<Vec<QuarantineItem>> {
+    api::accounts::quarantined(d.get()?)
 }
 #[tauri::command]
 async fn add_account(d: S<'_>, input: NewAccountInput) -> ApiResult<AccountView> {
@@ -174,6 +178,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         discard_draft,
         submit_draft,
         list_accounts,
+        quarantined,
         add_account,
         remove_account,
         provider_forms,

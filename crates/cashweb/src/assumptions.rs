@@ -21,16 +21,22 @@
 //!   a 409 from cancel is "not cancellable").
 //! - **Statuses**: `awaiting_deposit` (documented), then `deposit_detected`,
 //!   `confirming`, `confirmed`, `expired`, `cancelled`; `deposit_status` is
-//!   `detected`, `confirming` or `confirmed`. Any other value is kept as text
-//!   and treated as unsettled. Only `awaiting_deposit` is cancellable; a
-//!   deposit detected before the deadline is honoured after it.
+//!   `detected`, `confirming` or `confirmed`. Any other value is kept as
+//!   text. These names only end a transaction with no deposit (`expired`,
+//!   `cancelled`) or keep one waiting; nothing is credited on a name (see
+//!   below and [`crate::evidence`]). Only `awaiting_deposit` is
+//!   cancellable; a deposit detected before the deadline is honoured after
+//!   it.
 //! - **Status response** carries the create fields too (`id`, `status`,
 //!   `merchant_reference` required; the rest tolerated absent), plus the
-//!   documented reconciliation fields. `confirmed` means the expected
-//!   `crypto_amount` arrived: the document has no received-amount field.
+//!   documented reconciliation fields. A confirmed deposit means the
+//!   expected `crypto_amount` arrived: the document has no received-amount
+//!   field.
 //! - **List**: `{"success": true, "data": [<status shape>…], "next_cursor":
 //!   "…" | null}`; a null, absent or empty `next_cursor` is the last page.
-//!   The order is CashWeb's; callers de-duplicate by `id`.
+//!   Each item is read on its own ([`crate::Unreadable`] for one that cannot
+//!   be). The order is CashWeb's and not assumed; callers de-duplicate by
+//!   `id`.
 //! - **Cancel** takes no body, answers the transaction in its status shape,
 //!   and an `Idempotency-Key` is sent on every call (see
 //!   [`crate::IdempotencyKey::for_cancel`]).
@@ -45,6 +51,37 @@
 //! - **Fiat** amounts have at most [`FIAT_DECIMAL_PLACES`] places; crypto
 //!   amounts at most [`CRYPTO_DECIMAL_PLACES`]. No fiat currency is sent: it
 //!   is fixed by the merchant account.
+//!
+//! # Relied on, and merely tolerated (how the core uses this crate)
+//!
+//! Relied on: the documented reconciliation fields (`deposit_id`,
+//! `deposit_status`, `confirmations` against `required_confirmations`,
+//! `received_at`, `confirmed_at`). A deposit is credited only when they
+//! show it confirmed and none disagrees ([`crate::Evidence::Confirmed`]).
+//!
+//! Merely tolerated (the app stays safe either way, and the simulator plays
+//! each: `cashdesk_sim::StatusNames`, `cashdesk_sim::ListOrder`, and its
+//! `garble` / `odd_status` helpers):
+//!
+//! - **Any status name.** A deposit the fields show confirmed is credited
+//!   whatever its status is called (unless it is called `expired` or
+//!   `cancelled`, which disagrees). A status nobody documented with
+//!   nothing else to go on, or fields that disagree, make it
+//!   [`crate::Evidence::Unclear`]: it goes to a person (the request fails
+//!   with CashWeb's words), never waited on in silence nor credited.
+//! - **Either list order.** The feed reads from the start until it meets a
+//!   known transaction and again from the cursor of the page where the
+//!   list last ended, so new transactions are found newest-first or
+//!   oldest-first.
+//! - **Unreadable list items.** Set aside (quarantined, shown to the desk,
+//!   released once they read); the rest of the page and the feed go on.
+//!
+//! Before rejecting (which cancels at CashWeb) the core fetches the
+//! transaction, as the document asks before any user-facing action, and
+//! refuses the rejection while a deposit is there, while the state is
+//! unclear, or when CashWeb cannot be asked. A 409 on the cancel is read as
+//! "the deposit may have arrived": the request goes from rejected to failed
+//! with CashWeb's real state fetched again, for a person to decide.
 //!
 //! # Recovery after an ambiguous failure (how the core should use this)
 //!
@@ -64,7 +101,8 @@
 //! A cancel (an agent's rejection) is resent with the same
 //! [`crate::IdempotencyKey`] after any failure: CashWeb answers a repeated
 //! key with its first answer, so a cancel can never be applied twice. A 409
-//! means the transaction is past cancelling: fetch it and show why.
+//! means the transaction is past cancelling (the deposit may have arrived):
+//! fetch it and hand it to a person with what it shows.
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;

@@ -187,7 +187,8 @@ impl Client {
                 query.append_pair("cursor", c.as_str());
             }
         }
-        let body: ListBody = self.send(Method::GET, url, None, None, Call::Read).await?;
+        let body: ListBody<serde_json::Value> =
+            self.send(Method::GET, url, None, None, Call::Read).await?;
         Ok(TransactionPage::from_body(body))
     }
 

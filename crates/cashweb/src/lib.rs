@@ -31,6 +31,7 @@
 pub mod assumptions;
 pub mod client;
 pub mod error;
+pub mod evidence;
 pub mod expiry;
 pub mod request;
 pub mod status;
@@ -39,10 +40,11 @@ pub mod wire;
 pub use assumptions::{AuthScheme, Paths};
 pub use client::{Client, ClientConfig, CreateOutcome};
 pub use error::Error;
+pub use evidence::Evidence;
 pub use expiry::Expiry;
 pub use request::{
     CreateTransactionRequest, IdempotencyKey, PricingMode, Quote, ValidationError,
     validate_merchant_reference,
 };
 pub use status::{DepositStatus, Status};
-pub use wire::{CreatedTransaction, Cursor, Transaction, TransactionPage};
+pub use wire::{CreatedTransaction, Cursor, Transaction, TransactionPage, Unreadable};

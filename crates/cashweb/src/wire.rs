@@ -25,10 +25,12 @@ pub struct Envelope<T> {
 }
 
 /// Assumed list body: a page of transactions and the cursor of the next.
+/// The client reads each item on its own (`T` = JSON value), so one it
+/// cannot read does not cost the whole page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListBody {
+pub struct ListBody<T = Transaction> {
     pub success: bool,
-    pub data: Vec<Transaction>,
+    pub data: Vec<T>,
     #[serde(default)]
     pub next_cursor: Option<String>,
 }
@@ -143,16 +145,11 @@ impl Transaction {
         }
     }
 
-    /// Cashdesk's "approve": the user may be credited `amount` only when
-    /// the transaction and its deposit are confirmed with enough
-    /// confirmations. Anything inconsistent is not creditable.
+    /// Cashdesk's "approve": the user may be credited only when the
+    /// documented reconciliation fields show the deposit confirmed and
+    /// none disagrees (see [`crate::evidence`]).
     pub fn is_creditable(&self) -> bool {
-        let deposit_ok = matches!(self.deposit_status, None | Some(DepositStatus::Confirmed));
-        let enough = match (self.confirmations, self.required_confirmations) {
-            (Some(have), Some(need)) => have >= need,
-            _ => true,
-        };
-        self.status == Status::Confirmed && deposit_ok && enough
+        self.evidence() == crate::Evidence::Confirmed
     }
 
     /// Whether this transaction is what `req` asked for: same reference
@@ -241,14 +238,40 @@ impl fmt::Debug for Cursor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransactionPage {
     pub transactions: Vec<Transaction>,
+    /// Items of the page that could not be read as a transaction, kept
+    /// as sent so they can be shown and looked into.
+    pub unreadable: Vec<Unreadable>,
     /// `None` on the last page.
     pub next_cursor: Option<Cursor>,
 }
 
+/// A list item Cashdesk could not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Its `id`, when that much could be read.
+    pub id: Option<String>,
+    pub error: String,
+    /// The item's JSON, as sent.
+    pub raw: String,
+}
+
 impl TransactionPage {
-    pub(crate) fn from_body(body: ListBody) -> TransactionPage {
+    pub(crate) fn from_body(body: ListBody<serde_json::Value>) -> TransactionPage {
+        let mut transactions = Vec::new();
+        let mut unreadable = Vec::new();
+        for item in body.data {
+            match serde_json::from_value::<Transaction>(item.clone()) {
+                Ok(t) => transactions.push(t),
+                Err(e) => unreadable.push(Unreadable {
+                    id: item.get("id").and_then(|v| v.as_str()).map(str::to_owned),
+                    error: e.to_string(),
+                    raw: item.to_string(),
+                }),
+            }
+        }
         TransactionPage {
-            transactions: body.data,
+            transactions,
+            unreadable,
             next_cursor: body.next_cursor.and_then(Cursor::received),
         }
     }

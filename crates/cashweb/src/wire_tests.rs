@@ -159,12 +159,30 @@ fn a_found_transaction_fulfils_a_direct_request_only_with_the_same_terms() {
 #[test]
 fn a_list_page_ends_on_a_null_absent_or_empty_cursor() {
     for tail in [r#","next_cursor":null"#, "", r#","next_cursor":"""#] {
-        let body: ListBody =
+        let body: ListBody<serde_json::Value> =
             serde_json::from_str(&format!(r#"{{"success":true,"data":[]{tail}}}"#)).unwrap();
         assert!(TransactionPage::from_body(body).is_last(), "{tail}");
     }
-    let body: ListBody =
+    let body: ListBody<serde_json::Value> =
         serde_json::from_str(r#"{"success":true,"data":[],"next_cursor":"abc"}"#).unwrap();
     let page = TransactionPage::from_body(body);
     assert_eq!(page.next_cursor.unwrap().as_str(), "abc");
+}
+
+#[test]
+fn an_unreadable_item_is_set_aside_and_the_rest_of_the_page_is_read() {
+    let good = serde_json::to_value(tsq("")).unwrap();
+    let body: ListBody<serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "success": true,
+        "data": [good, {"id": "t-bad", "status": "awaiting_deposit", "crypto_amount": 12}, 7],
+        "next_cursor": "abc"
+    }))
+    .unwrap();
+    let page = TransactionPage::from_body(body);
+    assert_eq!(page.transactions.len(), 1);
+    assert_eq!(page.unreadable.len(), 2);
+    assert_eq!(page.unreadable[0].id.as_deref(), Some("t-bad"));
+    assert!(page.unreadable[0].raw.contains("t-bad"));
+    assert_eq!(page.unreadable[1].id, None);
+    assert!(page.next_cursor.is_some(), "the page goes on");
 }

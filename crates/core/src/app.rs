@@ -33,6 +33,8 @@ pub(crate) struct Inner {
     pub http: Mutex<Option<HttpInfo>>,
     pub sandbox: Mutex<Option<crate::sandbox::Sandbox>>,
     pub links: crate::links::Links,
+    /// The data folder's lock, held by a started core (see `lock.rs`).
+    pub lock: Mutex<Option<crate::lock::DataLock>>,
 }
 
 #[derive(Clone)]
@@ -75,6 +77,7 @@ impl Cashdesk {
                 http: Mutex::new(None),
                 sandbox: Mutex::new(None),
                 links: Default::default(),
+                lock: Mutex::new(None),
             }),
         })
     }
@@ -83,7 +86,10 @@ impl Cashdesk {
     /// is configured), crash recovery, outbox worker, poller, notifications.
     /// Must run inside a tokio runtime.
     pub async fn start(config: Config) -> CoreResult<Cashdesk> {
+        // Before anything runs recovery on the database: one core per folder.
+        let lock = crate::lock::DataLock::acquire(&config.data_dir)?;
         let app = Cashdesk::open(config)?;
+        *app.inner.lock.lock().unwrap_or_else(|e| e.into_inner()) = Some(lock);
         let retired = app.store().retire_sandbox_accounts()?;
         if retired > 0 {
             tracing::info!("{retired} unfinished requests of the previous sandbox session ended");
@@ -205,5 +211,10 @@ impl Cashdesk {
         if let Some(s) = sandbox {
             s.stop().await;
         }
+        self.inner
+            .lock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
     }
 }

@@ -24,6 +24,10 @@ pub struct Config {
     pub keychain_service: String,
     /// Local webhook/intake server; loopback by default.
     pub http_addr: SocketAddr,
+    /// Host names the local server answers to besides its loopback names
+    /// and bound address (`host` for any port, or `host:port`): the public
+    /// name a tunnel or reverse proxy passes on. Others are refused.
+    pub http_hosts: Vec<String>,
     /// Run the built-in simulators when no provider account is configured.
     pub sandbox_when_unconfigured: bool,
     /// How often a simulated customer shows up in sandbox mode.
@@ -56,6 +60,15 @@ impl Config {
             http_addr: var("CASHDESK_HTTP_ADDR")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or_else(|| ([127, 0, 0, 1], 0).into()),
+            http_hosts: var("CASHDESK_HTTP_HOSTS")
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|h| !h.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
             sandbox_when_unconfigured: var("CASHDESK_SANDBOX").as_deref() != Some("off"),
             sandbox_interval: ms("CASHDESK_SANDBOX_INTERVAL_MS", 8000),
             sandbox_settle_after: ms("CASHDESK_SANDBOX_SETTLE_MS", 4000),

@@ -23,6 +23,10 @@ pub enum CoreError {
     },
     #[error("could not start the sandbox: {0}")]
     Sandbox(String),
+    #[error(
+        "Another Cashdesk ({holder}: the app or cashdesk-headless) is already using the data folder {dir}. Close it first, or give this one its own folder (CASHDESK_DATA_DIR)."
+    )]
+    AlreadyRunning { dir: String, holder: String },
 }
 
 impl CoreError {
@@ -37,10 +41,13 @@ impl CoreError {
             CoreError::Store(StoreError::Transition(_) | StoreError::Conflict(_)) => {
                 ErrorCode::NotAllowed
             }
-            CoreError::Store(StoreError::Money(_)) => ErrorCode::InvalidInput,
-            CoreError::Store(_) | CoreError::Bind { .. } | CoreError::Sandbox(_) => {
-                ErrorCode::Storage
+            CoreError::Store(StoreError::Money(_) | StoreError::IntakeRefReused { .. }) => {
+                ErrorCode::InvalidInput
             }
+            CoreError::Store(_)
+            | CoreError::Bind { .. }
+            | CoreError::Sandbox(_)
+            | CoreError::AlreadyRunning { .. } => ErrorCode::Storage,
             CoreError::Secret(SecretError::Unavailable { .. }) => ErrorCode::KeychainUnavailable,
             CoreError::Secret(_) => ErrorCode::Provider,
             CoreError::Provider(_) => ErrorCode::Provider,

@@ -93,6 +93,12 @@ pub struct IntakeStatus {
     pub reason: Option<String>,
     pub provider_reason: Option<String>,
     pub provider_txn_id: Option<String>,
+    /// The amount the provider reports it actually settled (exact decimal
+    /// text) and its currency, when it reported one. Credit or debit the
+    /// user by this, not the requested amount: they differ when the
+    /// status is `amount_differs` (a person at the desk then decides).
+    pub settled_amount: Option<String>,
+    pub settled_currency: Option<String>,
 }
 
 impl From<&RequestRecord> for IntakeStatus {
@@ -105,28 +111,53 @@ impl From<&RequestRecord> for IntakeStatus {
             reason: r.status_reason.clone(),
             provider_reason: r.provider_reason.clone(),
             provider_txn_id: r.provider_txn_id.clone(),
+            settled_amount: r.settled.as_ref().map(|m| m.amount.to_string()),
+            settled_currency: r.settled.as_ref().map(|m| m.currency.code().to_owned()),
         }
     }
 }
 
-fn clean(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+/// Field caps (characters). Generous for real values; the adapters hold
+/// each provider's own, stricter limits.
+const MAX_REF: usize = 128;
+const MAX_METHOD: usize = 64;
+const MAX_NAME: usize = 200;
+const MAX_NUMBER: usize = 64;
+const MAX_DESTINATION: usize = 256;
+const MAX_DETAIL: usize = 512;
+/// The whole `details` object, as JSON bytes.
+const MAX_DETAILS_BYTES: usize = 16 * 1024;
+
+fn too_long(e: cashdesk_domain::text::TooLong) -> CoreError {
+    CoreError::Invalid(e.to_string())
+}
+
+/// One outside text field as stored: control and bidi characters removed,
+/// trimmed, capped (refused, not cut).
+fn line(field: &str, v: &str, max: usize) -> CoreResult<String> {
+    cashdesk_domain::text::one_line(field, v, max).map_err(too_long)
+}
+
+fn clean(field: &str, v: &Option<String>, max: usize) -> CoreResult<Option<String>> {
+    cashdesk_domain::text::optional(field, v.as_deref(), max).map_err(too_long)
+}
+
+fn details(v: &serde_json::Value) -> CoreResult<serde_json::Value> {
+    if v.to_string().len() > MAX_DETAILS_BYTES {
+        return Err(CoreError::Invalid(format!(
+            "details: at most {MAX_DETAILS_BYTES} bytes of JSON"
+        )));
+    }
+    cashdesk_domain::text::json_strings("details", v, MAX_DETAIL).map_err(too_long)
 }
 
 /// Validates and files one request; `(request, created)`.
 pub fn submit(app: &Cashdesk, req: &IntakeRequest) -> CoreResult<(RequestRecord, bool)> {
-    if req.intake_ref.trim().is_empty() || req.intake_ref.len() > 128 {
+    let intake_ref = line("intake_ref", &req.intake_ref, MAX_REF)?;
+    if intake_ref.is_empty() {
         return Err(CoreError::Invalid("intake_ref: 1 to 128 characters".into()));
     }
-    let new = new_request(
-        app,
-        req,
-        Source::Intake,
-        Some(req.intake_ref.trim().to_owned()),
-    )?;
+    let new = new_request(app, req, Source::Intake, Some(intake_ref))?;
     let (rec, created) = app.store().insert_request(&new, &Actor::Intake)?;
     if created {
         announce(app, &rec);
@@ -158,7 +189,11 @@ pub(crate) fn new_request(
 ) -> CoreResult<NewRequest> {
     let provider = req.provider;
     let account = match req.account_id {
-        Some(id) => app.store().account(id)?,
+        Some(id) => app.store().active_account(id).map_err(|_| {
+            CoreError::Invalid(format!(
+                "account: {id} is not a provider account of this desk (removed or never added)"
+            ))
+        })?,
         None => app
             .store()
             .accounts()?
@@ -180,29 +215,30 @@ pub(crate) fn new_request(
     }
     let money = Money::parse(&req.amount, &req.currency)
         .map_err(|e| CoreError::Invalid(format!("amount: {e}")))?;
-    let method = req.method.trim();
+    let method = line("method", &req.method, MAX_METHOD)?;
     if method.is_empty() {
         return Err(CoreError::Invalid("method is required".into()));
     }
-    if req.end_user_ref.trim().is_empty() {
+    let end_user_ref = line("end_user_ref", &req.end_user_ref, MAX_REF)?;
+    if end_user_ref.is_empty() {
         return Err(CoreError::Invalid("end user reference is required".into()));
     }
     let new = NewRequest {
         kind: req.kind,
         provider,
         account_id: account.id,
-        method: method.to_owned(),
+        method,
         money,
-        end_user_ref: req.end_user_ref.trim().to_owned(),
-        end_user_name: clean(&req.end_user_name),
-        provider_user_id: clean(&req.provider_user_id),
-        trx_id: clean(&req.trx_id),
-        sender: clean(&req.sender),
-        destination: clean(&req.destination),
-        agent_number: clean(&req.agent_number),
+        end_user_ref,
+        end_user_name: clean("end_user_name", &req.end_user_name, MAX_NAME)?,
+        provider_user_id: clean("provider_user_id", &req.provider_user_id, MAX_REF)?,
+        trx_id: clean("trx_id", &req.trx_id, MAX_REF)?,
+        sender: clean("sender", &req.sender, MAX_NUMBER)?,
+        destination: clean("destination", &req.destination, MAX_DESTINATION)?,
+        agent_number: clean("agent_number", &req.agent_number, MAX_NUMBER)?,
         source,
         intake_ref,
-        details: req.details.clone(),
+        details: details(&req.details)?,
         screenshot: req.screenshot.as_ref().map(|s| s.decode()).transpose()?,
     };
     crate::providers::validate_new(app, &new)?;

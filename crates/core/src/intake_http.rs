@@ -6,7 +6,7 @@
 
 use crate::app::Cashdesk;
 use crate::intake::{IntakeRequest, IntakeScreenshot, IntakeStatus};
-use crate::server::{core_error, error};
+use crate::server::{core_error, error, internal};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -124,7 +124,9 @@ fn authorised(app: &Cashdesk, headers: &HeaderMap) -> bool {
 }
 
 /// Files one request. Idempotent on `intake_ref`: sending the same one
-/// again returns the first request (200) instead of a second (201).
+/// again returns the first request (200) instead of a second (201); the
+/// same `intake_ref` with another body is refused (409), as a reused
+/// idempotency key is elsewhere.
 #[utoipa::path(
     post,
     path = "/intake/v1/requests",
@@ -135,6 +137,7 @@ fn authorised(app: &Cashdesk, headers: &HeaderMap) -> bool {
         (status = 200, description = "Already filed with this intake_ref", body = IntakeStatus),
         (status = 400, description = "Refused, naming the field", body = ErrorBody),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
+        (status = 409, description = "This intake_ref was used for another request (the field that differs is named)", body = ErrorBody),
         (status = 413, description = "Body over 256 KiB", body = ErrorBody),
     )
 )]
@@ -160,7 +163,7 @@ pub(crate) async fn create(
             (status, Json(IntakeStatus::from(&rec))).into_response()
         }
         Ok(Err(e)) => core_error(e),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => internal(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 

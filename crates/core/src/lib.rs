@@ -8,6 +8,7 @@ pub mod error;
 pub mod intake;
 pub mod intake_http;
 pub mod links;
+mod lock;
 pub mod notify;
 pub(crate) mod providers;
 mod sandbox;
@@ -20,6 +21,8 @@ mod worker;
 pub use app::{Cashdesk, HttpInfo};
 pub use config::{Config, PausePoint};
 pub use error::CoreError;
+/// The local server's limits, for tests and the docs.
+pub use server::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 
 /// What a request past its provider's lookup window shows (see providers).
 pub fn providers_reconcile_note() -> &'static str {

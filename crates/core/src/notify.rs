@@ -104,7 +104,7 @@ pub async fn send(summary: &str, body: &str) -> Result<(), NotifyError> {
     if !server_present().await? {
         return Err(NotifyError::NoServer);
     }
-    let (summary, body) = (summary.to_owned(), body.to_owned());
+    let (summary, body) = (summary.to_owned(), escape_markup(body));
     let show = tokio::task::spawn_blocking(move || {
         notify_rust::Notification::new()
             .appname("Cashdesk")
@@ -119,6 +119,24 @@ pub async fn send(summary: &str, body: &str) -> Result<(), NotifyError> {
         Ok(Err(e)) => Err(NotifyError::Failed(e.to_string())),
         Err(_) => Err(NotifyError::Timeout(TIMEOUT)),
     }
+}
+
+/// Bodies may be read as markup by the notification server (the spec's
+/// `body-markup`); names and provider reasons come from outside, so a
+/// customer called `<a href=…>` is shown as typed, never as a link.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Groups a burst: one notice as it is, several as "N new requests".

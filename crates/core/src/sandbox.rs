@@ -133,6 +133,17 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
     Ok(())
 }
 
+/// A fresh `intake_ref` for a simulated customer's request: unique across
+/// runs and sandbox restarts in one process (a reused one with another
+/// body would be refused as a conflict, as intake must).
+pub(crate) fn intake_ref(provider: &str, n: u64) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    static RUN: std::sync::LazyLock<u32> = std::sync::LazyLock::new(rand::random);
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+    format!("sandbox-{provider}-{:08x}-{seq}-{n}", *RUN)
+}
+
 /// Registers the customers with the simulator (as the operator's platform
 /// would), then sends one request per `interval`, a few at once at first.
 async fn customers(zx: Client, intake: String, token: String, interval: Duration) {
@@ -166,7 +177,7 @@ async fn customers(zx: Client, intake: String, token: String, interval: Duration
         let deposit = rng.random_bool(0.65);
         let (amount, currency) = amount_for(method, &mut rng);
         let mut req = IntakeRequest {
-            intake_ref: format!("sandbox-{}-{n}", std::process::id()),
+            intake_ref: intake_ref("zx", n),
             kind: if deposit {
                 RequestKind::Deposit
             } else {

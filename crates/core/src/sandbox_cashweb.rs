@@ -81,9 +81,10 @@ async fn customers(sim: &RunningCashWeb, interval: Duration) {
         .await;
         let (crypto, network) = MARKETS[rng.random_range(0..MARKETS.len())];
         let fiat = Decimal::from(rng.random_range(20..400) * 500);
-        // One in five never pays (the deposit expires); their references
-        // say so, like the other sandboxes' FAKE transaction ids.
-        let pays = rng.random_bool(0.8);
+        // One in five never pays (the deposit expires), the second one
+        // included, so there is always one an agent can cancel; their
+        // references say so, like the other sandboxes' FAKE transaction ids.
+        let pays = n % 5 != 1;
         let who = if pays { "sbx" } else { "sbx-abandoned" };
         let reference = format!("{who}-{}-{n}", std::process::id());
         let req = CreateTransactionRequest::direct(reference, fiat, crypto, network);

@@ -81,7 +81,7 @@ pub(crate) async fn customers(intake: String, token: String, interval: Duration)
             clabe(&mut rng)
         };
         let req = IntakeRequest {
-            intake_ref: format!("sandbox-zp-{}-{n}", std::process::id()),
+            intake_ref: crate::sandbox::intake_ref("zp", n),
             kind: RequestKind::Withdrawal,
             provider: ProviderKind::ZimoPagos,
             account_id: None,

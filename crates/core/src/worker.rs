@@ -55,7 +55,7 @@ async fn drain(app: &Cashdesk) -> CoreResult<()> {
         let provider = app.store().account(row.account_id)?.provider;
         let outcome = providers::deliver(app, provider, &row).await;
         note_link(app, row.account_id, &outcome);
-        let rec = app.store().record_outcome(row.id, &outcome)?;
+        let rec = record_until_saved(app, row.id, &outcome).await;
         app.request_changed(rec.id);
         if matches!(
             rec.status,
@@ -67,6 +67,36 @@ async fn drain(app: &Cashdesk) -> CoreResult<()> {
         }
     }
     Ok(())
+}
+
+/// The provider answered; the answer is kept in memory and written until
+/// the store takes it (a full disk, a locked file), instead of leaving
+/// the request "sending" until a restart. Waits grow to 5 s.
+async fn record_until_saved(
+    app: &Cashdesk,
+    row: i64,
+    outcome: &OutboxOutcome,
+) -> cashdesk_store::RequestRecord {
+    use backon::BackoffBuilder;
+    let mut waits = backon::ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_delay(Duration::from_secs(5))
+        .without_max_times()
+        .with_jitter()
+        .build();
+    loop {
+        match app.store().record_outcome(row, outcome) {
+            Ok(rec) => return rec,
+            Err(e) => {
+                let wait = waits.next().unwrap_or(Duration::from_secs(5));
+                tracing::error!(
+                    row,
+                    "recording the provider's answer failed, retrying in {wait:?}: {e}"
+                );
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
 }
 
 /// What a delivery says about the account's connection: an answer proves
@@ -98,6 +128,7 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
     tokio::spawn(async move {
         let every = app.config().poll_interval;
         let mut pruned = std::time::Instant::now();
+        let (mut awaiting, mut unknown) = (Rotation::default(), Rotation::default());
         loop {
             tokio::time::sleep(every).await;
             if pruned.elapsed() >= Duration::from_secs(3600) {
@@ -107,17 +138,22 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
                     tracing::warn!("pruning old provider events: {e}");
                 }
             }
-            for (view, status) in [
-                (QueueView::InFlight, RequestStatus::AwaitingProvider),
-                (QueueView::Attention, RequestStatus::OutcomeUnknown),
+            for (view, status, turn) in [
+                (
+                    QueueView::InFlight,
+                    RequestStatus::AwaitingProvider,
+                    &mut awaiting,
+                ),
+                (
+                    QueueView::Attention,
+                    RequestStatus::OutcomeUnknown,
+                    &mut unknown,
+                ),
             ] {
-                let mut f = QueueFilter::view(view);
-                f.status = Some(status);
-                f.limit = 20;
-                let Ok(page) = app.store().list_queue(&f) else {
+                let Ok(batch) = turn.next_batch(app.store(), view, status) else {
                     continue;
                 };
-                for rec in page.items {
+                for rec in batch {
                     let result = if status == RequestStatus::OutcomeUnknown {
                         providers::resolve_unknown(&app, &rec).await
                     } else {
@@ -130,6 +166,42 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
             }
         }
     });
+}
+
+/// How many waiting requests of one state the poller looks at per tick
+/// (each provider's client keeps within its rate limit on its own).
+const POLL_BATCH: u32 = 20;
+
+/// Round-robin through everything waiting in one state: each tick takes
+/// the batch after where the last one stopped and wraps at the end, so
+/// every waiting request is looked at within ceil(waiting / POLL_BATCH)
+/// ticks, however many of them polling can never resolve.
+#[derive(Default)]
+pub(crate) struct Rotation {
+    after: Option<cashdesk_store::Cursor>,
+}
+
+impl Rotation {
+    pub(crate) fn next_batch(
+        &mut self,
+        store: &cashdesk_store::Store,
+        view: QueueView,
+        status: RequestStatus,
+    ) -> cashdesk_store::Result<Vec<cashdesk_store::RequestRecord>> {
+        let mut f = QueueFilter::view(view);
+        f.status = Some(status);
+        f.limit = POLL_BATCH;
+        f.after = self.after.take();
+        let resumed = f.after.is_some();
+        let mut page = store.list_queue(&f)?;
+        if page.items.is_empty() && resumed {
+            // The rest went away since: start over now, not a tick later.
+            f.after = None;
+            page = store.list_queue(&f)?;
+        }
+        self.after = page.next;
+        Ok(page.items)
+    }
 }
 
 /// CashWeb deposits arrive only through its transaction list: read it
@@ -163,4 +235,100 @@ fn spawn_feed(app: &Cashdesk) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind};
+    use cashdesk_store::{NewAccount, NewRequest, Source, Store};
+    use std::collections::HashSet;
+
+    /// `n` requests waiting on the provider.
+    fn waiting(store: &Store, n: usize) -> Vec<cashdesk_domain::RequestId> {
+        let account = AccountId::new();
+        store
+            .add_account(
+                account,
+                &NewAccount {
+                    provider: ProviderKind::Zexabit,
+                    name: "Zexabit BD".into(),
+                    base_url: "http://127.0.0.1:1".into(),
+                    secret_names: vec![],
+                    config: serde_json::json!({}),
+                    sandbox: false,
+                },
+                &Actor::Operator("Rina".into()),
+            )
+            .unwrap();
+        (0..n)
+            .map(|i| {
+                let new = NewRequest {
+                    kind: RequestKind::Deposit,
+                    provider: ProviderKind::Zexabit,
+                    account_id: account,
+                    method: "bkash".into(),
+                    money: Money::parse("500", "BDT").unwrap(),
+                    end_user_ref: format!("usr_{i}"),
+                    end_user_name: None,
+                    provider_user_id: Some("68abc".into()),
+                    trx_id: None,
+                    sender: None,
+                    destination: None,
+                    agent_number: Some("01712345678".into()),
+                    source: Source::Intake,
+                    intake_ref: None,
+                    details: serde_json::json!({}),
+                    screenshot: None,
+                };
+                let (r, _) = store.insert_request(&new, &Actor::Intake).unwrap();
+                let agent = Actor::Operator("Rina".into());
+                store
+                    .approve(r.id, &agent, "zexabit.deposit", &serde_json::json!({}))
+                    .unwrap();
+                let row = store.claim_next(i64::MAX).unwrap().unwrap();
+                store
+                    .record_outcome(
+                        row.id,
+                        &OutboxOutcome::Accepted {
+                            txn_id: format!("dep_{i}"),
+                            status: "pending".into(),
+                        },
+                    )
+                    .unwrap();
+                r.id
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_waiting_request_gets_its_turn_and_the_turns_wrap() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("c.db")).unwrap();
+        let ids = waiting(&store, 45);
+        let mut turn = Rotation::default();
+        let mut seen = HashSet::new();
+        let status = RequestStatus::AwaitingProvider;
+        for _ in 0..3 {
+            let batch = turn
+                .next_batch(&store, QueueView::InFlight, status)
+                .unwrap();
+            assert!(batch.len() <= POLL_BATCH as usize);
+            seen.extend(batch.into_iter().map(|r| r.id));
+        }
+        assert_eq!(
+            seen.len(),
+            45,
+            "all 45 looked at within ceil(45/20) = 3 ticks"
+        );
+        assert!(ids.iter().all(|id| seen.contains(id)));
+        let wrapped = turn
+            .next_batch(&store, QueueView::InFlight, status)
+            .unwrap();
+        assert_eq!(
+            wrapped.first().map(|r| r.id),
+            Some(ids[0]),
+            "then from the start"
+        );
+    }
 }

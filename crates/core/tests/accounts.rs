@@ -92,6 +92,24 @@ fn an_account_needs_https_and_both_secrets() {
             .code,
         ErrorCode::InvalidInput
     );
+    // Zimo-pagos' debit-card host carries the same credentials: https too.
+    let nv = |k: &str, v: &str| NamedValue {
+        name: k.into(),
+        value: v.into(),
+    };
+    let zimo = NewAccountInput {
+        provider: ProviderKind::ZimoPagos,
+        name: "Zimo MX".into(),
+        base_url: "https://api-stg.zimo-pagos.com".into(),
+        secrets: vec![nv("login", "l"), nv("pass", "p"), nv("signing_secret", "s")],
+        settings: vec![
+            nv("notification_url", "https://desk.example.mx/n"),
+            nv("card_base_url", "http://cards.zimo-pagos.com"),
+        ],
+    };
+    let err = api::accounts::add_account(&app, &zimo).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.starts_with("Debit-card host"), "{err:?}");
     assert!(api::accounts::list_accounts(&app).unwrap().is_empty());
 }
 

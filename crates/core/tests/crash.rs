@@ -30,7 +30,7 @@ async fn approved_deposit() -> Scenario {
     sim.set_callback_url(Some(format!(
         "http://127.0.0.1:{port}/webhooks/zexabit/{account}"
     )));
-    let user = sim_user(&sim).await;
+    let user = zexabit_user(&sim).await;
     let (rec, _) = intake::submit(
         &app,
         &IntakeRequest {
@@ -60,22 +60,6 @@ async fn approved_deposit() -> Scenario {
         sim,
         id: rec.id,
     }
-}
-
-async fn sim_user(sim: &cashdesk_sim::zexabit::RunningZexabit) -> String {
-    let client =
-        cashdesk_zexabit::Client::new(&sim.base_url(), sim.api_key().into(), Default::default())
-            .unwrap();
-    client
-        .create_user(&cashdesk_zexabit::CreateUserRequest {
-            external_user_id: "usr_abc123".into(),
-            username: "john_doe".into(),
-            email: None,
-            phone: None,
-        })
-        .await
-        .unwrap()
-        .user_id
 }
 
 #[tokio::test(flavor = "multi_thread")]

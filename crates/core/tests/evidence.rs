@@ -238,3 +238,27 @@ async fn only_an_unknown_outcome_can_be_settled_by_a_person() {
     assert_eq!(sim.cashouts().len(), 1, "the pending one was never sent");
     app.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_held_cashout_is_shown_with_what_to_do() {
+    let (_dir, app, sim, account) = zimo(Unstated::default()).await;
+    let id = cashout(&app, account, 5);
+    api::requests::approve(&app, id).unwrap();
+    wait_status(&app, id, RequestStatus::AwaitingProvider).await;
+    let held = sim.cashouts()[0].cashout_id;
+    // Someone holds it in the merchant panel before it reaches the bank.
+    assert!(sim.force_status(held, cashdesk_zimo_pagos::wire::Status::OnHold));
+    let d = api::requests::check_with_provider(&app, id).await.unwrap();
+    assert_eq!(d.summary.status, RequestStatus::AwaitingProvider);
+    let line = d.provider_status.unwrap_or_default();
+    assert!(
+        line.contains("on hold") && line.contains("merchant panel"),
+        "{line}"
+    );
+    // Released: delivered to the bank, then paid.
+    assert!(sim.release_hold(held));
+    let done = wait_status(&app, id, RequestStatus::Completed).await;
+    assert_eq!(done.summary.status, RequestStatus::Completed);
+    assert_eq!(sim.cashouts().len(), 1);
+    app.shutdown().await;
+}

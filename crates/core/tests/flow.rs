@@ -98,10 +98,11 @@ async fn the_sandbox_fills_the_queue_and_approvals_complete_through_zexabit() {
 async fn rejecting_needs_a_reason_and_sends_nothing() {
     let (_dir, app) = sandbox().await;
     let wd = pick(&app, RequestKind::Withdrawal);
-    let err = api::requests::reject(&app, wd.id, "   ").unwrap_err();
+    let err = api::requests::reject(&app, wd.id, "   ").await.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
-    let d =
-        api::requests::reject(&app, wd.id, "Destination wallet belongs to someone else").unwrap();
+    let d = api::requests::reject(&app, wd.id, "Destination wallet belongs to someone else")
+        .await
+        .unwrap();
     assert_eq!(d.summary.status, RequestStatus::Rejected);
     assert_eq!(
         d.status_reason.as_deref(),
@@ -116,7 +117,9 @@ async fn rejecting_needs_a_reason_and_sends_nothing() {
 async fn decisions_need_an_operator_name() {
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::open(config(dir.path())).unwrap();
-    let err = api::requests::reject(&app, cashdesk_domain::RequestId::new(), "x").unwrap_err();
+    let err = api::requests::reject(&app, cashdesk_domain::RequestId::new(), "x")
+        .await
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::NoOperator);
     assert!(api::set_operator(&app, "  ").is_err());
     assert_eq!(

@@ -1,6 +1,6 @@
 //! The local HTTP server under attack and misuse: forged, tampered,
 //! replayed and oversized webhooks change nothing; intake needs its token
-//! and is idempotent.
+//! and is idempotent (a reused intake_ref with another body is refused).
 
 mod common;
 
@@ -83,6 +83,33 @@ async fn intake_requires_the_token_and_files_each_request_once() {
     assert_eq!(first.status(), 201);
     let again = e.intake(&deposit("a"), Some(&e.token)).await;
     assert_eq!(again.status(), 200, "a repeated push is the same request");
+    // The same key with another body is a mistake, not a retry: refused,
+    // naming the field, and the first request is unchanged.
+    for (field, value) in [
+        ("amount", json!("600")),
+        ("end_user_ref", json!("usr_other")),
+    ] {
+        let mut other = deposit("a");
+        other[field] = value;
+        let r = e.intake(&other, Some(&e.token)).await;
+        assert_eq!(r.status(), 409, "{field}");
+        let text = r.text().await.unwrap();
+        assert!(
+            text.contains(field) && text.contains("intake_ref a"),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        e.app
+            .store()
+            .find_by_intake_ref("a")
+            .unwrap()
+            .unwrap()
+            .money
+            .amount
+            .to_string(),
+        "500.00"
+    );
     let mut bad = deposit("b");
     bad["amount"] = json!("5.001");
     let r = e.intake(&bad, Some(&e.token)).await;
@@ -161,5 +188,38 @@ async fn forged_tampered_and_unsigned_webhooks_change_nothing() {
         RequestStatus::Pending,
         "a pending request is not completed by a webhook for another transaction"
     );
+    e.app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn intake_text_is_stored_without_controls_or_bidi_and_capped() {
+    let e = env().await;
+    let mut spoof = deposit("text-1");
+    spoof["end_user_name"] = json!("\u{202E}Karim\u{0007}\u{2066} Uddin");
+    spoof["details"] = json!({"note": "a\u{202E}b"});
+    assert_eq!(e.intake(&spoof, Some(&e.token)).await.status(), 201);
+    let rec = e.app.store().find_by_intake_ref("text-1").unwrap().unwrap();
+    assert_eq!(rec.end_user_name.as_deref(), Some("Karim Uddin"));
+    assert_eq!(rec.details, json!({"note": "ab"}));
+
+    for (field, value) in [
+        ("trx_id", json!("9".repeat(129))),
+        ("end_user_name", json!("K".repeat(201))),
+    ] {
+        let mut long = deposit(&format!("long-{field}"));
+        long[field] = value;
+        let r = e.intake(&long, Some(&e.token)).await;
+        assert_eq!(r.status(), 400, "{field}");
+        let text = r.text().await.unwrap();
+        assert!(text.contains(field) && text.contains("at most"), "{text}");
+        assert!(
+            e.app
+                .store()
+                .find_by_intake_ref(&format!("long-{field}"))
+                .unwrap()
+                .is_none(),
+            "nothing filed"
+        );
+    }
     e.app.shutdown().await;
 }

@@ -53,7 +53,8 @@ async fn a_new_request_raises_a_desktop_notification() {
             amount: "500".into(),
             currency: "BDT".into(),
             end_user_ref: "usr_abc123".into(),
-            end_user_name: Some("Karim".into()),
+            // Markup in a name is shown as typed, never as markup.
+            end_user_name: Some("Karim <a href=\"x\">&</a>".into()),
             provider_user_id: Some("68abc".into()),
             trx_id: Some("TRX1".into()),
             sender: None,
@@ -70,7 +71,8 @@ async fn a_new_request_raises_a_desktop_notification() {
         if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
             seen.push_str(&line);
             seen.push('\n');
-            if line.contains("New deposit · 500.00 BDT · bKash") {
+            // The body comes on the line after the summary.
+            if line.contains("Karim") {
                 break;
             }
         }
@@ -81,6 +83,10 @@ async fn a_new_request_raises_a_desktop_notification() {
     assert!(
         seen.contains("New deposit · 500.00 BDT · bKash"),
         "notification not seen on D-Bus:\n{seen}"
+    );
+    assert!(
+        seen.contains("Karim &lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"),
+        "the name escaped for the server's markup:\n{seen}"
     );
     app.shutdown().await;
 }

@@ -74,7 +74,9 @@ async fn decisions_wait_while_the_provider_is_unreachable_and_go_out_when_it_ret
     let second = deposit(&app, account, 2);
     api::requests::approve(&app, first).unwrap();
     // Deciding still works, and returns at once.
-    let rejected = api::requests::reject(&app, second, "TrxID already used").unwrap();
+    let rejected = api::requests::reject(&app, second, "TrxID already used")
+        .await
+        .unwrap();
     assert_eq!(rejected.summary.status, RequestStatus::Rejected);
     wait_for("the account shown offline", Duration::from_secs(10), || {
         (link(&app, account) == LinkState::Offline).then_some(())

@@ -1,93 +1,18 @@
 //! Paykassma through the core over real HTTP: approving activates a
 //! deposit or sends the signed withdrawal once; signed postbacks settle
-//! them and forged ones change nothing. Ambiguous failures: `evidence.rs`.
+//! them (forged ones and savings: `paykassma_postbacks.rs`). Ambiguous
+//! failures: `evidence.rs`.
 
 mod common;
 
 use cashdesk_core::api::{self, dto::*};
-use cashdesk_core::intake::{self, IntakeRequest};
+use cashdesk_core::intake;
 use cashdesk_core::{Cashdesk, Config};
-use cashdesk_domain::{AccountId, ProviderKind, RequestKind, RequestStatus};
-use cashdesk_paykassma::{PrivateKey, postback};
-use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig, RunningPaykassma};
+use cashdesk_domain::{ProviderKind, RequestKind, RequestStatus};
 use cashdesk_store::RequestRecord;
+use common::paykassma_desk::*;
 use common::*;
 use std::time::Duration;
-
-struct Desk {
-    _dir: tempfile::TempDir,
-    app: Cashdesk,
-    sim: RunningPaykassma,
-    account: AccountId,
-}
-
-impl Desk {
-    fn postback_url(&self) -> String {
-        let addr = self.app.http_info().unwrap().addr;
-        format!("http://{addr}/postbacks/paykassma/{}", self.account)
-    }
-}
-
-/// A desk with one Paykassma account; postbacks reach it when `postbacks`.
-async fn desk(postbacks: bool, settle_after: Duration) -> Desk {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = PaykassmaSim::start(PaykassmaSimConfig {
-        settle_after,
-        postback_backoff: Duration::from_millis(100),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let app = Cashdesk::start(config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
-    let account = add_paykassma_account(&app, &sim, "Paykassma BD");
-    let d = Desk {
-        _dir: dir,
-        app,
-        sim,
-        account,
-    };
-    if postbacks {
-        d.sim.set_postback_url(Some(d.postback_url()));
-    }
-    d
-}
-
-fn request(d: &Desk, kind: RequestKind, amount: &str, details: serde_json::Value) -> IntakeRequest {
-    IntakeRequest {
-        intake_ref: format!("pk-{}", rand_ref()),
-        kind,
-        provider: ProviderKind::Paykassma,
-        account_id: Some(d.account),
-        method: "bkash".into(),
-        amount: amount.into(),
-        currency: "BDT".into(),
-        end_user_ref: "bd_rahim".into(),
-        end_user_name: Some("Rahim Uddin".into()),
-        provider_user_id: None,
-        trx_id: (kind == RequestKind::Deposit).then(|| "TRX8K2M4Q7".into()),
-        sender: None,
-        agent_number: None,
-        destination: None,
-        details,
-        screenshot: None,
-    }
-}
-
-fn rand_ref() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
-fn withdrawal(d: &Desk, amount: &str) -> RequestRecord {
-    let details =
-        serde_json::json!({"account_number": "01712345678", "account_email": "rahim@example.com"});
-    intake::submit(
-        &d.app,
-        &request(d, RequestKind::Withdrawal, amount, details),
-    )
-    .unwrap()
-    .0
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_approved_deposit_is_activated_and_completed_by_the_postback() {
@@ -123,33 +48,6 @@ async fn an_approved_withdrawal_is_completed_by_the_postback() {
     assert_eq!(w[0].withdrawal_id, rec.merchant_ref.0);
     assert_eq!(w[0].amount, 1500);
     assert_eq!(w[0].account_number.as_deref(), Some("01712345678"));
-    d.app.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_forged_postback_is_refused_and_changes_nothing() {
-    let d = desk(false, Duration::from_millis(200)).await;
-    let rec = withdrawal(&d, "700");
-    api::requests::approve(&d.app, rec.id).unwrap();
-    wait_status(&d.app, rec.id, RequestStatus::AwaitingProvider).await;
-    let real = wait_for("the simulator's postback", Duration::from_secs(10), || {
-        d.sim.postbacks().into_iter().next()
-    });
-    let http = reqwest::Client::new();
-    let post = |key: &str| {
-        let body = postback::signed_body(&PrivateKey::new(key.into()), &real);
-        http.post(d.postback_url()).json(&body).send()
-    };
-    let forged = post("not-the-private-key").await.unwrap();
-    assert_eq!(forged.status(), 401);
-    let unchanged = api::requests::get_request(&d.app, rec.id).unwrap();
-    assert_eq!(unchanged.summary.status, RequestStatus::AwaitingProvider);
-    let genuine = post(d.sim.private_key()).await.unwrap();
-    assert_eq!(genuine.status(), 200);
-    wait_status(&d.app, rec.id, RequestStatus::Completed).await;
-    let again = post(d.sim.private_key()).await.unwrap();
-    assert_eq!(again.status(), 200, "a redelivery is acknowledged");
-    assert!(again.text().await.unwrap().contains("already handled"));
     d.app.shutdown().await;
 }
 

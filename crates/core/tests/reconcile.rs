@@ -20,18 +20,7 @@ async fn ambiguous_webhooks_are_offered_as_candidates_and_settle_one_request_eac
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
     let account = add_zexabit_account(&app, &sim);
     let addr = app.http_info().unwrap().addr;
-    let user =
-        cashdesk_zexabit::Client::new(&sim.base_url(), sim.api_key().into(), Default::default())
-            .unwrap()
-            .create_user(&cashdesk_zexabit::CreateUserRequest {
-                external_user_id: "usr_abc123".into(),
-                username: "john_doe".into(),
-                email: None,
-                phone: None,
-            })
-            .await
-            .unwrap()
-            .user_id;
+    let user = zexabit_user(&sim).await;
     // Both calls arrive at Zexabit, both answers are lost.
     sim.set_faults(Faults {
         drop_after_commit: 2,

@@ -69,7 +69,7 @@ async fn fifty_signed_postbacks_a_second_none_lost_none_doubled() {
             (p.len() >= n).then_some(p)
         },
     );
-    let key = PrivateKey::new(sim.private_key().into());
+    let key = PrivateKey::new(sim.private_key());
     let url = format!(
         "http://{}/postbacks/paykassma/{account}",
         app.http_info().unwrap().addr

@@ -7,6 +7,7 @@ pub mod ids;
 pub mod money;
 pub mod request;
 pub mod status;
+pub mod text;
 
 pub use ids::{AccountId, DraftId, MerchantRef, RequestId};
 pub use money::{Currency, Money, MoneyError, display_amount};

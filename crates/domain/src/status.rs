@@ -29,6 +29,9 @@ pub enum RequestStatus {
     /// Rejected by an agent, with a reason. Nothing was sent.
     Rejected,
     Expired,
+    /// The provider settled another amount (or currency) than requested:
+    /// a person looks at both amounts and decides. Never settled silently.
+    AmountDiffers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,7 +42,7 @@ pub struct TransitionError {
 }
 
 impl RequestStatus {
-    pub const ALL: [RequestStatus; 11] = [
+    pub const ALL: [RequestStatus; 12] = [
         Self::Pending,
         Self::AwaitingSecondApproval,
         Self::Approved,
@@ -51,6 +54,7 @@ impl RequestStatus {
         Self::OutcomeUnknown,
         Self::Rejected,
         Self::Expired,
+        Self::AmountDiffers,
     ];
 
     /// The statuses a transition may lead to from `self`.
@@ -69,19 +73,35 @@ impl RequestStatus {
                 RejectedByProvider,
                 Failed,
                 OutcomeUnknown,
+                AmountDiffers,
             ],
-            AwaitingProvider => &[Completed, RejectedByProvider, Failed, Expired],
-            // Approved again only after a lookup proved the call never arrived.
+            AwaitingProvider => &[
+                Completed,
+                RejectedByProvider,
+                Failed,
+                Expired,
+                AmountDiffers,
+            ],
+            // Approved again only after a lookup proved the call never
+            // arrived, or on a person's word.
             OutcomeUnknown => &[
                 Completed,
                 RejectedByProvider,
                 AwaitingProvider,
                 Approved,
                 Failed,
+                AmountDiffers,
             ],
+            // A person accepts what the provider settled (completed at
+            // the settled amount); nothing is sent again.
+            AmountDiffers => &[Completed],
             // A person retries (after fixing the cause) or gives up.
             Failed => &[Approved, Rejected],
-            Completed | RejectedByProvider | Rejected | Expired => &[],
+            // Only when the provider refuses to carry the rejection out
+            // (CashWeb: the deposit arrived before the cancel): a person
+            // decides again with the provider's real state shown.
+            Rejected => &[Failed],
+            Completed | RejectedByProvider | Expired => &[],
         }
     }
 
@@ -93,8 +113,13 @@ impl RequestStatus {
         }
     }
 
+    /// Final for the lifecycle: nothing but a provider's refusal of a
+    /// rejection's follow-up (see `next`) ever moves it again.
     pub fn is_terminal(self) -> bool {
-        self.next().is_empty()
+        matches!(
+            self,
+            Self::Completed | Self::RejectedByProvider | Self::Rejected | Self::Expired
+        )
     }
 
     /// Statuses an agent can still decide on.
@@ -117,6 +142,7 @@ impl RequestStatus {
             OutcomeUnknown => "outcome unknown — check with provider",
             Rejected => "rejected",
             Expired => "expired",
+            AmountDiffers => "amount differs — needs a person",
         }
     }
 
@@ -135,6 +161,7 @@ impl RequestStatus {
             OutcomeUnknown => "outcome_unknown",
             Rejected => "rejected",
             Expired => "expired",
+            AmountDiffers => "amount_differs",
         }
     }
 
@@ -174,11 +201,16 @@ mod tests {
 
     #[test]
     fn terminal_statuses_never_change() {
-        for t in [Completed, RejectedByProvider, Rejected, Expired] {
+        for t in [Completed, RejectedByProvider, Expired] {
             assert!(t.is_terminal());
             for to in RequestStatus::ALL {
                 assert!(t.check(to).is_err(), "{t:?} must not become {to:?}");
             }
+        }
+        // A rejection the provider refused to carry out needs a person.
+        assert!(Rejected.is_terminal());
+        for to in RequestStatus::ALL {
+            assert_eq!(Rejected.check(to).is_ok(), to == Failed, "{to:?}");
         }
     }
 

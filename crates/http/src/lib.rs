@@ -1,8 +1,13 @@
 //! What the four provider adapters share about HTTP, so each adapter keeps
 //! only what its document says: a base URL's rules, whether a failed send
 //! may have reached the provider, `Retry-After` in both of its forms,
-//! percent-encoded path segments and bounded error texts. Each adapter
+//! percent-encoded path segments, bounded error texts, and the one
+//! redacting [`Secret`] type. Each adapter
 //! maps these into its own typed errors.
+
+mod secret;
+
+pub use secret::Secret;
 
 use reqwest::Url;
 use std::time::{Duration, SystemTime};

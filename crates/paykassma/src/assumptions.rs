@@ -31,11 +31,27 @@
 //!    first one arrived.
 //!
 //! Relied on: a postback found (pushed or looked up) is Paykassma's word,
-//! compared with the request before it settles anything. Merely tolerated
-//! (the app stays safe either way, and the simulator plays both): a
-//! repeated `withdrawal_id` / `custom_transaction_id` refused or taken as
-//! a new one; a lookup that does not see a new postback for a while; a
-//! deposit postback crediting another amount than was asked (savings).
+//! compared with the request before it settles anything: the `amount` and
+//! `currency_code` it reports (for a deposit, those of the transaction
+//! carrying our `custom_id`, since savings pool several payments into one
+//! postback) and its `label`, which we send as the request's end user.
+//! Merely tolerated (the app stays safe either way, and the simulator
+//! plays both): a repeated `withdrawal_id` / `custom_transaction_id`
+//! refused or taken as a new one; a lookup that does not see a new
+//! postback for a while.
+//!
+//! # What moved (for the core)
+//!
+//! Not assumed: that a deposit credits (or a withdrawal pays) the amount
+//! asked. The document promises no such thing (a customer may pay less;
+//! savings pool payments), so the settled amount is whatever the postback
+//! reports. Tolerated: another amount, less or more, or another currency.
+//! The request then becomes "amount differs" with both amounts shown, a
+//! person can only accept what moved, and the operator's platform reads
+//! the settled amount (`settled_amount` / `settled_currency`), not the one
+//! asked. The simulator credits a deposit as asked or a tenth less
+//! (`cashdesk_sim::Credit`). A postback naming another `label` is not this
+//! request's evidence and is not applied.
 //!
 //! # Where the document contradicts itself
 //!

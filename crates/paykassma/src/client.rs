@@ -21,26 +21,8 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::time::Duration;
 
-/// The PLUGINAPI secret. Its `Debug` never shows it.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(secret: String) -> Self {
-        Self(secret)
-    }
-
-    /// The secret itself, for the `secret` query parameter only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+/// The PLUGINAPI secret (the workspace's redacting type).
+pub use cashdesk_http::Secret;
 
 /// Tunables; `Default` is the documented and assumed values.
 #[derive(Clone, Debug, Default)]

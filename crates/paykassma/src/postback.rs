@@ -256,7 +256,7 @@ mod tests {
         "payments_details": {"payments_provider": null}, "bank_details": {"bank_code": null}}"#;
 
     fn key() -> PrivateKey {
-        PrivateKey::new("pk".into())
+        PrivateKey::new("pk")
     }
 
     #[test]

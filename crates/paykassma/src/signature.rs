@@ -10,7 +10,6 @@ use crate::php;
 use md5::{Digest as _, Md5};
 use serde_json::{Map, Value};
 use sha1::Sha1;
-use std::fmt;
 use subtle::ConstantTimeEq;
 
 /// The body field that carries the signature.
@@ -19,26 +18,8 @@ pub const FIELD: &str = "signature";
 /// The glue of the document's `multiImplode(':', ...)`.
 const GLUE: &[u8] = b":";
 
-/// The withdrawal private key. Its `Debug` never shows the key.
-#[derive(Clone)]
-pub struct PrivateKey(String);
-
-impl PrivateKey {
-    pub fn new(key: String) -> Self {
-        Self(key)
-    }
-
-    /// The key itself, for signing only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for PrivateKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+/// The withdrawal private key (the workspace's redacting type).
+pub type PrivateKey = cashdesk_http::Secret;
 
 /// The string the document md5-hashes: top-level values sorted by key as
 /// `ksort` does, joined with ':' recursively. `signature` is left out.
@@ -113,7 +94,7 @@ mod tests {
 
     #[test]
     fn a_signature_is_forty_lowercase_hex_digits_and_verifies() {
-        let key = PrivateKey::new("yourprivatekey".into());
+        let key = PrivateKey::new("yourprivatekey");
         let mut data = map(json!({"withdrawal_id": "1", "amount": 10}));
         attach(&key, &mut data);
         let sig = data[FIELD].as_str().unwrap().to_owned();
@@ -124,12 +105,14 @@ mod tests {
         assert!(verify(&key, &data), "hex case is not significant");
         data.insert("amount".into(), json!(11));
         assert!(!verify(&key, &data), "any change breaks it");
-        assert!(!verify(&PrivateKey::new("other".into()), &map(json!({}))));
+        assert!(!verify(&PrivateKey::new("other"), &map(json!({}))));
     }
 
     #[test]
     fn the_private_key_never_appears_in_debug_output() {
-        let key = PrivateKey::new("pk_live_SECRET".into());
-        assert_eq!(format!("{key:?}"), "[redacted]");
+        let key = PrivateKey::new("pk_live_SECRET");
+        let shown = format!("{key:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
     }
 }

@@ -225,7 +225,17 @@ impl PossibleTransactionRequest {
                 limits.content_types.join(", ")
             ));
         }
-        Ok(())
+        // The bytes must be what the name and type claim: an HTML or SVG
+        // page called "receipt.png" would otherwise reach Paykassma's
+        // staff (and our own window) as an image.
+        match infer::get(&shot.bytes).map(|t| t.mime_type()) {
+            Some(found) if found == shot.content_type => Ok(()),
+            found => bad(format!(
+                "the file is said to be {} but its bytes are {}",
+                shot.content_type,
+                found.unwrap_or("not an image of a known type")
+            )),
+        }
     }
 }
 
@@ -311,5 +321,52 @@ mod tests {
     fn ids_may_come_as_strings_or_numbers() {
         let t: TransactionCreated = serde_json::from_str(r#"{"identifier": 6234234234}"#).unwrap();
         assert_eq!(t.identifier, "6234234234");
+    }
+
+    fn with_shot(name: &str, content_type: &str, bytes: &[u8]) -> PossibleTransactionRequest {
+        PossibleTransactionRequest {
+            currency_code: "INR".into(),
+            wallet_type: "imps".into(),
+            label: "in_1".into(),
+            key1: "498765432101".into(),
+            amount: Decimal::ONE,
+            screenshot: Some(Screenshot {
+                file_name: name.into(),
+                content_type: content_type.into(),
+                bytes: bytes.to_vec(),
+            }),
+            custom_id: "ref-1".into(),
+        }
+    }
+
+    #[test]
+    fn a_screenshot_must_be_the_image_type_it_claims() {
+        let rules = Rules::default();
+        let png = include_bytes!("../../core/assets/sandbox-receipt.png");
+        assert!(
+            with_shot("r.png", "image/png", png)
+                .validate(&rules)
+                .is_ok()
+        );
+        let jpeg = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00";
+        assert!(
+            with_shot("r.jpg", "image/jpeg", jpeg)
+                .validate(&rules)
+                .is_ok()
+        );
+        for (what, bytes) in [
+            ("HTML", &b"<!doctype html><script>alert(1)</script>"[..]),
+            (
+                "SVG",
+                &b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script/></svg>"[..],
+            ),
+            ("JPEG", &jpeg[..]),
+            ("text", &b"just text"[..]),
+        ] {
+            let e = with_shot("receipt.png", "image/png", bytes)
+                .validate(&rules)
+                .expect_err(what);
+            assert!(e.to_string().contains("its bytes are"), "{what}: {e}");
+        }
     }
 }

@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn the_body_is_the_documented_shape_with_absent_fields_left_out() {
-        let key = PrivateKey::new("k".into());
+        let key = PrivateKey::new("k");
         let body = paytm().signed_body(&key);
         let keys: Vec<_> = body.keys().map(String::as_str).collect();
         assert_eq!(

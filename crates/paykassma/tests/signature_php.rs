@@ -123,7 +123,7 @@ fn the_documents_example_request_signs_as_php_signs_it() {
     let data = document_example();
     assert_same(vec![("yourprivatekey", data.clone())]);
     // the value PHP printed for it, kept so a regression is visible at a glance
-    let key = PrivateKey::new("yourprivatekey".into());
+    let key = PrivateKey::new("yourprivatekey");
     assert_eq!(
         signature::sign(&key, &data),
         "d4d72d95681836388ccd726f33946c6a6c597d92"
@@ -237,7 +237,7 @@ fn our_withdrawal_bodies_sign_as_php_signs_them() {
         account_digit: None,
         iban: None,
     };
-    let key = PrivateKey::new("pk_test_1".into());
+    let key = PrivateKey::new("pk_test_1");
     let first = req.signed_body(&key);
     req.is_test = false;
     req.bank_details = BankDetails::default();
@@ -268,11 +268,7 @@ fn a_postback_signed_by_the_documents_php_verifies() {
     let mut signed = data.clone();
     signed.insert("signature".into(), Value::String(php));
     let bytes = serde_json::to_vec(&signed).unwrap();
-    let got = postback::verify(
-        &PrivateKey::new("pk".into()),
-        PostbackPolicy::default(),
-        &bytes,
-    );
+    let got = postback::verify(&PrivateKey::new("pk"), PostbackPolicy::default(), &bytes);
     let Ok(Received::Verified(Postback::Deposit(p))) = got else {
         panic!("expected a verified deposit postback, got {got:?}");
     };

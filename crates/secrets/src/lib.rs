@@ -4,28 +4,9 @@
 //! nothing is stored anywhere else.
 
 use cashdesk_domain::AccountId;
-use std::fmt;
 
-/// A secret value. `Debug` and `Display` redact it and it has no `Serialize`,
-/// so it cannot leak into logs or IPC responses by accident.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    /// The value, for the one place that must send it (an HTTP header, an HMAC key).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
+/// The workspace's one redacting secret type (see `cashdesk_http::Secret`).
+pub use cashdesk_http::Secret;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
@@ -72,7 +53,7 @@ impl Keychain {
 
     pub fn load(&self, account: AccountId, name: &str) -> Result<Secret, SecretError> {
         match self.entry(account, name)?.get_password() {
-            Ok(v) => Ok(Secret(v)),
+            Ok(v) => Ok(Secret::new(v)),
             Err(keyring::Error::NoEntry) => Err(SecretError::Missing {
                 name: name.to_owned(),
             }),
@@ -102,7 +83,7 @@ impl Keychain {
 
     pub fn load_app(&self, name: &str) -> Result<Secret, SecretError> {
         match self.app_entry(name)?.get_password() {
-            Ok(v) => Ok(Secret(v)),
+            Ok(v) => Ok(Secret::new(v)),
             Err(keyring::Error::NoEntry) => Err(SecretError::Missing {
                 name: name.to_owned(),
             }),

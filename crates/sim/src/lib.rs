@@ -18,5 +18,5 @@ pub mod zimo_pagos;
 
 pub use faults::{Faults, RetryAfterForm};
 pub use server::Server;
-pub use unstated::{RepeatedId, Unstated};
+pub use unstated::{Credit, Deliveries, ListOrder, PushOrder, RepeatedId, StatusNames, Unstated};
 pub use zexabit::{RunningZexabit, SimTxn, SimUser, TxnKind, ZexabitSim, ZexabitSimConfig};

@@ -93,3 +93,18 @@ macro_rules! books {
 }
 
 pub(crate) use {books, running_common};
+
+/// Sends a push `copies` times (the test's answer to "is a push delivered
+/// once?"), each until accepted; stops at the first that is not.
+pub(crate) async fn send_copies<F, Fut>(copies: usize, mut once: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..copies {
+        if !once().await {
+            return false;
+        }
+    }
+    true
+}

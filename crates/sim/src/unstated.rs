@@ -17,6 +17,60 @@ pub enum RepeatedId {
     AcceptedAsNew,
 }
 
+/// What a deposit credits: no document promises the amount the request
+/// named (a customer pays less; Paykassma pools savings).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Credit {
+    /// The amount asked.
+    #[default]
+    Requested,
+    /// A tenth less, in whole units (at least one unit less).
+    Less,
+}
+
+/// The order of CashWeb's transaction list: the document does not say.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+}
+
+/// CashWeb's status names past `awaiting_deposit`, the only one its
+/// document gives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatusNames {
+    /// The names the adapter once assumed (`deposit_detected`,
+    /// `confirming`, `confirmed`).
+    #[default]
+    Assumed,
+    /// Other names (`deposit_seen`, `processing`, `completed`), with the
+    /// same documented reconciliation fields.
+    Other,
+}
+
+/// How often a push (Zexabit webhook, Paykassma postback, Zimo-pagos
+/// notification) arrives: the documents retry on failure but never promise
+/// once on success.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Deliveries {
+    #[default]
+    Once,
+    /// Each accepted push is sent twice more.
+    Repeated,
+}
+
+/// Whether Zexabit's webhook may overtake the HTTP answer of the call
+/// that caused it: nothing in the document orders them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PushOrder {
+    #[default]
+    AnswerFirst,
+    /// The transaction settles at once and its webhook is sent before the
+    /// HTTP answer, which waits for it.
+    PushFirst,
+}
+
 /// One answer to each open question, as a simulator plays it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Unstated {
@@ -24,27 +78,89 @@ pub struct Unstated {
     /// Lookups (Zimo-pagos status, Paykassma postback lookups) do not see
     /// an item until this long after it was made.
     pub lookup_lag: Duration,
+    /// What a settled deposit credits and reports.
+    pub credit: Credit,
+    pub list_order: ListOrder,
+    pub status_names: StatusNames,
+    pub deliveries: Deliveries,
+    pub push_order: PushOrder,
 }
 
 impl Unstated {
-    /// Every combination the money tests must pass under, with a lag
-    /// long enough to outlast the first lookups of a test.
+    /// Every combination of repeated id and lag (with a lag long enough
+    /// to outlast the first lookups of a test); the credit answer takes
+    /// turns across them, so each of its answers meets each of the others'.
     pub fn each(lag: Duration) -> Vec<Unstated> {
         let mut all = Vec::new();
         for repeated_id in [RepeatedId::Refused, RepeatedId::AcceptedAsNew] {
             for lookup_lag in [Duration::ZERO, lag] {
+                let n = all.len();
+                let credit = if (n + 1) % 4 < 2 {
+                    Credit::Requested
+                } else {
+                    Credit::Less
+                };
+                let list_order = if n < 2 {
+                    ListOrder::NewestFirst
+                } else {
+                    ListOrder::OldestFirst
+                };
+                let status_names = if n % 2 == 0 {
+                    StatusNames::Assumed
+                } else {
+                    StatusNames::Other
+                };
+                let deliveries = if n == 1 || n == 2 {
+                    Deliveries::Repeated
+                } else {
+                    Deliveries::Once
+                };
+                let push_order = if n % 2 == 1 {
+                    PushOrder::PushFirst
+                } else {
+                    PushOrder::AnswerFirst
+                };
                 all.push(Unstated {
                     repeated_id,
                     lookup_lag,
+                    credit,
+                    list_order,
+                    status_names,
+                    deliveries,
+                    push_order,
                 });
             }
         }
         all
     }
 
+    /// What a deposit of `asked` credits under this answer.
+    pub fn credited(&self, asked: rust_decimal::Decimal) -> rust_decimal::Decimal {
+        use rust_decimal::Decimal;
+        match self.credit {
+            Credit::Requested => asked,
+            Credit::Less => {
+                let less = (asked * Decimal::new(9, 1)).floor();
+                if less >= asked {
+                    (asked - Decimal::ONE).max(Decimal::ZERO)
+                } else {
+                    less
+                }
+            }
+        }
+    }
+
     /// Whether an item made at `made` shows in a lookup yet.
     pub fn visible(&self, made: std::time::Instant) -> bool {
         made.elapsed() >= self.lookup_lag
+    }
+
+    /// How many times an accepted push is sent.
+    pub fn copies(&self) -> usize {
+        match self.deliveries {
+            Deliveries::Once => 1,
+            Deliveries::Repeated => 3,
+        }
     }
 
     /// Whether a repeated id is taken as a new payment.
@@ -57,8 +173,14 @@ impl std::fmt::Display for Unstated {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "repeated id {:?}, lookup lag {:?}",
-            self.repeated_id, self.lookup_lag
+            "repeated id {:?}, lag {:?}, credit {:?}, list {:?}, names {:?}, pushes {:?}, {:?}",
+            self.repeated_id,
+            self.lookup_lag,
+            self.credit,
+            self.list_order,
+            self.status_names,
+            self.deliveries,
+            self.push_order
         )
     }
 }
@@ -79,5 +201,57 @@ mod tests {
             all.iter()
                 .any(|u| !u.pays_repeats() && u.lookup_lag.is_zero())
         );
+        for credit in [Credit::Requested, Credit::Less] {
+            for repeated in [RepeatedId::Refused, RepeatedId::AcceptedAsNew] {
+                assert!(
+                    all.iter()
+                        .any(|u| u.credit == credit && u.repeated_id == repeated)
+                );
+            }
+            for lag in [Duration::ZERO, Duration::from_secs(1)] {
+                assert!(
+                    all.iter()
+                        .any(|u| u.credit == credit && u.lookup_lag == lag)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn each_push_answer_is_played() {
+        let all = Unstated::each(Duration::from_secs(1));
+        for d in [Deliveries::Once, Deliveries::Repeated] {
+            for o in [PushOrder::AnswerFirst, PushOrder::PushFirst] {
+                assert!(all.iter().any(|u| u.deliveries == d && u.push_order == o));
+            }
+        }
+    }
+
+    #[test]
+    fn each_cashweb_answer_is_played() {
+        let all = Unstated::each(Duration::from_secs(1));
+        for order in [ListOrder::NewestFirst, ListOrder::OldestFirst] {
+            assert!(all.iter().any(|u| u.list_order == order));
+        }
+        for names in [StatusNames::Assumed, StatusNames::Other] {
+            for order in [ListOrder::NewestFirst, ListOrder::OldestFirst] {
+                assert!(
+                    all.iter()
+                        .any(|u| u.status_names == names && u.list_order == order)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn less_credits_less_in_whole_units() {
+        let less = Unstated {
+            credit: Credit::Less,
+            ..Unstated::default()
+        };
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        assert_eq!(less.credited(d("500")), d("450"));
+        assert_eq!(less.credited(d("5")), d("4"));
+        assert_eq!(Unstated::default().credited(d("500")), d("500"));
     }
 }

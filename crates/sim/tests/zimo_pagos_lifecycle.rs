@@ -8,6 +8,7 @@ mod zimo_pagos_support;
 mod zimo_pagos {
     use super::zimo_pagos_support::{Api, Receiver, body, fast, sim};
     use cashdesk_sim::zimo_pagos::{SimNotification, ZimoPagosSimConfig};
+    use cashdesk_sim::{Deliveries, Unstated};
     use cashdesk_zimo_pagos::{CashoutId, Client, Notification, Status};
     use serde_json::json;
     use std::time::Duration;
@@ -163,6 +164,28 @@ mod zimo_pagos {
         let n = sim.notifications();
         assert_eq!(n.len(), 3);
         assert!(n[2].accepted() && !n[1].accepted());
+    }
+
+    #[tokio::test]
+    async fn under_repeated_deliveries_each_accepted_notification_comes_three_times() {
+        let mut inbox = Receiver::start(0, None).await;
+        let sim = sim(ZimoPagosSimConfig {
+            settle_after: Duration::from_secs(60),
+            ..fast()
+        })
+        .await;
+        sim.set_unstated(Unstated {
+            deliveries: Deliveries::Repeated,
+            ..Default::default()
+        });
+        Api::new(&sim)
+            .cashout(&body(&sim, "wd-again", &inbox.url))
+            .await;
+        let first = inbox.next().await.body;
+        for _ in 0..2 {
+            assert_eq!(inbox.next().await.body, first, "the same notification");
+        }
+        assert!(inbox.quiet_for(Duration::from_millis(300)).await);
     }
 
     #[tokio::test]

@@ -88,6 +88,21 @@ impl Store {
         })
     }
 
+    /// An account that is not removed: the only kind new requests may use.
+    pub fn active_account(&self, id: AccountId) -> Result<AccountRecord> {
+        self.read(|c| {
+            c.query_row(
+                &format!("{SELECT} WHERE id = ?1 AND removed_ms IS NULL"),
+                [id.to_string()],
+                row,
+            )
+            .optional()?
+            .ok_or_else(|| {
+                StoreError::NotFound(format!("provider account {id} (removed or never added)"))
+            })
+        })
+    }
+
     pub fn account(&self, id: AccountId) -> Result<AccountRecord> {
         self.read(|c| {
             c.query_row(&format!("{SELECT} WHERE id = ?1"), [id.to_string()], row)
@@ -96,9 +111,23 @@ impl Store {
         })
     }
 
-    /// Marks removed (requests keep pointing at it for history).
+    /// Marks removed (requests keep pointing at it for history). Refused
+    /// while any of its requests is unfinished or any call to it is still
+    /// queued, sending or unknown: nothing could send or settle them once
+    /// its secrets are gone.
     pub fn remove_account(&self, id: AccountId, actor: &Actor) -> Result<()> {
         self.write(|tx| {
+            let (open, calls): (i64, i64) = tx.query_row(
+                "SELECT (SELECT COUNT(*) FROM requests WHERE account_id = ?1 AND view != 'done'),
+                        (SELECT COUNT(*) FROM outbox WHERE account_id = ?1 AND state IN ('pending','sending','unknown'))",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if open > 0 || calls > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "this account still has {open} unfinished request(s) and {calls} call(s) not yet settled: decide, settle or reject them before removing it"
+                )));
+            }
             let n = tx.execute(
                 "UPDATE provider_accounts SET removed_ms = ?2 WHERE id = ?1 AND removed_ms IS NULL",
                 params![id.to_string(), now_ms()],

@@ -12,6 +12,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_outbox_follow_up.sql"),
     include_str!("migrations/0003_inbound_unmatched.sql"),
     include_str!("migrations/0004_lookups.sql"),
+    include_str!("migrations/0005_settled_amount.sql"),
+    include_str!("migrations/0006_quarantine.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
@@ -33,27 +35,61 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, migrating it to
-    /// this binary's schema; refuses a database from a newer binary.
+    /// this binary's schema. Refuses, before changing anything, a database
+    /// from a newer binary, a damaged one (`PRAGMA quick_check`) and one it
+    /// cannot write (a write probe in the data folder and on the file), so
+    /// a desk never half-runs on a store that will fail its first decision.
     pub fn open(path: &Path) -> Result<Store> {
+        let shown = path.display().to_string();
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            private_folder(dir).map_err(|source| StoreError::Io {
                 path: dir.display().to_string(),
                 source,
             })?;
+            probe_folder(dir, &shown)?;
         }
-        let mut writer = Connection::open(path)?;
-        writer.pragma_update(None, "journal_mode", "WAL")?;
-        writer.pragma_update(None, "synchronous", "FULL")?;
-        writer.pragma_update(None, "foreign_keys", "ON")?;
+        let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        if !existed {
+            private_file(path).map_err(|source| StoreError::Io {
+                path: shown.clone(),
+                source,
+            })?;
+        }
+        if existed {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| read_only(&shown, e.to_string()))?;
+        }
+        let damaged = |e: rusqlite::Error| classify_open(&shown, e);
+        let mut writer = Connection::open(path).map_err(damaged)?;
         writer.busy_timeout(std::time::Duration::from_secs(5))?;
-
-        let found: i64 = writer.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        // Refuse a newer schema first: nothing below may touch its file.
+        let found: i64 = writer
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(damaged)?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::DatabaseTooNew {
                 found,
                 supported: SCHEMA_VERSION,
             });
         }
+        if existed {
+            let verdict: String = writer
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .map_err(damaged)?;
+            if verdict != "ok" {
+                return Err(StoreError::Damaged {
+                    path: shown,
+                    detail: verdict,
+                });
+            }
+        }
+        writer
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(damaged)?;
+        writer.pragma_update(None, "synchronous", "FULL")?;
+        writer.pragma_update(None, "foreign_keys", "ON")?;
         let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
         // All-or-nothing: rusqlite_migration runs the pending steps in one transaction.
         migrations.to_latest(&mut writer)?;
@@ -105,10 +141,64 @@ impl Store {
     }
 }
 
+/// Creates, writes, syncs and removes a file in the data folder: a
+/// read-only or unwritable folder is refused at open, not at the first
+/// decision (SQLite also needs it for the WAL and shared-memory files).
+fn probe_folder(dir: &Path, shown: &str) -> Result<()> {
+    use std::io::Write;
+    let probe = dir.join(format!(".cashdesk-write-probe-{}", std::process::id()));
+    let written = std::fs::File::create(&probe).and_then(|mut f| {
+        f.write_all(b"probe")?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| read_only(shown, format!("its folder refuses writes: {e}")))
+}
+
+fn read_only(shown: &str, detail: String) -> StoreError {
+    StoreError::ReadOnly {
+        path: shown.to_owned(),
+        detail,
+    }
+}
+
+/// Names what went wrong opening an existing file in the user's terms.
+fn classify_open(shown: &str, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::NotADatabase | C::DatabaseCorrupt) => StoreError::Damaged {
+            path: shown.to_owned(),
+            detail: e.to_string(),
+        },
+        Some(C::ReadOnly | C::CannotOpen | C::PermissionDenied) => read_only(shown, e.to_string()),
+        _ => e.into(),
+    }
+}
+
 /// A poisoned lock only means another thread panicked mid-call; SQLite's own
 /// transaction rolled back, so the connection is still sound.
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Creates the data folder (and missing parents) readable by this user
+/// only: it holds every request, screenshot and audit entry.
+fn private_folder(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// Creates an empty database file readable and writable by this user only;
+/// SQLite gives its `-wal` and `-shm` files the same permissions.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path).map(drop)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Drafts: whatever an agent has typed but not yet submitted, saved as it is
 //! typed (each save is a durable commit) so a crash or power cut loses nothing.
 
-use crate::requests::{NewRequest, get_in, insert_in};
+use crate::insert::insert_in;
+use crate::requests::{NewRequest, get_in};
 use crate::{Result, Store, StoreError, from_ms, now_ms};
 use cashdesk_domain::{Actor, DraftId};
 use rusqlite::{OptionalExtension, params};

@@ -14,12 +14,33 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error("{0}")]
     Conflict(String),
+    #[error(
+        "intake_ref {intake_ref} was already used for another request ({field} differs): send a new intake_ref for a new request"
+    )]
+    IntakeRefReused {
+        intake_ref: String,
+        field: &'static str,
+    },
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
     #[error(transparent)]
     Money(#[from] MoneyError),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// The disk is full: this write failed and changed nothing; the next
+    /// one succeeds once space is freed (no restart needed).
+    #[error(
+        "the disk holding the database is full: nothing was saved; free some space and try again ({detail})"
+    )]
+    DiskFull { detail: String },
+    #[error(
+        "the database {path} is damaged ({detail}); restore it from a backup or move it aside to start a new one"
+    )]
+    Damaged { path: String, detail: String },
+    #[error(
+        "the database {path} is read-only ({detail}); Cashdesk needs to write to its data folder"
+    )]
+    ReadOnly { path: String, detail: String },
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("could not create the data folder {path}: {source}")]
@@ -27,4 +48,17 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// A full disk gets its own error, so callers can say so (and know the
+    /// write changed nothing); everything else stays a database error.
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull {
+                detail: e.to_string(),
+            },
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }

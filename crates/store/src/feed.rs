@@ -3,7 +3,8 @@
 //! again, and the provider's id stored with it from the first write so
 //! later lookups by that id always find it.
 
-use crate::requests::{get_in, insert_in};
+use crate::insert::insert_in;
+use crate::requests::get_in;
 use crate::{NewRequest, RequestRecord, Result, Store, StoreError};
 use cashdesk_domain::Actor;
 use rusqlite::{OptionalExtension, params};

@@ -2,8 +2,11 @@
 //! already final, such as cancelling a rejected CashWeb deposit. The
 //! rejection and its call commit together, so the agent never waits on the
 //! network and the call is never lost; what the provider answers is
-//! recorded in the audit log (and a refusal as the request's provider
-//! reason), never as a lifecycle change: a rejected request stays rejected.
+//! recorded in the audit log. A refusal (CashWeb: the deposit arrived
+//! before the cancel) means the rejection could not be carried out: the
+//! request goes to failed with the provider's words and real state, for a
+//! person to decide again; nothing is left looking rejected while the
+//! customer's coins sit uncredited.
 
 use crate::outbox::{OutboxOutcome, OutboxRow};
 use crate::requests::{ProviderFacts, get_in, transition_in};
@@ -113,6 +116,20 @@ pub(crate) fn record_in(
         &serde_json::json!({ "attempt": r.attempts, "result": what, "error": err }),
     )?;
     if let OutboxOutcome::Rejected { reason } = outcome {
+        let rec = get_in(tx, r.request_id)?;
+        if rec.status == RequestStatus::Rejected {
+            return transition_in(
+                tx,
+                r.request_id,
+                RequestStatus::Failed,
+                &Actor::System,
+                Some(reason),
+                &ProviderFacts {
+                    reason: Some(reason.clone()),
+                    ..ProviderFacts::default()
+                },
+            );
+        }
         return set_provider_reason_in(tx, r.request_id, &Actor::System, reason);
     }
     get_in(tx, r.request_id)

@@ -93,7 +93,7 @@ fn a_rejection_and_its_follow_up_commit_together_and_claiming_leaves_the_request
 }
 
 #[test]
-fn a_refused_follow_up_keeps_the_providers_message_without_a_lifecycle_change() {
+fn a_refused_follow_up_sends_the_request_to_a_person_with_the_providers_message() {
     let (_d, s, acc) = setup();
     let (r, _) = feed_request(&s, acc, "tx-3");
     let actor = Actor::Operator("Rina".into());
@@ -120,7 +120,11 @@ fn a_refused_follow_up_keeps_the_providers_message_without_a_lifecycle_change() 
         reason: "transaction tx-3 is confirmed and cannot be cancelled".into(),
     };
     let rec = s.record_outcome(row.id, &refused).unwrap();
-    assert_eq!(rec.status, RequestStatus::Rejected);
+    assert_eq!(
+        rec.status,
+        RequestStatus::Failed,
+        "the rejection could not be carried out: a person decides again"
+    );
     assert_eq!(
         rec.provider_reason.as_deref(),
         Some("transaction tx-3 is confirmed and cannot be cancelled")
@@ -131,8 +135,8 @@ fn a_refused_follow_up_keeps_the_providers_message_without_a_lifecycle_change() 
     );
     assert_eq!(
         s.history(r.id).unwrap().len(),
-        2,
-        "created and rejected only"
+        3,
+        "created, rejected, and failed on the provider's refusal"
     );
 }
 

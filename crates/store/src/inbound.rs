@@ -5,6 +5,24 @@ use crate::{Result, Store, StoreError, from_ms, now_ms};
 use cashdesk_domain::AccountId;
 use rusqlite::{OptionalExtension, params};
 
+fn change_in(tx: &rusqlite::Connection, c: &EventChange<'_>) -> Result<crate::RequestRecord> {
+    let How::Pushed = c.how;
+    let now = crate::requests::get_in(tx, c.id)?.status;
+    if crate::outbox::SETTLE_BY_PUSH.contains(&now) {
+        crate::outbox::settle_in(
+            tx,
+            c.id,
+            c.to,
+            c.actor,
+            c.reason,
+            c.facts,
+            crate::outbox::SETTLE_BY_PUSH,
+        )
+    } else {
+        crate::requests::transition_in(tx, c.id, c.to, c.actor, Some(c.reason), c.facts)
+    }
+}
+
 /// A stored provider event.
 #[derive(Debug, Clone)]
 pub struct InboundEvent {
@@ -24,7 +42,103 @@ fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InboundEvent> {
     })
 }
 
+/// A verified provider event and what it did, kept with the change it
+/// made in one transaction: an event is never marked handled without its
+/// change, nor changed without being marked (so a redelivery after a
+/// failure in between is applied, and one after success is recognised).
+#[derive(Debug, Clone, Copy)]
+pub struct EventRecord<'a> {
+    pub account: AccountId,
+    pub dedup_key: &'a str,
+    pub payload: &'a [u8],
+    /// What it did, in words (shown to supervisors).
+    pub outcome: &'a str,
+    /// It settled nothing: a candidate for a supervisor to match by hand.
+    pub unmatched: bool,
+}
+
+/// The change an event makes to a request.
+#[derive(Debug, Clone, Copy)]
+pub struct EventChange<'a> {
+    pub id: cashdesk_domain::RequestId,
+    pub to: cashdesk_domain::RequestStatus,
+    pub actor: &'a cashdesk_domain::Actor,
+    pub reason: &'a str,
+    pub facts: &'a crate::ProviderFacts,
+    pub how: How,
+}
+
+/// How a change applies to the request's lifecycle and outbox row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// A provider's pushed or polled word: settles (closing the outbox row
+    /// in the same transaction) when the request is still sending or its
+    /// outcome unknown, since the push may overtake the HTTP answer;
+    /// otherwise a plain transition. Decided inside the transaction.
+    Pushed,
+}
+
+/// What `apply_event` did.
+#[derive(Debug)]
+pub enum EventApplied {
+    /// Seen before: nothing changed.
+    Duplicate,
+    /// Recorded, with the requests it changed, in the order given.
+    Recorded(Vec<crate::RequestRecord>),
+}
+
 impl Store {
+    /// Records `event` and applies its `changes` in one transaction: all
+    /// of them or none (a Paykassma savings postback settles several
+    /// requests at once).
+    pub fn apply_event(
+        &self,
+        event: &EventRecord<'_>,
+        changes: &[EventChange<'_>],
+    ) -> Result<EventApplied> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "INSERT INTO inbound_events (account_id, dedup_key, received_ms, payload, outcome, unmatched)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(account_id, dedup_key) DO NOTHING",
+                params![
+                    event.account.to_string(),
+                    event.dedup_key,
+                    now_ms(),
+                    event.payload,
+                    event.outcome,
+                    event.unmatched
+                ],
+            )?;
+            if n == 0 {
+                return Ok(EventApplied::Duplicate);
+            }
+            let done = changes
+                .iter()
+                .map(|c| change_in(tx, c))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(EventApplied::Recorded(done))
+        })
+    }
+
+    /// Applies a change that no stored event carries (a status poll).
+    pub fn apply_change(&self, change: &EventChange<'_>) -> Result<crate::RequestRecord> {
+        self.write(|tx| change_in(tx, change))
+    }
+
+    /// Whether `(account, dedup_key)` was recorded before.
+    pub fn inbound_seen(&self, account: AccountId, dedup_key: &str) -> Result<bool> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT 1 FROM inbound_events WHERE account_id = ?1 AND dedup_key = ?2",
+                params![account.to_string(), dedup_key],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+        })
+    }
+
     /// Records an event; `false` when `(account, dedup_key)` was seen before.
     pub fn record_inbound(
         &self,

@@ -180,7 +180,7 @@ impl Store {
             }
             let (state, next, err, to, facts, why) = match outcome {
                 OutboxOutcome::Accepted { txn_id, status } => ("done", None, None, RequestStatus::AwaitingProvider,
-                    ProviderFacts { txn_id: Some(txn_id.clone()), status: Some(status.clone()), reason: None }, Some(format!("accepted by the provider: {status}"))),
+                    ProviderFacts { txn_id: Some(txn_id.clone()), status: Some(status.clone()), ..Default::default() }, Some(format!("accepted by the provider: {status}"))),
                 OutboxOutcome::Rejected { reason } => ("failed", None, Some(reason.clone()), RequestStatus::RejectedByProvider,
                     ProviderFacts { reason: Some(reason.clone()), ..Default::default() }, Some(reason.clone())),
                 OutboxOutcome::Failed { reason } => ("failed", None, Some(reason.clone()), RequestStatus::Failed,
@@ -232,30 +232,6 @@ impl Store {
         self.write(|tx| settle_in(tx, id, to, actor, reason, facts, SETTLE_FROM))
     }
 
-    /// Settles on the provider's pushed word (webhook, postback), which may
-    /// overtake the HTTP answer: allowed while the call is still sending,
-    /// and the late answer then changes nothing.
-    pub fn settle_pushed(
-        &self,
-        id: RequestId,
-        to: RequestStatus,
-        actor: &Actor,
-        reason: &str,
-        facts: &ProviderFacts,
-    ) -> Result<crate::RequestRecord> {
-        self.write(|tx| {
-            settle_in(
-                tx,
-                id,
-                to,
-                actor,
-                reason,
-                facts,
-                &[RequestStatus::OutcomeUnknown, RequestStatus::Submitting],
-            )
-        })
-    }
-
     /// When the next pending row is due, so the worker can sleep until then.
     /// The account is reachable again: its waiting calls are due now
     /// instead of at the end of their backoff. Returns how many.
@@ -290,8 +266,16 @@ fn held_json(held: &[AccountId]) -> String {
     serde_json::Value::from(held.iter().map(|a| a.to_string()).collect::<Vec<_>>()).to_string()
 }
 
-/// What [`Store::settle`] accepts: only an unknown outcome.
-pub(crate) const SETTLE_FROM: &[RequestStatus] = &[RequestStatus::OutcomeUnknown];
+/// What [`Store::settle`] accepts: an unknown outcome, or an amount that
+/// differs (a person accepts what the provider settled).
+pub(crate) const SETTLE_FROM: &[RequestStatus] =
+    &[RequestStatus::OutcomeUnknown, RequestStatus::AmountDiffers];
+
+/// What a provider's pushed word may settle: a call still sending (the
+/// push overtook the HTTP answer, which then changes nothing) or one whose
+/// outcome is unknown.
+pub(crate) const SETTLE_BY_PUSH: &[RequestStatus] =
+    &[RequestStatus::OutcomeUnknown, RequestStatus::Submitting];
 
 /// Settles a request in the caller's transaction: the transition, its
 /// outbox row closed (or back to pending for "not received"), audited.
@@ -309,7 +293,7 @@ pub(crate) fn settle_in(
     let current = get_in(tx, id)?;
     if !current.status.is_terminal() && !from.contains(&current.status) {
         return Err(StoreError::Conflict(format!(
-            "only a request whose outcome is unknown can be settled; this one is {}",
+            "only a request whose outcome is unknown (or whose amount differs) can be settled; this one is {}",
             current.status.label()
         )));
     }

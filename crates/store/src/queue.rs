@@ -26,7 +26,7 @@ impl QueueView {
         match status {
             Pending | AwaitingSecondApproval => Self::Queue,
             Approved | Submitting | AwaitingProvider => Self::InFlight,
-            Failed | OutcomeUnknown => Self::Attention,
+            Failed | OutcomeUnknown | AmountDiffers => Self::Attention,
             Completed | RejectedByProvider | Rejected | Expired => Self::Done,
         }
     }
@@ -111,7 +111,7 @@ impl Store {
                     more = true;
                     break;
                 }
-                let seq: i64 = r.get(26)?;
+                let seq: i64 = r.get(crate::requests::COLUMN_COUNT)?;
                 let rec = from_row(r)?;
                 last = Some(Cursor {
                     created_ms: rec.created_at.timestamp_millis(),

@@ -87,6 +87,8 @@ pub struct RequestRecord {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub version: i64,
     pub details: serde_json::Value,
+    /// What the provider reports it settled, when it reports an amount.
+    pub settled: Option<Money>,
 }
 
 /// What a provider told us, recorded alongside a transition.
@@ -96,6 +98,8 @@ pub struct ProviderFacts {
     pub status: Option<String>,
     /// The provider's code and message exactly as they came.
     pub reason: Option<String>,
+    /// The amount the provider reports it settled.
+    pub settled: Option<Money>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,7 +115,7 @@ pub(crate) const COLUMNS: &str =
     "id, kind, provider, account_id, method, amount, currency, end_user_ref,
     end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
     provider_txn_id, provider_status, provider_reason, status, status_reason, source, intake_ref,
-    created_ms, updated_ms, version, details_json";
+    created_ms, updated_ms, version, details_json, settled_amount, settled_currency";
 
 fn corrupt(what: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -120,6 +124,10 @@ fn corrupt(what: &str, value: &str) -> rusqlite::Error {
         format!("bad {what}: {value:?}").into(),
     )
 }
+
+/// How many columns `COLUMNS` names: a query that selects more reads its
+/// extra columns from this index on.
+pub(crate) const COLUMN_COUNT: usize = 28;
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
     let text = |i: usize| r.get::<_, String>(i);
@@ -158,6 +166,15 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
         updated_at: from_ms(r.get(23)?),
         version: r.get(24)?,
         details: serde_json::from_str(&text(25)?).map_err(|_| corrupt("details", "json"))?,
+        settled: match (
+            r.get::<_, Option<String>>(26)?,
+            r.get::<_, Option<String>>(27)?,
+        ) {
+            (Some(a), Some(c)) => {
+                Some(Money::parse(&a, &c).map_err(|_| corrupt("settled amount", &a))?)
+            }
+            _ => None,
+        },
     })
 }
 
@@ -188,6 +205,8 @@ pub(crate) fn transition_in(
             provider_txn_id = COALESCE(?5, provider_txn_id),
             provider_status = COALESCE(?6, provider_status),
             provider_reason = COALESCE(?7, provider_reason),
+            settled_amount = COALESCE(?9, settled_amount),
+            settled_currency = COALESCE(?10, settled_currency),
             updated_ms = ?8, version = version + 1
          WHERE id = ?1",
         params![
@@ -198,7 +217,9 @@ pub(crate) fn transition_in(
             facts.txn_id,
             facts.status,
             facts.reason,
-            now
+            now,
+            facts.settled.as_ref().map(|m| m.amount.to_string()),
+            facts.settled.as_ref().map(|m| m.currency.code().to_owned()),
         ],
     )?;
     if matches!(
@@ -243,7 +264,7 @@ impl Store {
     /// Inserts a pending request. Idempotent on `(source, intake_ref)`: the
     /// same intake pushed twice returns the first request and `false`.
     pub fn insert_request(&self, new: &NewRequest, actor: &Actor) -> Result<(RequestRecord, bool)> {
-        self.write(|tx| insert_or_get_in(tx, new, actor))
+        self.write(|tx| crate::insert::insert_or_get_in(tx, new, actor))
     }
 
     /// Inserts a batch (a CSV import) in one transaction: all or nothing.
@@ -256,7 +277,7 @@ impl Store {
         self.write(|tx| {
             batch
                 .iter()
-                .map(|n| insert_or_get_in(tx, n, actor))
+                .map(|n| crate::insert::insert_or_get_in(tx, n, actor))
                 .collect()
         })
     }
@@ -361,85 +382,6 @@ impl Store {
     }
 }
 
-fn insert_or_get_in(
-    tx: &Connection,
-    new: &NewRequest,
-    actor: &Actor,
-) -> Result<(RequestRecord, bool)> {
-    if let Some(r) = &new.intake_ref {
-        let existing: Option<String> = tx
-            .query_row(
-                "SELECT id FROM requests WHERE source = ?1 AND intake_ref = ?2",
-                params![new.source.as_str(), r],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            let id = id.parse().map_err(|_| StoreError::Corrupt(id.clone()))?;
-            return Ok((get_in(tx, id)?, false));
-        }
-    }
-    let id = insert_in(tx, new, actor)?;
-    Ok((get_in(tx, id)?, true))
-}
-
-pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Result<RequestId> {
-    let id = RequestId::new();
-    let now = now_ms();
-    let status = RequestStatus::Pending;
-    tx.execute(
-        "INSERT INTO requests (id, kind, provider, account_id, method, amount, currency, end_user_ref,
-            end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
-            status, view, source, intake_ref, created_ms, updated_ms, details_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21)",
-        params![
-            id.to_string(),
-            new.kind.as_str(),
-            new.provider.as_str(),
-            new.account_id.to_string(),
-            new.method,
-            new.money.amount.to_string(),
-            new.money.currency.code(),
-            new.end_user_ref,
-            new.end_user_name,
-            new.provider_user_id,
-            new.trx_id,
-            new.sender,
-            new.destination,
-            new.agent_number,
-            MerchantRef::for_request(id).0,
-            status.as_str(),
-            QueueView::of(status).as_str(),
-            new.source.as_str(),
-            new.intake_ref,
-            now,
-            new.details.to_string()
-        ],
-    )?;
-    tx.execute(
-        "INSERT INTO request_events (request_id, at_ms, actor, from_status, to_status, reason)
-         VALUES (?1, ?2, ?3, NULL, ?4, ?5)",
-        params![
-            id.to_string(),
-            now,
-            actor.to_string(),
-            status.as_str(),
-            format!("received from {}", new.source.as_str())
-        ],
-    )?;
-    audit::append(
-        tx,
-        actor,
-        "request.created",
-        &id.to_string(),
-        &serde_json::json!({ "kind": new.kind.as_str(), "amount": new.money.to_string(), "method": new.method }),
-    )?;
-    if let Some(shot) = &new.screenshot {
-        crate::attachments::put_in(tx, crate::attachments::Owner::Request(id), shot)?;
-    }
-    Ok(id)
-}
-
 /// A history line that does not change the status (e.g. a screenshot).
 pub(crate) fn note_in(
     tx: &Connection,
@@ -489,5 +431,13 @@ impl Store {
             )
             .optional()?)
         })
+    }
+}
+
+#[cfg(test)]
+mod columns {
+    #[test]
+    fn column_count_matches_the_list() {
+        assert_eq!(super::COLUMNS.split(',').count(), super::COLUMN_COUNT);
     }
 }

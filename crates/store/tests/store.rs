@@ -252,6 +252,7 @@ fn settling_an_unknown_outcome_closes_its_outbox_row() {
                 txn_id: Some("dep_9".into()),
                 status: Some("completed".into()),
                 reason: None,
+                settled: None,
             },
         )
         .unwrap();
@@ -528,4 +529,36 @@ fn rows_of_a_held_account_wait_and_do_not_make_the_worker_spin() {
     assert!(s.next_due_ms().unwrap().is_some());
     let row = s.claim_next_except(i64::MAX, &[]).unwrap().unwrap();
     assert_eq!(row.request_id, r.id);
+}
+
+#[test]
+fn an_account_with_unfinished_work_cannot_be_removed_and_a_removed_one_takes_nothing() {
+    let (_d, s, acc) = store();
+    let admin = Actor::Operator("Admin".into());
+    let (r, _) = s
+        .insert_request(&deposit(acc, Some("open-1")), &Actor::Intake)
+        .unwrap();
+    let err = s.remove_account(acc, &admin).unwrap_err();
+    assert!(err.to_string().contains("1 unfinished request"), "{err}");
+    // An approved call waiting in the outbox also holds it.
+    s.approve(r.id, &agent(), "zexabit.deposit", &serde_json::json!({}))
+        .unwrap();
+    assert!(s.remove_account(acc, &admin).is_err());
+    let row = s.claim_next(i64::MAX).unwrap().unwrap();
+    s.record_outcome(
+        row.id,
+        &OutboxOutcome::Completed {
+            status: "completed".into(),
+        },
+    )
+    .unwrap();
+    s.remove_account(acc, &admin).unwrap();
+    // Nothing new is filed on it, by any path.
+    let err = s
+        .insert_request(&deposit(acc, Some("after-removal")), &Actor::Intake)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    assert!(err.to_string().contains("removed"), "{err}");
+    assert!(s.active_account(acc).is_err());
+    assert!(s.account(acc).is_ok(), "kept for history");
 }

@@ -5,6 +5,32 @@
 //! 100 requests/minute limit is counted. Each item below is an assumption:
 //! when Zexabit tells us otherwise, this file is the only one to change, and
 //! the paths can be overridden from configuration without a rebuild.
+//!
+//! # What moved (for the core)
+//!
+//! Relied on: a signed webhook and the deposit / withdrawal status report
+//! the `amount` Zexabit settled; webhooks also name the event kind, the
+//! `userId` and the method, and the deposit status the `userId`. The core
+//! compares them with the request before they settle anything.
+//! Assumption: neither names a currency, so the amount is in the method's
+//! currency, which is the request's.
+//!
+//! Not assumed: that a deposit credits (or a withdrawal pays) the amount
+//! asked; a customer may pay less than the request named. Tolerated:
+//! another amount, less or more. The request then becomes "amount
+//! differs" with both amounts shown, a person can only accept what moved,
+//! and the operator's platform reads the settled amount, not the one
+//! asked. The simulator credits a deposit as asked or a tenth less
+//! (`cashdesk_sim::Credit`). A report naming another user or kind is not
+//! this request's evidence: a webhook is kept for a supervisor.
+//!
+//! Where a webhook carries no id we know (the answer to our call was
+//! lost), it is matched by user, amount and method, and only to the one
+//! request with an unknown outcome that fits. Assumption: its `timestamp`
+//! is when Zexabit settled it, on a clock within a second of ours, so a
+//! request made after it cannot be what it reports. A deposit credited at
+//! another amount cannot match this way; a supervisor picks it from the
+//! candidates, and it is still compared.
 
 use serde::{Deserialize, Serialize};
 use std::num::NonZeroU32;

@@ -30,7 +30,8 @@
 //! Relied on: a cashout the status call returns exists. Merely tolerated
 //! (the app stays safe either way, and the simulator plays both): a
 //! repeated `external_id` refused or paid as a new cashout; a lookup that
-//! does not see a new cashout for a while.
+//! does not see a new cashout for a while; a notification delivered more
+//! than once (each only prompts a status fetch, and a final state stays).
 //!
 //! # Smaller assumptions
 //!
@@ -46,6 +47,17 @@
 //!   costs one status lookup.
 //! - The document lists no rate limit; a 429 from a proxy is still read as
 //!   "nothing was done, retry later".
+//! - Status codes are the API family's ([`crate::wire::Status`]); only
+//!   completed, cancelled and rejected are final. Of the others, *on hold*
+//!   (5) and *delivered* (4) are not left as bare words: the core's
+//!   provider status line says where the cashout is and what to do (on
+//!   hold: it will not be paid until someone sets it back to pending in the
+//!   Zimo-pagos merchant panel; delivered: sent to the bank, waiting for
+//!   the bank's answer).
+//! - The debit-card host (given by Zimo-pagos on request, so configured)
+//!   must be https, plain http only on loopback for the simulator: it
+//!   carries the same credentials and money as the main host. The core
+//!   checks it when the account is added and again when it is loaded.
 
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;

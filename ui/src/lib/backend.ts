@@ -22,6 +22,7 @@ import type { LinkView } from './bindings/LinkView';
 import type { MethodInfo } from './bindings/MethodInfo';
 import type { NewAccountInput } from './bindings/NewAccountInput';
 import type { ProviderForm } from './bindings/ProviderForm';
+import type { QuarantineItem } from './bindings/QuarantineItem';
 import type { QueuePage } from './bindings/QueuePage';
 import type { QueueQuery } from './bindings/QueueQuery';
 import type { ReferenceView } from './bindings/ReferenceView';
@@ -52,6 +53,8 @@ export interface Backend {
   discardDraft(id: DraftId): Promise<null>;
   submitDraft(id: DraftId): Promise<RequestDetail>;
   listAccounts(): Promise<AccountView[]>;
+  /** Provider items Cashdesk could not read and set aside, most recent first. */
+  quarantined(): Promise<QuarantineItem[]>;
   /** What adding an account asks for, per supported provider. */
   providerForms(): Promise<ProviderForm[]>;
   addAccount(input: NewAccountInput): Promise<AccountView>;
@@ -126,6 +129,7 @@ export const tauriBackend: Backend = {
   discardDraft: (id) => call('discard_draft', { id }),
   submitDraft: (id) => call('submit_draft', { id }),
   listAccounts: () => call('list_accounts'),
+  quarantined: () => call('quarantined'),
   providerForms: () => call('provider_forms'),
   addAccount: (input) => call('add_account', { input }),
   removeAccount: (id) => call('remove_account', { id }),

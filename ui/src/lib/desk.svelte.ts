@@ -6,6 +6,7 @@ import type { Changed } from './bindings/Changed';
 import type { DraftView } from './bindings/DraftView';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { LinkView } from './bindings/LinkView';
+import type { QuarantineItem } from './bindings/QuarantineItem';
 import type { RequestDetail } from './bindings/RequestDetail';
 import { QueueState } from './queue.svelte';
 
@@ -30,6 +31,8 @@ export class Desk {
   accounts = $state<AccountView[]>([]);
   /** Each configured account's connection state. */
   links = $state<LinkView[]>([]);
+  /** Provider items Cashdesk could not read, set aside; most recent first. */
+  quarantine = $state<QuarantineItem[]>([]);
   /** The draft open in the form; null with view 'draft' means a new one. */
   editing = $state<DraftView | null>(null);
   /** The decision dialog open over the detail, if any. */
@@ -77,7 +80,7 @@ export class Desk {
     } catch (e) {
       this.fail(e);
     }
-    await Promise.all([this.queue.reload(), this.loadDrafts(), this.loadAccounts(), this.loadLinks()]);
+    await Promise.all([this.queue.reload(), this.loadDrafts(), this.loadAccounts(), this.loadLinks(), this.loadQuarantine()]);
   }
 
   stop(): void {
@@ -93,6 +96,9 @@ export class Desk {
     if (c.drafts) void this.loadDrafts();
     if (c.accounts) void this.loadAccounts();
     if (c.links || c.accounts) void this.loadLinks();
+    // Setting an item aside announces itself with an empty change; releasing
+    // one comes with no event of its own, so any change is a cue to look.
+    void this.loadQuarantine();
     if (c.new_requests > 0 && !this.hasFocus()) this.unread += c.new_requests;
   }
 
@@ -119,6 +125,14 @@ export class Desk {
   async loadLinks(): Promise<void> {
     try {
       this.links = await this.backend.listLinks();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async loadQuarantine(): Promise<void> {
+    try {
+      this.quarantine = await this.backend.quarantined();
     } catch (e) {
       this.fail(e);
     }

@@ -24,6 +24,7 @@ export function toneOf(status: RequestStatus): Tone {
     case 'rejected':
       return 'bad';
     case 'outcome_unknown':
+    case 'amount_differs':
       return 'warn';
     case 'expired':
       return 'muted';
@@ -42,6 +43,7 @@ export function tabOf(status: RequestStatus): QueueTab {
       return 'in_flight';
     case 'failed':
     case 'outcome_unknown':
+    case 'amount_differs':
       return 'attention';
     default:
       return 'done';

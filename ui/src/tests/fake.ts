@@ -14,6 +14,7 @@ import type { IntakeInfo } from '../lib/bindings/IntakeInfo';
 import type { LinkView } from '../lib/bindings/LinkView';
 import type { MethodInfo } from '../lib/bindings/MethodInfo';
 import type { ProviderForm } from '../lib/bindings/ProviderForm';
+import type { QuarantineItem } from '../lib/bindings/QuarantineItem';
 import type { QueuePage } from '../lib/bindings/QueuePage';
 import type { QueueQuery } from '../lib/bindings/QueueQuery';
 import type { ReferenceView } from '../lib/bindings/ReferenceView';
@@ -30,6 +31,7 @@ const LABELS: Partial<Record<RequestStatus, string>> = {
   rejected_by_provider: 'rejected by provider',
   outcome_unknown: 'outcome unknown — check with provider',
   completed: 'completed',
+  amount_differs: 'amount differs — needs a person',
 };
 
 export function makeRequest(n: number, over: Partial<RequestDetail['summary']> = {}): RequestDetail {
@@ -73,7 +75,9 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
       { at: created, actor: 'Operator platform', from: null, to: status, to_label: LABELS[status] ?? status, reason: null },
     ],
     can_decide: status === 'pending' || status === 'failed',
-    can_settle: status === 'outcome_unknown',
+    can_settle: status === 'outcome_unknown' || status === 'amount_differs',
+    settled: null,
+    settled_display: null,
     screenshot: null,
     lookups: [],
   };
@@ -146,6 +150,8 @@ export class FakeBackend implements Backend {
     token_in_keychain: true,
     read_token_command: 'secret-tool lookup service cashdesk username app:intake_token',
   };
+  /** quarantined: items set aside, most recent first. */
+  quarantine: QuarantineItem[] = [];
   /** import_csv answers with this; by default every row is filed. */
   importReport: ((text: string) => ImportReport) | null = null;
   /** When set, add_account fails with it. */
@@ -249,6 +255,7 @@ export class FakeBackend implements Backend {
     return this.log('submit_draft', [id], r);
   };
   listAccounts = () => this.log('list_accounts', [], this.accounts);
+  quarantined = () => this.log('quarantined', [], this.quarantine);
   providerForms = () => this.log('provider_forms', [], this.forms);
   addAccount = (input: Parameters<Backend['addAccount']>[0]) => {
     if (this.addAccountError) {

@@ -2,6 +2,7 @@
 
 use super::dto::{
     AccountView, AgentNumberView, FormField, NamedValue, NewAccountInput, ProviderForm,
+    QuarantineItem,
 };
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
@@ -25,6 +26,31 @@ fn view(a: AccountRecord) -> AccountView {
 
 pub fn list_accounts(app: &Cashdesk) -> ApiResult<Vec<AccountView>> {
     Ok(app.store().accounts()?.into_iter().map(view).collect())
+}
+
+/// Items providers sent that Cashdesk could not read (set aside, shown,
+/// released when they read again), most recent first.
+pub fn quarantined(app: &Cashdesk) -> ApiResult<Vec<QuarantineItem>> {
+    let accounts = app.store().accounts()?;
+    Ok(app
+        .store()
+        .quarantined()?
+        .into_iter()
+        .map(|q| QuarantineItem {
+            account_name: accounts
+                .iter()
+                .find(|a| a.id == q.account_id)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            account_id: q.account_id,
+            item: q.item_key,
+            error: q.error,
+            raw: q.raw,
+            first_at: q.first_at.to_rfc3339(),
+            last_at: q.last_at.to_rfc3339(),
+            times: u32::try_from(q.times).unwrap_or(u32::MAX),
+        })
+        .collect())
 }
 
 fn field(name: &str, label: &str, hint: &str) -> FormField {
@@ -149,13 +175,7 @@ pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<Account
         ));
     }
     let url = input.base_url.trim().trim_end_matches('/');
-    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(format!("Base URL: {e}")))?;
-    let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
-        return Err(invalid(
-            "Base URL: use https:// (plain http only for a simulator on this computer)",
-        ));
-    }
+    providers::https_or_loopback("Base URL", url).map_err(invalid)?;
     let value = |list: &[NamedValue], name: &str| {
         list.iter()
             .find(|v| v.name == name)
@@ -191,6 +211,10 @@ pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<Account
             return Err(invalid(
                 "Notification URL: Zimo-pagos requires an https:// address",
             ));
+        }
+        // The card host carries the same credentials and money as the API.
+        if let Some(card) = settings.get("card_base_url").and_then(|v| v.as_str()) {
+            providers::https_or_loopback("Debit-card host", card).map_err(invalid)?;
         }
     }
     let id = AccountId::new();

@@ -127,8 +127,13 @@ pub struct RequestDetail {
     /// Approve/reject apply (pending, awaiting second approval, or failed:
     /// approving a failed request sends it again with the same reference).
     pub can_decide: bool,
-    /// A person may settle it (outcome unknown).
+    /// A person may settle it (outcome unknown; or amount differs, where
+    /// the only choice is to accept what the provider settled).
     pub can_settle: bool,
+    /// What the provider reports it settled, when it reported an amount;
+    /// differs from `summary.money` when the status is amount differs.
+    pub settled: Option<Money>,
+    pub settled_display: Option<String>,
     /// The customer's payment screenshot, when one is attached.
     pub screenshot: Option<AttachmentView>,
     /// Every question asked of the provider about it and the answer,
@@ -143,6 +148,24 @@ pub struct LookupItem {
     pub question: String,
     pub answer: String,
     /// RFC 3339, UTC: the first and the last time this answer came.
+    pub first_at: String,
+    pub last_at: String,
+    pub times: u32,
+}
+
+/// A provider item Cashdesk could not read, set aside so the feed goes on.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct QuarantineItem {
+    pub account_id: AccountId,
+    pub account_name: String,
+    /// The provider's id for it (or a digest when it had none).
+    pub item: String,
+    /// Why it could not be read.
+    pub error: String,
+    /// The item exactly as the provider sent it.
+    pub raw: String,
+    /// RFC 3339, UTC: first and latest time it came.
     pub first_at: String,
     pub last_at: String,
     pub times: u32,

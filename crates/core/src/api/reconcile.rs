@@ -117,13 +117,26 @@ pub fn settle_with_candidate(
     let facts = ProviderFacts {
         txn_id: Some(ev.data.transaction_id.clone()),
         status: Some(status_word(ev.data.status)),
-        reason: None,
+        ..Default::default()
     };
     let why = format!(
         "matched by hand to Zexabit {} (received {})",
         ev.data.transaction_id,
         event.received_at.format("%Y-%m-%d %H:%M UTC")
     );
+    // A person chose the event; what it reports is still compared, so
+    // another amount shows as such rather than completing silently.
+    let (to, facts, why) = if to == RequestStatus::Completed {
+        let reported = crate::providers::evidence::Reported {
+            kind: Some(rec.kind),
+            amount: Some(ev.data.amount),
+            currency: None,
+            user: None,
+        };
+        crate::providers::evidence::completing(&rec, &reported, facts, &why).map_err(invalid)?
+    } else {
+        (to, facts, why)
+    };
     app.store()
         .settle_with_event(id, to, &actor, &why, &facts, (rec.account_id, event_key))?;
     app.request_changed(id);

@@ -152,7 +152,12 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         // A failed request may be approved again (sent again, same
         // reference) once its cause is fixed, or rejected for good.
         can_decide: r.status.is_decidable() || r.status == RequestStatus::Failed,
-        can_settle: r.status == RequestStatus::OutcomeUnknown,
+        can_settle: matches!(
+            r.status,
+            RequestStatus::OutcomeUnknown | RequestStatus::AmountDiffers
+        ),
+        settled: r.settled.clone(),
+        settled_display: r.settled.as_ref().map(|m| m.display()),
         screenshot: app.store().request_screenshot(id)?.map(Into::into),
         lookups: app
             .store()
@@ -182,9 +187,10 @@ pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
 }
 
 /// Rejects with a reason. Where the provider must hear of it (CashWeb:
-/// cancel), the call is committed with the rejection and the worker sends
-/// it; the agent never waits on the network.
-pub fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<RequestDetail> {
+/// cancel), its latest state is fetched first (a deposit there refuses
+/// the rejection), then the call is committed with the rejection and the
+/// worker sends it.
+pub async fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<RequestDetail> {
     let actor = app.operator()?;
     let reason = reason.trim();
     if reason.is_empty() {
@@ -194,6 +200,7 @@ pub fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<RequestD
         return Err(invalid("Reason: at most 500 characters"));
     }
     let rec = app.store().get_request(id)?;
+    crate::providers::before_reject(app, &rec).await?;
     match crate::providers::reject_call(&rec)? {
         Some((effect, payload)) => {
             app.store()

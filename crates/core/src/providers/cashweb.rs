@@ -1,29 +1,28 @@
 //! CashWeb in the core. Deposits are not pushed to us: they are read from
-//! CashWeb's newest-first transaction list, one request per transaction
-//! (the CashWeb id is the request's intake reference, so reading again
-//! never duplicates). Approving credits the user only once a fresh fetch
-//! shows the deposit confirmed: nothing money-moving goes to CashWeb.
-//! Rejecting cancels at CashWeb as a follow-up call with an
+//! CashWeb's transaction list (`cashweb_feed.rs`). Approving credits the
+//! user only once a fresh fetch shows the deposit confirmed by the
+//! documented reconciliation fields (never by a status name the document
+//! does not give; see `cashdesk_cashweb::evidence`); anything unclear goes
+//! to a person. Rejecting first fetches the latest state (as the document
+//! asks before any user-facing action) and is refused if a deposit is
+//! there; the cancel then goes as a follow-up call with an
 //! `Idempotency-Key` derived from the merchant reference, so resending
-//! after any failure can never cancel twice.
+//! after any failure can never cancel twice; a 409 sends the request to a
+//! person with CashWeb's real state.
 
 use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_cashweb::{
-    AuthScheme, Client, ClientConfig, Cursor, Error as CwError, IdempotencyKey, Status, Transaction,
+    AuthScheme, Client, ClientConfig, Error as CwError, Evidence, IdempotencyKey, Transaction,
 };
-use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind, RequestStatus};
+use cashdesk_domain::{Actor, RequestStatus};
 use cashdesk_store::{
     AccountRecord, NewRequest, OutboxOutcome, OutboxRow, ProviderFacts, RequestRecord, Source,
 };
 
 pub const CREDIT: &str = "cashweb.credit";
 pub const CANCEL: &str = "cashweb.cancel";
-const ACTOR: &str = "cashweb";
-/// The `sync_cursors` stream of the transaction list backfill.
-const STREAM: &str = "transactions";
-/// Stored once the backfill reached the oldest transaction.
-const BACKFILL_DONE: &str = "";
+pub(crate) const ACTOR: &str = "cashweb";
 
 pub(crate) struct Account {
     pub client: Client,
@@ -64,7 +63,7 @@ pub(crate) fn validate(new: &NewRequest) -> CoreResult<()> {
     Ok(())
 }
 
-fn txn_id(rec: &RequestRecord) -> CoreResult<String> {
+pub(crate) fn txn_id(rec: &RequestRecord) -> CoreResult<String> {
     rec.provider_txn_id
         .clone()
         .ok_or_else(|| CoreError::Invalid("this request has no CashWeb transaction id".into()))
@@ -103,38 +102,41 @@ fn on_error(e: &CwError, attempts: i64) -> OutboxOutcome {
 }
 
 /// What a fresh fetch of `t` means for an approved deposit: confirmed →
-/// credited; still confirming → approved and waiting (the poller credits
-/// it once CashWeb confirms); expired or cancelled → needs attention.
+/// credited; a deposit confirming or none yet → approved and waiting (the
+/// poller credits it once the fields say confirmed); expired, cancelled
+/// or unclear → a person.
 fn credit_decision(t: &Transaction) -> OutboxOutcome {
-    if t.is_creditable() {
-        return OutboxOutcome::Completed {
+    match t.evidence() {
+        Evidence::Confirmed => OutboxOutcome::Completed {
             status: t.status.to_string(),
-        };
-    }
-    match t.status {
-        Status::Expired => OutboxOutcome::Failed {
+        },
+        Evidence::Expired => OutboxOutcome::Failed {
             reason: "CashWeb reports this deposit expired: no deposit arrived in time".to_owned(),
         },
-        Status::Cancelled => OutboxOutcome::Failed {
+        Evidence::Cancelled => OutboxOutcome::Failed {
             reason: "CashWeb reports this transaction cancelled".to_owned(),
         },
-        _ => OutboxOutcome::Accepted {
+        Evidence::Unclear(why) => OutboxOutcome::Failed { reason: why },
+        Evidence::Confirming { .. } | Evidence::Awaiting => OutboxOutcome::Accepted {
             txn_id: t.id.clone(),
-            status: confirmations(t),
+            status: waiting(t),
         },
     }
 }
 
-/// "waiting for confirmations: confirming, 1/3".
-fn confirmations(t: &Transaction) -> String {
-    format!(
-        "waiting for confirmations: {}, {}/{}",
-        t.status,
-        t.confirmations.unwrap_or(0),
-        t.required_confirmations
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "?".into())
-    )
+/// "waiting for confirmations: processing, 1/3", or for the deposit.
+pub(crate) fn waiting(t: &Transaction) -> String {
+    match t.evidence() {
+        Evidence::Awaiting => format!("waiting for the customer's deposit: {}", t.status),
+        _ => format!(
+            "waiting for confirmations: {}, {}/{}",
+            t.status,
+            t.confirmations.unwrap_or(0),
+            t.required_confirmations
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "?".into())
+        ),
+    }
 }
 
 pub(crate) async fn deliver(acc: &Account, row: &OutboxRow) -> OutboxOutcome {
@@ -167,12 +169,22 @@ pub(crate) async fn deliver(acc: &Account, row: &OutboxRow) -> OutboxOutcome {
                     txn_id: t.id,
                     status: t.status.to_string(),
                 },
-                Err(e @ CwError::NotCancellable { .. }) => OutboxOutcome::Rejected {
-                    reason: e
+                Err(e @ CwError::NotCancellable { .. }) => {
+                    let said = e
                         .provider_message()
                         .map(str::to_owned)
-                        .unwrap_or_else(|| e.to_string()),
-                },
+                        .unwrap_or_else(|| e.to_string());
+                    // Show the real state, not only the refusal.
+                    let now = match acc.client.transaction(id).await {
+                        Ok(t) => format!("CashWeb now shows {}", t.summary()),
+                        Err(e) => format!("its current state could not be fetched: {e}"),
+                    };
+                    OutboxOutcome::Rejected {
+                        reason: format!(
+                            "CashWeb refused the cancel (409: {said}); {now}. The customer's coins may have arrived: approve to credit them, or reject again once settled with CashWeb"
+                        ),
+                    }
+                }
                 Err(e) => on_error(&e, row.attempts),
             }
         }
@@ -207,8 +219,8 @@ pub(crate) fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> CoreResult
 }
 
 /// A pending request CashWeb reports expired becomes Expired.
-fn apply_expiry(app: &Cashdesk, rec: &RequestRecord, t: &Transaction) -> CoreResult<()> {
-    if t.status != Status::Expired
+pub(crate) fn apply_expiry(app: &Cashdesk, rec: &RequestRecord, t: &Transaction) -> CoreResult<()> {
+    if t.evidence() != Evidence::Expired
         || !rec.status.next().contains(&RequestStatus::Expired)
         || rec.status == RequestStatus::AwaitingProvider
     {
@@ -239,31 +251,31 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
         .await
         .map_err(|e| CoreError::Provider(e.to_string()))?;
     if rec.status != RequestStatus::AwaitingProvider {
+        if let Evidence::Unclear(why) = t.evidence() {
+            show_status(app, rec, &why)?;
+        }
         return apply_expiry(app, rec, &t);
     }
-    let (to, why) = if t.is_creditable() {
-        (
+    let (to, why) = match t.evidence() {
+        Evidence::Confirmed => (
             RequestStatus::Completed,
-            "CashWeb confirmed the deposit: credited".to_owned(),
-        )
-    } else {
-        match t.status {
-            Status::Expired => (
-                RequestStatus::Expired,
-                "CashWeb reports the deposit expired".to_owned(),
+            format!(
+                "CashWeb's reconciliation fields show the deposit confirmed ({}): credited",
+                t.summary()
             ),
-            Status::Cancelled => (
-                RequestStatus::RejectedByProvider,
-                "CashWeb reports the transaction cancelled".to_owned(),
-            ),
-            _ => {
-                let now = confirmations(&t);
-                if rec.provider_status.as_deref() != Some(now.as_str()) {
-                    app.store().set_provider_status(rec.id, &now)?;
-                    app.request_changed(rec.id);
-                }
-                return Ok(());
-            }
+        ),
+        Evidence::Expired => (
+            RequestStatus::Expired,
+            "CashWeb reports the deposit expired".to_owned(),
+        ),
+        Evidence::Cancelled => (
+            RequestStatus::RejectedByProvider,
+            "CashWeb reports the transaction cancelled".to_owned(),
+        ),
+        // Never wait in silence on what Cashdesk cannot read: a person.
+        Evidence::Unclear(why) => (RequestStatus::Failed, why),
+        Evidence::Confirming { .. } | Evidence::Awaiting => {
+            return show_status(app, rec, &waiting(&t));
         }
     };
     let facts = ProviderFacts {
@@ -274,7 +286,55 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
     Ok(())
 }
 
-fn new_request(account: AccountId, t: &Transaction) -> CoreResult<NewRequest> {
+/// CashWeb's latest word on a request that stays where it is.
+fn show_status(app: &Cashdesk, rec: &RequestRecord, now: &str) -> CoreResult<()> {
+    if rec.provider_status.as_deref() != Some(now) {
+        app.store().set_provider_status(rec.id, now)?;
+        app.request_changed(rec.id);
+    }
+    Ok(())
+}
+
+/// The document: fetch the latest state before any user-facing action.
+/// Before a rejection (which cancels at CashWeb): refused while a deposit
+/// is there or the state is unclear, and when CashWeb cannot be asked.
+pub(crate) async fn check_before_reject(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    let Some(id) = rec.provider_txn_id.as_deref() else {
+        return Ok(());
+    };
+    let acc = app.providers().cashweb(rec.account_id)?;
+    let question = format!("transaction {id}, before rejecting");
+    let t = match acc.client.transaction(id).await {
+        Ok(t) => t,
+        Err(e) => {
+            super::note_lookup(app, rec, &question, &format!("no answer: {e}"))?;
+            return Err(CoreError::Provider(format!(
+                "CashWeb could not be asked for the latest state before rejecting ({e}); nothing was rejected: try again when CashWeb answers"
+            )));
+        }
+    };
+    super::note_lookup(app, rec, &question, &t.summary())?;
+    show_status(app, rec, &waiting(&t))?;
+    match t.evidence() {
+        Evidence::Awaiting | Evidence::Expired | Evidence::Cancelled => Ok(()),
+        Evidence::Confirmed => Err(CoreError::Invalid(format!(
+            "CashWeb shows the customer's deposit confirmed ({}): approve to credit it; Cashdesk will not cancel a paid deposit",
+            t.summary()
+        ))),
+        Evidence::Confirming { have, need } => Err(CoreError::Invalid(format!(
+            "CashWeb shows the customer's deposit arriving ({}/{} confirmations): wait for it, then approve; Cashdesk will not cancel a deposit in flight",
+            have.unwrap_or(0),
+            need.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
+        ))),
+        Evidence::Unclear(why) => Err(CoreError::Invalid(format!("{why}; nothing was rejected"))),
+    }
+}
+
+pub(crate) fn new_request(
+    account: cashdesk_domain::AccountId,
+    t: &Transaction,
+) -> CoreResult<NewRequest> {
+    use cashdesk_domain::{Money, ProviderKind, RequestKind};
     let currency = t.crypto_currency.to_uppercase();
     let money = Money::new(
         t.crypto_amount,
@@ -312,90 +372,4 @@ fn new_request(account: AccountId, t: &Transaction) -> CoreResult<NewRequest> {
         }),
         screenshot: None,
     })
-}
-
-/// One transaction into the store; `true` when it was new.
-fn apply(app: &Cashdesk, account: AccountId, t: &Transaction) -> CoreResult<bool> {
-    let new = new_request(account, t)?;
-    let (rec, created) =
-        app.store()
-            .insert_from_feed(&new, &Actor::Provider(ACTOR.into()), &t.id)?;
-    if created {
-        app.request_changed(rec.id);
-        app.notice(crate::notify::Notice::new_request(&rec, &rec.method));
-    } else {
-        apply_expiry(app, &rec, t)?;
-    }
-    Ok(created)
-}
-
-/// Reads `account`'s list: from the newest down to the first known
-/// transaction, then resumes an unfinished backfill from the stored
-/// cursor. Returns how many requests were created.
-pub(crate) async fn sync(
-    app: &Cashdesk,
-    account: AccountId,
-    acc: &Account,
-    limit: u32,
-    max_pages: u32,
-) -> CoreResult<u32> {
-    let store = app.store();
-    let stored = store.cursor(account, STREAM)?;
-    let err = |e: CwError| CoreError::Provider(e.to_string());
-    let (mut created, mut pages) = (0u32, 0u32);
-    let mut cursor: Option<Cursor> = None;
-    loop {
-        let page = acc
-            .client
-            .list_transactions(limit, cursor.as_ref())
-            .await
-            .map_err(err)?;
-        pages += 1;
-        let mut known = false;
-        for t in &page.transactions {
-            if apply(app, account, t)? {
-                created += 1
-            } else {
-                known = true
-            }
-        }
-        if stored.is_none() {
-            let at = page
-                .next_cursor
-                .as_ref()
-                .map(|c| c.as_str())
-                .unwrap_or(BACKFILL_DONE);
-            store.set_cursor(account, STREAM, at)?;
-        }
-        if known || page.next_cursor.is_none() || pages >= max_pages {
-            break;
-        }
-        cursor = page.next_cursor;
-    }
-    // An earlier backfill stopped part-way: continue it where it stopped.
-    let mut resume = stored.and_then(Cursor::restore);
-    while let Some(c) = resume.take() {
-        if pages >= max_pages {
-            break;
-        }
-        let page = acc
-            .client
-            .list_transactions(limit, Some(&c))
-            .await
-            .map_err(err)?;
-        pages += 1;
-        for t in &page.transactions {
-            if apply(app, account, t)? {
-                created += 1
-            }
-        }
-        let at = page
-            .next_cursor
-            .as_ref()
-            .map(|c| c.as_str())
-            .unwrap_or(BACKFILL_DONE);
-        store.set_cursor(account, STREAM, at)?;
-        resume = page.next_cursor;
-    }
-    Ok(created)
 }

@@ -6,12 +6,17 @@
 //! PRODUCT.md.
 
 pub(crate) mod cashweb;
+mod cashweb_feed;
+pub(crate) mod evidence;
+mod urls;
+pub(crate) use urls::https_or_loopback;
 pub(crate) mod paykassma;
 pub(crate) mod paykassma_manual;
 pub(crate) mod paykassma_postback;
 mod probe;
 pub(crate) mod reference;
 pub(crate) mod zexabit;
+mod zexabit_webhook;
 pub mod zimo_pagos;
 
 pub(crate) use probe::{Probe, check_connection, probe};
@@ -461,6 +466,20 @@ pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> 
     }
 }
 
+/// What must be checked with the provider before a rejection: CashWeb's
+/// latest state (the document asks for it before any user-facing action).
+pub(crate) async fn before_reject(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    match rec.provider {
+        ProviderKind::Cashweb
+            if rec.status.is_decidable()
+                || rec.status == cashdesk_domain::RequestStatus::Failed =>
+        {
+            cashweb::check_before_reject(app, rec).await
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The provider call an agent's rejection causes, if any: only CashWeb
 /// (cancel the transaction); other providers are told nothing.
 pub(crate) fn reject_call(
@@ -478,12 +497,26 @@ pub(crate) fn reject_call(
 /// page and at most `max_pages` pages per account. Returns new requests.
 pub(crate) async fn sync_cashweb(app: &Cashdesk, limit: u32, max_pages: u32) -> CoreResult<u32> {
     let mut created = 0;
+    let mut failed = None;
+    // One account's failure never stops the others' feeds.
     for rec in app.store().accounts()? {
         if rec.provider != ProviderKind::Cashweb {
             continue;
         }
-        let acc = app.providers().cashweb(rec.id)?;
-        created += cashweb::sync(app, rec.id, &acc, limit, max_pages).await?;
+        let done = match app.providers().cashweb(rec.id) {
+            Ok(acc) => cashweb_feed::sync(app, rec.id, &acc, limit, max_pages).await,
+            Err(e) => Err(e),
+        };
+        match done {
+            Ok(n) => created += n,
+            Err(e) => {
+                tracing::warn!(account = %rec.id, "CashWeb feed: {e}");
+                failed.get_or_insert(e);
+            }
+        }
     }
-    Ok(created)
+    match failed {
+        Some(e) if created == 0 => Err(e),
+        _ => Ok(created),
+    }
 }

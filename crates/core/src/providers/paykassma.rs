@@ -369,13 +369,13 @@ async fn lookup(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResul
     let found = match rec.kind {
         RequestKind::Deposit => {
             match super::looked_up(app, rec, &q, acc.client.postback_by_custom_id(id)).await? {
-                PostbackLookup::Found(p) => Some(deposit_verdict(&p, id)),
+                PostbackLookup::Found(p) => Some(deposit_verdict(&p, rec)),
                 PostbackLookup::NotFound { .. } => None,
             }
         }
         RequestKind::Withdrawal => {
             match super::looked_up(app, rec, &q, acc.client.postback_by_withdrawal_id(id)).await? {
-                PostbackLookup::Found(w) => Some(withdrawal_verdict(&w)),
+                PostbackLookup::Found(w) => Some(withdrawal_verdict(&w, rec)),
                 PostbackLookup::NotFound { .. } => None,
             }
         }

@@ -7,9 +7,9 @@
 use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
 use crate::error::{CoreError, CoreResult};
-use cashdesk_domain::{AccountId, Actor, RequestKind, RequestStatus};
+use cashdesk_domain::RequestKind;
 use cashdesk_secrets::Secret;
-use cashdesk_store::{OutboxOutcome, OutboxRow, ProviderFacts, RequestRecord};
+use cashdesk_store::{OutboxOutcome, OutboxRow, RequestRecord};
 use cashdesk_zexabit::{
     CreateDepositRequest, CreateWithdrawalRequest, Error as ZxError, PaymentMethod, Status,
 };
@@ -17,7 +17,7 @@ use std::time::Duration;
 
 pub const DEPOSIT: &str = "zexabit.deposit";
 pub const WITHDRAWAL: &str = "zexabit.withdrawal";
-const ACTOR: &str = "zexabit";
+pub(crate) const ACTOR: &str = "zexabit";
 
 /// How many times "no agent available" is retried before a person decides.
 const NO_AGENT_RETRIES: i64 = 5;
@@ -178,7 +178,7 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
     }
 }
 
-fn status_text(s: Status) -> &'static str {
+pub(crate) fn status_text(s: Status) -> &'static str {
     match s {
         Status::Pending => "pending",
         Status::Completed => "completed",
@@ -197,10 +197,16 @@ pub(crate) fn classify(e: &ZxError, attempts: i64) -> OutboxOutcome {
     match e {
         ZxError::RateLimited { retry_after } => super::rate_limited(*retry_after, reason),
         ZxError::NotSent { .. } => super::not_sent(attempts, reason),
-        ZxError::Api { status: 422, .. } if attempts < NO_AGENT_RETRIES => OutboxOutcome::Retry {
-            at_ms: super::retry_at(Duration::from_secs(30)),
-            reason,
-        },
+        // Only "no agent right now" is transient; any other 422 is a refusal.
+        ZxError::Api { code, .. }
+            if code == cashdesk_zexabit::wire::codes::NO_AGENT_AVAILABLE
+                && attempts < NO_AGENT_RETRIES =>
+        {
+            OutboxOutcome::Retry {
+                at_ms: super::retry_at(Duration::from_secs(30)),
+                reason,
+            }
+        }
         ZxError::Api {
             status: 409 | 422, ..
         } => OutboxOutcome::Rejected { reason },
@@ -216,163 +222,8 @@ pub(crate) fn recover(_row: &OutboxRow) -> OutboxOutcome {
     }
 }
 
-/// What the webhook endpoint answers.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum WebhookReply {
-    /// Verified and handled (or a redelivery): 200.
-    Ok(String),
-    /// Not from Zexabit or unreadable: 401/400, nothing changed.
-    Refused(u16, String),
-}
-
-/// Verifies, deduplicates and applies one webhook delivery.
-pub(crate) fn apply_webhook(
-    app: &Cashdesk,
-    account: AccountId,
-    signature: Option<&str>,
-    body: &[u8],
-) -> CoreResult<WebhookReply> {
-    let acc = app.providers().zexabit(account)?;
-    let event = match cashdesk_zexabit::webhook::verify(
-        acc.webhook_secret.expose().as_bytes(),
-        body,
-        signature,
-    ) {
-        Ok(ev) => ev,
-        Err(e @ cashdesk_zexabit::WebhookError::Malformed(_)) => {
-            return Ok(WebhookReply::Refused(400, e.to_string()));
-        }
-        Err(e) => return Ok(WebhookReply::Refused(401, e.to_string())),
-    };
-    let key = format!(
-        "{}:{}",
-        serde_json::to_value(event.event)
-            .unwrap_or_default()
-            .as_str()
-            .unwrap_or(""),
-        event.data.transaction_id
-    );
-    if !app.store().record_inbound(account, &key, body)? {
-        return Ok(WebhookReply::Ok("already handled".into()));
-    }
-    let applied = settle_from_provider(
-        app,
-        account,
-        event.event.is_deposit(),
-        &event.data.transaction_id,
-        event.event.status(),
-        Some((
-            &event.data.user_id,
-            &event.data.amount,
-            &event.data.payment_method,
-        )),
-    )?;
-    let outcome = match applied {
-        Applied::Done(text) => text,
-        Applied::Unmatched(text) => {
-            // Kept as a candidate for a supervisor settling by hand.
-            app.store().mark_inbound_unmatched(account, &key)?;
-            text
-        }
-    };
-    app.store().set_inbound_outcome(account, &key, &outcome)?;
-    Ok(WebhookReply::Ok(outcome))
-}
-
-/// What a provider's word did here.
-pub(crate) enum Applied {
-    Done(String),
-    /// No request, or more than one, could be it: left for a person.
-    Unmatched(String),
-}
-
-/// Applies a provider's final word to the request it belongs to: by
-/// Zexabit's id, or else (for outcomes we never learned) by user, amount
-/// and method when exactly one unsettled request matches.
-fn settle_from_provider(
-    app: &Cashdesk,
-    account: AccountId,
-    deposit: bool,
-    txn_id: &str,
-    status: Status,
-    fallback: Option<(&str, &rust_decimal::Decimal, &str)>,
-) -> CoreResult<Applied> {
-    let to = match status {
-        Status::Completed => RequestStatus::Completed,
-        Status::Rejected => RequestStatus::RejectedByProvider,
-        Status::Pending => return Ok(Applied::Done("still pending".into())),
-    };
-    let facts = ProviderFacts {
-        txn_id: Some(txn_id.to_owned()),
-        status: Some(status_text(status).to_owned()),
-        reason: None,
-    };
-    let actor = Actor::Provider(ACTOR.into());
-    let found = match app.store().find_by_provider_txn(account, txn_id)? {
-        Some(r) => Some(r),
-        None => match fallback {
-            Some((user, amount, method)) => {
-                let kind = if deposit {
-                    RequestKind::Deposit
-                } else {
-                    RequestKind::Withdrawal
-                };
-                let mut c = app.store().match_candidates(
-                    account,
-                    kind,
-                    user,
-                    amount,
-                    method,
-                    &[RequestStatus::OutcomeUnknown, RequestStatus::Submitting],
-                )?;
-                match c.len() {
-                    1 => c.pop(),
-                    0 => return Ok(Applied::Unmatched(format!("no request matches {txn_id}"))),
-                    n => {
-                        return Ok(Applied::Unmatched(format!(
-                            "{n} requests could match {txn_id}: left for a supervisor"
-                        )));
-                    }
-                }
-            }
-            None => None,
-        },
-    };
-    let Some(rec) = found else {
-        return Ok(Applied::Unmatched(format!("no request matches {txn_id}")));
-    };
-    if rec.status.is_terminal() {
-        return Ok(Applied::Done(format!(
-            "request {} already {}",
-            rec.id,
-            rec.status.label()
-        )));
-    }
-    let why = format!("Zexabit reports {txn_id} {}", status_text(status));
-    // Settling also closes the outbox row, so a late HTTP answer changes nothing.
-    let done = super::unless_settled(
-        if matches!(
-            rec.status,
-            RequestStatus::OutcomeUnknown | RequestStatus::Submitting
-        ) {
-            app.store().settle_pushed(rec.id, to, &actor, &why, &facts)
-        } else {
-            app.store()
-                .transition(rec.id, to, &actor, Some(&why), &facts)
-        }
-        .map_err(Into::into),
-    )?;
-    let Some(done) = done else {
-        return Ok(Applied::Done(format!("request {} already settled", rec.id)));
-    };
-    app.request_changed(done.id);
-    app.notice(crate::notify::Notice::outcome(&done));
-    Ok(Applied::Done(format!(
-        "request {} {}",
-        done.id,
-        done.status.label()
-    )))
-}
+use super::zexabit_webhook::{Report, settle_from_provider};
+pub(crate) use super::zexabit_webhook::{WebhookReply, apply_webhook};
 
 /// Asks Zexabit for the status of a request it accepted (covers missed webhooks).
 pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
@@ -380,18 +231,54 @@ pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> 
         return Ok(());
     };
     let acc = app.providers().zexabit(rec.account_id)?;
-    let status = match rec.kind {
-        RequestKind::Deposit => acc.client.deposit_status(txn).await.map(|s| s.status),
-        RequestKind::Withdrawal => acc.client.withdrawal_status(txn).await.map(|s| s.status),
-    }
-    .map_err(|e| CoreError::Provider(e.to_string()))?;
-    settle_from_provider(
-        app,
-        rec.account_id,
-        rec.kind == RequestKind::Deposit,
-        txn,
+    let provider = |e: cashdesk_zexabit::Error| CoreError::Provider(e.to_string());
+    let (status, amount, user) = match rec.kind {
+        RequestKind::Deposit => {
+            let s = acc.client.deposit_status(txn).await.map_err(provider)?;
+            (s.status, s.amount, Some(s.user_id))
+        }
+        RequestKind::Withdrawal => {
+            let s = acc.client.withdrawal_status(txn).await.map_err(provider)?;
+            (s.status, s.amount, None)
+        }
+    };
+    let report = Report {
+        deposit: rec.kind == RequestKind::Deposit,
+        txn_id: txn,
         status,
-        None,
-    )?;
+        amount,
+        user: user.as_deref(),
+        method: None,
+        at: None,
+    };
+    settle_from_provider(app, rec.account_id, &report, None)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, code: &str) -> ZxError {
+        ZxError::Api {
+            status,
+            code: code.into(),
+            message: "as Zexabit said it".into(),
+        }
+    }
+
+    #[test]
+    fn only_no_agent_available_is_retried() {
+        let busy = classify(&api(422, "NO_AGENT_AVAILABLE"), 1);
+        assert!(matches!(busy, OutboxOutcome::Retry { .. }), "{busy:?}");
+        let later = classify(&api(422, "NO_AGENT_AVAILABLE"), NO_AGENT_RETRIES);
+        assert!(matches!(later, OutboxOutcome::Rejected { .. }), "{later:?}");
+        let other = classify(&api(422, "METHOD_DISABLED"), 1);
+        match other {
+            OutboxOutcome::Rejected { reason } => {
+                assert_eq!(reason, "METHOD_DISABLED — as Zexabit said it")
+            }
+            o => panic!("another 422 is a refusal, not retried: {o:?}"),
+        }
+    }
 }

@@ -8,7 +8,7 @@
 use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
 use crate::error::{CoreError, CoreResult};
-use cashdesk_domain::{Actor, RequestKind, RequestStatus};
+use cashdesk_domain::{Actor, ProviderKind, RequestKind, RequestStatus};
 use cashdesk_store::{AccountRecord, OutboxOutcome, OutboxRow, ProviderFacts, RequestRecord};
 use cashdesk_zimo_pagos::{
     CashoutRequest, CashoutStatus, Client, ClientConfig, Credentials, Error as ZpError,
@@ -26,6 +26,43 @@ pub(crate) struct Account {
     pub client: Client,
     pub notification_url: String,
     pub validation: ValidationOptions,
+    pub gate: NotificationGate,
+}
+
+/// Bounds the status calls notifications cause. A notification carries
+/// no signature we can check, so anyone who reaches the endpoint can send
+/// one: it is acted on only for an unfinished request of this account,
+/// at most `PER_REQUEST` times a second per request (a burst of three
+/// covers pending → delivered → completed) and `PER_ACCOUNT` a second
+/// per account. Past that it is acknowledged and the poller, which asks
+/// about every waiting request anyway, carries on.
+pub(crate) struct NotificationGate {
+    per_request: governor::DefaultKeyedRateLimiter<cashdesk_domain::RequestId>,
+    per_account: governor::DefaultDirectRateLimiter,
+}
+
+const PER_REQUEST: u32 = 1;
+const PER_ACCOUNT: u32 = 5;
+
+impl NotificationGate {
+    pub(crate) fn new() -> Self {
+        let rate = |n: u32, burst: u32| {
+            let nz = |v: u32| std::num::NonZeroU32::new(v).unwrap_or(std::num::NonZeroU32::MIN);
+            governor::Quota::per_second(nz(n)).allow_burst(nz(burst))
+        };
+        NotificationGate {
+            per_request: governor::RateLimiter::keyed(rate(PER_REQUEST, 3)),
+            per_account: governor::RateLimiter::direct(rate(PER_ACCOUNT, 60)),
+        }
+    }
+
+    /// Whether a notification naming `id` may cost a status call now.
+    fn admit(&self, id: cashdesk_domain::RequestId) -> bool {
+        if self.per_request.len() > 10_000 {
+            self.per_request.retain_recent();
+        }
+        self.per_request.check_key(&id).is_ok() && self.per_account.check().is_ok()
+    }
 }
 
 /// Account settings kept in SQLite (no secrets).
@@ -41,11 +78,29 @@ pub struct Settings {
     pub allow_http_loopback_notification_url: bool,
 }
 
+/// Every Zimo-pagos account's notification URL (settings only: no
+/// keychain read), for the local server's host check.
+pub(crate) fn notification_urls(app: &Cashdesk) -> Vec<String> {
+    app.store()
+        .accounts()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| a.provider == ProviderKind::ZimoPagos)
+        .filter_map(|a| serde_json::from_value::<Settings>(a.config).ok())
+        .map(|s| s.notification_url)
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
 pub(crate) fn build(
     rec: &AccountRecord,
     secret: impl Fn(&'static str) -> CoreResult<String>,
 ) -> CoreResult<Account> {
     let settings: Settings = serde_json::from_value(rec.config.clone()).unwrap_or_default();
+    if let Some(card) = &settings.card_base_url {
+        super::https_or_loopback("Debit-card host", card)
+            .map_err(|e| CoreError::Invalid(format!("{}: {e}", rec.name)))?;
+    }
     let credentials = Credentials::new(secret(LOGIN)?, secret(PASS)?, secret(SIGNING_SECRET)?)
         .map_err(|e| CoreError::Invalid(format!("{}: {e}", rec.name)))?;
     let validation = ValidationOptions {
@@ -63,6 +118,7 @@ pub(crate) fn build(
         client,
         notification_url: settings.notification_url,
         validation,
+        gate: NotificationGate::new(),
     })
 }
 
@@ -223,16 +279,36 @@ fn mapping(st: &CashoutStatus) -> (RequestStatus, ProviderFacts) {
     (
         to,
         ProviderFacts {
-            txn_id: None,
             status: Some(st.status.describe().to_owned()),
             reason,
+            ..Default::default()
         },
     )
+}
+
+/// A cashout Zimo-pagos has not finished, in an agent's words.
+fn waiting_line(s: Status) -> &'static str {
+    match s {
+        Status::OnHold => {
+            "on hold at Zimo-pagos: it will not be paid until someone sets it back to pending in the Zimo-pagos merchant panel"
+        }
+        Status::Delivered => "delivered to the bank: waiting for the bank's answer",
+        _ => "pending at Zimo-pagos",
+    }
 }
 
 /// Applies a fetched status to the request it belongs to.
 async fn apply_status(app: &Cashdesk, rec: &RequestRecord, st: &CashoutStatus) -> CoreResult<()> {
     let (to, facts) = mapping(st);
+    if to == RequestStatus::AwaitingProvider && rec.status == RequestStatus::AwaitingProvider {
+        // Still on its way: say where, and what a person can do.
+        let now = waiting_line(st.status);
+        if rec.provider_status.as_deref() != Some(now) {
+            app.store().set_provider_status(rec.id, now)?;
+            app.request_changed(rec.id);
+        }
+        return Ok(());
+    }
     if to == RequestStatus::AwaitingProvider
         || rec.status.is_terminal()
         || !rec.status.next().contains(&to)
@@ -248,9 +324,11 @@ async fn apply_status(app: &Cashdesk, rec: &RequestRecord, st: &CashoutStatus) -
 
 /// A notification: verify nothing from it but the ids, fetch the status.
 /// An error makes the endpoint answer non-2xx, so Zimo-pagos retries.
+/// A notification names a cashout; its status is fetched from Zimo-pagos
+/// (nothing in the notification itself is trusted), within the gate.
 pub(crate) async fn apply_notification(
     app: &Cashdesk,
-    acc: &Account,
+    (account, acc): (cashdesk_domain::AccountId, &Account),
     content_type: Option<&str>,
     body: &[u8],
 ) -> CoreResult<String> {
@@ -265,6 +343,18 @@ pub(crate) async fn apply_notification(
     let Some(rec) = app.store().find_by_merchant_ref(&external_id)? else {
         return Ok(format!("no request has external_id {external_id}"));
     };
+    if rec.account_id != account || rec.provider != ProviderKind::ZimoPagos {
+        return Ok(format!("{external_id} belongs to another account"));
+    }
+    if rec.status.is_terminal() {
+        return Ok(format!("request {} already {}", rec.id, rec.status.label()));
+    }
+    if !acc.gate.admit(rec.id) {
+        return Ok(format!(
+            "request {} was looked up moments ago; the poller asks again",
+            rec.id
+        ));
+    }
     let st = acc
         .client
         .status(&query)

@@ -12,20 +12,42 @@ use std::time::Duration;
 
 pub struct Headless(Child);
 
+fn command(dir: &Path, port: u16) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cashdesk-headless"));
+    cmd.env("CASHDESK_DATA_DIR", dir)
+        .env("CASHDESK_KEYCHAIN_SERVICE", KEYCHAIN_SERVICE)
+        .env("CASHDESK_HTTP_ADDR", format!("127.0.0.1:{port}"))
+        .env("CASHDESK_SANDBOX", "off")
+        .env("CASHDESK_NOTIFICATIONS", "off")
+        .env("RUST_LOG", "warn")
+        .env("CASHDESK_POLL_INTERVAL_MS", "300")
+        .env_remove("CASHDESK_PAUSE_AT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
 impl Headless {
+    /// Runs the core on `dir` expecting it to refuse to start; returns
+    /// what it printed (panics if it is still running after 20 s).
+    pub fn refused(dir: &Path, port: u16) -> String {
+        let mut child = command(dir, port).spawn().expect("start cashdesk-headless");
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("cashdesk-headless started although it should have refused");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success(), "refusing is a failure exit");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
     /// Starts the core and waits until it is ready or paused at `pause`.
     pub fn start(dir: &Path, port: u16, pause: Option<&str>) -> Headless {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cashdesk-headless"));
-        cmd.env("CASHDESK_DATA_DIR", dir)
-            .env("CASHDESK_KEYCHAIN_SERVICE", KEYCHAIN_SERVICE)
-            .env("CASHDESK_HTTP_ADDR", format!("127.0.0.1:{port}"))
-            .env("CASHDESK_SANDBOX", "off")
-            .env("CASHDESK_NOTIFICATIONS", "off")
-            .env("RUST_LOG", "warn")
-            .env("CASHDESK_POLL_INTERVAL_MS", "300")
-            .env_remove("CASHDESK_PAUSE_AT")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut cmd = command(dir, port);
         if let Some(p) = pause {
             cmd.env("CASHDESK_PAUSE_AT", p);
         }
@@ -49,12 +71,22 @@ impl Headless {
                 }
             });
         }
+        // Only the reader threads hold senders now: when the process exits,
+        // the channel closes and what it printed is shown.
+        drop(tx);
+        let mut seen = Vec::new();
         loop {
-            let line = rx
-                .recv_timeout(Duration::from_secs(30))
-                .expect("headless did not reach its marker");
-            if line.contains(marker) {
-                break;
+            match rx.recv_timeout(Duration::from_secs(30)) {
+                Ok(line) if line.contains(marker) => break,
+                Ok(line) => seen.push(line),
+                Err(e) => {
+                    let _ = child.kill();
+                    let status = child.wait().ok();
+                    panic!(
+                        "headless did not reach {marker} ({e}; exit {status:?}); it printed:\n{}",
+                        seen.join("\n")
+                    );
+                }
             }
         }
         Headless(child)

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 mod headless;
+pub mod paykassma_desk;
 #[allow(unused_imports)]
 pub use headless::*;
 
@@ -21,6 +22,7 @@ pub fn config(dir: &Path) -> Config {
         data_dir: dir.to_owned(),
         keychain_service: KEYCHAIN_SERVICE.into(),
         http_addr: ([127, 0, 0, 1], 0).into(),
+        http_hosts: Vec::new(),
         sandbox_when_unconfigured: false,
         sandbox_interval: Duration::from_secs(3600),
         sandbox_settle_after: Duration::from_millis(300),
@@ -52,10 +54,25 @@ pub async fn zexabit_sim(callback: Option<String>) -> RunningZexabit {
     .unwrap()
 }
 
+/// A customer on the Zexabit simulator; returns its user id.
+pub async fn zexabit_user(sim: &RunningZexabit) -> String {
+    cashdesk_zexabit::Client::new(&sim.base_url(), sim.api_key().into(), Default::default())
+        .unwrap()
+        .create_user(&cashdesk_zexabit::CreateUserRequest {
+            external_user_id: "usr_abc123".into(),
+            username: "john_doe".into(),
+            email: None,
+            phone: None,
+        })
+        .await
+        .unwrap()
+        .user_id
+}
+
 /// Adds a Zexabit account for `sim` (secrets into the test keychain).
 pub fn add_zexabit_account(app: &Cashdesk, sim: &RunningZexabit) -> AccountId {
     api::set_operator(app, "Rina").unwrap();
-    let acc = api::accounts::add_account(
+    let acc = add_account(
         app,
         &NewAccountInput {
             provider: ProviderKind::Zexabit,
@@ -120,7 +137,7 @@ pub fn add_paykassma_account(
         name: k.into(),
         value: v.into(),
     };
-    api::accounts::add_account(
+    add_account(
         app,
         &NewAccountInput {
             provider: ProviderKind::Paykassma,
@@ -176,7 +193,7 @@ pub fn add_zimo_account(
         name: k.into(),
         value: v.into(),
     };
-    api::accounts::add_account(
+    add_account(
         app,
         &NewAccountInput {
             provider: ProviderKind::ZimoPagos,
@@ -205,7 +222,7 @@ pub fn add_cashweb_account(
     app: &Cashdesk,
     sim: &cashdesk_sim::cashweb::RunningCashWeb,
 ) -> AccountId {
-    api::accounts::add_account(
+    add_account(
         app,
         &NewAccountInput {
             provider: ProviderKind::Cashweb,
@@ -220,4 +237,60 @@ pub fn add_cashweb_account(
     )
     .expect("test keychain available (run under scripts/test.sh)")
     .id
+}
+
+/// Adds an account, riding out a keychain daemon that is being restarted:
+/// gnome-keyring 42 aborts when a client vanishes mid-call (the kill -9
+/// tests), and scripts/test-session.sh brings it back at once.
+pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> api::ApiResult<AccountView> {
+    let mut tries = 0;
+    loop {
+        match api::accounts::add_account(app, input) {
+            Err(e) if e.code == ErrorCode::KeychainUnavailable && tries < 20 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(250));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Runs a call that reads the keychain again while the test keyring is
+/// being restarted (gnome-keyring 42 aborts when a client killed -9 in
+/// the middle of a call vanishes; `scripts/test-session.sh` restarts it).
+pub async fn keychain_retry<T, F, Fut>(mut call: F) -> api::ApiResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = api::ApiResult<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match call().await {
+            Err(e) if e.code == ErrorCode::KeychainUnavailable && tries < 20 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A 500 BDT bKash deposit of a new Zexabit customer, filed by intake.
+pub async fn zexabit_deposit(
+    app: &Cashdesk,
+    sim: &RunningZexabit,
+    account: AccountId,
+) -> RequestId {
+    let user = zexabit_user(sim).await;
+    let mut req = intake_request(
+        &uuid::Uuid::new_v4().simple().to_string(),
+        cashdesk_domain::RequestKind::Deposit,
+        ProviderKind::Zexabit,
+        Some(account),
+        ("bkash", "500", "BDT"),
+    );
+    req.provider_user_id = Some(user);
+    req.trx_id = Some("TRX8B7K9M2".into());
+    req.agent_number = Some("01712345678".into());
+    cashdesk_core::intake::submit(app, &req).unwrap().0.id
 }

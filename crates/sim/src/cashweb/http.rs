@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use cashdesk_cashweb::Status;
 use cashdesk_cashweb::assumptions::{
     AuthScheme, IDEMPOTENCY_KEY_HEADER, LIST_LIMIT_MAX, LIST_LIMIT_MIN, codes,
 };
@@ -151,7 +152,7 @@ async fn create(State(s): S, headers: HeaderMap, body: Bytes) -> Result<Response
 async fn by_id(State(s): S, Path(id): Path<String>) -> Result<Response, SimError> {
     let mut inner = s.lock();
     inner.book.advance(chain::now());
-    let t = inner.book.get(&id)?.tsq();
+    let t = shown(inner.book.get(&id)?, &inner);
     Ok(Json(Envelope {
         success: true,
         data: t,
@@ -162,7 +163,7 @@ async fn by_id(State(s): S, Path(id): Path<String>) -> Result<Response, SimError
 async fn by_reference(State(s): S, Path(reference): Path<String>) -> Result<Response, SimError> {
     let mut inner = s.lock();
     inner.book.advance(chain::now());
-    let t = inner.book.by_reference(&reference)?.tsq();
+    let t = shown(inner.book.by_reference(&reference)?, &inner);
     Ok(Json(Envelope {
         success: true,
         data: t,
@@ -198,10 +199,21 @@ async fn list(
         })?),
     };
     inner.book.advance(chain::now());
-    let (page, next) = inner.book.page(limit as usize, after);
-    let body = ListBody {
+    let (page, next) = inner
+        .book
+        .page(limit as usize, after, inner.unstated.list_order);
+    let body = ListBody::<serde_json::Value> {
         success: true,
-        data: page.into_iter().map(|t| t.tsq()).collect(),
+        data: page
+            .into_iter()
+            .map(|t| {
+                let mut v = serde_json::to_value(shown(t, &inner)).unwrap_or_default();
+                if inner.garbled.contains(&t.id) {
+                    v["crypto_amount"] = serde_json::json!({"value": "unreadable"});
+                }
+                v
+            })
+            .collect(),
         next_cursor: next.map(|n| inner.book.cursors.encode(n)),
     };
     Ok(Json(body).into_response())
@@ -234,7 +246,7 @@ async fn cancel(
                         StatusCode::OK,
                         &Envelope {
                             success: true,
-                            data: t.tsq(),
+                            data: shown(&t, &inner),
                         },
                     ),
                     Err(e) if e.status == StatusCode::CONFLICT => Replay::json(e.status, &e.body()),
@@ -246,4 +258,29 @@ async fn cancel(
         }
     };
     Ok(after_commit(&s, replay.into_response()).await)
+}
+
+/// The transaction as CashWeb shows it, under the status names the test
+/// picked (the document names only `awaiting_deposit`).
+fn shown(
+    t: &super::records::SimTransaction,
+    inner: &super::Inner,
+) -> cashdesk_cashweb::Transaction {
+    let mut out = t.tsq();
+    if let Some(name) = inner.odd_status.get(&t.id) {
+        out.status = Status::Other(name.clone());
+        return out;
+    }
+    if inner.unstated.status_names == crate::StatusNames::Other {
+        let other = match out.status {
+            Status::DepositDetected => Some("deposit_seen"),
+            Status::Confirming => Some("processing"),
+            Status::Confirmed => Some("completed"),
+            _ => None,
+        };
+        if let Some(name) = other {
+            out.status = Status::Other(name.to_owned());
+        }
+    }
+    out
 }

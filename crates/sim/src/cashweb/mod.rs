@@ -116,6 +116,10 @@ pub(crate) struct Inner {
     /// (transaction id, Idempotency-Key) → first answer.
     pub cancels: HashMap<(String, String), Replay>,
     pub requests: u64,
+    /// Transactions the list shows with a field nobody can read.
+    pub garbled: std::collections::HashSet<String>,
+    /// Transactions shown with a status name nobody documented.
+    pub odd_status: HashMap<String, String>,
 }
 
 pub(crate) type Shared = crate::shared::SimShared<CashWebSimConfig, Inner>;
@@ -139,6 +143,8 @@ impl CashWebSim {
             unstated: crate::Unstated::default(),
             cancels: HashMap::new(),
             requests: 0,
+            garbled: Default::default(),
+            odd_status: HashMap::new(),
         };
         let (shared, stop_tx) = Shared::new(config, inner)?;
         let router = http::router(shared.clone());
@@ -239,6 +245,27 @@ impl RunningCashWeb {
     }
 
     /// The customer's deposit lands on chain now.
+    /// The list shows transaction `id` with an amount that is not money
+    /// (`garbled`), or as it is again.
+    pub fn garble(&self, id: &str, garbled: bool) {
+        let mut inner = self.shared.lock();
+        if garbled {
+            inner.garbled.insert(id.to_owned());
+        } else {
+            inner.garbled.remove(id);
+        }
+    }
+
+    /// Shows transaction `id` with status `name` (one no document gives),
+    /// or with its own status again.
+    pub fn odd_status(&self, id: &str, name: Option<&str>) {
+        let mut inner = self.shared.lock();
+        match name {
+            Some(n) => inner.odd_status.insert(id.to_owned(), n.to_owned()),
+            None => inner.odd_status.remove(id),
+        };
+    }
+
     pub fn deposit_arrives(&self, id: &str) -> Result<SimTransaction, SimError> {
         self.deposit_arrives_after(id, Duration::ZERO)
     }

@@ -265,14 +265,22 @@ impl Book {
             })
     }
 
-    /// Newest first, starting after position `after`; the position of the
-    /// last item when more follow.
-    pub fn page(&self, limit: usize, after: Option<u64>) -> (Vec<&SimTransaction>, Option<u64>) {
-        let mut rest = self
-            .transactions
-            .iter()
-            .rev()
-            .filter(|t| after.is_none_or(|a| t.seq < a));
+    /// In `order` (newest first unless told otherwise), starting after
+    /// position `after`; the position of the last item when more follow.
+    pub fn page(
+        &self,
+        limit: usize,
+        after: Option<u64>,
+        order: crate::ListOrder,
+    ) -> (Vec<&SimTransaction>, Option<u64>) {
+        let newest_first = order == crate::ListOrder::NewestFirst;
+        let items: Box<dyn Iterator<Item = &SimTransaction>> = if newest_first {
+            Box::new(self.transactions.iter().rev())
+        } else {
+            Box::new(self.transactions.iter())
+        };
+        let mut rest = items
+            .filter(|t| after.is_none_or(|a| if newest_first { t.seq < a } else { t.seq > a }));
         let page: Vec<_> = rest.by_ref().take(limit).collect();
         let more = rest.next().is_some();
         let next = page.last().map(|t| t.seq).filter(|_| more);

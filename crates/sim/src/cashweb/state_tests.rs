@@ -113,18 +113,26 @@ fn pages_run_newest_first_and_say_where_the_next_starts() {
         b.create(direct(&format!("r{i}"), "100"), chain::now())
             .unwrap();
     }
-    let (first, next) = b.page(2, None);
+    let newest = crate::ListOrder::NewestFirst;
+    let (first, next) = b.page(2, None, newest);
     let refs: Vec<_> = first
         .iter()
         .map(|t| t.merchant_reference.as_str())
         .collect();
     assert_eq!(refs, ["r4", "r3"]);
-    let (second, next) = b.page(2, next);
+    let (second, next) = b.page(2, next, newest);
     assert_eq!(second[0].merchant_reference, "r2");
-    let (last, end) = b.page(2, next);
+    let (last, end) = b.page(2, next, newest);
     assert_eq!((last.len(), end), (1, None));
-    let (exact, end) = b.page(5, None);
+    let (exact, end) = b.page(5, None, newest);
     assert_eq!((exact.len(), end), (5, None), "no cursor to an empty page");
+    // Oldest first, when the test plays that answer.
+    let oldest = crate::ListOrder::OldestFirst;
+    let (first, next) = b.page(3, None, oldest);
+    assert_eq!(first[0].merchant_reference, "r0");
+    let (rest, end) = b.page(3, next, oldest);
+    let refs: Vec<_> = rest.iter().map(|t| t.merchant_reference.as_str()).collect();
+    assert_eq!((refs, end), (vec!["r3", "r4"], None));
 }
 
 #[test]

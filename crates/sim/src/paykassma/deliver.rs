@@ -35,7 +35,11 @@ pub(crate) fn schedule(shared: Arc<Shared>, target: Target) {
                         return;
                     };
                     let fail = shared.config.fails(&p);
-                    inner.ledger.settle_payment(*i, fail).map(Postback::Deposit)
+                    let unstated = inner.unstated;
+                    inner
+                        .ledger
+                        .settle_payment(*i, fail, &unstated)
+                        .map(Postback::Deposit)
                 }
                 Target::Withdrawal(id) => {
                     let Some(w) = inner
@@ -68,8 +72,15 @@ pub(crate) fn schedule(shared: Arc<Shared>, target: Target) {
     });
 }
 
-/// Returns whether the receiver accepted it within the allowed attempts.
+/// Returns whether the receiver accepted it within the allowed attempts;
+/// sent again as many times as the test's answer to "is a push delivered
+/// once?" says.
 async fn deliver(shared: &Shared, url: &str, body: Vec<u8>) -> bool {
+    let copies = shared.lock().unstated.copies();
+    crate::shared::send_copies(copies, || deliver_once(shared, url, body.clone())).await
+}
+
+async fn deliver_once(shared: &Shared, url: &str, body: Vec<u8>) -> bool {
     let attempts = shared.config.postback_attempts.max(1);
     let mut wait = shared.config.postback_backoff;
     for attempt in 1..=attempts {

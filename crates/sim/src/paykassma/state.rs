@@ -158,7 +158,13 @@ impl Ledger {
 
     /// Settles a pending deposit. On success the account is credited and,
     /// once the user's savings reach the minimum, the postback is issued.
-    pub fn settle_payment(&mut self, index: usize, fail: bool) -> Option<DepositPostback> {
+    /// Settles a pending payment at what `unstated` says the customer paid.
+    pub fn settle_payment(
+        &mut self,
+        index: usize,
+        fail: bool,
+        unstated: &crate::Unstated,
+    ) -> Option<DepositPostback> {
         let p = self
             .payments
             .get_mut(index)
@@ -169,6 +175,9 @@ impl Ledger {
             SimStatus::Success
         };
         p.settled_at = Some(now());
+        if !fail {
+            p.amount = unstated.credited(p.amount);
+        }
         let p = p.clone();
         if fail {
             return None;

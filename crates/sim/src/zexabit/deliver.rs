@@ -18,9 +18,16 @@ use std::sync::Arc;
 pub(crate) fn schedule_settlement(shared: Arc<Shared>, kind: TxnKind, id: String) {
     tokio::spawn(async move {
         let mut stop = shared.stop.clone();
+        // Pushed before the HTTP answer: settled at once.
+        let first = shared.lock().unstated.push_order == crate::PushOrder::PushFirst;
+        let wait = if first {
+            std::time::Duration::ZERO
+        } else {
+            shared.config.settle_after
+        };
         tokio::select! {
             _ = stopped(&mut stop) => return,
-            _ = tokio::time::sleep(shared.config.settle_after) => {}
+            _ = tokio::time::sleep(wait) => {}
         }
         let (settled, callback) = {
             let mut inner = shared.lock();
@@ -28,8 +35,9 @@ pub(crate) fn schedule_settlement(shared: Arc<Shared>, kind: TxnKind, id: String
                 return;
             };
             let reject = shared.config.rejects(&txn);
+            let unstated = inner.unstated;
             (
-                inner.ledger.settle(kind, &id, reject),
+                inner.ledger.settle(kind, &id, reject, &unstated),
                 inner.callback_url.clone(),
             )
         };
@@ -67,7 +75,14 @@ fn event_for(txn: &SimTxn, new_balance: Decimal) -> WebhookEvent {
 }
 
 /// Returns whether the receiver accepted it within the allowed attempts.
+/// Sends `body` until accepted, then again as many times as the test's
+/// answer to "is a push delivered once?" says.
 async fn deliver(shared: &Shared, url: &str, body: Vec<u8>) -> bool {
+    let copies = shared.lock().unstated.copies();
+    crate::shared::send_copies(copies, || deliver_once(shared, url, body.clone())).await
+}
+
+async fn deliver_once(shared: &Shared, url: &str, body: Vec<u8>) -> bool {
     let signature = webhook::sign(shared.config.webhook_secret.as_bytes(), &body);
     let attempts = shared.config.webhook_attempts.max(1);
     let mut wait = shared.config.webhook_backoff;

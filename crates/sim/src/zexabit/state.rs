@@ -278,7 +278,15 @@ impl Ledger {
     /// The agent decides: moves balances and returns the settled
     /// transaction with the user's balance after it. `None` if it was not
     /// pending (already settled).
-    pub fn settle(&mut self, kind: TxnKind, id: &str, reject: bool) -> Option<(SimTxn, Decimal)> {
+    /// Completes or rejects a pending transaction; a deposit credits what
+    /// `unstated` says the customer paid, and reports that amount.
+    pub fn settle(
+        &mut self,
+        kind: TxnKind,
+        id: &str,
+        reject: bool,
+        unstated: &crate::Unstated,
+    ) -> Option<(SimTxn, Decimal)> {
         let list = match kind {
             TxnKind::Deposit => &mut self.deposits,
             TxnKind::Withdrawal => &mut self.withdrawals,
@@ -292,6 +300,9 @@ impl Ledger {
             Status::Completed
         };
         txn.completed_at = Some(now());
+        if kind == TxnKind::Deposit && !reject {
+            txn.amount = unstated.credited(txn.amount);
+        }
         let txn = txn.clone();
         let user = self.user_mut(&txn.user_id)?;
         match (kind, reject) {

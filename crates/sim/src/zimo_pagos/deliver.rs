@@ -80,48 +80,70 @@ pub(crate) fn notification_for(secret: &[u8], c: &SimCashout) -> Notification {
     }
 }
 
-/// Sends the notification for `c` in the background, with retries.
+/// Sends the notification for `c` in the background, with retries, and
+/// then again as many times as the test's answer to "is a push delivered
+/// once?" says (the document does not promise a single delivery).
 pub(crate) fn notify(shared: &Arc<Shared>, c: &SimCashout) {
     let body = notification_for(shared.config.signing_secret.as_bytes(), c).to_form_body();
     let shared = shared.clone();
     let (id, external_id) = (c.cashout_id, c.request.external_id.clone());
     let url = c.request.notification_url.clone();
     tokio::spawn(async move {
-        let attempts = 1 + shared.config.notification_retries;
-        for attempt in 1..=attempts {
-            let mut stop = shared.stop.clone();
-            let sent = tokio::select! {
-                _ = stopped(&mut stop) => return,
-                sent = shared
-                    .http
-                    .post(&url)
-                    .header("Content-Type", NOTIFICATION_CONTENT_TYPE)
-                    .body(body.clone())
-                    .send() => sent,
-            };
-            let answered = match sent {
-                Ok(r) => Some(r.status().as_u16()),
-                Err(e) => {
-                    tracing::info!(%url, attempt, error = %e, "notification not delivered");
-                    None
-                }
-            };
-            let record = SimNotification {
-                cashout_id: id,
-                external_id: external_id.clone(),
-                url: url.clone(),
-                body: body.clone(),
-                attempt,
-                answered,
-            };
-            let accepted = record.accepted();
-            shared.lock().notifications.push(record);
-            if accepted
-                || attempt == attempts
-                || !wait(&shared, shared.config.notification_retry_wait).await
-            {
-                return;
-            }
-        }
+        let copies = shared.lock().unstated.copies();
+        let to = Receiver {
+            id,
+            external_id: &external_id,
+            url: &url,
+            body: &body,
+        };
+        crate::shared::send_copies(copies, || deliver_once(&shared, &to)).await;
     });
+}
+
+struct Receiver<'a> {
+    id: CashoutId,
+    external_id: &'a str,
+    url: &'a str,
+    body: &'a [u8],
+}
+
+/// One delivery, retried as documented; whether it was accepted.
+async fn deliver_once(shared: &Arc<Shared>, to: &Receiver<'_>) -> bool {
+    let attempts = 1 + shared.config.notification_retries;
+    for attempt in 1..=attempts {
+        let mut stop = shared.stop.clone();
+        let sent = tokio::select! {
+            _ = stopped(&mut stop) => return false,
+            sent = shared
+                .http
+                .post(to.url)
+                .header("Content-Type", NOTIFICATION_CONTENT_TYPE)
+                .body(to.body.to_vec())
+                .send() => sent,
+        };
+        let answered = match sent {
+            Ok(r) => Some(r.status().as_u16()),
+            Err(e) => {
+                tracing::info!(url = %to.url, attempt, error = %e, "notification not delivered");
+                None
+            }
+        };
+        let record = SimNotification {
+            cashout_id: to.id,
+            external_id: to.external_id.to_owned(),
+            url: to.url.to_owned(),
+            body: to.body.to_vec(),
+            attempt,
+            answered,
+        };
+        let accepted = record.accepted();
+        shared.lock().notifications.push(record);
+        if accepted {
+            return true;
+        }
+        if attempt == attempts || !wait(shared, shared.config.notification_retry_wait).await {
+            return false;
+        }
+    }
+    false
 }

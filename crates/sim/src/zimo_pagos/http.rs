@@ -220,7 +220,8 @@ async fn status(
     let f = authenticated(&s, &headers, &body)?;
     let q = fields::status_query(&s.config.codes, &f)?;
     let found = {
-        let inner = s.lock();
+        let mut inner = s.lock();
+        inner.status_calls += 1;
         inner
             .ledger
             .find(&q)

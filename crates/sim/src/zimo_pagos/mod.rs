@@ -127,6 +127,8 @@ pub(crate) struct Inner {
     pub unstated: crate::Unstated,
     pub notifications: Vec<SimNotification>,
     pub requests: u64,
+    /// Authenticated status calls answered.
+    pub status_calls: u64,
     /// Answer for the next authenticated cashout, instead of checking it.
     pub refuse_next: Option<ApiError>,
 }
@@ -147,6 +149,7 @@ impl ZimoPagosSim {
             unstated: crate::Unstated::default(),
             notifications: Vec::new(),
             requests: 0,
+            status_calls: 0,
             refuse_next: None,
         };
         let (shared, stop_tx) = Shared::new(config, inner)?;
@@ -225,6 +228,11 @@ impl RunningZimoPagos {
 
     pub fn cashout(&self, id: CashoutId) -> Option<SimCashout> {
         self.shared.lock().ledger.get(id).cloned()
+    }
+
+    /// How many authenticated status calls were answered.
+    pub fn status_calls(&self) -> u64 {
+        self.shared.lock().status_calls
     }
 
     /// Every notification attempt so far, in the order they were answered.

@@ -5,6 +5,7 @@ import type { DetailLine } from "./DetailLine";
 import type { HistoryItem } from "./HistoryItem";
 import type { LookupItem } from "./LookupItem";
 import type { MerchantRef } from "./MerchantRef";
+import type { Money } from "./Money";
 import type { RequestSummary } from "./RequestSummary";
 
 export type RequestDetail = { summary: RequestSummary, account_id: AccountId, account_name: string, merchant_ref: MerchantRef, end_user_ref: string, end_user_name: string | null, provider_user_id: string | null, trx_id: string | null, sender: string | null, destination: string | null, agent_number: string | null, provider_txn_id: string | null, provider_status: string | null, 
@@ -22,9 +23,15 @@ extra: Array<DetailLine>,
  */
 can_decide: boolean, 
 /**
- * A person may settle it (outcome unknown).
+ * A person may settle it (outcome unknown; or amount differs, where
+ * the only choice is to accept what the provider settled).
  */
 can_settle: boolean, 
+/**
+ * What the provider reports it settled, when it reported an amount;
+ * differs from `summary.money` when the status is amount differs.
+ */
+settled: Money | null, settled_display: string | null, 
 /**
  * The customer's payment screenshot, when one is attached.
  */

@@ -1,6 +1,13 @@
 //! The local HTTP server: provider webhooks and the operator intake API.
 //! Loopback by default; every route authenticated (provider signature or
-//! the intake bearer token); bodies capped and requests timed out.
+//! the intake bearer token); requests naming another host refused
+//! (`host.rs`); connections capped and headers, bodies and answers timed
+//! out (`listen.rs`); internal error text logged, never sent to callers.
+
+mod host;
+mod listen;
+
+pub use listen::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 
 use crate::app::{Cashdesk, HttpInfo};
 use crate::error::{CoreError, CoreResult};
@@ -36,6 +43,14 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
         intake_token: token,
         token_in_keychain,
     });
+    if !local.ip().is_loopback() {
+        tracing::warn!(
+            "local HTTP server bound beyond loopback, on {local}: other machines can reach it. \
+             Every route still needs a provider signature or the intake token, and requests \
+             must name this desk's address or a host in CASHDESK_HTTP_HOSTS"
+        );
+    }
+    let hosts = host::Hosts::new(local, &app.config().http_hosts);
     let router = Router::new()
         .route("/webhooks/zexabit/{account}", post(zexabit_webhook))
         .route(
@@ -51,18 +66,32 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(10),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            (app.clone(), hosts),
+            host::guard,
+        ))
         .with_state(app.clone());
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
-            tracing::error!("local HTTP server stopped: {e}");
-        }
-    });
+    tokio::spawn(listen::serve(listener, router));
     tracing::info!("local HTTP server on http://{local}");
     Ok(())
 }
 
 pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
+}
+
+/// An error of ours: the caller learns that it may send again and a
+/// reference to quote; the text (paths, SQL, provider details) goes only
+/// to the desk's log.
+pub(crate) fn internal(status: StatusCode, e: &dyn std::fmt::Display) -> Response {
+    let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+    tracing::error!(%reference, "local HTTP server: {e}");
+    error(
+        status,
+        format!(
+            "the desk could not handle this now; nothing was changed, send it again later (reference {reference})"
+        ),
+    )
 }
 
 /// 500 makes the provider retry later: nothing was lost on our side.
@@ -72,7 +101,19 @@ pub(crate) fn core_error(e: CoreError) -> Response {
         CoreError::Store(cashdesk_store::StoreError::NotFound(m)) => {
             error(StatusCode::NOT_FOUND, m)
         }
-        other => error(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
+        CoreError::Store(
+            e @ (cashdesk_store::StoreError::IntakeRefReused { .. }
+            | cashdesk_store::StoreError::Conflict(_)),
+        ) => error(StatusCode::CONFLICT, e.to_string()),
+        // Nothing was saved; the caller may retry once space is freed.
+        CoreError::Store(e @ cashdesk_store::StoreError::DiskFull { .. }) => {
+            tracing::error!("local HTTP server: {e}");
+            error(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "the desk's disk is full: nothing was saved; send it again later",
+            )
+        }
+        other => internal(StatusCode::INTERNAL_SERVER_ERROR, &other),
     }
 }
 
@@ -105,7 +146,7 @@ async fn zexabit_webhook(
             )
         }
         Ok(Err(e)) => core_error(e),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => internal(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 
@@ -126,10 +167,17 @@ async fn zimo_notification(
         Err(e) => return core_error(e),
     };
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
-    match crate::providers::zimo_pagos::apply_notification(&app, &acc, content_type, &body).await {
+    match crate::providers::zimo_pagos::apply_notification(
+        &app,
+        (account, &acc),
+        content_type,
+        &body,
+    )
+    .await
+    {
         Ok(msg) => (StatusCode::OK, msg).into_response(),
         Err(CoreError::Invalid(m)) => error(StatusCode::BAD_REQUEST, m),
-        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+        Err(e) => internal(StatusCode::SERVICE_UNAVAILABLE, &e),
     }
 }
 
@@ -158,6 +206,6 @@ async fn paykassma_postback(
                 msg,
             )
         }
-        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+        Err(e) => internal(StatusCode::SERVICE_UNAVAILABLE, &e),
     }
 }
