@@ -150,7 +150,7 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
                     &mut unknown,
                 ),
             ] {
-                let Ok(batch) = turn.next_batch(app.store(), view, status) else {
+                let Ok(batch) = turn.next_batch(app.store(), in_state(view, status)) else {
                     continue;
                 };
                 for rec in batch {
@@ -166,6 +166,13 @@ pub(crate) fn spawn_poller(app: &Cashdesk) {
             }
         }
     });
+}
+
+/// The requests of one view in one state.
+pub(crate) fn in_state(view: QueueView, status: RequestStatus) -> QueueFilter {
+    let mut f = QueueFilter::view(view);
+    f.status = Some(status);
+    f
 }
 
 /// How many waiting requests of one state the poller looks at per tick
@@ -185,11 +192,8 @@ impl Rotation {
     pub(crate) fn next_batch(
         &mut self,
         store: &cashdesk_store::Store,
-        view: QueueView,
-        status: RequestStatus,
+        mut f: QueueFilter,
     ) -> cashdesk_store::Result<Vec<cashdesk_store::RequestRecord>> {
-        let mut f = QueueFilter::view(view);
-        f.status = Some(status);
         f.limit = POLL_BATCH;
         f.after = self.after.take();
         let resumed = f.after.is_some();
@@ -205,24 +209,24 @@ impl Rotation {
 }
 
 /// CashWeb deposits arrive only through its transaction list: read it
-/// often, and expire pending deposits past their deadline on CashWeb's word.
+/// often, and expire pending deposits past their deadline on CashWeb's word
+/// (in turns, like the poller, so every pending deposit is checked).
 fn spawn_feed(app: &Cashdesk) {
     let app = app.clone();
     tokio::spawn(async move {
+        let mut pending = Rotation::default();
         loop {
             tokio::time::sleep(Duration::from_secs(5)).await;
             if let Err(e) = providers::sync_cashweb(&app, 100, 20).await {
                 tracing::debug!("CashWeb feed: {e}");
             }
-            let mut f = QueueFilter::view(QueueView::Queue);
-            f.status = Some(RequestStatus::Pending);
+            let mut f = in_state(QueueView::Queue, RequestStatus::Pending);
             f.provider = Some(cashdesk_domain::ProviderKind::Cashweb);
-            f.limit = 20;
-            let Ok(page) = app.store().list_queue(&f) else {
+            let Ok(batch) = pending.next_batch(app.store(), f) else {
                 continue;
             };
             let now = chrono::Utc::now();
-            for rec in page.items {
+            for rec in batch {
                 let past = rec
                     .details
                     .get("expires_at")
@@ -244,8 +248,12 @@ mod tests {
     use cashdesk_store::{NewAccount, NewRequest, Source, Store};
     use std::collections::HashSet;
 
-    /// `n` requests waiting on the provider.
-    fn waiting(store: &Store, n: usize) -> Vec<cashdesk_domain::RequestId> {
+    /// `n` requests whose call ended in `outcome`.
+    fn waiting(
+        store: &Store,
+        n: usize,
+        outcome: impl Fn(usize) -> OutboxOutcome,
+    ) -> Vec<cashdesk_domain::RequestId> {
         let account = AccountId::new();
         store
             .add_account(
@@ -287,48 +295,71 @@ mod tests {
                     .approve(r.id, &agent, "zexabit.deposit", &serde_json::json!({}))
                     .unwrap();
                 let row = store.claim_next(i64::MAX).unwrap().unwrap();
-                store
-                    .record_outcome(
-                        row.id,
-                        &OutboxOutcome::Accepted {
-                            txn_id: format!("dep_{i}"),
-                            status: "pending".into(),
-                        },
-                    )
-                    .unwrap();
+                store.record_outcome(row.id, &outcome(i)).unwrap();
                 r.id
             })
             .collect()
+    }
+
+    fn accepted(i: usize) -> OutboxOutcome {
+        OutboxOutcome::Accepted {
+            txn_id: format!("dep_{i}"),
+            status: "pending".into(),
+        }
+    }
+
+    fn unknown(_: usize) -> OutboxOutcome {
+        OutboxOutcome::Unknown {
+            reason: "timed out".into(),
+        }
+    }
+
+    /// Every one of `ids` is in the first ceil(n/20) batches, then the turns wrap.
+    fn all_get_their_turn(store: &Store, ids: &[cashdesk_domain::RequestId], f: QueueFilter) {
+        let mut turn = Rotation::default();
+        let mut seen = HashSet::new();
+        for _ in 0..ids.len().div_ceil(POLL_BATCH as usize) {
+            let batch = turn.next_batch(store, f.clone()).unwrap();
+            assert!(batch.len() <= POLL_BATCH as usize);
+            seen.extend(batch.into_iter().map(|r| r.id));
+        }
+        assert_eq!(
+            seen.len(),
+            ids.len(),
+            "all looked at within ceil(n/20) ticks"
+        );
+        assert!(ids.iter().all(|id| seen.contains(id)));
+        let wrapped = turn.next_batch(store, f).unwrap();
+        assert_eq!(
+            wrapped.first().map(|r| r.id),
+            Some(ids[0]),
+            "then from the start"
+        );
     }
 
     #[test]
     fn every_waiting_request_gets_its_turn_and_the_turns_wrap() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("c.db")).unwrap();
-        let ids = waiting(&store, 45);
-        let mut turn = Rotation::default();
-        let mut seen = HashSet::new();
-        let status = RequestStatus::AwaitingProvider;
-        for _ in 0..3 {
-            let batch = turn
-                .next_batch(&store, QueueView::InFlight, status)
-                .unwrap();
-            assert!(batch.len() <= POLL_BATCH as usize);
-            seen.extend(batch.into_iter().map(|r| r.id));
-        }
-        assert_eq!(
-            seen.len(),
-            45,
-            "all 45 looked at within ceil(45/20) = 3 ticks"
+        let ids = waiting(&store, 45, accepted);
+        all_get_their_turn(
+            &store,
+            &ids,
+            in_state(QueueView::InFlight, RequestStatus::AwaitingProvider),
         );
-        assert!(ids.iter().all(|id| seen.contains(id)));
-        let wrapped = turn
-            .next_batch(&store, QueueView::InFlight, status)
-            .unwrap();
-        assert_eq!(
-            wrapped.first().map(|r| r.id),
-            Some(ids[0]),
-            "then from the start"
+    }
+
+    /// Unknown Zexabit outcomes that no lookup can settle must not hold
+    /// the first places for ever (the starvation the poller once had).
+    #[test]
+    fn unknown_outcomes_nothing_can_settle_do_not_starve_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("c.db")).unwrap();
+        let ids = waiting(&store, 61, unknown);
+        all_get_their_turn(
+            &store,
+            &ids,
+            in_state(QueueView::Attention, RequestStatus::OutcomeUnknown),
         );
     }
 }

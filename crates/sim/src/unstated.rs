@@ -134,6 +134,63 @@ impl Unstated {
         all
     }
 
+    /// Every combination of every answer (2^7 = 128): the randomised
+    /// crash harness draws one per run, so over enough runs no pairing of
+    /// answers goes untried.
+    pub fn all(lag: Duration) -> Vec<Unstated> {
+        (0..128u32)
+            .map(|bits| {
+                let on = |i: u32| bits & (1 << i) != 0;
+                Unstated {
+                    repeated_id: if on(0) {
+                        RepeatedId::AcceptedAsNew
+                    } else {
+                        RepeatedId::Refused
+                    },
+                    lookup_lag: if on(1) { lag } else { Duration::ZERO },
+                    credit: if on(2) {
+                        Credit::Less
+                    } else {
+                        Credit::Requested
+                    },
+                    list_order: if on(3) {
+                        ListOrder::OldestFirst
+                    } else {
+                        ListOrder::NewestFirst
+                    },
+                    status_names: if on(4) {
+                        StatusNames::Other
+                    } else {
+                        StatusNames::Assumed
+                    },
+                    deliveries: if on(5) {
+                        Deliveries::Repeated
+                    } else {
+                        Deliveries::Once
+                    },
+                    push_order: if on(6) {
+                        PushOrder::PushFirst
+                    } else {
+                        PushOrder::AnswerFirst
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// Each switch with its answer here ("credit Less"), for figures per answer.
+    pub fn answers(&self) -> [String; 7] {
+        [
+            format!("repeated id {:?}", self.repeated_id),
+            format!("lookup lag {:?}", self.lookup_lag),
+            format!("credit {:?}", self.credit),
+            format!("list {:?}", self.list_order),
+            format!("status names {:?}", self.status_names),
+            format!("pushes {:?}", self.deliveries),
+            format!("order {:?}", self.push_order),
+        ]
+    }
+
     /// What a deposit of `asked` credits under this answer.
     pub fn credited(&self, asked: rust_decimal::Decimal) -> rust_decimal::Decimal {
         use rust_decimal::Decimal;
@@ -214,6 +271,15 @@ mod tests {
                         .any(|u| u.credit == credit && u.lookup_lag == lag)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn all_is_every_combination_once() {
+        let all = Unstated::all(Duration::from_secs(1));
+        assert_eq!(all.len(), 128);
+        for (i, a) in all.iter().enumerate() {
+            assert!(all[i + 1..].iter().all(|b| b != a), "{a} twice");
         }
     }
 

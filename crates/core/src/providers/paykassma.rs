@@ -385,6 +385,50 @@ async fn lookup(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResul
     Ok(found)
 }
 
+/// The same question through `pullpostbacks`, the document's other lookup
+/// (answer recorded): asked for an unknown outcome when the single lookup
+/// found nothing. Either finding it is evidence; neither proves absence.
+async fn pulled(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<Option<Verdict>> {
+    let ids = [rec.merchant_ref.0.clone()];
+    let found = match rec.kind {
+        RequestKind::Deposit => {
+            let q = format!(
+                "order statuses (pullpostbacks) by plugin_custom_order_id {}",
+                ids[0]
+            );
+            let pulled =
+                super::looked_up(app, rec, &q, acc.client.pull_deposit_postbacks(&ids)).await?;
+            let v = pulled
+                .items
+                .into_iter()
+                .filter(|d| d.plugin_custom_order_id == ids[0])
+                .find_map(|d| d.postback)
+                .map(|p| deposit_verdict(&p, rec));
+            (q, v)
+        }
+        RequestKind::Withdrawal => {
+            let q = format!("order statuses (pullpostbacks) by withdrawal_id {}", ids[0]);
+            let pulled =
+                super::looked_up(app, rec, &q, acc.client.pull_withdrawal_postbacks(&ids)).await?;
+            let v = pulled
+                .items
+                .into_iter()
+                .filter(|w| w.withdrawal_id == ids[0])
+                .find_map(|w| w.postback)
+                .map(|w| withdrawal_verdict(&w, rec));
+            (q, v)
+        }
+    };
+    let (q, v) = found;
+    super::note_lookup(
+        app,
+        rec,
+        &q,
+        v.as_ref().map_or(NOT_FOUND, |v| v.why.as_str()),
+    )?;
+    Ok(v)
+}
+
 /// Why "no postback" is not evidence that the call never arrived.
 const NOT_FOUND: &str = "no postback for this id. That proves nothing: Paykassma sends a postback only once it has processed a request, and its document never says it refuses a repeated id";
 
@@ -397,7 +441,11 @@ pub(crate) async fn resolve_unknown(
     acc: &Account,
     rec: &RequestRecord,
 ) -> CoreResult<()> {
-    let Some(v) = lookup(app, acc, rec).await? else {
+    let found = match lookup(app, acc, rec).await? {
+        Some(v) => Some(v),
+        None => pulled(app, acc, rec).await?,
+    };
+    let Some(v) = found else {
         return Ok(());
     };
     let to = if RequestStatus::OutcomeUnknown.next().contains(&v.to) {
