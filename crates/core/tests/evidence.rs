@@ -222,6 +222,20 @@ async fn only_an_unknown_outcome_can_be_settled_by_a_person() {
     let pending = cashout(&app, account, 3);
     let err = api::requests::settle(&app, pending, SettleOutcome::Completed, "paid").unwrap_err();
     assert_eq!(err.code, ErrorCode::NotAllowed, "{err:?}");
+    // While its call is on the way (sending), nobody may settle it.
+    let sending = cashout(&app, account, 6);
+    sim.set_faults(Faults {
+        hang_after_commit: Some(Duration::from_secs(2)),
+        ..Default::default()
+    });
+    api::requests::approve(&app, sending).unwrap();
+    wait_status(&app, sending, RequestStatus::Submitting).await;
+    for outcome in [SettleOutcome::Completed, SettleOutcome::NotReceived] {
+        let err = api::requests::settle(&app, sending, outcome, "guess").unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotAllowed, "{err:?}");
+    }
+    sim.set_faults(Faults::default());
+    wait_status(&app, sending, RequestStatus::AwaitingProvider).await;
     let accepted = cashout(&app, account, 4);
     api::requests::approve(&app, accepted).unwrap();
     wait_status(&app, accepted, RequestStatus::AwaitingProvider).await;
@@ -235,7 +249,11 @@ async fn only_an_unknown_outcome_can_be_settled_by_a_person() {
     );
     let d = wait_status(&app, accepted, RequestStatus::Completed).await;
     assert_eq!(d.summary.status, RequestStatus::Completed);
-    assert_eq!(sim.cashouts().len(), 1, "the pending one was never sent");
+    assert_eq!(
+        sim.cashouts().len(),
+        2,
+        "each approved one sent once, the pending one never"
+    );
     app.shutdown().await;
 }
 
