@@ -14,8 +14,8 @@ use crate::wire::ErrorBody;
 use serde::Deserialize;
 use std::time::{Duration, SystemTime};
 
-pub use cashdesk_http::parse_retry_after;
 pub(crate) use cashdesk_http::truncate;
+pub use cashdesk_http::{SendFate, parse_retry_after};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -109,17 +109,31 @@ impl Error {
     /// True when something may have happened although no success was seen:
     /// find out (by reference or id) before sending again.
     pub fn may_have_taken_effect(&self) -> bool {
-        match self {
-            Error::Unknown { .. } => true,
-            Error::Api { status, .. } => *status >= 500,
-            _ => false,
-        }
+        self.fate() == SendFate::MayHaveArrived
     }
 
     /// True when sending the same request again cannot do anything twice
     /// and cannot hide an earlier effect.
     pub fn is_retryable_without_risk(&self) -> bool {
-        matches!(self, Error::RateLimited { .. } | Error::NotSent { .. })
+        self.fate().is_safe_to_resend()
+    }
+
+    /// What this error means for the call. A taken reference is answered
+    /// by the recovery lookup, not by this fate; a transaction that can no
+    /// longer be cancelled refuses the cancel itself.
+    pub fn fate(&self) -> SendFate {
+        match self {
+            Error::Unknown { .. } => SendFate::MayHaveArrived,
+            Error::Api { status, .. } if *status >= 500 => SendFate::MayHaveArrived,
+            Error::RateLimited { retry_after } => SendFate::RateLimited(*retry_after),
+            Error::NotSent { .. } => SendFate::NotSent,
+            Error::NotCancellable { .. } => SendFate::Refused,
+            Error::DuplicateReference { .. }
+            | Error::NotFound { .. }
+            | Error::Api { .. }
+            | Error::ReferenceConflict { .. }
+            | Error::Invalid(_) => SendFate::Failed,
+        }
     }
 
     /// True for the two documented conflicts (duplicate reference, not

@@ -25,6 +25,36 @@ pub fn check_base_url(base_url: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// What became of a call that did not succeed, in the terms that decide
+/// what may happen next. Every adapter's error maps to one (`fate()`), and
+/// the core turns a fate into an outbox outcome in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendFate {
+    /// Nothing reached the provider: sending again cannot do anything twice.
+    NotSent,
+    /// The call may have arrived and taken effect (no answer after the
+    /// connection, a 5xx, an id refused as taken): only evidence settles it.
+    MayHaveArrived,
+    /// 429: nothing was done; again after `Retry-After`, when it was given.
+    RateLimited(Option<Duration>),
+    /// A refusal the provider calls temporary (Zexabit's "no agent
+    /// available"): nothing was done; again after this long, a few times.
+    Busy(Duration),
+    /// The provider refused the request itself (insufficient funds, a
+    /// business rule): the money does not move.
+    Refused,
+    /// Refused for a reason of ours (credentials, a call it calls invalid):
+    /// nothing moved, and a person must look before anything is sent again.
+    Failed,
+}
+
+impl SendFate {
+    /// True when sending the very same call again cannot double an effect.
+    pub fn is_safe_to_resend(self) -> bool {
+        matches!(self, Self::NotSent | Self::RateLimited(_) | Self::Busy(_))
+    }
+}
+
 /// A send that got no HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendFailure {

@@ -17,8 +17,8 @@ use serde_json::Value;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-pub use cashdesk_http::parse_retry_after;
 pub(crate) use cashdesk_http::truncate;
+pub use cashdesk_http::{SendFate, parse_retry_after};
 
 /// Paykassma's `message`: a sentence, or messages per field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,15 +167,27 @@ impl Error {
     /// True when the money may have moved although no success was seen:
     /// settle it by postback lookup, never by resending.
     pub fn may_have_taken_effect(&self) -> bool {
-        matches!(
-            self,
-            Error::Unknown { .. } | Error::Server { .. } | Error::AlreadyUsed { .. }
-        )
+        self.fate() == SendFate::MayHaveArrived
     }
 
     /// True when sending the same request again cannot double a payment.
     pub fn is_retryable_without_risk(&self) -> bool {
-        matches!(self, Error::NotSent { .. } | Error::RateLimited { .. })
+        self.fate().is_safe_to_resend()
+    }
+
+    /// What this error means for the call. An id refused as taken means an
+    /// earlier send arrived; only "insufficient balance" refuses the request
+    /// itself; any other refusal needs a person.
+    pub fn fate(&self) -> SendFate {
+        match self {
+            Error::Unknown { .. } | Error::Server { .. } | Error::AlreadyUsed { .. } => {
+                SendFate::MayHaveArrived
+            }
+            Error::RateLimited { retry_after } => SendFate::RateLimited(*retry_after),
+            Error::NotSent { .. } => SendFate::NotSent,
+            Error::InsufficientBalance { .. } => SendFate::Refused,
+            Error::Refused { .. } | Error::Auth { .. } | Error::Invalid(_) => SendFate::Failed,
+        }
     }
 
     /// Paykassma's numeric `code`, when it sent one.

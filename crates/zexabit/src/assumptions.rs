@@ -177,3 +177,7 @@ mod tests {
         assert_eq!(q.replenish_interval(), Duration::from_nanos(659_340_660));
     }
 }
+
+/// How long to wait before asking again after "no agent available" (the
+/// document calls it temporary but gives no period).
+pub const NO_AGENT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);

@@ -5,12 +5,12 @@
 //! never be sent again blindly: [`Error::may_have_taken_effect`] tells the
 //! caller to look the transaction up (or wait for the webhook) instead.
 
-use crate::assumptions::MAX_ERROR_TEXT;
+use crate::assumptions::{MAX_ERROR_TEXT, NO_AGENT_WAIT};
 use crate::wire::{ErrorBody, ValidationError, codes};
 use std::time::{Duration, SystemTime};
 
-pub use cashdesk_http::parse_retry_after;
 pub(crate) use cashdesk_http::truncate;
+pub use cashdesk_http::{SendFate, parse_retry_after};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -68,19 +68,30 @@ impl Error {
     /// True when the money may have moved although no success was seen:
     /// settle it by status lookup or webhook, never by resending.
     pub fn may_have_taken_effect(&self) -> bool {
-        match self {
-            Error::Unknown { .. } => true,
-            Error::Api { status, .. } => *status >= 500,
-            _ => false,
-        }
+        self.fate() == SendFate::MayHaveArrived
     }
 
     /// True when sending the same request again cannot double a payment.
     pub fn is_retryable_without_risk(&self) -> bool {
+        self.fate().is_safe_to_resend()
+    }
+
+    /// What this error means for the call: only "no agent available" is
+    /// temporary among Zexabit's refusals; any other 409/422 refuses the
+    /// request itself.
+    pub fn fate(&self) -> SendFate {
         match self {
-            Error::RateLimited { .. } | Error::NotSent { .. } => true,
-            Error::Api { status, code, .. } => *status == 422 && code == codes::NO_AGENT_AVAILABLE,
-            _ => false,
+            Error::Unknown { .. } => SendFate::MayHaveArrived,
+            Error::Api { status, .. } if *status >= 500 => SendFate::MayHaveArrived,
+            Error::RateLimited { retry_after } => SendFate::RateLimited(*retry_after),
+            Error::NotSent { .. } => SendFate::NotSent,
+            Error::Api {
+                status: 422, code, ..
+            } if code == codes::NO_AGENT_AVAILABLE => SendFate::Busy(NO_AGENT_WAIT),
+            Error::Api {
+                status: 409 | 422, ..
+            } => SendFate::Refused,
+            Error::Api { .. } | Error::Invalid(_) => SendFate::Failed,
         }
     }
 

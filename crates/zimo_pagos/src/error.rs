@@ -14,8 +14,8 @@ use crate::wire::ErrorBody;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-pub use cashdesk_http::parse_retry_after;
 pub(crate) use cashdesk_http::truncate;
+pub use cashdesk_http::{SendFate, parse_retry_after};
 
 /// What a provider error `code` means to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -162,16 +162,28 @@ impl Error {
     /// True when the payout may exist although no success was seen: look it
     /// up by `external_id` before anything else (see [`crate::assumptions`]).
     pub fn may_have_taken_effect(&self) -> bool {
-        match self {
-            Error::Unknown { .. } => true,
-            Error::Api(e) => e.http_status >= 500 || e.kind == ErrorKind::DuplicateExternalId,
-            _ => false,
-        }
+        self.fate() == SendFate::MayHaveArrived
     }
 
     /// True when sending the same request again needs no lookup first.
     pub fn is_retryable_without_risk(&self) -> bool {
-        matches!(self, Error::RateLimited { .. } | Error::NotSent { .. })
+        self.fate().is_safe_to_resend()
+    }
+
+    /// What this error means for the call: a 5xx or a duplicate
+    /// `external_id` may mean it arrived; only insufficient funds refuses
+    /// the cashout itself.
+    pub fn fate(&self) -> SendFate {
+        match self {
+            Error::Unknown { .. } => SendFate::MayHaveArrived,
+            Error::Api(e) if e.http_status >= 500 || e.kind == ErrorKind::DuplicateExternalId => {
+                SendFate::MayHaveArrived
+            }
+            Error::Api(e) if e.kind == ErrorKind::InsufficientFunds => SendFate::Refused,
+            Error::RateLimited { retry_after } => SendFate::RateLimited(*retry_after),
+            Error::NotSent { .. } => SendFate::NotSent,
+            Error::Api(_) | Error::Invalid(_) => SendFate::Failed,
+        }
     }
 
     /// The kind of a provider error, when Zimo-pagos answered with one.

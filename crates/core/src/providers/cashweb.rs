@@ -91,14 +91,12 @@ pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<(&'static str, serd
 
 /// A read or an idempotent cancel can always be sent again safely.
 fn on_error(e: &CwError, attempts: i64) -> OutboxOutcome {
-    let reason = e.to_string();
-    match e {
-        CwError::RateLimited { retry_after } => super::rate_limited(*retry_after, reason),
-        _ if e.is_retryable_without_risk() || e.may_have_taken_effect() => {
-            super::not_sent(attempts, reason)
-        }
-        _ => OutboxOutcome::Failed { reason },
-    }
+    super::fate::outcome(
+        e.fate(),
+        e.to_string(),
+        attempts,
+        super::fate::Repeatable::Yes,
+    )
 }
 
 /// What a fresh fetch of `t` means for an approved deposit: confirmed →

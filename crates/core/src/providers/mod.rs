@@ -8,6 +8,7 @@
 pub(crate) mod cashweb;
 mod cashweb_feed;
 pub(crate) mod evidence;
+pub(crate) mod fate;
 mod urls;
 pub(crate) use urls::https_or_loopback;
 pub(crate) mod paykassma;
@@ -69,41 +70,6 @@ pub(crate) struct Providers {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// When to try again, `after` from now (UTC milliseconds, as the outbox stores it).
-pub(crate) fn retry_at(after: Duration) -> i64 {
-    chrono::Utc::now().timestamp_millis() + after.as_millis() as i64
-}
-
-/// A 429: nothing was done; try at the provider's `Retry-After` (a minute
-/// when it gave none).
-pub(crate) fn rate_limited(retry_after: Option<Duration>, reason: String) -> OutboxOutcome {
-    OutboxOutcome::Retry {
-        at_ms: retry_at(retry_after.unwrap_or(Duration::from_secs(60))),
-        reason,
-    }
-}
-
-/// Certainly not delivered: try again after a backoff with jitter.
-pub(crate) fn not_sent(attempts: i64, reason: String) -> OutboxOutcome {
-    OutboxOutcome::Retry {
-        at_ms: retry_at(backoff(attempts)),
-        reason,
-    }
-}
-
-/// Backoff with jitter for calls that certainly did not arrive.
-pub(crate) fn backoff(attempts: i64) -> Duration {
-    use backon::BackoffBuilder;
-    backon::ExponentialBuilder::default()
-        .with_min_delay(Duration::from_secs(2))
-        .with_max_delay(Duration::from_secs(300))
-        .with_jitter()
-        .without_max_times()
-        .build()
-        .nth(attempts.saturating_sub(1) as usize)
-        .unwrap_or(Duration::from_secs(300))
 }
 
 impl Providers {
@@ -295,7 +261,7 @@ pub(crate) async fn deliver(
     let p = app.providers();
     // Secrets unreadable (keychain locked): nothing was sent, try later.
     let later = |e: CoreError| OutboxOutcome::Retry {
-        at_ms: retry_at(Duration::from_secs(30)),
+        at_ms: fate::retry_at(Duration::from_secs(30)),
         reason: e.to_string(),
     };
     match provider {

@@ -333,22 +333,19 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
 }
 
 fn classify(e: &PkError, id: &str, attempts: i64) -> OutboxOutcome {
-    let reason = e.to_string();
-    match e {
-        // Our id was refused as taken: the earlier send arrived, so the
-        // request is with Paykassma; its postback (or a lookup) settles it.
-        PkError::AlreadyUsed { .. } => OutboxOutcome::Accepted {
+    // Our id was refused as taken: the earlier send arrived, so the
+    // request is with Paykassma; its postback (or a lookup) settles it.
+    if let PkError::AlreadyUsed { .. } = e {
+        return OutboxOutcome::Accepted {
             txn_id: id.to_owned(),
             status: "already received (id refused as taken)".into(),
-        },
-        _ if e.may_have_taken_effect() => OutboxOutcome::Unknown { reason },
-        PkError::RateLimited { retry_after } => super::rate_limited(*retry_after, reason),
-        _ if e.is_retryable_without_risk() => super::not_sent(attempts, reason),
-        PkError::InsufficientBalance { message, .. } => OutboxOutcome::Rejected {
-            reason: message.to_string(),
-        },
-        _ => OutboxOutcome::Failed { reason },
+        };
     }
+    let reason = match e {
+        PkError::InsufficientBalance { message, .. } => message.to_string(),
+        other => other.to_string(),
+    };
+    super::fate::outcome(e.fate(), reason, attempts, super::fate::Repeatable::No)
 }
 
 /// What a postback lookup asks, in words for the person deciding.

@@ -13,14 +13,10 @@ use cashdesk_store::{OutboxOutcome, OutboxRow, RequestRecord};
 use cashdesk_zexabit::{
     CreateDepositRequest, CreateWithdrawalRequest, Error as ZxError, PaymentMethod, Status,
 };
-use std::time::Duration;
 
 pub const DEPOSIT: &str = "zexabit.deposit";
 pub const WITHDRAWAL: &str = "zexabit.withdrawal";
 pub(crate) const ACTOR: &str = "zexabit";
-
-/// How many times "no agent available" is retried before a person decides.
-const NO_AGENT_RETRIES: i64 = 5;
 
 pub(crate) struct Account {
     pub client: cashdesk_zexabit::Client,
@@ -191,27 +187,7 @@ pub(crate) fn classify(e: &ZxError, attempts: i64) -> OutboxOutcome {
         ZxError::Api { code, message, .. } => format!("{code} — {message}"),
         other => other.to_string(),
     };
-    if e.may_have_taken_effect() {
-        return OutboxOutcome::Unknown { reason };
-    }
-    match e {
-        ZxError::RateLimited { retry_after } => super::rate_limited(*retry_after, reason),
-        ZxError::NotSent { .. } => super::not_sent(attempts, reason),
-        // Only "no agent right now" is transient; any other 422 is a refusal.
-        ZxError::Api { code, .. }
-            if code == cashdesk_zexabit::wire::codes::NO_AGENT_AVAILABLE
-                && attempts < NO_AGENT_RETRIES =>
-        {
-            OutboxOutcome::Retry {
-                at_ms: super::retry_at(Duration::from_secs(30)),
-                reason,
-            }
-        }
-        ZxError::Api {
-            status: 409 | 422, ..
-        } => OutboxOutcome::Rejected { reason },
-        _ => OutboxOutcome::Failed { reason },
-    }
+    super::fate::outcome(e.fate(), reason, attempts, super::fate::Repeatable::No)
 }
 
 /// After a crash a `sending` row may or may not have reached Zexabit, and
@@ -271,7 +247,10 @@ mod tests {
     fn only_no_agent_available_is_retried() {
         let busy = classify(&api(422, "NO_AGENT_AVAILABLE"), 1);
         assert!(matches!(busy, OutboxOutcome::Retry { .. }), "{busy:?}");
-        let later = classify(&api(422, "NO_AGENT_AVAILABLE"), NO_AGENT_RETRIES);
+        let later = classify(
+            &api(422, "NO_AGENT_AVAILABLE"),
+            super::super::fate::BUSY_RETRIES,
+        );
         assert!(matches!(later, OutboxOutcome::Rejected { .. }), "{later:?}");
         let other = classify(&api(422, "METHOD_DISABLED"), 1);
         match other {

@@ -198,18 +198,12 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
 }
 
 fn classify(e: &ZpError, attempts: i64) -> OutboxOutcome {
-    let reason = e.to_string();
-    if e.may_have_taken_effect() {
-        return OutboxOutcome::Unknown { reason };
-    }
-    match e {
-        ZpError::RateLimited { retry_after } => super::rate_limited(*retry_after, reason),
-        ZpError::NotSent { .. } => super::not_sent(attempts, reason),
-        ZpError::Api(api) if api.kind == cashdesk_zimo_pagos::ErrorKind::InsufficientFunds => {
-            OutboxOutcome::Rejected { reason }
-        }
-        _ => OutboxOutcome::Failed { reason },
-    }
+    super::fate::outcome(
+        e.fate(),
+        e.to_string(),
+        attempts,
+        super::fate::Repeatable::No,
+    )
 }
 
 /// Why "not found" is not evidence that the cashout never arrived.
