@@ -150,6 +150,10 @@ pub const MAX_ERROR_TEXT: usize = 500;
 /// automatically: such requests are reconciled by a person.
 pub const LOOKUP_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
 
+/// How long to wait before asking again after "no agent available" (the
+/// document calls it temporary but gives no period).
+pub const NO_AGENT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,7 +181,3 @@ mod tests {
         assert_eq!(q.replenish_interval(), Duration::from_nanos(659_340_660));
     }
 }
-
-/// How long to wait before asking again after "no agent available" (the
-/// document calls it temporary but gives no period).
-pub const NO_AGENT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
