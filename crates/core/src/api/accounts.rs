@@ -270,7 +270,9 @@ pub async fn agent_number(
     account: AccountId,
     method: &str,
 ) -> ApiResult<AgentNumberView> {
-    let acc = app.providers().zexabit(account)?;
+    let acc = app
+        .providers()
+        .account::<crate::providers::zexabit::Account>(account)?;
     let a = acc
         .client
         .agent_number(method)

@@ -181,7 +181,7 @@ pub async fn request_form(app: &Cashdesk, account: AccountId) -> ApiResult<Reque
             None,
         ),
         ProviderKind::Paykassma => {
-            let acc = app.providers().paykassma(account)?;
+            let acc = app.providers().account::<crate::providers::paykassma::Account>(account)?;
             (
                 vec![RequestKind::Deposit, RequestKind::Withdrawal],
                 paykassma_details(acc.client.rules()),

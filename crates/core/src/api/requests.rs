@@ -179,8 +179,9 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
 pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
     let actor = app.operator()?;
     let rec = app.store().get_request(id)?;
-    let (effect, payload) = crate::providers::outbox_call(app, &rec)?;
-    app.store().approve(id, &actor, effect, &payload)?;
+    let call = crate::providers::outbox_call(app, &rec)?;
+    app.store()
+        .approve(id, &actor, &call.effect, &call.payload)?;
     app.wake_worker();
     app.request_changed(id);
     get_request(app, id)
@@ -202,9 +203,9 @@ pub async fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<Re
     let rec = app.store().get_request(id)?;
     crate::providers::before_reject(app, &rec).await?;
     match crate::providers::reject_call(&rec)? {
-        Some((effect, payload)) => {
+        Some(call) => {
             app.store()
-                .reject_with_follow_up(id, &actor, reason, effect, &payload)?;
+                .reject_with_follow_up(id, &actor, reason, &call.effect, &call.payload)?;
             app.wake_worker();
         }
         None => {

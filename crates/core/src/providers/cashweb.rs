@@ -20,9 +20,21 @@ use cashdesk_store::{
     AccountRecord, NewRequest, OutboxOutcome, OutboxRow, ProviderFacts, RequestRecord, Source,
 };
 
-pub const CREDIT: &str = "cashweb.credit";
-pub const CANCEL: &str = "cashweb.cancel";
 pub(crate) const ACTOR: &str = "cashweb";
+
+/// CashWeb's steps (the registry's entry).
+pub(crate) struct Cashweb;
+
+/// The calls approving (credit: fetch, then confirm) and rejecting
+/// (cancel, idempotent) cause, stored under their effect strings.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(tag = "effect", content = "payload")]
+pub(crate) enum Call {
+    #[serde(rename = "cashweb.credit")]
+    Credit { id: String },
+    #[serde(rename = "cashweb.cancel")]
+    Cancel { id: String, idempotency_key: String },
+}
 
 pub(crate) struct Account {
     pub client: Client,
@@ -70,12 +82,12 @@ pub(crate) fn txn_id(rec: &RequestRecord) -> CoreResult<String> {
 }
 
 /// Approve: a credit that first fetches the latest state.
-pub(crate) fn outbox_call(rec: &RequestRecord) -> CoreResult<(&'static str, serde_json::Value)> {
-    Ok((CREDIT, serde_json::json!({ "id": txn_id(rec)? })))
+pub(crate) fn outbox_call(rec: &RequestRecord) -> CoreResult<Call> {
+    Ok(Call::Credit { id: txn_id(rec)? })
 }
 
 /// Reject: cancel at CashWeb with the one key for this reference.
-pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<(&'static str, serde_json::Value)> {
+pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<Call> {
     let reference = rec
         .details
         .get("merchant_reference")
@@ -83,10 +95,10 @@ pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<(&'static str, serd
         .unwrap_or(&rec.end_user_ref);
     let key =
         IdempotencyKey::for_cancel(reference).map_err(|e| CoreError::Invalid(e.to_string()))?;
-    Ok((
-        CANCEL,
-        serde_json::json!({ "id": txn_id(rec)?, "idempotency_key": key.as_str() }),
-    ))
+    Ok(Call::Cancel {
+        id: txn_id(rec)?,
+        idempotency_key: key.as_str().to_owned(),
+    })
 }
 
 /// A read or an idempotent cancel can always be sent again safely.
@@ -138,23 +150,20 @@ pub(crate) fn waiting(t: &Transaction) -> String {
 }
 
 pub(crate) async fn deliver(acc: &Account, row: &OutboxRow) -> OutboxOutcome {
-    let Some(id) = row.payload.get("id").and_then(|v| v.as_str()) else {
-        return OutboxOutcome::Failed {
-            reason: "stored call names no CashWeb transaction".into(),
-        };
+    let call: Call = match super::shape::read(row) {
+        Ok(c) => c,
+        Err(failed) => return failed,
     };
-    match row.effect.as_str() {
-        CREDIT => match acc.client.transaction(id).await {
+    match call {
+        Call::Credit { id } => match acc.client.transaction(&id).await {
             Ok(t) => credit_decision(&t),
             Err(e) => on_error(&e, row.attempts),
         },
-        CANCEL => {
-            let key = row
-                .payload
-                .get("idempotency_key")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default();
-            let key = match IdempotencyKey::new(key) {
+        Call::Cancel {
+            id,
+            idempotency_key,
+        } => {
+            let key = match IdempotencyKey::new(&idempotency_key) {
                 Ok(k) => k,
                 Err(e) => {
                     return OutboxOutcome::Failed {
@@ -162,7 +171,7 @@ pub(crate) async fn deliver(acc: &Account, row: &OutboxRow) -> OutboxOutcome {
                     };
                 }
             };
-            match acc.client.cancel_transaction(id, &key).await {
+            match acc.client.cancel_transaction(&id, &key).await {
                 Ok(t) => OutboxOutcome::Accepted {
                     txn_id: t.id,
                     status: t.status.to_string(),
@@ -173,7 +182,7 @@ pub(crate) async fn deliver(acc: &Account, row: &OutboxRow) -> OutboxOutcome {
                         .map(str::to_owned)
                         .unwrap_or_else(|| e.to_string());
                     // Show the real state, not only the refusal.
-                    let now = match acc.client.transaction(id).await {
+                    let now = match acc.client.transaction(&id).await {
                         Ok(t) => format!("CashWeb now shows {}", t.summary()),
                         Err(e) => format!("its current state could not be fetched: {e}"),
                     };
@@ -186,9 +195,6 @@ pub(crate) async fn deliver(acc: &Account, row: &OutboxRow) -> OutboxOutcome {
                 Err(e) => on_error(&e, row.attempts),
             }
         }
-        other => OutboxOutcome::Failed {
-            reason: format!("unknown CashWeb call {other}"),
-        },
     }
 }
 
@@ -300,7 +306,9 @@ pub(crate) async fn check_before_reject(app: &Cashdesk, rec: &RequestRecord) -> 
     let Some(id) = rec.provider_txn_id.as_deref() else {
         return Ok(());
     };
-    let acc = app.providers().cashweb(rec.account_id)?;
+    let acc = app
+        .providers()
+        .account::<crate::providers::cashweb::Account>(rec.account_id)?;
     let question = format!("transaction {id}, before rejecting");
     let t = match acc.client.transaction(id).await {
         Ok(t) => t,
@@ -370,4 +378,95 @@ pub(crate) fn new_request(
         }),
         screenshot: None,
     })
+}
+
+#[async_trait::async_trait]
+impl super::shape::Provider for Cashweb {
+    fn secret_names(&self) -> &'static [&'static str] {
+        &[super::API_KEY]
+    }
+
+    fn lookup_window(&self) -> std::time::Duration {
+        cashdesk_cashweb::assumptions::LOOKUP_WINDOW
+    }
+
+    fn build(
+        &self,
+        rec: &AccountRecord,
+        secret: super::shape::SecretOf<'_>,
+    ) -> CoreResult<super::shape::Built> {
+        Ok(std::sync::Arc::new(build(
+            rec,
+            secret(super::API_KEY)?.expose(),
+        )?))
+    }
+
+    fn validate(&self, _app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
+        validate(new)
+    }
+
+    fn approve_call(
+        &self,
+        _app: &Cashdesk,
+        rec: &RequestRecord,
+    ) -> CoreResult<super::shape::StoredCall> {
+        super::shape::stored(&outbox_call(rec)?)
+    }
+
+    /// Cancel at CashWeb, once it named the transaction.
+    fn reject_call(&self, rec: &RequestRecord) -> CoreResult<Option<super::shape::StoredCall>> {
+        if rec.provider_txn_id.is_none() {
+            return Ok(None);
+        }
+        super::shape::stored(&reject_call(rec)?).map(Some)
+    }
+
+    /// The latest state first, as the document asks before any
+    /// user-facing action.
+    async fn before_reject(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        if rec.status.is_decidable() || rec.status == RequestStatus::Failed {
+            check_before_reject(app, rec).await
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+        match app.providers().account::<Account>(row.account_id) {
+            Ok(acc) => deliver(&acc, row).await,
+            Err(e) => super::secrets_unreadable(e),
+        }
+    }
+
+    async fn probe(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<super::Probe> {
+        use cashdesk_cashweb::Error as E;
+        let acc = app.providers().account::<Account>(account)?;
+        Ok(match acc.client.list_transactions(1, None).await {
+            Ok(_) => {
+                super::Probe::Answered("Connected to CashWeb: transaction list readable".into())
+            }
+            Err(e) => super::probe::probe_error(
+                &e,
+                matches!(e, E::NotSent { .. } | E::Unknown { .. }),
+                matches!(e, E::RateLimited { .. }),
+            ),
+        })
+    }
+
+    fn recover(&self, _row: &OutboxRow) -> OutboxOutcome {
+        recover()
+    }
+
+    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        resolve_unknown(app, rec)
+    }
+
+    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        let acc = app.providers().account::<Account>(rec.account_id)?;
+        poll(app, &acc, rec).await
+    }
 }

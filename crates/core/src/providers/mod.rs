@@ -1,9 +1,8 @@
-//! Provider accounts at run time: clients built from keychain secrets (or a
-//! sandbox run's in-memory secrets), cached reference data, and the one
-//! dispatch from Cashdesk's generic steps (validate, build the outbox call,
-//! deliver, recover, poll) to each provider's module. Every provider module
-//! has the same shape; what approve and reject mean per provider is in
-//! PRODUCT.md.
+//! Provider accounts at run time: one registry of accounts (clients built
+//! once from keychain secrets, or a sandbox run's in-memory secrets),
+//! cached reference data, and the one dispatch from Cashdesk's generic
+//! steps to each provider's [`Provider`] implementation (`shape.rs`).
+//! What approve and reject mean per provider is in PRODUCT.md.
 
 pub(crate) mod cashweb;
 mod cashweb_feed;
@@ -16,11 +15,13 @@ pub(crate) mod paykassma_manual;
 pub(crate) mod paykassma_postback;
 mod probe;
 pub(crate) mod reference;
+pub(crate) mod shape;
 pub(crate) mod zexabit;
 mod zexabit_webhook;
 pub mod zimo_pagos;
 
 pub(crate) use probe::{Probe, check_connection, probe};
+pub(crate) use shape::{StoredCall, provider};
 
 use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
@@ -31,31 +32,20 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Keychain entry names per account.
+/// Keychain entry names shared by more than one provider.
 pub const API_KEY: &str = "api_key";
 pub const WEBHOOK_SECRET: &str = "webhook_secret";
 
 /// The keychain entries an account of `provider` needs, in form order.
 pub fn secret_names(provider: ProviderKind) -> &'static [&'static str] {
-    match provider {
-        ProviderKind::Zexabit => &[API_KEY, WEBHOOK_SECRET],
-        ProviderKind::ZimoPagos => &[
-            zimo_pagos::LOGIN,
-            zimo_pagos::PASS,
-            zimo_pagos::SIGNING_SECRET,
-        ],
-        ProviderKind::Paykassma => &[paykassma::SECRET, paykassma::PRIVATE_KEY],
-        ProviderKind::Cashweb => &[API_KEY],
-    }
+    shape::provider(provider).secret_names()
 }
 
 pub(crate) struct Providers {
     store: Arc<Store>,
     keychain: Keychain,
-    zexabit: Mutex<HashMap<AccountId, Arc<zexabit::Account>>>,
-    zimo: Mutex<HashMap<AccountId, Arc<zimo_pagos::Account>>>,
-    paykassma: Mutex<HashMap<AccountId, Arc<paykassma::Account>>>,
-    cashweb: Mutex<HashMap<AccountId, Arc<cashweb::Account>>>,
+    /// Every account's client and state, built once (any provider).
+    accounts: Mutex<HashMap<AccountId, shape::Built>>,
     /// Sandbox accounts' secrets live only in memory, for one run.
     sandbox_secrets: Mutex<HashMap<(AccountId, &'static str), Secret>>,
     methods: Mutex<HashMap<AccountId, Vec<cashdesk_zexabit::PaymentMethod>>>,
@@ -72,15 +62,20 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Secrets unreadable (keychain locked): nothing was sent, try later.
+pub(crate) fn secrets_unreadable(e: CoreError) -> OutboxOutcome {
+    OutboxOutcome::Retry {
+        at_ms: fate::retry_at(Duration::from_secs(30)),
+        reason: e.to_string(),
+    }
+}
+
 impl Providers {
     pub fn new(store: Arc<Store>, keychain: Keychain) -> Self {
         Self {
             store,
             keychain,
-            zexabit: Mutex::default(),
-            zimo: Mutex::default(),
-            paykassma: Mutex::default(),
-            cashweb: Mutex::default(),
+            accounts: Mutex::default(),
             sandbox_secrets: Mutex::default(),
             methods: Mutex::default(),
             labels: Mutex::default(),
@@ -99,72 +94,34 @@ impl Providers {
         Ok(self.keychain.load(account, name)?)
     }
 
-    /// The Zexabit client for `account`, built once from its secrets.
-    pub fn zexabit(&self, account: AccountId) -> CoreResult<Arc<zexabit::Account>> {
-        if let Some(a) = lock(&self.zexabit).get(&account) {
-            return Ok(a.clone());
-        }
-        let rec = self.store.account(account)?;
-        let client = cashdesk_zexabit::Client::new(
-            &rec.base_url,
-            self.secret(account, API_KEY)?.expose().to_owned(),
-            cashdesk_zexabit::Paths::default(),
-        )
-        .map_err(|e| CoreError::Invalid(format!("{}: {e}", rec.name)))?;
-        let built = Arc::new(zexabit::Account {
-            client,
-            webhook_secret: self.secret(account, WEBHOOK_SECRET)?,
-        });
-        lock(&self.zexabit).insert(account, built.clone());
-        Ok(built)
-    }
-
-    /// The Zimo-pagos client for `account`, built once from its secrets.
-    pub fn zimo(&self, account: AccountId) -> CoreResult<Arc<zimo_pagos::Account>> {
-        if let Some(a) = lock(&self.zimo).get(&account) {
-            return Ok(a.clone());
-        }
-        let rec = self.store.account(account)?;
-        let built = Arc::new(zimo_pagos::build(&rec, |name| {
-            Ok(self.secret(account, name)?.expose().to_owned())
-        })?);
-        lock(&self.zimo).insert(account, built.clone());
-        Ok(built)
-    }
-
-    /// The Paykassma client for `account`, built once from its secrets.
-    pub fn paykassma(&self, account: AccountId) -> CoreResult<Arc<paykassma::Account>> {
-        if let Some(a) = lock(&self.paykassma).get(&account) {
-            return Ok(a.clone());
-        }
-        let rec = self.store.account(account)?;
-        let built = Arc::new(paykassma::build(&rec, |name| {
-            Ok(self.secret(account, name)?.expose().to_owned())
-        })?);
-        lock(&self.paykassma).insert(account, built.clone());
-        Ok(built)
-    }
-
-    /// The CashWeb client for `account`, built once from its API key.
-    pub fn cashweb(&self, account: AccountId) -> CoreResult<Arc<cashweb::Account>> {
-        if let Some(a) = lock(&self.cashweb).get(&account) {
-            return Ok(a.clone());
-        }
-        let rec = self.store.account(account)?;
-        let built = Arc::new(cashweb::build(
-            &rec,
-            self.secret(account, API_KEY)?.expose(),
-        )?);
-        lock(&self.cashweb).insert(account, built.clone());
-        Ok(built)
+    /// The account's client and state as its provider's own type `A`
+    /// (e.g. `zexabit::Account`), built once from its secrets.
+    pub fn account<A: std::any::Any + Send + Sync>(
+        &self,
+        account: AccountId,
+    ) -> CoreResult<Arc<A>> {
+        // Bound first: a guard in the match head would live through the arms.
+        let cached = lock(&self.accounts).get(&account).cloned();
+        let built = match cached {
+            Some(b) => b,
+            None => {
+                let rec = self.store.account(account)?;
+                let built = shape::provider(rec.provider)
+                    .build(&rec, &|name| self.secret(account, name))?;
+                lock(&self.accounts).insert(account, built.clone());
+                built
+            }
+        };
+        built.downcast::<A>().map_err(|_| {
+            CoreError::Invalid(format!(
+                "account {account} belongs to another provider than this step expects"
+            ))
+        })
     }
 
     /// Drops cached clients and data of a removed account.
     pub fn forget(&self, account: AccountId) {
-        lock(&self.zexabit).remove(&account);
-        lock(&self.zimo).remove(&account);
-        lock(&self.paykassma).remove(&account);
-        lock(&self.cashweb).remove(&account);
+        lock(&self.accounts).remove(&account);
         lock(&self.methods).remove(&account);
         lock(&self.labels).remove(&account);
     }
@@ -201,7 +158,7 @@ impl Providers {
         &self,
         account: AccountId,
     ) -> CoreResult<Vec<cashdesk_zexabit::PaymentMethod>> {
-        let acc = self.zexabit(account)?;
+        let acc = self.account::<zexabit::Account>(account)?;
         match acc.client.payment_methods().await {
             Ok(m) => {
                 lock(&self.methods).insert(account, m.clone());
@@ -216,84 +173,22 @@ impl Providers {
 
 /// Checks a new request against its provider's rules (no network).
 pub(crate) fn validate_new(app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
-    let p = app.providers();
-    match new.provider {
-        ProviderKind::Zexabit => {
-            zexabit::validate(new.into(), p.cached_methods(new.account_id).as_deref())
-        }
-        ProviderKind::ZimoPagos => {
-            // The reference is not known yet; any valid one stands in.
-            zimo_pagos::validate(
-                &*p.zimo(new.account_id)?,
-                new.kind,
-                "cd-pending",
-                &new.money,
-                &new.details,
-            )
-        }
-        ProviderKind::Paykassma => paykassma::validate(&*p.paykassma(new.account_id)?, new),
-        ProviderKind::Cashweb => cashweb::validate(new),
-    }
+    provider(new.provider).validate(app, new)
 }
 
 /// The provider call that approving `rec` causes.
-pub(crate) fn outbox_call(
-    app: &Cashdesk,
-    rec: &RequestRecord,
-) -> CoreResult<(&'static str, serde_json::Value)> {
-    let p = app.providers();
-    match rec.provider {
-        ProviderKind::Zexabit => {
-            zexabit::outbox_call(rec, p.cached_methods(rec.account_id).as_deref())
-        }
-        ProviderKind::ZimoPagos => zimo_pagos::outbox_call(&*p.zimo(rec.account_id)?, rec),
-        ProviderKind::Paykassma => paykassma::outbox_call(&*p.paykassma(rec.account_id)?, rec),
-        ProviderKind::Cashweb => cashweb::outbox_call(rec),
-    }
+pub(crate) fn outbox_call(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<StoredCall> {
+    provider(rec.provider).approve_call(app, rec)
 }
 
 /// Sends one claimed outbox row.
-pub(crate) async fn deliver(
-    app: &Cashdesk,
-    provider: ProviderKind,
-    row: &OutboxRow,
-) -> OutboxOutcome {
-    let p = app.providers();
-    // Secrets unreadable (keychain locked): nothing was sent, try later.
-    let later = |e: CoreError| OutboxOutcome::Retry {
-        at_ms: fate::retry_at(Duration::from_secs(30)),
-        reason: e.to_string(),
-    };
-    match provider {
-        ProviderKind::Zexabit => match p.zexabit(row.account_id) {
-            Ok(acc) => zexabit::deliver(app, &acc, row).await,
-            Err(e) => later(e),
-        },
-        ProviderKind::ZimoPagos => match p.zimo(row.account_id) {
-            Ok(acc) => zimo_pagos::deliver(app, &acc, row).await,
-            Err(e) => later(e),
-        },
-        ProviderKind::Paykassma => match p.paykassma(row.account_id) {
-            Ok(acc) => paykassma::deliver(app, &acc, row).await,
-            Err(e) => later(e),
-        },
-        ProviderKind::Cashweb => match p.cashweb(row.account_id) {
-            Ok(acc) => cashweb::deliver(&acc, row).await,
-            Err(e) => later(e),
-        },
-    }
+pub(crate) async fn deliver(app: &Cashdesk, kind: ProviderKind, row: &OutboxRow) -> OutboxOutcome {
+    provider(kind).deliver(app, row).await
 }
 
-/// What a row left `sending` by a crash becomes: always "unknown" first;
-/// providers with a lookup resolve it from there, Zexabit never resends.
-pub(crate) fn recover(provider: ProviderKind, row: &OutboxRow) -> OutboxOutcome {
-    match provider {
-        ProviderKind::Zexabit => zexabit::recover(row),
-        ProviderKind::Cashweb => cashweb::recover(),
-        other => OutboxOutcome::Unknown {
-            reason: format!("Cashdesk stopped while sending this to {}", other.label()),
-        },
-    }
+/// What a row left `sending` by a crash becomes: never a blind resend.
+pub(crate) fn recover(kind: ProviderKind, row: &OutboxRow) -> OutboxOutcome {
+    provider(kind).recover(row)
 }
 
 /// Settles an unknown outcome by asking the provider, where it can be asked.
@@ -301,18 +196,7 @@ pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> Core
     if past_window(rec) {
         return hand_over(app, rec);
     }
-    match rec.provider {
-        ProviderKind::ZimoPagos => {
-            zimo_pagos::resolve_unknown(app, &*app.providers().zimo(rec.account_id)?, rec).await
-        }
-        ProviderKind::Paykassma => {
-            let acc = app.providers().paykassma(rec.account_id)?;
-            paykassma::resolve_unknown(app, &acc, rec).await
-        }
-        ProviderKind::Cashweb => cashweb::resolve_unknown(app, rec),
-        // Zexabit: no lookup by our reference; a webhook or a person settles it.
-        _ => Ok(()),
-    }
+    provider(rec.provider).resolve_unknown(app, rec).await
 }
 
 /// Records a lookup and its answer for the person who may have to decide
@@ -382,23 +266,12 @@ pub(crate) fn provider_transition(
     Ok(done)
 }
 
-/// How long the provider keeps what Cashdesk looks up by its reference
-/// (an assumption of each adapter: the documents give no period).
-pub(crate) fn lookup_window(provider: ProviderKind) -> Duration {
-    match provider {
-        ProviderKind::Zexabit => cashdesk_zexabit::assumptions::LOOKUP_WINDOW,
-        ProviderKind::Paykassma => cashdesk_paykassma::assumptions::LOOKUP_WINDOW,
-        ProviderKind::ZimoPagos => cashdesk_zimo_pagos::assumptions::LOOKUP_WINDOW,
-        ProviderKind::Cashweb => cashdesk_cashweb::assumptions::LOOKUP_WINDOW,
-    }
-}
-
 /// Past the window a lookup proves nothing ("not found" may mean purged),
 /// so the request is neither polled nor sent again: reconcile only.
 pub(crate) fn past_window(rec: &RequestRecord) -> bool {
     let age = chrono::Utc::now() - rec.created_at;
     age.to_std()
-        .is_ok_and(|age| age > lookup_window(rec.provider))
+        .is_ok_and(|age| age > provider(rec.provider).lookup_window())
 }
 
 /// What the request shows once it is past the window.
@@ -418,45 +291,17 @@ pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> 
     if past_window(rec) {
         return hand_over(app, rec);
     }
-    match rec.provider {
-        ProviderKind::Zexabit => zexabit::poll(app, rec).await,
-        ProviderKind::ZimoPagos => {
-            zimo_pagos::poll(app, &*app.providers().zimo(rec.account_id)?, rec).await
-        }
-        ProviderKind::Paykassma => {
-            paykassma::poll(app, &*app.providers().paykassma(rec.account_id)?, rec).await
-        }
-        ProviderKind::Cashweb => {
-            cashweb::poll(app, &*app.providers().cashweb(rec.account_id)?, rec).await
-        }
-    }
+    provider(rec.provider).poll(app, rec).await
 }
 
-/// What must be checked with the provider before a rejection: CashWeb's
-/// latest state (the document asks for it before any user-facing action).
+/// What must be checked with the provider before a rejection.
 pub(crate) async fn before_reject(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-    match rec.provider {
-        ProviderKind::Cashweb
-            if rec.status.is_decidable()
-                || rec.status == cashdesk_domain::RequestStatus::Failed =>
-        {
-            cashweb::check_before_reject(app, rec).await
-        }
-        _ => Ok(()),
-    }
+    provider(rec.provider).before_reject(app, rec).await
 }
 
-/// The provider call an agent's rejection causes, if any: only CashWeb
-/// (cancel the transaction); other providers are told nothing.
-pub(crate) fn reject_call(
-    rec: &RequestRecord,
-) -> CoreResult<Option<(&'static str, serde_json::Value)>> {
-    match rec.provider {
-        ProviderKind::Cashweb if rec.provider_txn_id.is_some() => {
-            cashweb::reject_call(rec).map(Some)
-        }
-        _ => Ok(None),
-    }
+/// The provider call an agent's rejection causes, if any.
+pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<Option<StoredCall>> {
+    provider(rec.provider).reject_call(rec)
 }
 
 /// Reads every CashWeb account's transaction list (the feed), `limit` per
@@ -469,7 +314,7 @@ pub(crate) async fn sync_cashweb(app: &Cashdesk, limit: u32, max_pages: u32) -> 
         if rec.provider != ProviderKind::Cashweb {
             continue;
         }
-        let done = match app.providers().cashweb(rec.id) {
+        let done = match app.providers().account::<cashweb::Account>(rec.id) {
             Ok(acc) => cashweb_feed::sync(app, rec.id, &acc, limit, max_pages).await,
             Err(e) => Err(e),
         };

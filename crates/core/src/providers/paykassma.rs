@@ -21,9 +21,20 @@ use cashdesk_store::{AccountRecord, NewRequest, OutboxOutcome, OutboxRow, Reques
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-pub const ACTIVATE: &str = "paykassma.activate";
-pub const WITHDRAW: &str = "paykassma.withdrawal";
 pub(crate) const ACTOR: &str = "paykassma";
+
+/// Paykassma's steps (the registry's entry).
+pub(crate) struct Paykassma;
+
+/// The calls approving causes, stored under their effect strings.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "effect", content = "payload")]
+pub(crate) enum Call {
+    #[serde(rename = "paykassma.activate")]
+    Activate(Activation),
+    #[serde(rename = "paykassma.withdrawal")]
+    Withdrawal(Box<CreateWithdrawalRequest>),
+}
 /// Keychain entry names of a Paykassma account.
 /// The PLUGINAPI `secret` query parameter.
 pub const SECRET: &str = "secret";
@@ -183,21 +194,20 @@ fn withdrawal(f: &Facts<'_>, is_test: bool) -> CoreResult<CreateWithdrawalReques
 }
 
 /// The call approving `f` causes, checked against the adapter's rules.
-fn call(acc: &Account, f: &Facts<'_>) -> CoreResult<(&'static str, Value)> {
+fn call(acc: &Account, f: &Facts<'_>) -> CoreResult<Call> {
     let rules = acc.client.rules();
-    let (effect, payload) = match f.kind {
+    Ok(match f.kind {
         RequestKind::Deposit => {
             let req = activation(f)?;
             req.validate(rules).map_err(invalid)?;
-            (ACTIVATE, serde_json::to_value(Activation::from(&req)))
+            Call::Activate(Activation::from(&req))
         }
         RequestKind::Withdrawal => {
             let req = withdrawal(f, acc.test_withdrawals)?;
             req.validate(rules).map_err(invalid)?;
-            (WITHDRAW, serde_json::to_value(&req))
+            Call::Withdrawal(Box::new(req))
         }
-    };
-    Ok((effect, payload.map_err(invalid)?))
+    })
 }
 
 /// Checks a new request against the adapter's rules (no network).
@@ -219,13 +229,13 @@ pub(crate) fn check_screenshot(shot: &cashdesk_store::NewAttachment) -> CoreResu
     super::paykassma_manual::check_screenshot_with(&Rules::default(), shot)
 }
 
-pub(crate) fn outbox_call(acc: &Account, rec: &RequestRecord) -> CoreResult<(&'static str, Value)> {
+pub(crate) fn outbox_call(acc: &Account, rec: &RequestRecord) -> CoreResult<Call> {
     call(acc, &Facts::of(rec))
 }
 
 /// The stored activation; the amount as text so it survives JSON exactly.
 #[derive(Serialize, Deserialize)]
-struct Activation {
+pub(crate) struct Activation {
     currency_code: String,
     wallet_type: String,
     label: String,
@@ -272,12 +282,13 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
         txn_id: txn_id.to_owned(),
         status,
     };
-    match row.effect.as_str() {
-        ACTIVATE => {
-            let req = match serde_json::from_value::<Activation>(row.payload.clone())
-                .map_err(|e| e.to_string())
-                .and_then(Activation::request)
-            {
+    let call: Call = match super::shape::read(row) {
+        Ok(c) => c,
+        Err(failed) => return failed,
+    };
+    match call {
+        Call::Activate(stored) => {
+            let req = match stored.request() {
                 Ok(r) => r,
                 Err(e) => return unreadable(e),
             };
@@ -314,11 +325,7 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
                 Err(e) => classify(&e, &req.key1, row.attempts),
             }
         }
-        WITHDRAW => {
-            let req: CreateWithdrawalRequest = match serde_json::from_value(row.payload.clone()) {
-                Ok(r) => r,
-                Err(e) => return unreadable(e.to_string()),
-            };
+        Call::Withdrawal(req) => {
             let sent = acc.client.create_withdrawal(&req).await;
             pause_if(app.config(), PausePoint::AfterSend).await;
             match sent {
@@ -326,9 +333,6 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
                 Err(e) => classify(&e, &req.withdrawal_id, row.attempts),
             }
         }
-        other => OutboxOutcome::Failed {
-            reason: format!("unknown Paykassma call {other}"),
-        },
     }
 }
 
@@ -467,4 +471,80 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
         apply(app, rec, &v)?;
     }
     Ok(())
+}
+
+#[async_trait::async_trait]
+impl super::shape::Provider for Paykassma {
+    fn secret_names(&self) -> &'static [&'static str] {
+        &[SECRET, PRIVATE_KEY]
+    }
+
+    fn lookup_window(&self) -> std::time::Duration {
+        cashdesk_paykassma::assumptions::LOOKUP_WINDOW
+    }
+
+    fn build(
+        &self,
+        rec: &AccountRecord,
+        secret: super::shape::SecretOf<'_>,
+    ) -> CoreResult<super::shape::Built> {
+        let built = build(rec, |name| Ok(secret(name)?.expose().to_owned()))?;
+        Ok(std::sync::Arc::new(built))
+    }
+
+    fn validate(&self, app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
+        validate(&*app.providers().account::<Account>(new.account_id)?, new)
+    }
+
+    fn approve_call(
+        &self,
+        app: &Cashdesk,
+        rec: &RequestRecord,
+    ) -> CoreResult<super::shape::StoredCall> {
+        let acc = app.providers().account::<Account>(rec.account_id)?;
+        super::shape::stored(&outbox_call(&acc, rec)?)
+    }
+
+    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+        match app.providers().account::<Account>(row.account_id) {
+            Ok(acc) => deliver(app, &acc, row).await,
+            Err(e) => super::secrets_unreadable(e),
+        }
+    }
+
+    async fn probe(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<super::Probe> {
+        use cashdesk_paykassma::Error as E;
+        let acc = app.providers().account::<Account>(account)?;
+        Ok(match acc.client.balances().await {
+            Ok(b) => super::Probe::Answered(format!(
+                "Connected to Paykassma: {} balances readable",
+                b.len()
+            )),
+            Err(e) => super::probe::probe_error(
+                &e,
+                matches!(e, E::NotSent { .. } | E::Unknown { .. }),
+                matches!(e, E::RateLimited { .. }),
+            ),
+        })
+    }
+
+    fn recover(&self, _row: &OutboxRow) -> OutboxOutcome {
+        OutboxOutcome::Unknown {
+            reason: "Cashdesk stopped while sending this to Paykassma".into(),
+        }
+    }
+
+    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        let acc = app.providers().account::<Account>(rec.account_id)?;
+        resolve_unknown(app, &acc, rec).await
+    }
+
+    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        let acc = app.providers().account::<Account>(rec.account_id)?;
+        poll(app, &acc, rec).await
+    }
 }

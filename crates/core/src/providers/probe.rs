@@ -4,7 +4,7 @@
 
 use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
-use cashdesk_domain::{AccountId, ProviderKind};
+use cashdesk_domain::AccountId;
 
 /// What one light read at a provider showed.
 pub(crate) enum Probe {
@@ -18,7 +18,7 @@ pub(crate) enum Probe {
 
 /// Sorts an adapter error: no answer at all, rate limited (it answered),
 /// or a refusal in the provider's words.
-fn probe_error(e: &dyn std::fmt::Display, no_answer: bool, rate_limited: bool) -> Probe {
+pub(crate) fn probe_error(e: &dyn std::fmt::Display, no_answer: bool, rate_limited: bool) -> Probe {
     if no_answer {
         Probe::NoAnswer(e.to_string())
     } else if rate_limited {
@@ -31,67 +31,8 @@ fn probe_error(e: &dyn std::fmt::Display, no_answer: bool, rate_limited: bool) -
 /// One read with the account's stored secrets ("Check connection" and the
 /// connection state the window shows).
 pub(crate) async fn probe(app: &Cashdesk, account: AccountId) -> CoreResult<Probe> {
-    let p = app.providers();
     let provider = app.store().account(account)?.provider;
-    Ok(match provider {
-        ProviderKind::Zexabit => {
-            use cashdesk_zexabit::Error as E;
-            match p.zexabit(account)?.client.payment_methods().await {
-                Ok(m) => {
-                    Probe::Answered(format!("Connected to Zexabit: {} payment methods", m.len()))
-                }
-                Err(e) => probe_error(
-                    &e,
-                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                    matches!(e, E::RateLimited { .. }),
-                ),
-            }
-        }
-        ProviderKind::ZimoPagos => {
-            use cashdesk_zimo_pagos::Error as E;
-            // An id that cannot exist: "not found" proves login, pass and signature work.
-            match p
-                .zimo(account)?
-                .client
-                .find_by_external_id("cashdesk-connection-check")
-                .await
-            {
-                Ok(_) => Probe::Answered(
-                    "Connected to Zimo-pagos: credentials and signature accepted".into(),
-                ),
-                Err(e) => probe_error(
-                    &e,
-                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                    matches!(e, E::RateLimited { .. }),
-                ),
-            }
-        }
-        ProviderKind::Paykassma => {
-            use cashdesk_paykassma::Error as E;
-            match p.paykassma(account)?.client.balances().await {
-                Ok(b) => Probe::Answered(format!(
-                    "Connected to Paykassma: {} balances readable",
-                    b.len()
-                )),
-                Err(e) => probe_error(
-                    &e,
-                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                    matches!(e, E::RateLimited { .. }),
-                ),
-            }
-        }
-        ProviderKind::Cashweb => {
-            use cashdesk_cashweb::Error as E;
-            match p.cashweb(account)?.client.list_transactions(1, None).await {
-                Ok(_) => Probe::Answered("Connected to CashWeb: transaction list readable".into()),
-                Err(e) => probe_error(
-                    &e,
-                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                    matches!(e, E::RateLimited { .. }),
-                ),
-            }
-        }
-    })
+    super::provider(provider).probe(app, account).await
 }
 
 /// "Check connection" in Settings: the probe, its refusal as an error.

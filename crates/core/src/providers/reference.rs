@@ -154,7 +154,9 @@ async fn fetch_methods(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<Met
             .map(zexabit_method)
             .collect(),
         ProviderKind::Paykassma => {
-            let acc = app.providers().paykassma(account)?;
+            let acc = app
+                .providers()
+                .account::<crate::providers::paykassma::Account>(account)?;
             let listed = acc
                 .client
                 .payment_systems(&PaymentSystemsQuery {
@@ -204,7 +206,7 @@ pub(crate) async fn balances(app: &Cashdesk, account: AccountId) -> CoreResult<V
     Ok(match rec.provider {
         ProviderKind::Paykassma => app
             .providers()
-            .paykassma(account)?
+            .account::<super::paykassma::Account>(account)?
             .client
             .balances()
             .await
@@ -265,7 +267,9 @@ async fn ask_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<Facts> {
     let mut media = Vec::new();
     match rec.provider {
         ProviderKind::Paykassma if rec.kind == RequestKind::Deposit => {
-            let acc = app.providers().paykassma(rec.account_id)?;
+            let acc = app
+                .providers()
+                .account::<crate::providers::paykassma::Account>(rec.account_id)?;
             let currency = rec.money.currency.code();
             let wallet =
                 super::paykassma_manual::wallet(&acc, currency, &rec.end_user_ref, &rec.method)
@@ -306,7 +310,9 @@ async fn ask_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<Facts> {
         }
         ProviderKind::Zexabit => {
             if let Some(user) = &rec.provider_user_id {
-                let acc = app.providers().zexabit(rec.account_id)?;
+                let acc = app
+                    .providers()
+                    .account::<crate::providers::zexabit::Account>(rec.account_id)?;
                 let b = acc.client.user_balance(user).await.map_err(provider)?;
                 let c = rec.money.currency.code();
                 facts.push(fact("User balance", money(b.balance, c)));

@@ -8,15 +8,27 @@ use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
 use crate::error::{CoreError, CoreResult};
 use cashdesk_domain::RequestKind;
-use cashdesk_secrets::Secret;
+use cashdesk_http::Secret;
 use cashdesk_store::{OutboxOutcome, OutboxRow, RequestRecord};
 use cashdesk_zexabit::{
     CreateDepositRequest, CreateWithdrawalRequest, Error as ZxError, PaymentMethod, Status,
 };
+use serde::{Deserialize, Serialize};
 
-pub const DEPOSIT: &str = "zexabit.deposit";
-pub const WITHDRAWAL: &str = "zexabit.withdrawal";
 pub(crate) const ACTOR: &str = "zexabit";
+
+/// Zexabit's steps (the registry's entry).
+pub(crate) struct Zexabit;
+
+/// The calls approving causes, stored under their effect strings.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "effect", content = "payload")]
+pub(crate) enum Call {
+    #[serde(rename = "zexabit.deposit")]
+    Deposit(CreateDepositRequest),
+    #[serde(rename = "zexabit.withdrawal")]
+    Withdrawal(CreateWithdrawalRequest),
+}
 
 pub(crate) struct Account {
     pub client: cashdesk_zexabit::Client,
@@ -99,70 +111,44 @@ pub(crate) fn validate(c: Check<'_>, methods: Option<&[PaymentMethod]>) -> CoreR
 pub(crate) fn outbox_call(
     rec: &RequestRecord,
     methods: Option<&[PaymentMethod]>,
-) -> CoreResult<(&'static str, serde_json::Value)> {
+) -> CoreResult<Call> {
     validate(Check::from(rec), methods)?;
     let user = required(&rec.provider_user_id, "Zexabit user id")?.to_owned();
     let amount = rec.money.amount.normalize();
-    let payload = match rec.kind {
-        RequestKind::Deposit => serde_json::to_value(CreateDepositRequest {
+    Ok(match rec.kind {
+        RequestKind::Deposit => Call::Deposit(CreateDepositRequest {
             user_id: user,
             amount,
             payment_method: rec.method.clone(),
             payment_number: required(&rec.agent_number, "agent number")?.to_owned(),
             transaction_id: rec.trx_id.clone(),
         }),
-        RequestKind::Withdrawal => serde_json::to_value(CreateWithdrawalRequest {
+        RequestKind::Withdrawal => Call::Withdrawal(CreateWithdrawalRequest {
             user_id: user,
             amount,
             payment_method: rec.method.clone(),
             account_number: required(&rec.destination, "destination account")?.to_owned(),
         }),
-    }
-    .map_err(|e| CoreError::Invalid(e.to_string()))?;
-    Ok((
-        if rec.kind == RequestKind::Deposit {
-            DEPOSIT
-        } else {
-            WITHDRAWAL
-        },
-        payload,
-    ))
+    })
 }
 
 /// Sends one claimed outbox row and sorts the answer into an outcome.
 pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
-    let sent = match row.effect.as_str() {
-        DEPOSIT => match serde_json::from_value::<CreateDepositRequest>(row.payload.clone()) {
-            Ok(req) => acc
-                .client
-                .create_deposit(&req)
-                .await
-                .map(|r| (r.deposit_id, r.status)),
-            Err(e) => {
-                return OutboxOutcome::Failed {
-                    reason: format!("stored call is unreadable: {e}"),
-                };
-            }
-        },
-        WITHDRAWAL => {
-            match serde_json::from_value::<CreateWithdrawalRequest>(row.payload.clone()) {
-                Ok(req) => acc
-                    .client
-                    .create_withdrawal(&req)
-                    .await
-                    .map(|r| (r.withdrawal_id, r.status)),
-                Err(e) => {
-                    return OutboxOutcome::Failed {
-                        reason: format!("stored call is unreadable: {e}"),
-                    };
-                }
-            }
-        }
-        other => {
-            return OutboxOutcome::Failed {
-                reason: format!("unknown Zexabit call {other}"),
-            };
-        }
+    let call: Call = match super::shape::read(row) {
+        Ok(c) => c,
+        Err(failed) => return failed,
+    };
+    let sent = match &call {
+        Call::Deposit(req) => acc
+            .client
+            .create_deposit(req)
+            .await
+            .map(|r| (r.deposit_id, r.status)),
+        Call::Withdrawal(req) => acc
+            .client
+            .create_withdrawal(req)
+            .await
+            .map(|r| (r.withdrawal_id, r.status)),
     };
     pause_if(app.config(), PausePoint::AfterSend).await;
     match sent {
@@ -206,7 +192,7 @@ pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> 
     let Some(txn) = rec.provider_txn_id.as_deref() else {
         return Ok(());
     };
-    let acc = app.providers().zexabit(rec.account_id)?;
+    let acc = app.providers().account::<Account>(rec.account_id)?;
     let provider = |e: cashdesk_zexabit::Error| CoreError::Provider(e.to_string());
     let (status, amount, user) = match rec.kind {
         RequestKind::Deposit => {
@@ -229,6 +215,87 @@ pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> 
     };
     settle_from_provider(app, rec.account_id, &report, None)?;
     Ok(())
+}
+
+#[async_trait::async_trait]
+impl super::shape::Provider for Zexabit {
+    fn secret_names(&self) -> &'static [&'static str] {
+        &[super::API_KEY, super::WEBHOOK_SECRET]
+    }
+
+    fn lookup_window(&self) -> std::time::Duration {
+        cashdesk_zexabit::assumptions::LOOKUP_WINDOW
+    }
+
+    fn build(
+        &self,
+        rec: &cashdesk_store::AccountRecord,
+        secret: super::shape::SecretOf<'_>,
+    ) -> CoreResult<super::shape::Built> {
+        let client = cashdesk_zexabit::Client::new(
+            &rec.base_url,
+            secret(super::API_KEY)?.expose().to_owned(),
+            cashdesk_zexabit::Paths::default(),
+        )
+        .map_err(|e| CoreError::Invalid(format!("{}: {e}", rec.name)))?;
+        Ok(std::sync::Arc::new(Account {
+            client,
+            webhook_secret: secret(super::WEBHOOK_SECRET)?,
+        }))
+    }
+
+    fn validate(&self, app: &Cashdesk, new: &cashdesk_store::NewRequest) -> CoreResult<()> {
+        let methods = app.providers().cached_methods(new.account_id);
+        validate(new.into(), methods.as_deref())
+    }
+
+    fn approve_call(
+        &self,
+        app: &Cashdesk,
+        rec: &RequestRecord,
+    ) -> CoreResult<super::shape::StoredCall> {
+        let methods = app.providers().cached_methods(rec.account_id);
+        super::shape::stored(&outbox_call(rec, methods.as_deref())?)
+    }
+
+    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+        match app.providers().account::<Account>(row.account_id) {
+            Ok(acc) => deliver(app, &acc, row).await,
+            Err(e) => super::secrets_unreadable(e),
+        }
+    }
+
+    async fn probe(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<super::Probe> {
+        use cashdesk_zexabit::Error as E;
+        let acc = app.providers().account::<Account>(account)?;
+        Ok(match acc.client.payment_methods().await {
+            Ok(m) => {
+                super::Probe::Answered(format!("Connected to Zexabit: {} payment methods", m.len()))
+            }
+            Err(e) => super::probe::probe_error(
+                &e,
+                matches!(e, E::NotSent { .. } | E::Unknown { .. }),
+                matches!(e, E::RateLimited { .. }),
+            ),
+        })
+    }
+
+    fn recover(&self, row: &OutboxRow) -> OutboxOutcome {
+        recover(row)
+    }
+
+    /// No lookup by our reference: a webhook or a person settles it.
+    async fn resolve_unknown(&self, _app: &Cashdesk, _rec: &RequestRecord) -> CoreResult<()> {
+        Ok(())
+    }
+
+    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        poll(app, rec).await
+    }
 }
 
 #[cfg(test)]

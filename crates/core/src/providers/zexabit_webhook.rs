@@ -42,7 +42,9 @@ pub(crate) fn apply_webhook(
     signature: Option<&str>,
     body: &[u8],
 ) -> CoreResult<WebhookReply> {
-    let acc = app.providers().zexabit(account)?;
+    let acc = app
+        .providers()
+        .account::<crate::providers::zexabit::Account>(account)?;
     let event = match cashdesk_zexabit::webhook::verify(
         acc.webhook_secret.expose().as_bytes(),
         body,

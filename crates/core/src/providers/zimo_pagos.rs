@@ -15,8 +15,18 @@ use cashdesk_zimo_pagos::{
     Notification, Status, StatusQuery, ValidationOptions,
 };
 
-pub const CASHOUT: &str = "zimo_pagos.cashout";
 const ACTOR: &str = "zimo_pagos";
+
+/// Zimo-pagos' steps (the registry's entry).
+pub(crate) struct ZimoPagos;
+
+/// The call approving causes, stored under its effect string.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(tag = "effect", content = "payload")]
+pub(crate) enum Call {
+    #[serde(rename = "zimo_pagos.cashout")]
+    Cashout(CashoutRequest),
+}
 /// Keychain entry names of a Zimo-pagos account.
 pub const LOGIN: &str = "login";
 pub const PASS: &str = "pass";
@@ -160,10 +170,7 @@ pub(crate) fn validate(
     Ok(())
 }
 
-pub(crate) fn outbox_call(
-    acc: &Account,
-    rec: &RequestRecord,
-) -> CoreResult<(&'static str, serde_json::Value)> {
+pub(crate) fn outbox_call(acc: &Account, rec: &RequestRecord) -> CoreResult<Call> {
     let req = cashout(
         rec.kind,
         &rec.merchant_ref.0,
@@ -173,18 +180,13 @@ pub(crate) fn outbox_call(
     )?;
     req.validate(&acc.validation)
         .map_err(|e| CoreError::Invalid(e.to_string()))?;
-    let payload = serde_json::to_value(&req).map_err(|e| CoreError::Invalid(e.to_string()))?;
-    Ok((CASHOUT, payload))
+    Ok(Call::Cashout(req))
 }
 
 pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
-    let req: CashoutRequest = match serde_json::from_value(row.payload.clone()) {
-        Ok(r) => r,
-        Err(e) => {
-            return OutboxOutcome::Failed {
-                reason: format!("stored call is unreadable: {e}"),
-            };
-        }
+    let req = match super::shape::read(row) {
+        Ok(Call::Cashout(r)) => r,
+        Err(failed) => return failed,
     };
     let sent = acc.client.create_cashout(&req).await;
     pause_if(app.config(), PausePoint::AfterSend).await;
@@ -365,4 +367,88 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
         .await
         .map_err(|e| CoreError::Provider(e.to_string()))?;
     apply_status(app, rec, &st).await
+}
+
+#[async_trait::async_trait]
+impl super::shape::Provider for ZimoPagos {
+    fn secret_names(&self) -> &'static [&'static str] {
+        &[LOGIN, PASS, SIGNING_SECRET]
+    }
+
+    fn lookup_window(&self) -> std::time::Duration {
+        cashdesk_zimo_pagos::assumptions::LOOKUP_WINDOW
+    }
+
+    fn build(
+        &self,
+        rec: &AccountRecord,
+        secret: super::shape::SecretOf<'_>,
+    ) -> CoreResult<super::shape::Built> {
+        let built = build(rec, |name| Ok(secret(name)?.expose().to_owned()))?;
+        Ok(std::sync::Arc::new(built))
+    }
+
+    fn validate(&self, app: &Cashdesk, new: &cashdesk_store::NewRequest) -> CoreResult<()> {
+        let acc = app.providers().account::<Account>(new.account_id)?;
+        // The reference is not known yet; any valid one stands in.
+        validate(&acc, new.kind, "cd-pending", &new.money, &new.details)
+    }
+
+    fn approve_call(
+        &self,
+        app: &Cashdesk,
+        rec: &RequestRecord,
+    ) -> CoreResult<super::shape::StoredCall> {
+        let acc = app.providers().account::<Account>(rec.account_id)?;
+        super::shape::stored(&outbox_call(&acc, rec)?)
+    }
+
+    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+        match app.providers().account::<Account>(row.account_id) {
+            Ok(acc) => deliver(app, &acc, row).await,
+            Err(e) => super::secrets_unreadable(e),
+        }
+    }
+
+    /// An id that cannot exist: "not found" proves login, pass and signature work.
+    async fn probe(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<super::Probe> {
+        use cashdesk_zimo_pagos::Error as E;
+        let acc = app.providers().account::<Account>(account)?;
+        Ok(
+            match acc
+                .client
+                .find_by_external_id("cashdesk-connection-check")
+                .await
+            {
+                Ok(_) => super::Probe::Answered(
+                    "Connected to Zimo-pagos: credentials and signature accepted".into(),
+                ),
+                Err(e) => super::probe::probe_error(
+                    &e,
+                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
+                    matches!(e, E::RateLimited { .. }),
+                ),
+            },
+        )
+    }
+
+    fn recover(&self, _row: &OutboxRow) -> OutboxOutcome {
+        OutboxOutcome::Unknown {
+            reason: "Cashdesk stopped while sending this to Zimo-pagos".into(),
+        }
+    }
+
+    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        let acc = app.providers().account::<Account>(rec.account_id)?;
+        resolve_unknown(app, &acc, rec).await
+    }
+
+    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        let acc = app.providers().account::<Account>(rec.account_id)?;
+        poll(app, &acc, rec).await
+    }
 }

@@ -162,7 +162,10 @@ async fn zimo_notification(
     let Ok(account) = account.parse::<AccountId>() else {
         return error(StatusCode::NOT_FOUND, "unknown account");
     };
-    let acc = match app.providers().zimo(account) {
+    let acc = match app
+        .providers()
+        .account::<crate::providers::zimo_pagos::Account>(account)
+    {
         Ok(a) => a,
         Err(e) => return core_error(e),
     };
@@ -193,7 +196,10 @@ async fn paykassma_postback(
     let Ok(account) = account.parse::<AccountId>() else {
         return error(StatusCode::NOT_FOUND, "unknown account");
     };
-    let acc = match app.providers().paykassma(account) {
+    let acc = match app
+        .providers()
+        .account::<crate::providers::paykassma::Account>(account)
+    {
         Ok(a) => a,
         Err(e) => return core_error(e),
     };
