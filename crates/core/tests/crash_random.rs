@@ -236,15 +236,32 @@ fn never_arrived(run: &Run, now: &[RequestStatus]) -> Vec<RequestId> {
 }
 
 /// Whether the Zexabit deposit is outcome unknown although Zexabit has
-/// settled it: its webhook could not be matched by itself (the customer
-/// paid another amount), so a supervisor picks it from the candidates.
+/// settled it and its webhook reached us but could not be matched by
+/// itself (the customer paid another amount), so a supervisor picks it
+/// from the candidates. Until the webhook has arrived (Zexabit redelivers
+/// it after a kill), there is nothing to pick: the run waits for it.
 fn unmatched_deposit(run: &Run, now: &[RequestStatus]) -> bool {
+    let received = || {
+        let db = rusqlite::Connection::open_with_flags(
+            run.dir.path().join("cashdesk.db"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
+        db.query_row(
+            "SELECT COUNT(*) FROM inbound_events WHERE unmatched = 1",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            > 0
+    };
     now[0] == RequestStatus::OutcomeUnknown
         && run
             .zx
             .deposits()
             .iter()
             .any(|d| d.status != cashdesk_zexabit::Status::Pending)
+        && received()
 }
 
 /// Restarts until every decision is settled; a call that may have gone

@@ -5,19 +5,15 @@
 //! What approve and reject mean per provider is in PRODUCT.md.
 
 pub(crate) mod cashweb;
-mod cashweb_feed;
 pub(crate) mod evidence;
 pub(crate) mod fate;
 mod urls;
 pub(crate) use urls::https_or_loopback;
 pub(crate) mod paykassma;
-pub(crate) mod paykassma_manual;
-pub(crate) mod paykassma_postback;
 mod probe;
 pub(crate) mod reference;
 pub(crate) mod shape;
 pub(crate) mod zexabit;
-mod zexabit_webhook;
 pub mod zimo_pagos;
 
 pub(crate) use probe::{Probe, check_connection, probe};
@@ -315,7 +311,7 @@ pub(crate) async fn sync_cashweb(app: &Cashdesk, limit: u32, max_pages: u32) -> 
             continue;
         }
         let done = match app.providers().account::<cashweb::Account>(rec.id) {
-            Ok(acc) => cashweb_feed::sync(app, rec.id, &acc, limit, max_pages).await,
+            Ok(acc) => cashweb::feed::sync(app, rec.id, &acc, limit, max_pages).await,
             Err(e) => Err(e),
         };
         match done {

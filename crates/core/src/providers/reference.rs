@@ -272,7 +272,7 @@ async fn ask_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<Facts> {
                 .account::<crate::providers::paykassma::Account>(rec.account_id)?;
             let currency = rec.money.currency.code();
             let wallet =
-                super::paykassma_manual::wallet(&acc, currency, &rec.end_user_ref, &rec.method)
+                super::paykassma::manual::wallet(&acc, currency, &rec.end_user_ref, &rec.method)
                     .await
                     .map_err(provider)?;
             if let Some(w) = &wallet {

@@ -192,7 +192,7 @@ async fn paykassma_postback(
     Path(account): Path<String>,
     body: Bytes,
 ) -> Response {
-    use crate::providers::paykassma_postback::{PostbackReply, apply_postback};
+    use crate::providers::paykassma::postback::{PostbackReply, apply_postback};
     let Ok(account) = account.parse::<AccountId>() else {
         return error(StatusCode::NOT_FOUND, "unknown account");
     };

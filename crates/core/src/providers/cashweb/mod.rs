@@ -10,6 +10,9 @@
 //! after any failure can never cancel twice; a 409 sends the request to a
 //! person with CashWeb's real state.
 
+pub(crate) mod feed;
+mod provider;
+
 use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_cashweb::{
@@ -103,11 +106,11 @@ pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<Call> {
 
 /// A read or an idempotent cancel can always be sent again safely.
 fn on_error(e: &CwError, attempts: i64) -> OutboxOutcome {
-    super::fate::outcome(
+    crate::providers::fate::outcome(
         e.fate(),
         e.to_string(),
         attempts,
-        super::fate::Repeatable::Yes,
+        crate::providers::fate::Repeatable::Yes,
     )
 }
 
@@ -150,7 +153,7 @@ pub(crate) fn waiting(t: &Transaction) -> String {
 }
 
 pub(crate) async fn deliver(acc: &Account, row: &OutboxRow) -> OutboxOutcome {
-    let call: Call = match super::shape::read(row) {
+    let call: Call = match crate::providers::shape::read(row) {
         Ok(c) => c,
         Err(failed) => return failed,
     };
@@ -286,7 +289,7 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
         status: Some(t.status.to_string()),
         ..Default::default()
     };
-    super::provider_transition(app, rec.id, to, ACTOR, &why, &facts)?;
+    crate::providers::provider_transition(app, rec.id, to, ACTOR, &why, &facts)?;
     Ok(())
 }
 
@@ -313,13 +316,13 @@ pub(crate) async fn check_before_reject(app: &Cashdesk, rec: &RequestRecord) -> 
     let t = match acc.client.transaction(id).await {
         Ok(t) => t,
         Err(e) => {
-            super::note_lookup(app, rec, &question, &format!("no answer: {e}"))?;
+            crate::providers::note_lookup(app, rec, &question, &format!("no answer: {e}"))?;
             return Err(CoreError::Provider(format!(
                 "CashWeb could not be asked for the latest state before rejecting ({e}); nothing was rejected: try again when CashWeb answers"
             )));
         }
     };
-    super::note_lookup(app, rec, &question, &t.summary())?;
+    crate::providers::note_lookup(app, rec, &question, &t.summary())?;
     show_status(app, rec, &waiting(&t))?;
     match t.evidence() {
         Evidence::Awaiting | Evidence::Expired | Evidence::Cancelled => Ok(()),
@@ -378,95 +381,4 @@ pub(crate) fn new_request(
         }),
         screenshot: None,
     })
-}
-
-#[async_trait::async_trait]
-impl super::shape::Provider for Cashweb {
-    fn secret_names(&self) -> &'static [&'static str] {
-        &[super::API_KEY]
-    }
-
-    fn lookup_window(&self) -> std::time::Duration {
-        cashdesk_cashweb::assumptions::LOOKUP_WINDOW
-    }
-
-    fn build(
-        &self,
-        rec: &AccountRecord,
-        secret: super::shape::SecretOf<'_>,
-    ) -> CoreResult<super::shape::Built> {
-        Ok(std::sync::Arc::new(build(
-            rec,
-            secret(super::API_KEY)?.expose(),
-        )?))
-    }
-
-    fn validate(&self, _app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
-        validate(new)
-    }
-
-    fn approve_call(
-        &self,
-        _app: &Cashdesk,
-        rec: &RequestRecord,
-    ) -> CoreResult<super::shape::StoredCall> {
-        super::shape::stored(&outbox_call(rec)?)
-    }
-
-    /// Cancel at CashWeb, once it named the transaction.
-    fn reject_call(&self, rec: &RequestRecord) -> CoreResult<Option<super::shape::StoredCall>> {
-        if rec.provider_txn_id.is_none() {
-            return Ok(None);
-        }
-        super::shape::stored(&reject_call(rec)?).map(Some)
-    }
-
-    /// The latest state first, as the document asks before any
-    /// user-facing action.
-    async fn before_reject(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-        if rec.status.is_decidable() || rec.status == RequestStatus::Failed {
-            check_before_reject(app, rec).await
-        } else {
-            Ok(())
-        }
-    }
-
-    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
-        match app.providers().account::<Account>(row.account_id) {
-            Ok(acc) => deliver(&acc, row).await,
-            Err(e) => super::secrets_unreadable(e),
-        }
-    }
-
-    async fn probe(
-        &self,
-        app: &Cashdesk,
-        account: cashdesk_domain::AccountId,
-    ) -> CoreResult<super::Probe> {
-        use cashdesk_cashweb::Error as E;
-        let acc = app.providers().account::<Account>(account)?;
-        Ok(match acc.client.list_transactions(1, None).await {
-            Ok(_) => {
-                super::Probe::Answered("Connected to CashWeb: transaction list readable".into())
-            }
-            Err(e) => super::probe::probe_error(
-                &e,
-                matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                matches!(e, E::RateLimited { .. }),
-            ),
-        })
-    }
-
-    fn recover(&self, _row: &OutboxRow) -> OutboxOutcome {
-        recover()
-    }
-
-    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-        resolve_unknown(app, rec)
-    }
-
-    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-        let acc = app.providers().account::<Account>(rec.account_id)?;
-        poll(app, &acc, rec).await
-    }
 }

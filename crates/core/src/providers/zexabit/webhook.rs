@@ -3,10 +3,10 @@
 //! learned by user, amount and method), compared with the request, and
 //! applied in the same transaction that records the webhook as handled.
 
-use super::evidence::{Reported, completing};
-use super::zexabit::{ACTOR, status_text};
 use crate::app::Cashdesk;
 use crate::error::CoreResult;
+use crate::providers::evidence::{Reported, completing};
+use crate::providers::zexabit::{ACTOR, status_text};
 use cashdesk_domain::{AccountId, Actor, RequestKind, RequestStatus};
 use cashdesk_store::{EventApplied, EventChange, EventRecord, How, ProviderFacts, RequestRecord};
 use cashdesk_zexabit::Status;
@@ -147,7 +147,7 @@ pub(crate) fn settle_from_provider(
         how: How::Pushed,
     };
     let outcome = format!("request {} {}", c.rec.id, c.to.label());
-    let done = super::unless_settled(
+    let done = crate::providers::unless_settled(
         match record(&outcome, false) {
             Some(ev) => app
                 .store()

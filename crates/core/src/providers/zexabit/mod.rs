@@ -4,6 +4,9 @@
 //! call that may have gone out is never resent), and how signed webhooks
 //! and status polls settle requests.
 
+mod provider;
+pub(crate) mod webhook;
+
 use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
 use crate::error::{CoreError, CoreResult};
@@ -134,7 +137,7 @@ pub(crate) fn outbox_call(
 
 /// Sends one claimed outbox row and sorts the answer into an outcome.
 pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
-    let call: Call = match super::shape::read(row) {
+    let call: Call = match crate::providers::shape::read(row) {
         Ok(c) => c,
         Err(failed) => return failed,
     };
@@ -173,7 +176,12 @@ pub(crate) fn classify(e: &ZxError, attempts: i64) -> OutboxOutcome {
         ZxError::Api { code, message, .. } => format!("{code} — {message}"),
         other => other.to_string(),
     };
-    super::fate::outcome(e.fate(), reason, attempts, super::fate::Repeatable::No)
+    crate::providers::fate::outcome(
+        e.fate(),
+        reason,
+        attempts,
+        crate::providers::fate::Repeatable::No,
+    )
 }
 
 /// After a crash a `sending` row may or may not have reached Zexabit, and
@@ -184,8 +192,8 @@ pub(crate) fn recover(_row: &OutboxRow) -> OutboxOutcome {
     }
 }
 
-use super::zexabit_webhook::{Report, settle_from_provider};
-pub(crate) use super::zexabit_webhook::{WebhookReply, apply_webhook};
+use crate::providers::zexabit::webhook::{Report, settle_from_provider};
+pub(crate) use crate::providers::zexabit::webhook::{WebhookReply, apply_webhook};
 
 /// Asks Zexabit for the status of a request it accepted (covers missed webhooks).
 pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
@@ -217,87 +225,6 @@ pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> 
     Ok(())
 }
 
-#[async_trait::async_trait]
-impl super::shape::Provider for Zexabit {
-    fn secret_names(&self) -> &'static [&'static str] {
-        &[super::API_KEY, super::WEBHOOK_SECRET]
-    }
-
-    fn lookup_window(&self) -> std::time::Duration {
-        cashdesk_zexabit::assumptions::LOOKUP_WINDOW
-    }
-
-    fn build(
-        &self,
-        rec: &cashdesk_store::AccountRecord,
-        secret: super::shape::SecretOf<'_>,
-    ) -> CoreResult<super::shape::Built> {
-        let client = cashdesk_zexabit::Client::new(
-            &rec.base_url,
-            secret(super::API_KEY)?.expose().to_owned(),
-            cashdesk_zexabit::Paths::default(),
-        )
-        .map_err(|e| CoreError::Invalid(format!("{}: {e}", rec.name)))?;
-        Ok(std::sync::Arc::new(Account {
-            client,
-            webhook_secret: secret(super::WEBHOOK_SECRET)?,
-        }))
-    }
-
-    fn validate(&self, app: &Cashdesk, new: &cashdesk_store::NewRequest) -> CoreResult<()> {
-        let methods = app.providers().cached_methods(new.account_id);
-        validate(new.into(), methods.as_deref())
-    }
-
-    fn approve_call(
-        &self,
-        app: &Cashdesk,
-        rec: &RequestRecord,
-    ) -> CoreResult<super::shape::StoredCall> {
-        let methods = app.providers().cached_methods(rec.account_id);
-        super::shape::stored(&outbox_call(rec, methods.as_deref())?)
-    }
-
-    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
-        match app.providers().account::<Account>(row.account_id) {
-            Ok(acc) => deliver(app, &acc, row).await,
-            Err(e) => super::secrets_unreadable(e),
-        }
-    }
-
-    async fn probe(
-        &self,
-        app: &Cashdesk,
-        account: cashdesk_domain::AccountId,
-    ) -> CoreResult<super::Probe> {
-        use cashdesk_zexabit::Error as E;
-        let acc = app.providers().account::<Account>(account)?;
-        Ok(match acc.client.payment_methods().await {
-            Ok(m) => {
-                super::Probe::Answered(format!("Connected to Zexabit: {} payment methods", m.len()))
-            }
-            Err(e) => super::probe::probe_error(
-                &e,
-                matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                matches!(e, E::RateLimited { .. }),
-            ),
-        })
-    }
-
-    fn recover(&self, row: &OutboxRow) -> OutboxOutcome {
-        recover(row)
-    }
-
-    /// No lookup by our reference: a webhook or a person settles it.
-    async fn resolve_unknown(&self, _app: &Cashdesk, _rec: &RequestRecord) -> CoreResult<()> {
-        Ok(())
-    }
-
-    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-        poll(app, rec).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,7 +243,7 @@ mod tests {
         assert!(matches!(busy, OutboxOutcome::Retry { .. }), "{busy:?}");
         let later = classify(
             &api(422, "NO_AGENT_AVAILABLE"),
-            super::super::fate::BUSY_RETRIES,
+            crate::providers::fate::BUSY_RETRIES,
         );
         assert!(matches!(later, OutboxOutcome::Rejected { .. }), "{later:?}");
         let other = classify(&api(422, "METHOD_DISABLED"), 1);

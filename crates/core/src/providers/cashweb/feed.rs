@@ -10,9 +10,9 @@
 //! rounds from a stored cursor. An item that cannot be read is set aside
 //! (quarantine), shown, and the feed goes on.
 
-use super::cashweb::{ACTOR, Account, apply_expiry, new_request};
 use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
+use crate::providers::cashweb::{ACTOR, Account, apply_expiry, new_request};
 use cashdesk_cashweb::{Cursor, Transaction, TransactionPage, Unreadable};
 use cashdesk_domain::{AccountId, Actor};
 use std::collections::HashSet;

@@ -8,10 +8,14 @@
 //! document never says a repeated id is refused. Final states come from
 //! signed postbacks (`paykassma_postback`) and from postback lookups.
 
-use super::paykassma_postback::{Verdict, apply, deposit_verdict, withdrawal_verdict};
+pub(crate) mod manual;
+pub(crate) mod postback;
+mod provider;
+
 use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
 use crate::error::{CoreError, CoreResult};
+use crate::providers::paykassma::postback::{Verdict, apply, deposit_verdict, withdrawal_verdict};
 use cashdesk_domain::{Actor, Money, RequestKind, RequestStatus};
 use cashdesk_paykassma::{
     ActivateRequest, ActivationOutcome, Client, ClientConfig, CreateWithdrawalRequest,
@@ -218,7 +222,7 @@ pub(crate) fn validate(acc: &Account, new: &NewRequest) -> CoreResult<()> {
                 "screenshot: only deposits carry a payment screenshot",
             ));
         }
-        super::paykassma_manual::check_screenshot_with(acc.client.rules(), shot)?;
+        crate::providers::paykassma::manual::check_screenshot_with(acc.client.rules(), shot)?;
     }
     call(acc, &Facts::of_new(new)).map(|_| ())
 }
@@ -226,7 +230,7 @@ pub(crate) fn validate(acc: &Account, new: &NewRequest) -> CoreResult<()> {
 /// Checks a screenshot against the documented defaults (before the
 /// account's own rules are known).
 pub(crate) fn check_screenshot(shot: &cashdesk_store::NewAttachment) -> CoreResult<()> {
-    super::paykassma_manual::check_screenshot_with(&Rules::default(), shot)
+    crate::providers::paykassma::manual::check_screenshot_with(&Rules::default(), shot)
 }
 
 pub(crate) fn outbox_call(acc: &Account, rec: &RequestRecord) -> CoreResult<Call> {
@@ -282,7 +286,7 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
         txn_id: txn_id.to_owned(),
         status,
     };
-    let call: Call = match super::shape::read(row) {
+    let call: Call = match crate::providers::shape::read(row) {
         Ok(c) => c,
         Err(failed) => return failed,
     };
@@ -292,7 +296,7 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
                 Ok(r) => r,
                 Err(e) => return unreadable(e),
             };
-            let manual = match super::paykassma_manual::wallet(
+            let manual = match crate::providers::paykassma::manual::wallet(
                 acc,
                 &req.currency_code,
                 &req.label,
@@ -304,10 +308,10 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
                 Err(e) => return classify(&e, &req.key1, row.attempts),
             };
             if manual {
-                let sent = super::paykassma_manual::send(app, acc, row, &req).await;
+                let sent = crate::providers::paykassma::manual::send(app, acc, row, &req).await;
                 pause_if(app.config(), PausePoint::AfterSend).await;
                 return match sent {
-                    Ok(out) => super::paykassma_manual::outcome(out, &req.key1),
+                    Ok(out) => crate::providers::paykassma::manual::outcome(out, &req.key1),
                     Err(e) => classify(&e, &req.key1, row.attempts),
                 };
             }
@@ -349,7 +353,12 @@ fn classify(e: &PkError, id: &str, attempts: i64) -> OutboxOutcome {
         PkError::InsufficientBalance { message, .. } => message.to_string(),
         other => other.to_string(),
     };
-    super::fate::outcome(e.fate(), reason, attempts, super::fate::Repeatable::No)
+    crate::providers::fate::outcome(
+        e.fate(),
+        reason,
+        attempts,
+        crate::providers::fate::Repeatable::No,
+    )
 }
 
 /// What a postback lookup asks, in words for the person deciding.
@@ -369,20 +378,29 @@ async fn lookup(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResul
     let q = question(rec);
     let found = match rec.kind {
         RequestKind::Deposit => {
-            match super::looked_up(app, rec, &q, acc.client.postback_by_custom_id(id)).await? {
+            match crate::providers::looked_up(app, rec, &q, acc.client.postback_by_custom_id(id))
+                .await?
+            {
                 PostbackLookup::Found(p) => Some(deposit_verdict(&p, rec)),
                 PostbackLookup::NotFound { .. } => None,
             }
         }
         RequestKind::Withdrawal => {
-            match super::looked_up(app, rec, &q, acc.client.postback_by_withdrawal_id(id)).await? {
+            match crate::providers::looked_up(
+                app,
+                rec,
+                &q,
+                acc.client.postback_by_withdrawal_id(id),
+            )
+            .await?
+            {
                 PostbackLookup::Found(w) => Some(withdrawal_verdict(&w, rec)),
                 PostbackLookup::NotFound { .. } => None,
             }
         }
     };
     let answer = found.as_ref().map_or(NOT_FOUND, |v| v.why.as_str());
-    super::note_lookup(app, rec, &q, answer)?;
+    crate::providers::note_lookup(app, rec, &q, answer)?;
     Ok(found)
 }
 
@@ -398,7 +416,8 @@ async fn pulled(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResul
                 ids[0]
             );
             let pulled =
-                super::looked_up(app, rec, &q, acc.client.pull_deposit_postbacks(&ids)).await?;
+                crate::providers::looked_up(app, rec, &q, acc.client.pull_deposit_postbacks(&ids))
+                    .await?;
             let v = pulled
                 .items
                 .into_iter()
@@ -409,8 +428,13 @@ async fn pulled(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResul
         }
         RequestKind::Withdrawal => {
             let q = format!("order statuses (pullpostbacks) by withdrawal_id {}", ids[0]);
-            let pulled =
-                super::looked_up(app, rec, &q, acc.client.pull_withdrawal_postbacks(&ids)).await?;
+            let pulled = crate::providers::looked_up(
+                app,
+                rec,
+                &q,
+                acc.client.pull_withdrawal_postbacks(&ids),
+            )
+            .await?;
             let v = pulled
                 .items
                 .into_iter()
@@ -421,7 +445,7 @@ async fn pulled(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResul
         }
     };
     let (q, v) = found;
-    super::note_lookup(
+    crate::providers::note_lookup(
         app,
         rec,
         &q,
@@ -455,7 +479,7 @@ pub(crate) async fn resolve_unknown(
         RequestStatus::AwaitingProvider
     };
     let actor = Actor::Provider(ACTOR.into());
-    if let Some(done) = super::unless_settled(
+    if let Some(done) = crate::providers::unless_settled(
         app.store()
             .settle(rec.id, to, &actor, &v.why, &v.facts)
             .map_err(Into::into),
@@ -471,80 +495,4 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
         apply(app, rec, &v)?;
     }
     Ok(())
-}
-
-#[async_trait::async_trait]
-impl super::shape::Provider for Paykassma {
-    fn secret_names(&self) -> &'static [&'static str] {
-        &[SECRET, PRIVATE_KEY]
-    }
-
-    fn lookup_window(&self) -> std::time::Duration {
-        cashdesk_paykassma::assumptions::LOOKUP_WINDOW
-    }
-
-    fn build(
-        &self,
-        rec: &AccountRecord,
-        secret: super::shape::SecretOf<'_>,
-    ) -> CoreResult<super::shape::Built> {
-        let built = build(rec, |name| Ok(secret(name)?.expose().to_owned()))?;
-        Ok(std::sync::Arc::new(built))
-    }
-
-    fn validate(&self, app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
-        validate(&*app.providers().account::<Account>(new.account_id)?, new)
-    }
-
-    fn approve_call(
-        &self,
-        app: &Cashdesk,
-        rec: &RequestRecord,
-    ) -> CoreResult<super::shape::StoredCall> {
-        let acc = app.providers().account::<Account>(rec.account_id)?;
-        super::shape::stored(&outbox_call(&acc, rec)?)
-    }
-
-    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
-        match app.providers().account::<Account>(row.account_id) {
-            Ok(acc) => deliver(app, &acc, row).await,
-            Err(e) => super::secrets_unreadable(e),
-        }
-    }
-
-    async fn probe(
-        &self,
-        app: &Cashdesk,
-        account: cashdesk_domain::AccountId,
-    ) -> CoreResult<super::Probe> {
-        use cashdesk_paykassma::Error as E;
-        let acc = app.providers().account::<Account>(account)?;
-        Ok(match acc.client.balances().await {
-            Ok(b) => super::Probe::Answered(format!(
-                "Connected to Paykassma: {} balances readable",
-                b.len()
-            )),
-            Err(e) => super::probe::probe_error(
-                &e,
-                matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                matches!(e, E::RateLimited { .. }),
-            ),
-        })
-    }
-
-    fn recover(&self, _row: &OutboxRow) -> OutboxOutcome {
-        OutboxOutcome::Unknown {
-            reason: "Cashdesk stopped while sending this to Paykassma".into(),
-        }
-    }
-
-    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-        let acc = app.providers().account::<Account>(rec.account_id)?;
-        resolve_unknown(app, &acc, rec).await
-    }
-
-    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-        let acc = app.providers().account::<Account>(rec.account_id)?;
-        poll(app, &acc, rec).await
-    }
 }

@@ -9,10 +9,10 @@
 //! applied when Paykassma sends it again, while a redelivery of one
 //! already applied is recognised and changes nothing.
 
-use super::evidence::{Reported, completing};
-use super::paykassma::{ACTOR, Account};
 use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
+use crate::providers::evidence::{Reported, completing};
+use crate::providers::paykassma::{ACTOR, Account};
 use cashdesk_domain::{AccountId, Actor, ProviderKind, RequestKind, RequestStatus};
 use cashdesk_paykassma::{
     DepositPostback, Postback, PostbackError, PostbackLookup, Received, WithdrawalPostback,
@@ -132,7 +132,7 @@ fn apply_verified(
             outcome: &outcome,
             unmatched: false,
         };
-        let applied = super::unless_settled(
+        let applied = crate::providers::unless_settled(
             app.store()
                 .apply_event(&event, &changes)
                 .map_err(Into::into),
@@ -308,7 +308,7 @@ pub(crate) fn apply(app: &Cashdesk, rec: &RequestRecord, v: &Verdict) -> CoreRes
         return Ok(false);
     }
     let actor = Actor::Provider(ACTOR.into());
-    let done = super::unless_settled(
+    let done = crate::providers::unless_settled(
         app.store()
             .apply_change(&EventChange {
                 id: rec.id,

@@ -5,9 +5,9 @@
 //! the worker at delivery (never at approval, which must not wait on the
 //! network) and kept per account.
 
-use super::paykassma::Account;
 use crate::app::Cashdesk;
 use crate::error::{CoreError, CoreResult};
+use crate::providers::paykassma::Account;
 use cashdesk_paykassma::{
     ActivateRequest, Error as PkError, PaymentSystemsQuery, PossibleTransactionOutcome,
     PossibleTransactionRequest, Rules, Screenshot, Wallet,

@@ -5,6 +5,8 @@
 //! neither defines the status call nor says a repeated `external_id` is
 //! refused). Notifications carry no status, so each one triggers a lookup.
 
+mod provider;
+
 use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
 use crate::error::{CoreError, CoreResult};
@@ -108,7 +110,7 @@ pub(crate) fn build(
 ) -> CoreResult<Account> {
     let settings: Settings = serde_json::from_value(rec.config.clone()).unwrap_or_default();
     if let Some(card) = &settings.card_base_url {
-        super::https_or_loopback("Debit-card host", card)
+        crate::providers::https_or_loopback("Debit-card host", card)
             .map_err(|e| CoreError::Invalid(format!("{}: {e}", rec.name)))?;
     }
     let credentials = Credentials::new(secret(LOGIN)?, secret(PASS)?, secret(SIGNING_SECRET)?)
@@ -184,7 +186,7 @@ pub(crate) fn outbox_call(acc: &Account, rec: &RequestRecord) -> CoreResult<Call
 }
 
 pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
-    let req = match super::shape::read(row) {
+    let req = match crate::providers::shape::read(row) {
         Ok(Call::Cashout(r)) => r,
         Err(failed) => return failed,
     };
@@ -200,11 +202,11 @@ pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> O
 }
 
 fn classify(e: &ZpError, attempts: i64) -> OutboxOutcome {
-    super::fate::outcome(
+    crate::providers::fate::outcome(
         e.fate(),
         e.to_string(),
         attempts,
-        super::fate::Repeatable::No,
+        crate::providers::fate::Repeatable::No,
     )
 }
 
@@ -221,7 +223,7 @@ pub(crate) async fn resolve_unknown(
     rec: &RequestRecord,
 ) -> CoreResult<()> {
     let q = format!("status by external_id {}", rec.merchant_ref.0);
-    let found = super::looked_up(
+    let found = crate::providers::looked_up(
         app,
         rec,
         &q,
@@ -229,9 +231,9 @@ pub(crate) async fn resolve_unknown(
     )
     .await?;
     let Some(st) = found else {
-        return super::note_lookup(app, rec, &q, NOT_FOUND);
+        return crate::providers::note_lookup(app, rec, &q, NOT_FOUND);
     };
-    super::note_lookup(app, rec, &q, &format!("found: {}", st.status.describe()))?;
+    crate::providers::note_lookup(app, rec, &q, &format!("found: {}", st.status.describe()))?;
     let (to, facts) = mapping(&st);
     let to = if to == RequestStatus::AwaitingProvider
         || !RequestStatus::OutcomeUnknown.next().contains(&to)
@@ -251,7 +253,7 @@ pub(crate) async fn resolve_unknown(
             &facts,
         )
         .map_err(Into::into);
-    if let Some(done) = super::unless_settled(settled)? {
+    if let Some(done) = crate::providers::unless_settled(settled)? {
         app.request_changed(done.id);
     }
     Ok(())
@@ -312,7 +314,8 @@ async fn apply_status(app: &Cashdesk, rec: &RequestRecord, st: &CashoutStatus) -
         return Ok(());
     }
     let why = format!("Zimo-pagos reports the cashout {}", st.status.describe());
-    if let Some(done) = super::provider_transition(app, rec.id, to, ACTOR, &why, &facts)? {
+    if let Some(done) = crate::providers::provider_transition(app, rec.id, to, ACTOR, &why, &facts)?
+    {
         app.notice(crate::notify::Notice::outcome(&done));
     }
     Ok(())
@@ -367,88 +370,4 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
         .await
         .map_err(|e| CoreError::Provider(e.to_string()))?;
     apply_status(app, rec, &st).await
-}
-
-#[async_trait::async_trait]
-impl super::shape::Provider for ZimoPagos {
-    fn secret_names(&self) -> &'static [&'static str] {
-        &[LOGIN, PASS, SIGNING_SECRET]
-    }
-
-    fn lookup_window(&self) -> std::time::Duration {
-        cashdesk_zimo_pagos::assumptions::LOOKUP_WINDOW
-    }
-
-    fn build(
-        &self,
-        rec: &AccountRecord,
-        secret: super::shape::SecretOf<'_>,
-    ) -> CoreResult<super::shape::Built> {
-        let built = build(rec, |name| Ok(secret(name)?.expose().to_owned()))?;
-        Ok(std::sync::Arc::new(built))
-    }
-
-    fn validate(&self, app: &Cashdesk, new: &cashdesk_store::NewRequest) -> CoreResult<()> {
-        let acc = app.providers().account::<Account>(new.account_id)?;
-        // The reference is not known yet; any valid one stands in.
-        validate(&acc, new.kind, "cd-pending", &new.money, &new.details)
-    }
-
-    fn approve_call(
-        &self,
-        app: &Cashdesk,
-        rec: &RequestRecord,
-    ) -> CoreResult<super::shape::StoredCall> {
-        let acc = app.providers().account::<Account>(rec.account_id)?;
-        super::shape::stored(&outbox_call(&acc, rec)?)
-    }
-
-    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
-        match app.providers().account::<Account>(row.account_id) {
-            Ok(acc) => deliver(app, &acc, row).await,
-            Err(e) => super::secrets_unreadable(e),
-        }
-    }
-
-    /// An id that cannot exist: "not found" proves login, pass and signature work.
-    async fn probe(
-        &self,
-        app: &Cashdesk,
-        account: cashdesk_domain::AccountId,
-    ) -> CoreResult<super::Probe> {
-        use cashdesk_zimo_pagos::Error as E;
-        let acc = app.providers().account::<Account>(account)?;
-        Ok(
-            match acc
-                .client
-                .find_by_external_id("cashdesk-connection-check")
-                .await
-            {
-                Ok(_) => super::Probe::Answered(
-                    "Connected to Zimo-pagos: credentials and signature accepted".into(),
-                ),
-                Err(e) => super::probe::probe_error(
-                    &e,
-                    matches!(e, E::NotSent { .. } | E::Unknown { .. }),
-                    matches!(e, E::RateLimited { .. }),
-                ),
-            },
-        )
-    }
-
-    fn recover(&self, _row: &OutboxRow) -> OutboxOutcome {
-        OutboxOutcome::Unknown {
-            reason: "Cashdesk stopped while sending this to Zimo-pagos".into(),
-        }
-    }
-
-    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-        let acc = app.providers().account::<Account>(rec.account_id)?;
-        resolve_unknown(app, &acc, rec).await
-    }
-
-    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
-        let acc = app.providers().account::<Account>(rec.account_id)?;
-        poll(app, &acc, rec).await
-    }
 }

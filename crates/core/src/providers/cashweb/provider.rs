@@ -1,0 +1,98 @@
+//! Cashweb's entry in the registry: the steps Cashdesk's generic code
+//! asks of it, each forwarding to this folder's functions.
+
+use super::*;
+
+#[async_trait::async_trait]
+impl crate::providers::shape::Provider for Cashweb {
+    fn secret_names(&self) -> &'static [&'static str] {
+        &[crate::providers::API_KEY]
+    }
+
+    fn lookup_window(&self) -> std::time::Duration {
+        cashdesk_cashweb::assumptions::LOOKUP_WINDOW
+    }
+
+    fn build(
+        &self,
+        rec: &AccountRecord,
+        secret: crate::providers::shape::SecretOf<'_>,
+    ) -> CoreResult<crate::providers::shape::Built> {
+        Ok(std::sync::Arc::new(build(
+            rec,
+            secret(crate::providers::API_KEY)?.expose(),
+        )?))
+    }
+
+    fn validate(&self, _app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
+        validate(new)
+    }
+
+    fn approve_call(
+        &self,
+        _app: &Cashdesk,
+        rec: &RequestRecord,
+    ) -> CoreResult<crate::providers::shape::StoredCall> {
+        crate::providers::shape::stored(&outbox_call(rec)?)
+    }
+
+    /// Cancel at CashWeb, once it named the transaction.
+    fn reject_call(
+        &self,
+        rec: &RequestRecord,
+    ) -> CoreResult<Option<crate::providers::shape::StoredCall>> {
+        if rec.provider_txn_id.is_none() {
+            return Ok(None);
+        }
+        crate::providers::shape::stored(&reject_call(rec)?).map(Some)
+    }
+
+    /// The latest state first, as the document asks before any
+    /// user-facing action.
+    async fn before_reject(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        if rec.status.is_decidable() || rec.status == RequestStatus::Failed {
+            check_before_reject(app, rec).await
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+        match app.providers().account::<Account>(row.account_id) {
+            Ok(acc) => deliver(&acc, row).await,
+            Err(e) => crate::providers::secrets_unreadable(e),
+        }
+    }
+
+    async fn probe(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<crate::providers::Probe> {
+        use cashdesk_cashweb::Error as E;
+        let acc = app.providers().account::<Account>(account)?;
+        Ok(match acc.client.list_transactions(1, None).await {
+            Ok(_) => crate::providers::Probe::Answered(
+                "Connected to CashWeb: transaction list readable".into(),
+            ),
+            Err(e) => crate::providers::probe::probe_error(
+                &e,
+                matches!(e, E::NotSent { .. } | E::Unknown { .. }),
+                matches!(e, E::RateLimited { .. }),
+            ),
+        })
+    }
+
+    fn recover(&self, _row: &OutboxRow) -> OutboxOutcome {
+        recover()
+    }
+
+    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        resolve_unknown(app, rec)
+    }
+
+    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        let acc = app.providers().account::<Account>(rec.account_id)?;
+        poll(app, &acc, rec).await
+    }
+}

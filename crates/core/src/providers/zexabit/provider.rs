@@ -1,0 +1,86 @@
+//! Zexabit's entry in the registry: the steps Cashdesk's generic code
+//! asks of it, each forwarding to this folder's functions.
+
+use super::*;
+
+#[async_trait::async_trait]
+impl crate::providers::shape::Provider for Zexabit {
+    fn secret_names(&self) -> &'static [&'static str] {
+        &[crate::providers::API_KEY, crate::providers::WEBHOOK_SECRET]
+    }
+
+    fn lookup_window(&self) -> std::time::Duration {
+        cashdesk_zexabit::assumptions::LOOKUP_WINDOW
+    }
+
+    fn build(
+        &self,
+        rec: &cashdesk_store::AccountRecord,
+        secret: crate::providers::shape::SecretOf<'_>,
+    ) -> CoreResult<crate::providers::shape::Built> {
+        let client = cashdesk_zexabit::Client::new(
+            &rec.base_url,
+            secret(crate::providers::API_KEY)?.expose().to_owned(),
+            cashdesk_zexabit::Paths::default(),
+        )
+        .map_err(|e| CoreError::Invalid(format!("{}: {e}", rec.name)))?;
+        Ok(std::sync::Arc::new(Account {
+            client,
+            webhook_secret: secret(crate::providers::WEBHOOK_SECRET)?,
+        }))
+    }
+
+    fn validate(&self, app: &Cashdesk, new: &cashdesk_store::NewRequest) -> CoreResult<()> {
+        let methods = app.providers().cached_methods(new.account_id);
+        validate(new.into(), methods.as_deref())
+    }
+
+    fn approve_call(
+        &self,
+        app: &Cashdesk,
+        rec: &RequestRecord,
+    ) -> CoreResult<crate::providers::shape::StoredCall> {
+        let methods = app.providers().cached_methods(rec.account_id);
+        crate::providers::shape::stored(&outbox_call(rec, methods.as_deref())?)
+    }
+
+    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+        match app.providers().account::<Account>(row.account_id) {
+            Ok(acc) => deliver(app, &acc, row).await,
+            Err(e) => crate::providers::secrets_unreadable(e),
+        }
+    }
+
+    async fn probe(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<crate::providers::Probe> {
+        use cashdesk_zexabit::Error as E;
+        let acc = app.providers().account::<Account>(account)?;
+        Ok(match acc.client.payment_methods().await {
+            Ok(m) => crate::providers::Probe::Answered(format!(
+                "Connected to Zexabit: {} payment methods",
+                m.len()
+            )),
+            Err(e) => crate::providers::probe::probe_error(
+                &e,
+                matches!(e, E::NotSent { .. } | E::Unknown { .. }),
+                matches!(e, E::RateLimited { .. }),
+            ),
+        })
+    }
+
+    fn recover(&self, row: &OutboxRow) -> OutboxOutcome {
+        recover(row)
+    }
+
+    /// No lookup by our reference: a webhook or a person settles it.
+    async fn resolve_unknown(&self, _app: &Cashdesk, _rec: &RequestRecord) -> CoreResult<()> {
+        Ok(())
+    }
+
+    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+        poll(app, rec).await
+    }
+}
