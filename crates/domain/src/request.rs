@@ -41,6 +41,14 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
+    /// Every provider Cashdesk works with, in the order forms list them.
+    pub const ALL: [ProviderKind; 4] = [
+        Self::Zexabit,
+        Self::ZimoPagos,
+        Self::Paykassma,
+        Self::Cashweb,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Zexabit => "zexabit",
@@ -51,14 +59,7 @@ impl ProviderKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Zexabit,
-            Self::Paykassma,
-            Self::ZimoPagos,
-            Self::Cashweb,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
     pub fn label(self) -> &'static str {

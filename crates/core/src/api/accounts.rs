@@ -1,14 +1,13 @@
 //! Provider accounts: secrets to the keychain, the rest to SQLite.
 
 use super::dto::{
-    AccountView, AgentNumberView, FormField, NamedValue, NewAccountInput, ProviderForm,
-    QuarantineItem,
+    AccountView, AgentNumberView, NamedValue, NewAccountInput, ProviderForm, QuarantineItem,
 };
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::error::CoreError;
 use crate::links::LinkState;
-use crate::providers::{self, API_KEY, WEBHOOK_SECRET, paykassma as pk, zimo_pagos as zp};
+use crate::providers::{self, API_KEY};
 use cashdesk_domain::{AccountId, ProviderKind};
 use cashdesk_secrets::Secret;
 use cashdesk_store::{AccountRecord, NewAccount};
@@ -53,106 +52,12 @@ pub fn quarantined(app: &Cashdesk) -> ApiResult<Vec<QuarantineItem>> {
         .collect())
 }
 
-fn field(name: &str, label: &str, hint: &str) -> FormField {
-    FormField {
-        name: name.into(),
-        label: label.into(),
-        hint: hint.into(),
-    }
-}
-
 /// The account forms of the providers Cashdesk can work with today.
 pub fn provider_forms() -> Vec<ProviderForm> {
-    vec![
-        ProviderForm {
-            provider: ProviderKind::Zexabit,
-            label: ProviderKind::Zexabit.label().into(),
-            default_base_url: "https://api.portal.zexabit.com".into(),
-            secrets: vec![
-                field(API_KEY, "API key", "Partner API key (Bearer)"),
-                field(
-                    WEBHOOK_SECRET,
-                    "Webhook secret",
-                    "Verifies X-Zexabit-Signature",
-                ),
-            ],
-            settings: vec![],
-        },
-        ProviderForm {
-            provider: ProviderKind::ZimoPagos,
-            label: ProviderKind::ZimoPagos.label().into(),
-            default_base_url: "https://api-stg.zimo-pagos.com".into(),
-            secrets: vec![
-                field(
-                    zp::LOGIN,
-                    "Cashout login",
-                    "Merchant Panel → Settings → API Access",
-                ),
-                field(
-                    zp::PASS,
-                    "Cashout pass",
-                    "Merchant Panel → Settings → API Access",
-                ),
-                field(
-                    zp::SIGNING_SECRET,
-                    "Signing secret",
-                    "Key of the Payload-Signature HMAC",
-                ),
-            ],
-            settings: vec![
-                field(
-                    "notification_url",
-                    "Notification URL",
-                    "Public HTTPS address forwarding to this desk's /notifications/zimo-pagos/<account id>",
-                ),
-                field(
-                    "card_base_url",
-                    "Debit-card host (Mexico)",
-                    "Given by Zimo-pagos on request; optional",
-                ),
-            ],
-        },
-        ProviderForm {
-            provider: ProviderKind::Paykassma,
-            label: ProviderKind::Paykassma.label().into(),
-            default_base_url: "https://api.paykassma.com".into(),
-            secrets: vec![
-                field(
-                    pk::SECRET,
-                    "PLUGINAPI secret",
-                    "Sent as the secret query parameter on every call but withdrawals",
-                ),
-                field(
-                    pk::PRIVATE_KEY,
-                    "Private key",
-                    "Signs withdrawals and verifies postbacks",
-                ),
-            ],
-            settings: vec![
-                field(
-                    "test_withdrawals",
-                    "Test withdrawals",
-                    "yes: withdrawals are sent with is_test (nothing is paid out)",
-                ),
-                field(
-                    "allow_unsigned_deposit_postbacks",
-                    "Unsigned deposit postbacks",
-                    "yes: take them only as a hint to look the deposit up; postback URL is /postbacks/paykassma/<account id>",
-                ),
-            ],
-        },
-        ProviderForm {
-            provider: ProviderKind::Cashweb,
-            label: ProviderKind::Cashweb.label().into(),
-            default_base_url: "https://api.cashweb.example".into(),
-            secrets: vec![field(API_KEY, "API key", "Partner API key")],
-            settings: vec![field(
-                "auth_header",
-                "Auth header name",
-                "Optional, e.g. X-API-Key; empty sends Authorization: Bearer",
-            )],
-        },
-    ]
+    ProviderKind::ALL
+        .into_iter()
+        .map(|k| providers::provider(k).account_form())
+        .collect()
 }
 
 /// Stores the secrets in the OS keychain first; only when that worked is
@@ -202,21 +107,9 @@ pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<Account
             settings.insert(f.name.clone(), v.into());
         }
     }
-    if input.provider == ProviderKind::ZimoPagos {
-        let url = settings
-            .get("notification_url")
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
-        if !url.starts_with("https://") {
-            return Err(invalid(
-                "Notification URL: Zimo-pagos requires an https:// address",
-            ));
-        }
-        // The card host carries the same credentials and money as the API.
-        if let Some(card) = settings.get("card_base_url").and_then(|v| v.as_str()) {
-            providers::https_or_loopback("Debit-card host", card).map_err(invalid)?;
-        }
-    }
+    providers::provider(input.provider)
+        .check_settings(&settings)
+        .map_err(invalid)?;
     let id = AccountId::new();
     let refs: Vec<(&str, &Secret)> = secrets.iter().map(|(n, s)| (*n, s)).collect();
     app.keychain()

@@ -7,7 +7,6 @@ use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::providers::reference::{self, Fact, Method};
 use cashdesk_domain::{AccountId, DraftId, ProviderKind, RequestId, RequestKind};
-use cashdesk_paykassma::{Rules, WithdrawalField};
 use cashdesk_store::NewAttachment;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -110,7 +109,14 @@ pub async fn list_methods(app: &Cashdesk, account: AccountId) -> ApiResult<Vec<M
         .collect())
 }
 
-fn detail(name: &str, label: &str, hint: &str, kind: RequestKind, req: &[&str]) -> DetailField {
+/// One provider field of the desk form, required for the methods in `req` ("*": all).
+pub(crate) fn detail(
+    name: &str,
+    label: &str,
+    hint: &str,
+    kind: RequestKind,
+    req: &[&str],
+) -> DetailField {
     DetailField {
         name: name.into(),
         label: label.into(),
@@ -121,83 +127,11 @@ fn detail(name: &str, label: &str, hint: &str, kind: RequestKind, req: &[&str]) 
     }
 }
 
-/// Paykassma withdrawal fields, required per payment system as the
-/// account's rules say (the account number is the destination field).
-fn paykassma_details(rules: &Rules) -> Vec<DetailField> {
-    use WithdrawalField::*;
-    let fields = [
-        (AccountName, "Account holder name", ""),
-        (AccountEmail, "Account e-mail", ""),
-        (BankCode, "IFSC / bank code", "IMPS: 11 letters and digits"),
-        (BranchCode, "Branch code", ""),
-        (AccountType, "Account type", ""),
-        (DocumentType, "Document type", ""),
-        (DocumentId, "Document id", ""),
-        (Iban, "IBAN", ""),
-    ];
-    fields
-        .iter()
-        .map(|(f, label, hint)| {
-            let req: Vec<&str> = rules
-                .withdrawals
-                .iter()
-                .filter(|(_, r)| r.required.contains(f))
-                .map(|(code, _)| code.as_str())
-                .collect();
-            detail(f.name(), label, hint, RequestKind::Withdrawal, &req)
-        })
-        .collect()
-}
-
-/// The Zimo-pagos beneficiary (the cashout body's fields).
-fn zimo_details() -> Vec<DetailField> {
-    let w = RequestKind::Withdrawal;
-    let all = ["*"];
-    let mut v = vec![
-        detail("country", "Country", "ISO 3166-1 alpha-2, e.g. MX", w, &all),
-        detail("beneficiary_name", "Beneficiary first name", "", w, &all),
-        detail("beneficiary_lastname", "Beneficiary last name", "", w, &[]),
-        detail("document_id", "Document id", "e.g. the CURP", w, &all),
-        detail("document_type", "Document type", "e.g. CURP, RFC", w, &[]),
-        detail("beneficiary_birthdate", "Birthdate", "YYYYMMDD", w, &[]),
-        detail("email", "E-mail", "", w, &[]),
-        detail("phone", "Phone", "", w, &[]),
-        detail("bank_code", "Bank code", "A number", w, &[]),
-        detail("comments", "Comments", "", w, &[]),
-    ];
-    if let Some(f) = v.iter_mut().find(|f| f.name == "bank_code") {
-        f.number = true;
-    }
-    v
-}
-
 /// The new-request form of one account.
 pub async fn request_form(app: &Cashdesk, account: AccountId) -> ApiResult<RequestForm> {
     let rec = app.store().account(account)?;
-    let (kinds, details, unavailable) = match rec.provider {
-        ProviderKind::Zexabit => (
-            vec![RequestKind::Deposit, RequestKind::Withdrawal],
-            vec![],
-            None,
-        ),
-        ProviderKind::Paykassma => {
-            let acc = app.providers().account::<crate::providers::paykassma::Account>(account)?;
-            (
-                vec![RequestKind::Deposit, RequestKind::Withdrawal],
-                paykassma_details(acc.client.rules()),
-                None,
-            )
-        }
-        ProviderKind::ZimoPagos => (vec![RequestKind::Withdrawal], zimo_details(), None),
-        ProviderKind::Cashweb => (
-            vec![],
-            vec![],
-            Some(
-                "CashWeb deposits arrive from CashWeb's own transaction list; nothing is filed at the desk."
-                    .into(),
-            ),
-        ),
-    };
+    let form = crate::providers::provider(rec.provider).desk_form(app, account)?;
+    let unavailable = form.unavailable;
     let methods = if unavailable.is_some() {
         vec![]
     } else {
@@ -206,10 +140,10 @@ pub async fn request_form(app: &Cashdesk, account: AccountId) -> ApiResult<Reque
     Ok(RequestForm {
         account_id: account,
         provider: rec.provider,
-        kinds,
+        kinds: form.kinds,
         methods,
-        details,
-        agent_numbers: rec.provider == ProviderKind::Zexabit,
+        details: form.details,
+        agent_numbers: form.agent_numbers,
         unavailable,
     })
 }

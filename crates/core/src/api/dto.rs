@@ -263,6 +263,16 @@ pub struct FormField {
     pub hint: String,
 }
 
+impl FormField {
+    pub fn new(name: &str, label: &str, hint: &str) -> Self {
+        Self {
+            name: name.into(),
+            label: label.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
 /// What adding an account of one provider asks for.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

@@ -97,16 +97,14 @@ fn row_request(
         "withdrawal" => RequestKind::Withdrawal,
         other => return Err(format!("kind: \"{other}\" is not deposit or withdrawal")),
     };
-    let provider = match get("provider").to_lowercase().as_str() {
-        "zexabit" => ProviderKind::Zexabit,
-        "paykassma" => ProviderKind::Paykassma,
-        "zimo_pagos" | "zimo-pagos" => ProviderKind::ZimoPagos,
-        "cashweb" => ProviderKind::Cashweb,
-        other => {
-            return Err(format!(
-                "provider: \"{other}\" is not zexabit, paykassma, zimo_pagos or cashweb"
-            ));
-        }
+    let named = get("provider").trim().to_lowercase().replace('-', "_");
+    let Some(provider) = ProviderKind::parse(&named) else {
+        let known: Vec<&str> = ProviderKind::ALL.iter().map(|k| k.as_str()).collect();
+        return Err(format!(
+            "provider: \"{}\" is not one of {}",
+            get("provider").trim(),
+            known.join(", ")
+        ));
     };
     let account_id = match text(get("account")) {
         None => None,

@@ -29,11 +29,22 @@ pub(crate) type SecretOf<'a> = &'a dyn Fn(&'static str) -> CoreResult<Secret>;
 pub(crate) trait Provider: Send + Sync {
     /// The keychain entries an account needs, in form order.
     fn secret_names(&self) -> &'static [&'static str];
+    /// What adding an account asks for (Settings → Add account).
+    fn account_form(&self) -> crate::api::dto::ProviderForm;
+    /// Checks the form's settings beyond "present" (`Err`: why, in words).
+    fn check_settings(
+        &self,
+        _settings: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), String> {
+        Ok(())
+    }
     /// How long the provider keeps what Cashdesk looks up by its reference
     /// (an assumption in each adapter: the documents give no period).
     fn lookup_window(&self) -> Duration;
     /// The account's client and state, from its record and secrets.
     fn build(&self, rec: &AccountRecord, secret: SecretOf<'_>) -> CoreResult<Built>;
+    /// What the desk's new-request form takes for `account` (beyond methods).
+    fn desk_form(&self, app: &Cashdesk, account: AccountId) -> CoreResult<DeskForm>;
     /// Checks a new request against the provider's rules (no network).
     fn validate(&self, app: &Cashdesk, new: &NewRequest) -> CoreResult<()>;
     /// The call approving `rec` causes.
@@ -57,6 +68,28 @@ pub(crate) trait Provider: Send + Sync {
     /// One light read with the account's secrets: "Check connection" and
     /// the connection state the window shows.
     async fn probe(&self, app: &Cashdesk, account: AccountId) -> CoreResult<super::Probe>;
+}
+
+/// What an account takes at the desk, beyond its methods.
+pub(crate) struct DeskForm {
+    pub kinds: Vec<cashdesk_domain::RequestKind>,
+    /// The provider's own fields, kept in the request's `details`.
+    pub details: Vec<crate::api::desk::DetailField>,
+    /// Whether the provider hands out agent numbers to show the customer.
+    pub agent_numbers: bool,
+    /// Why nothing can be filed at the desk, if so.
+    pub unavailable: Option<String>,
+}
+
+impl DeskForm {
+    pub(crate) fn takes(kinds: &[cashdesk_domain::RequestKind]) -> Self {
+        Self {
+            kinds: kinds.to_vec(),
+            details: vec![],
+            agent_numbers: false,
+            unavailable: None,
+        }
+    }
 }
 
 /// The registry: each provider's steps, by kind.

@@ -1,7 +1,10 @@
-//! Cashweb's entry in the registry: the steps Cashdesk's generic code
+//! CashWeb's entry in the registry: the steps Cashdesk's generic code
 //! asks of it, each forwarding to this folder's functions.
 
 use super::*;
+use crate::api::dto::{FormField, ProviderForm};
+use crate::providers::shape::DeskForm;
+use cashdesk_domain::ProviderKind;
 
 #[async_trait::async_trait]
 impl crate::providers::shape::Provider for Cashweb {
@@ -11,6 +14,39 @@ impl crate::providers::shape::Provider for Cashweb {
 
     fn lookup_window(&self) -> std::time::Duration {
         cashdesk_cashweb::assumptions::LOOKUP_WINDOW
+    }
+
+    fn account_form(&self) -> ProviderForm {
+        ProviderForm {
+            provider: ProviderKind::Cashweb,
+            label: ProviderKind::Cashweb.label().into(),
+            default_base_url: "https://api.cashweb.example".into(),
+            secrets: vec![FormField::new(
+                crate::providers::API_KEY,
+                "API key",
+                "Partner API key",
+            )],
+            settings: vec![FormField::new(
+                "auth_header",
+                "Auth header name",
+                "Optional, e.g. X-API-Key; empty sends Authorization: Bearer",
+            )],
+        }
+    }
+
+    /// Deposits arrive from CashWeb's own list only.
+    fn desk_form(
+        &self,
+        _app: &Cashdesk,
+        _account: cashdesk_domain::AccountId,
+    ) -> CoreResult<DeskForm> {
+        Ok(DeskForm {
+            unavailable: Some(
+                "CashWeb deposits arrive from CashWeb's own transaction list; nothing is filed at the desk."
+                    .into(),
+            ),
+            ..DeskForm::takes(&[])
+        })
     }
 
     fn build(

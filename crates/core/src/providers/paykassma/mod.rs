@@ -8,6 +8,7 @@
 //! document never says a repeated id is refused. Final states come from
 //! signed postbacks (`paykassma_postback`) and from postback lookups.
 
+mod desk;
 pub(crate) mod manual;
 pub(crate) mod postback;
 mod provider;

@@ -2,6 +2,9 @@
 //! asks of it, each forwarding to this folder's functions.
 
 use super::*;
+use crate::api::dto::{FormField, ProviderForm};
+use crate::providers::shape::DeskForm;
+use cashdesk_domain::ProviderKind;
 
 #[async_trait::async_trait]
 impl crate::providers::shape::Provider for Paykassma {
@@ -11,6 +14,50 @@ impl crate::providers::shape::Provider for Paykassma {
 
     fn lookup_window(&self) -> std::time::Duration {
         cashdesk_paykassma::assumptions::LOOKUP_WINDOW
+    }
+
+    fn account_form(&self) -> ProviderForm {
+        ProviderForm {
+            provider: ProviderKind::Paykassma,
+            label: ProviderKind::Paykassma.label().into(),
+            default_base_url: "https://api.paykassma.com".into(),
+            secrets: vec![
+                FormField::new(
+                    SECRET,
+                    "PLUGINAPI secret",
+                    "Sent as the secret query parameter on every call but withdrawals",
+                ),
+                FormField::new(
+                    PRIVATE_KEY,
+                    "Private key",
+                    "Signs withdrawals and verifies postbacks",
+                ),
+            ],
+            settings: vec![
+                FormField::new(
+                    "test_withdrawals",
+                    "Test withdrawals",
+                    "yes: withdrawals are sent with is_test (nothing is paid out)",
+                ),
+                FormField::new(
+                    "allow_unsigned_deposit_postbacks",
+                    "Unsigned deposit postbacks",
+                    "yes: take them only as a hint to look the deposit up; postback URL is /postbacks/paykassma/<account id>",
+                ),
+            ],
+        }
+    }
+
+    fn desk_form(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<DeskForm> {
+        let acc = app.providers().account::<Account>(account)?;
+        Ok(DeskForm {
+            details: super::desk::details(acc.client.rules()),
+            ..DeskForm::takes(&[RequestKind::Deposit, RequestKind::Withdrawal])
+        })
     }
 
     fn build(

@@ -2,6 +2,9 @@
 //! asks of it, each forwarding to this folder's functions.
 
 use super::*;
+use crate::api::dto::{FormField, ProviderForm};
+use crate::providers::shape::DeskForm;
+use cashdesk_domain::ProviderKind;
 
 #[async_trait::async_trait]
 impl crate::providers::shape::Provider for Zexabit {
@@ -11,6 +14,38 @@ impl crate::providers::shape::Provider for Zexabit {
 
     fn lookup_window(&self) -> std::time::Duration {
         cashdesk_zexabit::assumptions::LOOKUP_WINDOW
+    }
+
+    fn account_form(&self) -> ProviderForm {
+        ProviderForm {
+            provider: ProviderKind::Zexabit,
+            label: ProviderKind::Zexabit.label().into(),
+            default_base_url: "https://api.portal.zexabit.com".into(),
+            secrets: vec![
+                FormField::new(
+                    crate::providers::API_KEY,
+                    "API key",
+                    "Partner API key (Bearer)",
+                ),
+                FormField::new(
+                    crate::providers::WEBHOOK_SECRET,
+                    "Webhook secret",
+                    "Verifies X-Zexabit-Signature",
+                ),
+            ],
+            settings: vec![],
+        }
+    }
+
+    fn desk_form(
+        &self,
+        _app: &Cashdesk,
+        _account: cashdesk_domain::AccountId,
+    ) -> CoreResult<DeskForm> {
+        Ok(DeskForm {
+            agent_numbers: true,
+            ..DeskForm::takes(&[RequestKind::Deposit, RequestKind::Withdrawal])
+        })
     }
 
     fn build(

@@ -5,6 +5,7 @@
 //! neither defines the status call nor says a repeated `external_id` is
 //! refused). Notifications carry no status, so each one triggers a lookup.
 
+mod desk;
 mod provider;
 
 use crate::app::Cashdesk;

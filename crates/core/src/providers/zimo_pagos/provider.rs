@@ -1,7 +1,10 @@
-//! ZimoPagos's entry in the registry: the steps Cashdesk's generic code
+//! Zimo-pagos' entry in the registry: the steps Cashdesk's generic code
 //! asks of it, each forwarding to this folder's functions.
 
 use super::*;
+use crate::api::dto::{FormField, ProviderForm};
+use crate::providers::shape::DeskForm;
+use cashdesk_domain::ProviderKind;
 
 #[async_trait::async_trait]
 impl crate::providers::shape::Provider for ZimoPagos {
@@ -11,6 +14,74 @@ impl crate::providers::shape::Provider for ZimoPagos {
 
     fn lookup_window(&self) -> std::time::Duration {
         cashdesk_zimo_pagos::assumptions::LOOKUP_WINDOW
+    }
+
+    fn account_form(&self) -> ProviderForm {
+        ProviderForm {
+            provider: ProviderKind::ZimoPagos,
+            label: ProviderKind::ZimoPagos.label().into(),
+            default_base_url: "https://api-stg.zimo-pagos.com".into(),
+            secrets: vec![
+                FormField::new(
+                    LOGIN,
+                    "Cashout login",
+                    "Merchant Panel → Settings → API Access",
+                ),
+                FormField::new(
+                    PASS,
+                    "Cashout pass",
+                    "Merchant Panel → Settings → API Access",
+                ),
+                FormField::new(
+                    SIGNING_SECRET,
+                    "Signing secret",
+                    "Key of the Payload-Signature HMAC",
+                ),
+            ],
+            settings: vec![
+                FormField::new(
+                    "notification_url",
+                    "Notification URL",
+                    "Public HTTPS address forwarding to this desk's /notifications/zimo-pagos/<account id>",
+                ),
+                FormField::new(
+                    "card_base_url",
+                    "Debit-card host (Mexico)",
+                    "Given by Zimo-pagos on request; optional",
+                ),
+            ],
+        }
+    }
+
+    /// Zimo-pagos calls back only over https; the card host carries the
+    /// same credentials and money as the API.
+    fn check_settings(
+        &self,
+        settings: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), String> {
+        let url = settings
+            .get("notification_url")
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        if !url.starts_with("https://") {
+            return Err("Notification URL: Zimo-pagos requires an https:// address".into());
+        }
+        if let Some(card) = settings.get("card_base_url").and_then(|v| v.as_str()) {
+            crate::providers::https_or_loopback("Debit-card host", card)?;
+        }
+        Ok(())
+    }
+
+    /// Cashouts only.
+    fn desk_form(
+        &self,
+        _app: &Cashdesk,
+        _account: cashdesk_domain::AccountId,
+    ) -> CoreResult<DeskForm> {
+        Ok(DeskForm {
+            details: super::desk::details(),
+            ..DeskForm::takes(&[RequestKind::Withdrawal])
+        })
     }
 
     fn build(
