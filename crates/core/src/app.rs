@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::error::{CoreError, CoreResult};
 use crate::notify::Notice;
 use crate::providers::Providers;
-use cashdesk_domain::{Actor, RequestId};
+use cashdesk_domain::Actor;
 use cashdesk_secrets::Keychain;
 use cashdesk_store::Store;
 use std::net::SocketAddr;
@@ -61,7 +61,15 @@ impl Cashdesk {
     /// Tests call this to drive the API without a worker.
     pub fn open(config: Config) -> CoreResult<Cashdesk> {
         let store = Arc::new(Store::open(&config.db_path())?);
-        let (events, _) = broadcast::channel(256);
+        let (events, _) = broadcast::channel::<Changed>(256);
+        // The window hears of every committed change from the store itself.
+        let tell = events.clone();
+        store.on_change(move |ids| {
+            let _ = tell.send(Changed {
+                requests: ids.to_vec(),
+                ..Default::default()
+            });
+        });
         let (notices, notices_rx) = mpsc::unbounded_channel();
         let keychain = Keychain::new(&config.keychain_service);
         Ok(Cashdesk {
@@ -175,13 +183,6 @@ impl Cashdesk {
     pub(crate) fn changed(&self, change: Changed) {
         // No receiver (no window yet) is fine.
         let _ = self.inner.events.send(change);
-    }
-
-    pub(crate) fn request_changed(&self, id: RequestId) {
-        self.changed(Changed {
-            requests: vec![id],
-            ..Default::default()
-        });
     }
 
     pub(crate) fn notice(&self, notice: Notice) {

@@ -17,7 +17,6 @@ pub(crate) fn recover(app: &Cashdesk) -> CoreResult<()> {
         let outcome = providers::recover(app.store().account(row.account_id)?.provider, &row);
         let rec = app.store().record_outcome(row.id, &outcome)?;
         tracing::warn!(request = %rec.id, "in-flight call after restart: {}", rec.status.label());
-        app.request_changed(rec.id);
     }
     Ok(())
 }
@@ -50,13 +49,11 @@ async fn drain(app: &Cashdesk) -> CoreResult<()> {
         chrono::Utc::now().timestamp_millis(),
         &crate::links::offline(app),
     )? {
-        app.request_changed(row.request_id);
         pause_if(app.config(), PausePoint::AfterClaim).await;
         let provider = app.store().account(row.account_id)?.provider;
         let outcome = providers::deliver(app, provider, &row).await;
         note_link(app, row.account_id, &outcome);
         let rec = record_until_saved(app, row.id, &outcome).await;
-        app.request_changed(rec.id);
         if matches!(
             rec.status,
             RequestStatus::Failed

@@ -25,6 +25,9 @@ pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
+    /// Rows the transaction under way wrote (filled by the update hook).
+    touched: std::sync::Arc<crate::changes::Touched>,
+    listener: std::sync::RwLock<Option<crate::changes::Listener>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -104,10 +107,14 @@ impl Store {
                 Ok(Mutex::new(c))
             })
             .collect::<Result<Vec<_>>>()?;
+        let touched = std::sync::Arc::new(crate::changes::Touched::default());
+        crate::changes::watch(&writer, touched.clone());
         Ok(Store {
             path: path.to_owned(),
             writer: Mutex::new(writer),
             readers,
+            touched,
+            listener: std::sync::RwLock::new(None),
         })
     }
 
@@ -117,12 +124,39 @@ impl Store {
 
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the one writer, so
     /// writers never interleave and a write never fails half-way on a lock.
+    /// After the commit, the listener (`on_change`) is told which requests
+    /// it changed.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = lock(&self.writer);
+        // Leftovers of a transaction that rolled back announce nothing.
+        self.touched.take();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        let rows = self.touched.take();
+        let listener = self
+            .listener
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let changed = match &listener {
+            Some(_) if !rows.is_empty() => crate::changes::requests_of(&conn, &rows),
+            _ => Vec::new(),
+        };
+        drop(conn);
+        if let (Some(tell), false) = (listener, changed.is_empty()) {
+            tell(&changed);
+        }
         Ok(out)
+    }
+
+    /// Who is told, after each commit, the requests it changed.
+    pub fn on_change(
+        &self,
+        listener: impl Fn(&[cashdesk_domain::RequestId]) + Send + Sync + 'static,
+    ) {
+        *self.listener.write().unwrap_or_else(|e| e.into_inner()) =
+            Some(std::sync::Arc::new(listener));
     }
 
     /// Runs `f` on a read-only connection (WAL: readers never block the writer).

@@ -8,6 +8,7 @@
 mod accounts;
 mod attachments;
 mod audit;
+mod changes;
 mod db;
 mod drafts;
 mod error;

@@ -187,9 +187,7 @@ pub fn attach_screenshot(
         AttachTarget::Draft(d) => app.store().attach_to_draft(d, &shot)?,
         AttachTarget::Request(r) => {
             let actor = app.operator()?;
-            let info = app.store().attach_to_request(r, &shot, &actor)?;
-            app.request_changed(r);
-            info
+            app.store().attach_to_request(r, &shot, &actor)?
         }
     };
     Ok(info.into())

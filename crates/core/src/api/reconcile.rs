@@ -139,6 +139,5 @@ pub fn settle_with_candidate(
     };
     app.store()
         .settle_with_event(id, to, &actor, &why, &facts, (rec.account_id, event_key))?;
-    app.request_changed(id);
     super::requests::get_request(app, id)
 }

@@ -183,7 +183,6 @@ pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
     app.store()
         .approve(id, &actor, &call.effect, &call.payload)?;
     app.wake_worker();
-    app.request_changed(id);
     get_request(app, id)
 }
 
@@ -212,7 +211,6 @@ pub async fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<Re
             app.store().reject(id, &actor, reason)?;
         }
     }
-    app.request_changed(id);
     get_request(app, id)
 }
 
@@ -240,7 +238,6 @@ pub fn settle(
     app.store()
         .settle(id, to, &actor, note, &ProviderFacts::default())?;
     app.wake_worker();
-    app.request_changed(id);
     get_request(app, id)
 }
 

@@ -204,7 +204,6 @@ pub(crate) fn note_lookup(
     answer: &str,
 ) -> CoreResult<()> {
     app.store().record_lookup(rec.id, question, answer)?;
-    app.request_changed(rec.id);
     Ok(())
 }
 
@@ -251,15 +250,11 @@ pub(crate) fn provider_transition(
     facts: &cashdesk_store::ProviderFacts,
 ) -> CoreResult<Option<RequestRecord>> {
     let actor = cashdesk_domain::Actor::Provider(provider.into());
-    let done = unless_settled(
+    unless_settled(
         app.store()
             .transition(id, to, &actor, Some(why), facts)
             .map_err(Into::into),
-    )?;
-    if let Some(d) = &done {
-        app.request_changed(d.id);
-    }
-    Ok(done)
+    )
 }
 
 /// Past the window a lookup proves nothing ("not found" may mean purged),
@@ -277,7 +272,6 @@ pub const RECONCILE: &str =
 fn hand_over(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
     if rec.provider_status.as_deref() != Some(RECONCILE) {
         app.store().set_provider_status(rec.id, RECONCILE)?;
-        app.request_changed(rec.id);
     }
     Ok(())
 }

@@ -99,7 +99,6 @@ fn apply(app: &Cashdesk, account: AccountId, t: &Transaction) -> CoreResult<bool
         app.store()
             .insert_from_feed(&new, &Actor::Provider(ACTOR.into()), &t.id)?;
     if created {
-        app.request_changed(rec.id);
         app.notice(crate::notify::Notice::new_request(&rec, &rec.method));
     } else {
         apply_expiry(app, &rec, t)?;

@@ -213,14 +213,13 @@ pub(crate) fn recover() -> OutboxOutcome {
 /// An unknown credit goes back to the outbox: it only fetches again.
 pub(crate) fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
     let actor = Actor::Provider(ACTOR.into());
-    let done = app.store().settle(
+    app.store().settle(
         rec.id,
         RequestStatus::Approved,
         &actor,
         "crediting only re-fetches the CashWeb transaction: checking again",
         &ProviderFacts::default(),
     )?;
-    app.request_changed(done.id);
     app.wake_worker();
     Ok(())
 }
@@ -237,14 +236,13 @@ pub(crate) fn apply_expiry(app: &Cashdesk, rec: &RequestRecord, t: &Transaction)
         status: Some(t.status.to_string()),
         ..Default::default()
     };
-    let done = app.store().transition(
+    app.store().transition(
         rec.id,
         RequestStatus::Expired,
         &Actor::Provider(ACTOR.into()),
         Some("CashWeb reports the deposit expired"),
         &facts,
     )?;
-    app.request_changed(done.id);
     Ok(())
 }
 
@@ -297,7 +295,6 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
 fn show_status(app: &Cashdesk, rec: &RequestRecord, now: &str) -> CoreResult<()> {
     if rec.provider_status.as_deref() != Some(now) {
         app.store().set_provider_status(rec.id, now)?;
-        app.request_changed(rec.id);
     }
     Ok(())
 }

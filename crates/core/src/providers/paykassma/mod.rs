@@ -480,13 +480,11 @@ pub(crate) async fn resolve_unknown(
         RequestStatus::AwaitingProvider
     };
     let actor = Actor::Provider(ACTOR.into());
-    if let Some(done) = crate::providers::unless_settled(
+    crate::providers::unless_settled(
         app.store()
             .settle(rec.id, to, &actor, &v.why, &v.facts)
             .map_err(Into::into),
-    )? {
-        app.request_changed(done.id);
-    }
+    )?;
     Ok(())
 }
 

@@ -140,7 +140,6 @@ fn apply_verified(
         match applied {
             Some(EventApplied::Recorded(done)) => {
                 for d in &done {
-                    app.request_changed(d.id);
                     app.notice(crate::notify::Notice::outcome(d));
                 }
                 return Ok(PostbackReply::Ok(outcome));
@@ -323,7 +322,6 @@ pub(crate) fn apply(app: &Cashdesk, rec: &RequestRecord, v: &Verdict) -> CoreRes
     let Some(done) = done else {
         return Ok(false);
     };
-    app.request_changed(done.id);
     app.notice(crate::notify::Notice::outcome(&done));
     Ok(true)
 }

@@ -168,7 +168,6 @@ pub(crate) fn settle_from_provider(
         }
         return Ok(Applied::Done(text));
     };
-    app.request_changed(done.id);
     app.notice(crate::notify::Notice::outcome(&done));
     Ok(Applied::Done(format!(
         "request {} {}",

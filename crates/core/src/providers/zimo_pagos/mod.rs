@@ -254,9 +254,7 @@ pub(crate) async fn resolve_unknown(
             &facts,
         )
         .map_err(Into::into);
-    if let Some(done) = crate::providers::unless_settled(settled)? {
-        app.request_changed(done.id);
-    }
+    crate::providers::unless_settled(settled)?;
     Ok(())
 }
 
@@ -304,7 +302,6 @@ async fn apply_status(app: &Cashdesk, rec: &RequestRecord, st: &CashoutStatus) -
         let now = waiting_line(st.status);
         if rec.provider_status.as_deref() != Some(now) {
             app.store().set_provider_status(rec.id, now)?;
-            app.request_changed(rec.id);
         }
         return Ok(());
     }
