@@ -38,7 +38,8 @@
 //! Merely tolerated (the app stays safe either way, and the simulator
 //! plays both): a repeated `withdrawal_id` / `custom_transaction_id`
 //! refused or taken as a new one; a lookup that does not see a new
-//! postback for a while.
+//! postback for a while; a postback delivered more than once; a postback
+//! that arrives before the HTTP answer of the call that caused it.
 //!
 //! # What moved (for the core)
 //!

@@ -60,8 +60,9 @@ pub enum Deliveries {
     Repeated,
 }
 
-/// Whether Zexabit's webhook may overtake the HTTP answer of the call
-/// that caused it: nothing in the document orders them.
+/// Whether a push (Zexabit's webhook, Paykassma's postback, Zimo-pagos'
+/// notification) may overtake the HTTP answer of the call that caused it:
+/// no document orders them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PushOrder {
     #[default]
@@ -204,6 +205,24 @@ impl Unstated {
                     less
                 }
             }
+        }
+    }
+
+    /// How long a provider's own clock waits before it settles and pushes:
+    /// at once when the push overtakes the answer.
+    pub fn push_after(&self, normal: Duration) -> Duration {
+        match self.push_order {
+            PushOrder::AnswerFirst => normal,
+            PushOrder::PushFirst => Duration::ZERO,
+        }
+    }
+
+    /// How long the HTTP answer of a money-moving call waits, so that a
+    /// push sent at once is on its way first.
+    pub fn answer_delay(&self) -> Duration {
+        match self.push_order {
+            PushOrder::AnswerFirst => Duration::ZERO,
+            PushOrder::PushFirst => Duration::from_millis(400),
         }
     }
 

@@ -31,6 +31,11 @@
 //! request made after it cannot be what it reports. A deposit credited at
 //! another amount cannot match this way; a supervisor picks it from the
 //! candidates, and it is still compared.
+//!
+//! Merely tolerated (the simulator plays each): a webhook delivered more
+//! than once (deduplicated by event and transaction); a webhook that
+//! arrives before the HTTP answer of the call that caused it (kept, and
+//! applied once the answer names the transaction).
 
 use serde::{Deserialize, Serialize};
 use std::num::NonZeroU32;

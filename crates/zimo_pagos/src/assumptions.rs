@@ -31,7 +31,8 @@
 //! (the app stays safe either way, and the simulator plays both): a
 //! repeated `external_id` refused or paid as a new cashout; a lookup that
 //! does not see a new cashout for a while; a notification delivered more
-//! than once (each only prompts a status fetch, and a final state stays).
+//! than once (each only prompts a status fetch, and a final state stays);
+//! a notification that arrives before the HTTP answer of the cashout.
 //!
 //! # Smaller assumptions
 //!

@@ -23,9 +23,13 @@ pub(crate) enum Target {
 pub(crate) fn schedule(shared: Arc<Shared>, target: Target) {
     tokio::spawn(async move {
         let mut stop = shared.stop.clone();
+        let wait = shared
+            .lock()
+            .unstated
+            .push_after(shared.config.settle_after);
         tokio::select! {
             _ = stopped(&mut stop) => return,
-            _ = tokio::time::sleep(shared.config.settle_after) => {}
+            _ = tokio::time::sleep(wait) => {}
         }
         let (issued, url) = {
             let mut inner = shared.lock();

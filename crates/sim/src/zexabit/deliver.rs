@@ -19,12 +19,10 @@ pub(crate) fn schedule_settlement(shared: Arc<Shared>, kind: TxnKind, id: String
     tokio::spawn(async move {
         let mut stop = shared.stop.clone();
         // Pushed before the HTTP answer: settled at once.
-        let first = shared.lock().unstated.push_order == crate::PushOrder::PushFirst;
-        let wait = if first {
-            std::time::Duration::ZERO
-        } else {
-            shared.config.settle_after
-        };
+        let wait = shared
+            .lock()
+            .unstated
+            .push_after(shared.config.settle_after);
         tokio::select! {
             _ = stopped(&mut stop) => return,
             _ = tokio::time::sleep(wait) => {}

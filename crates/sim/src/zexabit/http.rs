@@ -164,9 +164,8 @@ async fn after_commit(s: &Shared, resp: Response) -> Response {
         tokio::time::sleep(d).await;
     }
     // The webhook goes first: the answer waits for it to be on its way.
-    if s.lock().unstated.push_order == crate::PushOrder::PushFirst {
-        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    }
+    let delay = s.lock().unstated.answer_delay();
+    tokio::time::sleep(delay).await;
     resp
 }
 

@@ -36,7 +36,11 @@ async fn wait(shared: &Shared, d: Duration) -> bool {
 /// moved by hand), as a real back office would.
 pub(crate) fn schedule_progress(shared: Arc<Shared>, id: CashoutId) {
     tokio::spawn(async move {
-        if !wait(&shared, shared.config.deliver_after).await {
+        let first = shared
+            .lock()
+            .unstated
+            .push_after(shared.config.deliver_after);
+        if !wait(&shared, first).await {
             return;
         }
         let delivered =
@@ -46,7 +50,11 @@ pub(crate) fn schedule_progress(shared: Arc<Shared>, id: CashoutId) {
                 .transition(id, Some(Status::Pending), Status::Delivered, None);
         let Some(cashout) = delivered else { return };
         notify(&shared, &cashout);
-        if !wait(&shared, shared.config.settle_after).await {
+        let then = shared
+            .lock()
+            .unstated
+            .push_after(shared.config.settle_after);
+        if !wait(&shared, then).await {
             return;
         }
         let rejection = shared.config.rejection(&cashout);

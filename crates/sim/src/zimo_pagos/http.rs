@@ -107,6 +107,9 @@ async fn after_commit(s: &Shared, resp: Response) -> Response {
     if let Some(d) = hang {
         tokio::time::sleep(d).await;
     }
+    // A push sent at once goes first: the answer waits for it to be on its way.
+    let delay = s.lock().unstated.answer_delay();
+    tokio::time::sleep(delay).await;
     resp
 }
 
