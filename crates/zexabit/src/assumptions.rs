@@ -34,8 +34,9 @@
 //!
 //! Merely tolerated (the simulator plays each): a webhook delivered more
 //! than once (deduplicated by event and transaction); a webhook that
-//! arrives before the HTTP answer of the call that caused it (kept, and
-//! applied once the answer names the transaction).
+//! arrives before the HTTP answer of the call that caused it (kept as a
+//! candidate; the status poll settles the request once the answer has
+//! named the transaction).
 
 use serde::{Deserialize, Serialize};
 use std::num::NonZeroU32;
