@@ -66,10 +66,15 @@ async fn the_sandbox_fills_the_queue_and_approvals_complete_through_zexabit() {
         dep.amount_display
     );
     let decided = api::requests::approve(&app, dep.id).unwrap();
-    assert_eq!(
-        decided.summary.status,
-        RequestStatus::Approved,
-        "approving returns at once, before any network call"
+    // It returns without waiting for the network: the worker may already
+    // have claimed the call, but no answer can have come back yet.
+    assert!(
+        matches!(
+            decided.summary.status,
+            RequestStatus::Approved | RequestStatus::Submitting
+        ),
+        "approving returns at once, before any network answer: {:?}",
+        decided.summary.status
     );
     let done = wait_status(&app, dep.id, RequestStatus::Completed).await;
     let path: Vec<_> = done.history.iter().map(|h| h.to).collect();

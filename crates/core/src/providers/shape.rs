@@ -65,6 +65,38 @@ pub(crate) trait Provider: Send + Sync {
     async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()>;
     /// Asks about a request the provider accepted (covers missed pushes).
     async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()>;
+    /// The methods an account offers, asked now.
+    async fn fetch_methods(
+        &self,
+        _app: &Cashdesk,
+        _account: AccountId,
+    ) -> CoreResult<Vec<super::reference::Method>> {
+        Ok(Vec::new())
+    }
+    /// Methods known without the network (a fixed list, or kept by other steps).
+    fn known_methods(
+        &self,
+        _app: &Cashdesk,
+        _account: AccountId,
+    ) -> Option<Vec<super::reference::Method>> {
+        None
+    }
+    /// The account's balances, where the document gives them.
+    async fn balances(
+        &self,
+        _app: &Cashdesk,
+        _account: AccountId,
+    ) -> CoreResult<Vec<super::reference::Fact>> {
+        Ok(Vec::new())
+    }
+    /// Facts about one request an agent decides with (asked on demand).
+    async fn request_facts(
+        &self,
+        _app: &Cashdesk,
+        _rec: &RequestRecord,
+    ) -> CoreResult<super::reference::Facts> {
+        Ok((Vec::new(), Vec::new()))
+    }
     /// One light read with the account's secrets: "Check connection" and
     /// the connection state the window shows.
     async fn probe(&self, app: &Cashdesk, account: AccountId) -> CoreResult<super::Probe>;

@@ -12,6 +12,7 @@ mod desk;
 pub(crate) mod manual;
 pub(crate) mod postback;
 mod provider;
+pub(crate) mod reference;
 
 use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};

@@ -60,6 +60,30 @@ impl crate::providers::shape::Provider for Paykassma {
         })
     }
 
+    async fn fetch_methods(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<Vec<crate::providers::reference::Method>> {
+        super::reference::fetch_methods(app, account).await
+    }
+
+    async fn balances(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<Vec<crate::providers::reference::Fact>> {
+        super::reference::balances(app, account).await
+    }
+
+    async fn request_facts(
+        &self,
+        app: &Cashdesk,
+        rec: &RequestRecord,
+    ) -> CoreResult<crate::providers::reference::Facts> {
+        super::reference::request_facts(app, rec).await
+    }
+
     fn build(
         &self,
         rec: &AccountRecord,

@@ -5,6 +5,7 @@
 //! and status polls settle requests.
 
 mod provider;
+pub(crate) mod reference;
 pub(crate) mod webhook;
 
 use crate::app::Cashdesk;

@@ -48,6 +48,30 @@ impl crate::providers::shape::Provider for Zexabit {
         })
     }
 
+    async fn fetch_methods(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> CoreResult<Vec<crate::providers::reference::Method>> {
+        super::reference::fetch_methods(app, account).await
+    }
+
+    fn known_methods(
+        &self,
+        app: &Cashdesk,
+        account: cashdesk_domain::AccountId,
+    ) -> Option<Vec<crate::providers::reference::Method>> {
+        super::reference::known_methods(app, account)
+    }
+
+    async fn request_facts(
+        &self,
+        app: &Cashdesk,
+        rec: &RequestRecord,
+    ) -> CoreResult<crate::providers::reference::Facts> {
+        super::reference::request_facts(app, rec).await
+    }
+
     fn build(
         &self,
         rec: &cashdesk_store::AccountRecord,

@@ -1,6 +1,7 @@
 //! Zimo-pagos' desk form: the beneficiary of a cashout.
 
 use crate::api::desk::{DetailField, detail};
+use crate::providers::reference::Method;
 use cashdesk_domain::RequestKind;
 
 /// The Zimo-pagos beneficiary (the cashout body's fields).
@@ -23,4 +24,26 @@ pub(crate) fn details() -> Vec<DetailField> {
         f.number = true;
     }
     v
+}
+
+/// Zimo-pagos pays out to Mexican bank accounts: an 18-digit CLABE or a
+/// debit card (routed to the card host when Luhn-valid). Other countries
+/// come through intake with their own details.
+pub(crate) fn methods() -> Vec<Method> {
+    [
+        ("clabe", "CLABE (bank account)"),
+        ("debit_card", "Debit card"),
+    ]
+    .into_iter()
+    .map(|(m, l)| Method {
+        method: m.into(),
+        label: l.into(),
+        currency: "MXN".into(),
+        kind: Some(RequestKind::Withdrawal),
+        min: None,
+        max: None,
+        manual: false,
+        screenshot: false,
+    })
+    .collect()
 }

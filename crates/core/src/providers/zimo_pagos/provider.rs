@@ -84,6 +84,22 @@ impl crate::providers::shape::Provider for ZimoPagos {
         })
     }
 
+    async fn fetch_methods(
+        &self,
+        _app: &Cashdesk,
+        _account: cashdesk_domain::AccountId,
+    ) -> CoreResult<Vec<crate::providers::reference::Method>> {
+        Ok(super::desk::methods())
+    }
+
+    fn known_methods(
+        &self,
+        _app: &Cashdesk,
+        _account: cashdesk_domain::AccountId,
+    ) -> Option<Vec<crate::providers::reference::Method>> {
+        Some(super::desk::methods())
+    }
+
     fn build(
         &self,
         rec: &AccountRecord,
