@@ -97,6 +97,11 @@ pub(crate) trait Provider: Send + Sync {
     ) -> CoreResult<super::reference::Facts> {
         Ok((Vec::new(), Vec::new()))
     }
+    /// The route its pushes (webhook, postback, notification) arrive on,
+    /// with `{account}` in the path; `None`: it pushes nothing to us.
+    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cashdesk>)> {
+        None
+    }
     /// One light read with the account's secrets: "Check connection" and
     /// the connection state the window shows.
     async fn probe(&self, app: &Cashdesk, account: AccountId) -> CoreResult<super::Probe>;

@@ -12,14 +12,11 @@ pub use listen::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 use crate::app::{Cashdesk, HttpInfo};
 use crate::error::{CoreError, CoreResult};
 use crate::intake_http;
-use crate::providers::zexabit::{self, WebhookReply};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
-use cashdesk_domain::AccountId;
 use std::time::Duration;
 use tower_http::timeout::TimeoutLayer;
 
@@ -51,13 +48,14 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
         );
     }
     let hosts = host::Hosts::new(local, &app.config().http_hosts);
-    let router = Router::new()
-        .route("/webhooks/zexabit/{account}", post(zexabit_webhook))
-        .route(
-            "/notifications/zimo-pagos/{account}",
-            post(zimo_notification),
-        )
-        .route("/postbacks/paykassma/{account}", post(paykassma_postback))
+    // Each provider's push (webhook, postback, notification), if it has one.
+    let mut router = Router::new();
+    for kind in cashdesk_domain::ProviderKind::ALL {
+        if let Some((path, route)) = crate::providers::provider(kind).inbound() {
+            router = router.route(path, route);
+        }
+    }
+    let router = router
         .route("/intake/v1/requests", post(intake_http::create))
         .route("/intake/v1/requests/{intake_ref}", get(intake_http::read))
         .route("/intake/v1/openapi.json", get(intake_http::openapi))
@@ -94,6 +92,11 @@ pub(crate) fn internal(status: StatusCode, e: &dyn std::fmt::Display) -> Respons
     )
 }
 
+/// What a push naming no account of ours in its path gets.
+pub(crate) fn unknown_account() -> Response {
+    error(StatusCode::NOT_FOUND, "unknown account")
+}
+
 /// 500 makes the provider retry later: nothing was lost on our side.
 pub(crate) fn core_error(e: CoreError) -> Response {
     match e {
@@ -114,104 +117,5 @@ pub(crate) fn core_error(e: CoreError) -> Response {
             )
         }
         other => internal(StatusCode::INTERNAL_SERVER_ERROR, &other),
-    }
-}
-
-async fn zexabit_webhook(
-    State(app): State<Cashdesk>,
-    Path(account): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Ok(account) = account.parse::<AccountId>() else {
-        return error(StatusCode::NOT_FOUND, "unknown account");
-    };
-    let sig = headers
-        .get("x-zexabit-signature")
-        .and_then(|v| v.to_str().ok());
-    let app2 = app.clone();
-    let body2 = body.clone();
-    let sig = sig.map(str::to_owned);
-    let result = tokio::task::spawn_blocking(move || {
-        zexabit::apply_webhook(&app2, account, sig.as_deref(), &body2)
-    })
-    .await;
-    match result {
-        Ok(Ok(WebhookReply::Ok(msg))) => (StatusCode::OK, msg).into_response(),
-        Ok(Ok(WebhookReply::Refused(code, msg))) => {
-            tracing::warn!(%account, "webhook refused: {msg}");
-            error(
-                StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
-                msg,
-            )
-        }
-        Ok(Err(e)) => core_error(e),
-        Err(e) => internal(StatusCode::INTERNAL_SERVER_ERROR, &e),
-    }
-}
-
-/// Zimo-pagos notifications carry no status and no signature recipe: the
-/// only thing trusted is the status fetched from Zimo-pagos itself. A
-/// failure answers non-2xx so Zimo-pagos sends the notification again.
-async fn zimo_notification(
-    State(app): State<Cashdesk>,
-    Path(account): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Ok(account) = account.parse::<AccountId>() else {
-        return error(StatusCode::NOT_FOUND, "unknown account");
-    };
-    let acc = match app
-        .providers()
-        .account::<crate::providers::zimo_pagos::Account>(account)
-    {
-        Ok(a) => a,
-        Err(e) => return core_error(e),
-    };
-    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
-    match crate::providers::zimo_pagos::apply_notification(
-        &app,
-        (account, &acc),
-        content_type,
-        &body,
-    )
-    .await
-    {
-        Ok(msg) => (StatusCode::OK, msg).into_response(),
-        Err(CoreError::Invalid(m)) => error(StatusCode::BAD_REQUEST, m),
-        Err(e) => internal(StatusCode::SERVICE_UNAVAILABLE, &e),
-    }
-}
-
-/// Paykassma postbacks: the signature is checked by the adapter before
-/// anything in the body is used (401, nothing changed, when it fails); a
-/// failure on our side answers non-2xx so Paykassma delivers it again.
-async fn paykassma_postback(
-    State(app): State<Cashdesk>,
-    Path(account): Path<String>,
-    body: Bytes,
-) -> Response {
-    use crate::providers::paykassma::postback::{PostbackReply, apply_postback};
-    let Ok(account) = account.parse::<AccountId>() else {
-        return error(StatusCode::NOT_FOUND, "unknown account");
-    };
-    let acc = match app
-        .providers()
-        .account::<crate::providers::paykassma::Account>(account)
-    {
-        Ok(a) => a,
-        Err(e) => return core_error(e),
-    };
-    match apply_postback(&app, account, &acc, &body).await {
-        Ok(PostbackReply::Ok(msg)) => (StatusCode::OK, msg).into_response(),
-        Ok(PostbackReply::Refused(code, msg)) => {
-            tracing::warn!(%account, "Paykassma postback refused: {msg}");
-            error(
-                StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
-                msg,
-            )
-        }
-        Err(e) => internal(StatusCode::SERVICE_UNAVAILABLE, &e),
     }
 }

@@ -9,6 +9,7 @@
 //! signed postbacks (`paykassma_postback`) and from postback lookups.
 
 mod desk;
+mod inbound;
 pub(crate) mod manual;
 pub(crate) mod postback;
 mod provider;

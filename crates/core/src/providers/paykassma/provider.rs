@@ -84,6 +84,13 @@ impl crate::providers::shape::Provider for Paykassma {
         super::reference::request_facts(app, rec).await
     }
 
+    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cashdesk>)> {
+        Some((
+            "/postbacks/paykassma/{account}",
+            axum::routing::post(super::inbound::paykassma_postback),
+        ))
+    }
+
     fn build(
         &self,
         rec: &AccountRecord,

@@ -4,6 +4,7 @@
 //! call that may have gone out is never resent), and how signed webhooks
 //! and status polls settle requests.
 
+mod inbound;
 mod provider;
 pub(crate) mod reference;
 pub(crate) mod webhook;

@@ -72,6 +72,13 @@ impl crate::providers::shape::Provider for Zexabit {
         super::reference::request_facts(app, rec).await
     }
 
+    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cashdesk>)> {
+        Some((
+            "/webhooks/zexabit/{account}",
+            axum::routing::post(super::inbound::zexabit_webhook),
+        ))
+    }
+
     fn build(
         &self,
         rec: &cashdesk_store::AccountRecord,

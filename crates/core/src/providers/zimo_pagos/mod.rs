@@ -6,6 +6,7 @@
 //! refused). Notifications carry no status, so each one triggers a lookup.
 
 mod desk;
+mod inbound;
 mod provider;
 
 use crate::app::Cashdesk;

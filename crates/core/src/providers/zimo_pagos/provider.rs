@@ -100,6 +100,13 @@ impl crate::providers::shape::Provider for ZimoPagos {
         Some(super::desk::methods())
     }
 
+    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cashdesk>)> {
+        Some((
+            "/notifications/zimo-pagos/{account}",
+            axum::routing::post(super::inbound::zimo_notification),
+        ))
+    }
+
     fn build(
         &self,
         rec: &AccountRecord,
