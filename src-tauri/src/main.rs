@@ -18,7 +18,7 @@ fn main() {
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
             let started =
-                tauri::async_runtime::block_on(Cashdesk::start(Config::from_env(data_dir)));
+                tauri::async_runtime::block_on(cashdesk_sandbox::start(Config::from_env(data_dir)));
             let desk = match started {
                 Ok(desk) => {
                     forward_changes(app.handle().clone(), &desk);

@@ -270,7 +270,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     type_into(&c, "draft-end-user-ref", "in_desk_1").await;
     type_into(&c, "draft-trx-id", "498765432101").await;
     let png = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../crates/core/assets/sandbox-receipt.png")
+        .join("../crates/sandbox/assets/sandbox-receipt.png")
         .canonicalize()
         .unwrap();
     find(&c, &css("draft-screenshot"))

@@ -31,10 +31,19 @@ pub(crate) struct Inner {
     pub notices_rx: Mutex<Option<mpsc::UnboundedReceiver<Notice>>>,
     pub worker_wake: Notify,
     pub http: Mutex<Option<HttpInfo>>,
-    pub sandbox: Mutex<Option<crate::sandbox::Sandbox>>,
+    /// Run alongside the core and stopped with it: the sandbox.
+    pub companion: Mutex<Option<Box<dyn Companion>>>,
     pub links: crate::links::Links,
     /// The data folder's lock, held by a started core (see `lock.rs`).
     pub lock: Mutex<Option<crate::lock::DataLock>>,
+}
+
+/// Something run alongside the core that holds sockets and tasks (the
+/// sandbox's simulators and customers, `cashdesk-sandbox`): it is told to
+/// stop when the core shuts down, and its presence marks sandbox mode.
+#[async_trait::async_trait]
+pub trait Companion: Send {
+    async fn stop(self: Box<Self>);
 }
 
 #[derive(Clone)]
@@ -83,15 +92,16 @@ impl Cashdesk {
                 notices_rx: Mutex::new(Some(notices_rx)),
                 worker_wake: Notify::new(),
                 http: Mutex::new(None),
-                sandbox: Mutex::new(None),
+                companion: Mutex::new(None),
                 links: Default::default(),
                 lock: Mutex::new(None),
             }),
         })
     }
 
-    /// Opens and starts everything: local server, sandbox (when no account
-    /// is configured), crash recovery, outbox worker, poller, notifications.
+    /// Opens and starts everything: local server, crash recovery, outbox
+    /// worker, poller, notifications. Sandbox mode is a client of the core
+    /// (`cashdesk-sandbox`), started after this when no account exists.
     /// Must run inside a tokio runtime.
     pub async fn start(config: Config) -> CoreResult<Cashdesk> {
         // Before anything runs recovery on the database: one core per folder.
@@ -103,10 +113,6 @@ impl Cashdesk {
             tracing::info!("{retired} unfinished requests of the previous sandbox session ended");
         }
         crate::server::start(&app).await?;
-        let configured = !app.store().accounts()?.is_empty();
-        if !configured && app.config().sandbox_when_unconfigured {
-            crate::sandbox::start(&app).await?;
-        }
         app.prefetch_reference_data();
         crate::worker::recover(&app)?;
         crate::worker::spawn(&app);
@@ -120,7 +126,7 @@ impl Cashdesk {
     /// approvals and desk entry can check limits without waiting on the
     /// network (kept in the database for offline use) and the queue shows
     /// the providers' method names. The last known lists come first.
-    fn prefetch_reference_data(&self) {
+    pub fn prefetch_reference_data(&self) {
         let Ok(accounts) = self.store().accounts() else {
             return;
         };
@@ -174,10 +180,30 @@ impl Cashdesk {
 
     pub fn is_sandbox(&self) -> bool {
         self.inner
-            .sandbox
+            .companion
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .is_some()
+    }
+
+    /// Runs `companion` alongside the core until shutdown (sandbox mode).
+    pub fn attach(&self, companion: Box<dyn Companion>) {
+        *self
+            .inner
+            .companion
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(companion);
+    }
+
+    /// Keeps an account's secret in memory for this run only (sandbox
+    /// accounts: their simulators' keys never go to the keychain).
+    pub fn remember_secret_for_run(
+        &self,
+        account: cashdesk_domain::AccountId,
+        name: &'static str,
+        secret: cashdesk_secrets::Secret,
+    ) {
+        self.providers().set_sandbox_secret(account, name, secret);
     }
 
     pub(crate) fn changed(&self, change: Changed) {
@@ -201,16 +227,16 @@ impl Cashdesk {
         }
     }
 
-    /// Stops background work that holds sockets (sandbox simulator).
+    /// Stops background work that holds sockets (the sandbox, if any).
     pub async fn shutdown(&self) {
-        let sandbox = self
+        let companion = self
             .inner
-            .sandbox
+            .companion
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        if let Some(s) = sandbox {
-            s.stop().await;
+        if let Some(c) = companion {
+            c.stop().await;
         }
         self.inner
             .lock

@@ -10,15 +10,13 @@ pub mod intake_http;
 pub mod links;
 mod lock;
 pub mod notify;
-pub(crate) mod providers;
-mod sandbox;
-mod sandbox_cashweb;
-mod sandbox_paykassma;
-mod sandbox_zimo;
+/// Provider accounts; public for its account settings and keychain entry
+/// names (the sandbox configures accounts as Settings would).
+pub mod providers;
 mod server;
 mod worker;
 
-pub use app::{Cashdesk, HttpInfo};
+pub use app::{Cashdesk, Companion, HttpInfo};
 pub use config::{Config, PausePoint};
 pub use error::CoreError;
 /// The local server's limits, for tests and the docs.

@@ -4,6 +4,8 @@
 //! reference: a call that may have gone out is never sent again.
 
 mod common;
+#[path = "common/headless.rs"]
+mod headless;
 
 use cashdesk_core::Cashdesk;
 use cashdesk_core::api::{self, dto::SettleOutcome};
@@ -11,6 +13,7 @@ use cashdesk_core::intake::{self, IntakeRequest};
 use cashdesk_domain::{ProviderKind, RequestId, RequestKind, RequestStatus};
 use cashdesk_store::Store;
 use common::*;
+use headless::*;
 use std::time::Duration;
 
 struct Scenario {

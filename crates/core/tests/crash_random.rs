@@ -13,6 +13,8 @@
 //! demand); `CASHDESK_CRASH_SEED` replays a printed seed.
 
 mod common;
+#[path = "common/headless.rs"]
+mod headless;
 
 use cashdesk_core::Cashdesk;
 use cashdesk_core::api::{self, dto::*};
@@ -25,6 +27,7 @@ use cashdesk_sim::zimo_pagos::{RunningZimoPagos, ZimoPagosSim, ZimoPagosSimConfi
 use cashdesk_sim::{Credit, Unstated};
 use cashdesk_store::Store;
 use common::*;
+use headless::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::Path;

@@ -4,10 +4,13 @@
 //! leaves no stale lock behind.
 
 mod common;
+#[path = "common/headless.rs"]
+mod headless;
 
 use cashdesk_core::Cashdesk;
 use cashdesk_core::error::CoreError;
 use common::*;
+use headless::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_core_on_one_data_folder_is_refused() {

@@ -342,7 +342,7 @@ mod tests {
     #[test]
     fn a_screenshot_must_be_the_image_type_it_claims() {
         let rules = Rules::default();
-        let png = include_bytes!("../../core/assets/sandbox-receipt.png");
+        let png = include_bytes!("../../sandbox/assets/sandbox-receipt.png");
         assert!(
             with_shot("r.png", "image/png", png)
                 .validate(&rules)

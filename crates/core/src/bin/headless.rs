@@ -1,6 +1,7 @@
-//! Cashdesk's core without a window: the same store, outbox worker, local
-//! server and sandbox as the desktop app. Used by the crash tests (which
-//! kill it with SIGKILL mid-submission) and for running a desk server.
+//! Cashdesk's core without a window: the same store, outbox worker and
+//! local server as the desktop app, without sandbox mode (that is
+//! `cashdesk-sandbox`, which the desktop app runs). Used by the crash tests
+//! (which kill it with SIGKILL mid-submission) and for running a desk server.
 
 use cashdesk_core::{Cashdesk, Config};
 

@@ -4,12 +4,12 @@
 //! steps to each provider's [`Provider`] implementation (`shape.rs`).
 //! What approve and reject mean per provider is in PRODUCT.md.
 
-pub(crate) mod cashweb;
+pub mod cashweb;
 pub(crate) mod evidence;
 pub(crate) mod fate;
 mod urls;
 pub(crate) use urls::https_or_loopback;
-pub(crate) mod paykassma;
+pub mod paykassma;
 mod probe;
 pub(crate) mod reference;
 pub(crate) mod shape;

@@ -2,7 +2,9 @@
 //! a data folder and a fixed port, optionally frozen at a pause point, and
 //! killed with SIGKILL.
 
-use super::{KEYCHAIN_SERVICE, wait_for};
+#![allow(dead_code)]
+
+use crate::common::{KEYCHAIN_SERVICE, wait_for};
 use cashdesk_domain::{RequestId, RequestStatus};
 use cashdesk_store::Store;
 use std::io::{BufRead, BufReader};

@@ -3,10 +3,7 @@
 
 #![allow(dead_code)]
 
-mod headless;
 pub mod paykassma_desk;
-#[allow(unused_imports)]
-pub use headless::*;
 
 use cashdesk_core::api::{self, dto::*};
 use cashdesk_core::{Cashdesk, Config};

@@ -2,6 +2,7 @@
 //! approval and settled by the status Zimo-pagos reports after its
 //! notification. Ambiguous failures: `evidence.rs`.
 
+#[path = "../../core/tests/common/mod.rs"]
 mod common;
 
 use cashdesk_core::api::{self, dto::*};
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 async fn sandbox() -> (tempfile::TempDir, Cashdesk) {
     let dir = tempfile::tempdir().unwrap();
-    let app = Cashdesk::start(Config {
+    let app = cashdesk_sandbox::start(Config {
         sandbox_when_unconfigured: true,
         sandbox_interval: Duration::from_millis(150),
         ..config(dir.path())

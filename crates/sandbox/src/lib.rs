@@ -1,13 +1,19 @@
-//! Sandbox mode: with no provider account configured, Cashdesk runs the
-//! built-in Zexabit simulator (and Zimo-pagos, Paykassma and CashWeb, see
-//! `sandbox_zimo`, `sandbox_paykassma` and `sandbox_cashweb`) on loopback and simulated customers who push
-//! requests through the same intake endpoint an operator's platform uses,
-//! so a new user sees a live queue at once. No real money moves.
+//! Sandbox mode, a client of the core: with no provider account
+//! configured, Cashdesk runs the built-in Zexabit simulator (and
+//! Zimo-pagos, Paykassma and CashWeb, see `zimo`, `paykassma` and
+//! `cashweb`) on loopback and simulated customers who push requests
+//! through the same intake endpoint an operator's platform uses, so a new
+//! user sees a live queue at once. No real money moves. It uses only the
+//! core's public API, so `cashdesk-core` does not depend on the simulators.
 
-use crate::app::Cashdesk;
-use crate::error::{CoreError, CoreResult};
-use crate::intake::IntakeRequest;
-use crate::providers::{API_KEY, WEBHOOK_SECRET};
+mod cashweb;
+mod paykassma;
+mod zimo;
+
+use cashdesk_core::Cashdesk;
+use cashdesk_core::error::{CoreError, CoreResult};
+use cashdesk_core::intake::IntakeRequest;
+use cashdesk_core::providers::{API_KEY, WEBHOOK_SECRET};
 use cashdesk_domain::{AccountId, Actor, ProviderKind, RequestKind};
 use cashdesk_secrets::Secret;
 use cashdesk_sim::zexabit::{RunningZexabit, ZexabitSim, ZexabitSimConfig};
@@ -18,16 +24,17 @@ use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
 use std::time::Duration;
 
-pub(crate) struct Sandbox {
+struct Sandbox {
     zexabit: RunningZexabit,
     zimo: cashdesk_sim::zimo_pagos::RunningZimoPagos,
     paykassma: cashdesk_sim::paykassma::RunningPaykassma,
-    cashweb: crate::sandbox_cashweb::Running,
+    cashweb: crate::cashweb::Running,
     customers: Vec<tokio::task::JoinHandle<()>>,
 }
 
-impl Sandbox {
-    pub async fn stop(self) {
+#[async_trait::async_trait]
+impl cashdesk_core::Companion for Sandbox {
+    async fn stop(self: Box<Self>) {
         for c in &self.customers {
             c.abort();
         }
@@ -58,7 +65,20 @@ const METHODS: &[&str] = &[
     "usdt_trc20",
 ];
 
-pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
+/// Starts the core, and sandbox mode when no provider account is
+/// configured (and `CASHDESK_SANDBOX` is not `off`): what the desktop app
+/// and the headless binary run.
+pub async fn start(config: cashdesk_core::Config) -> CoreResult<Cashdesk> {
+    let app = Cashdesk::start(config).await?;
+    let configured = !app.store().accounts()?.is_empty();
+    if !configured && app.config().sandbox_when_unconfigured {
+        run(&app).await?;
+        app.prefetch_reference_data();
+    }
+    Ok(app)
+}
+
+async fn run(app: &Cashdesk) -> CoreResult<()> {
     let http = app
         .http_info()
         .ok_or_else(|| CoreError::Sandbox("local server not started".into()))?;
@@ -90,18 +110,18 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
         },
         &Actor::System,
     )?;
-    app.providers()
-        .set_sandbox_secret(account, API_KEY, Secret::new(api_key.clone()));
-    app.providers()
-        .set_sandbox_secret(account, WEBHOOK_SECRET, Secret::new(secret));
-    app.providers().methods(account).await?;
+    app.remember_secret_for_run(account, API_KEY, Secret::new(api_key.clone()));
+    app.remember_secret_for_run(account, WEBHOOK_SECRET, Secret::new(secret));
+    cashdesk_core::api::desk::list_methods(app, account)
+        .await
+        .map_err(|e| CoreError::Sandbox(e.message))?;
     let client = Client::new(&sim.base_url(), api_key, Paths::default())
         .map_err(|e| CoreError::Sandbox(e.to_string()))?;
     let intake = format!("http://{}/intake/v1/requests", http.addr);
     let interval = app.config().sandbox_interval;
-    let zimo = crate::sandbox_zimo::start(app, &http).await?;
-    let paykassma = crate::sandbox_paykassma::start(app, &http).await?;
-    let cashweb = crate::sandbox_cashweb::start(app, interval * 2).await?;
+    let zimo = crate::zimo::start(app, &http).await?;
+    let paykassma = crate::paykassma::start(app, &http).await?;
+    let cashweb = crate::cashweb::start(app, interval * 2).await?;
     let customers = vec![
         tokio::spawn(customers(
             client,
@@ -109,24 +129,24 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
             http.intake_token.clone(),
             interval,
         )),
-        tokio::spawn(crate::sandbox_zimo::customers(
+        tokio::spawn(crate::zimo::customers(
             intake.clone(),
             http.intake_token.clone(),
             interval * 3,
         )),
-        tokio::spawn(crate::sandbox_paykassma::customers(
+        tokio::spawn(crate::paykassma::customers(
             intake,
             http.intake_token,
             interval * 2,
         )),
     ];
-    *app.inner.sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(Sandbox {
+    app.attach(Box::new(Sandbox {
         zexabit: sim,
         zimo,
         paykassma,
         cashweb,
         customers,
-    });
+    }));
     tracing::info!(
         "sandbox mode: simulated Zexabit, Zimo-pagos, Paykassma, CashWeb and customers are running"
     );

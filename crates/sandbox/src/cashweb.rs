@@ -5,10 +5,10 @@
 //! Most customers pay a little later; some never do and their deposits
 //! expire.
 
-use crate::app::Cashdesk;
-use crate::error::{CoreError, CoreResult};
-use crate::providers::API_KEY;
 use cashdesk_cashweb::CreateTransactionRequest;
+use cashdesk_core::Cashdesk;
+use cashdesk_core::error::{CoreError, CoreResult};
+use cashdesk_core::providers::API_KEY;
 use cashdesk_domain::{AccountId, Actor, ProviderKind};
 use cashdesk_secrets::Secret;
 use cashdesk_sim::cashweb::{CashWebSim, CashWebSimConfig, RunningCashWeb};
@@ -55,8 +55,7 @@ pub(crate) async fn start(app: &Cashdesk, interval: Duration) -> CoreResult<Runn
         },
         &Actor::System,
     )?;
-    app.providers()
-        .set_sandbox_secret(account, API_KEY, Secret::new(sim.api_key().to_owned()));
+    app.remember_secret_for_run(account, API_KEY, Secret::new(sim.api_key().to_owned()));
     let (stop, stopped) = oneshot::channel();
     let task = tokio::spawn(async move {
         tokio::select! {

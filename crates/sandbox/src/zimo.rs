@@ -2,10 +2,10 @@
 //! beneficiaries asking for cashouts (Mexico: CLABE transfers and debit
 //! cards) through the intake endpoint, like an operator's platform would.
 
-use crate::app::{Cashdesk, HttpInfo};
-use crate::error::{CoreError, CoreResult};
-use crate::intake::IntakeRequest;
-use crate::providers::zimo_pagos::{self as zp, Settings};
+use cashdesk_core::error::{CoreError, CoreResult};
+use cashdesk_core::intake::IntakeRequest;
+use cashdesk_core::providers::zimo_pagos::{self as zp, Settings};
+use cashdesk_core::{Cashdesk, HttpInfo};
 use cashdesk_domain::{AccountId, Actor, ProviderKind, RequestKind};
 use cashdesk_secrets::Secret;
 use cashdesk_sim::zimo_pagos::{RunningZimoPagos, ZimoPagosSim, ZimoPagosSimConfig};
@@ -43,10 +43,9 @@ pub(crate) async fn start(app: &Cashdesk, http: &HttpInfo) -> CoreResult<Running
         },
         &Actor::System,
     )?;
-    let p = app.providers();
-    p.set_sandbox_secret(account, zp::LOGIN, Secret::new(sim.login()));
-    p.set_sandbox_secret(account, zp::PASS, Secret::new(sim.pass()));
-    p.set_sandbox_secret(
+    app.remember_secret_for_run(account, zp::LOGIN, Secret::new(sim.login()));
+    app.remember_secret_for_run(account, zp::PASS, Secret::new(sim.pass()));
+    app.remember_secret_for_run(
         account,
         zp::SIGNING_SECRET,
         Secret::new(String::from_utf8_lossy(sim.signing_secret()).into_owned()),
@@ -81,7 +80,7 @@ pub(crate) async fn customers(intake: String, token: String, interval: Duration)
             clabe(&mut rng)
         };
         let req = IntakeRequest {
-            intake_ref: crate::sandbox::intake_ref("zp", n),
+            intake_ref: crate::intake_ref("zp", n),
             kind: RequestKind::Withdrawal,
             provider: ProviderKind::ZimoPagos,
             account_id: None,

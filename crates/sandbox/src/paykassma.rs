@@ -5,10 +5,10 @@
 //! would. Paykassma has no "list new requests" call, so this is the only
 //! way new requests appear.
 
-use crate::app::{Cashdesk, HttpInfo};
-use crate::error::{CoreError, CoreResult};
-use crate::intake::IntakeRequest;
-use crate::providers::paykassma::{self as pk, Settings};
+use cashdesk_core::error::{CoreError, CoreResult};
+use cashdesk_core::intake::IntakeRequest;
+use cashdesk_core::providers::paykassma::{self as pk, Settings};
+use cashdesk_core::{Cashdesk, HttpInfo};
 use cashdesk_domain::{AccountId, Actor, ProviderKind, RequestKind};
 use cashdesk_secrets::Secret;
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig, RunningPaykassma};
@@ -43,9 +43,8 @@ pub(crate) async fn start(app: &Cashdesk, http: &HttpInfo) -> CoreResult<Running
         },
         &Actor::System,
     )?;
-    let p = app.providers();
-    p.set_sandbox_secret(account, pk::SECRET, Secret::new(sim.secret().to_owned()));
-    p.set_sandbox_secret(
+    app.remember_secret_for_run(account, pk::SECRET, Secret::new(sim.secret().to_owned()));
+    app.remember_secret_for_run(
         account,
         pk::PRIVATE_KEY,
         Secret::new(sim.private_key().to_owned()),
@@ -95,7 +94,7 @@ pub(crate) async fn customers(intake: String, token: String, interval: Duration)
 
 fn base(n: u64, kind: RequestKind, method: &str, user: &str, name: &str) -> IntakeRequest {
     IntakeRequest {
-        intake_ref: crate::sandbox::intake_ref("pk", n),
+        intake_ref: crate::intake_ref("pk", n),
         kind,
         provider: ProviderKind::Paykassma,
         account_id: None,
@@ -153,7 +152,7 @@ fn manual_deposit(n: u64, user: &str, name: &str, rng: &mut StdRng) -> IntakeReq
         .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
         .collect();
     req.trx_id = Some(utr);
-    req.screenshot = Some(crate::intake::IntakeScreenshot {
+    req.screenshot = Some(cashdesk_core::intake::IntakeScreenshot {
         file_name: format!("imps-receipt-{n}.png"),
         content_type: "image/png".into(),
         data_base64: base64::engine::general_purpose::STANDARD.encode(RECEIPT_PNG),

@@ -1,6 +1,7 @@
 //! The core end to end over real HTTP on loopback: sandbox queue, approve
 //! and reject, provider errors shown as they came, intake and webhooks.
 
+#[path = "../../core/tests/common/mod.rs"]
 mod common;
 
 use cashdesk_core::api::{self, dto::*};
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 async fn sandbox() -> (tempfile::TempDir, Cashdesk) {
     let dir = tempfile::tempdir().unwrap();
-    let app = Cashdesk::start(Config {
+    let app = cashdesk_sandbox::start(Config {
         sandbox_when_unconfigured: true,
         sandbox_interval: Duration::from_millis(200),
         ..config(dir.path())
