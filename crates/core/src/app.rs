@@ -1,8 +1,12 @@
-//! The running core: store, keychain, provider clients, background tasks.
-//! The Tauri shell and the headless binary both hold one `Cashdesk`.
+//! The app handle the API boundary holds: the context ([`Cx`]) plus what
+//! belongs to a running desk (its local server's address and token, its
+//! data-folder lock, the sandbox). Private fields, accessors only; what
+//! starts the background tasks is `start.rs`. The Tauri shell and the
+//! headless binary both hold one `Cashdesk`.
 
 use crate::api::dto::Changed;
 use crate::config::Config;
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use crate::notify::Notice;
 use crate::providers::Providers;
@@ -11,7 +15,7 @@ use cashdesk_secrets::Keychain;
 use cashdesk_store::Store;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use tokio::sync::{Notify, broadcast, mpsc};
+use tokio::sync::broadcast;
 
 pub(crate) const OPERATOR_KEY: &str = "operator.name";
 
@@ -22,20 +26,12 @@ pub struct Cashdesk {
 }
 
 pub(crate) struct Inner {
-    pub config: Config,
-    pub store: Arc<Store>,
-    pub keychain: Keychain,
-    pub providers: Providers,
-    pub events: broadcast::Sender<Changed>,
-    pub notices: mpsc::UnboundedSender<Notice>,
-    pub notices_rx: Mutex<Option<mpsc::UnboundedReceiver<Notice>>>,
-    pub worker_wake: Notify,
-    pub http: Mutex<Option<HttpInfo>>,
+    cx: Cx,
+    http: Mutex<Option<HttpInfo>>,
     /// Run alongside the core and stopped with it: the sandbox.
-    pub companion: Mutex<Option<Box<dyn Companion>>>,
-    pub links: crate::links::Links,
+    companion: Mutex<Option<Box<dyn Companion>>>,
     /// The data folder's lock, held by a started core (see `lock.rs`).
-    pub lock: Mutex<Option<crate::lock::DataLock>>,
+    lock: Mutex<Option<crate::lock::DataLock>>,
 }
 
 /// Something run alongside the core that holds sockets and tasks (the
@@ -69,105 +65,64 @@ impl Cashdesk {
     /// Opens the data folder and store; starts nothing in the background.
     /// Tests call this to drive the API without a worker.
     pub fn open(config: Config) -> CoreResult<Cashdesk> {
-        let store = Arc::new(Store::open(&config.db_path())?);
-        let (events, _) = broadcast::channel::<Changed>(256);
-        // The window hears of every committed change from the store itself.
-        let tell = events.clone();
-        store.on_change(move |ids| {
-            let _ = tell.send(Changed {
-                requests: ids.to_vec(),
-                ..Default::default()
-            });
-        });
-        let (notices, notices_rx) = mpsc::unbounded_channel();
-        let keychain = Keychain::new(&config.keychain_service);
         Ok(Cashdesk {
             inner: Arc::new(Inner {
-                providers: Providers::new(store.clone(), keychain.clone()),
-                config,
-                store,
-                keychain,
-                events,
-                notices,
-                notices_rx: Mutex::new(Some(notices_rx)),
-                worker_wake: Notify::new(),
+                cx: Cx::open(config)?,
                 http: Mutex::new(None),
                 companion: Mutex::new(None),
-                links: Default::default(),
                 lock: Mutex::new(None),
             }),
         })
     }
 
-    /// Opens and starts everything: local server, crash recovery, outbox
-    /// worker, poller, notifications. Sandbox mode is a client of the core
-    /// (`cashdesk-sandbox`), started after this when no account exists.
-    /// Must run inside a tokio runtime.
-    pub async fn start(config: Config) -> CoreResult<Cashdesk> {
-        // Before anything runs recovery on the database: one core per folder.
-        let lock = crate::lock::DataLock::acquire(&config.data_dir)?;
-        let app = Cashdesk::open(config)?;
-        *app.inner.lock.lock().unwrap_or_else(|e| e.into_inner()) = Some(lock);
-        let retired = app.store().retire_sandbox_accounts()?;
-        if retired > 0 {
-            tracing::info!("{retired} unfinished requests of the previous sandbox session ended");
-        }
-        crate::server::start(&app).await?;
-        app.prefetch_reference_data();
-        crate::worker::recover(&app)?;
-        crate::worker::spawn(&app);
-        crate::worker::spawn_poller(&app);
-        crate::links::spawn_prober(&app);
-        crate::notify::spawn(&app);
-        Ok(app)
-    }
-
-    /// Fetches each account's payment methods in the background, so
-    /// approvals and desk entry can check limits without waiting on the
-    /// network (kept in the database for offline use) and the queue shows
-    /// the providers' method names. The last known lists come first.
-    pub fn prefetch_reference_data(&self) {
-        let Ok(accounts) = self.store().accounts() else {
-            return;
-        };
-        for acc in &accounts {
-            if let Ok(Some(known)) = crate::providers::reference::known_methods(self, acc.id) {
-                self.providers().remember_labels(acc.id, &known);
-            }
-        }
-        for acc in accounts {
-            let app = self.clone();
-            tokio::spawn(async move {
-                if let Err(e) = crate::providers::reference::methods(&app, acc.id).await {
-                    tracing::warn!(account = %acc.id, "payment methods not fetched: {e}");
-                }
-            });
-        }
+    /// The context provider steps and background tasks receive.
+    pub(crate) fn cx(&self) -> &Cx {
+        &self.inner.cx
     }
 
     pub fn config(&self) -> &Config {
-        &self.inner.config
+        self.cx().config()
     }
 
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.cx().store()
     }
 
     pub fn keychain(&self) -> &Keychain {
-        &self.inner.keychain
-    }
-
-    pub(crate) fn links(&self) -> &crate::links::Links {
-        &self.inner.links
+        self.cx().keychain()
     }
 
     pub(crate) fn providers(&self) -> &Providers {
-        &self.inner.providers
+        self.cx().providers()
     }
 
     /// Every change to stored data, for the UI.
     pub fn subscribe(&self) -> broadcast::Receiver<Changed> {
-        self.inner.events.subscribe()
+        self.cx().events().subscribe()
+    }
+
+    /// Sets what the local server listens on, once it is bound.
+    pub(crate) fn set_http(&self, info: HttpInfo) {
+        *self.inner.http.lock().unwrap_or_else(|e| e.into_inner()) = Some(info);
+    }
+
+    /// Changes the intake token the local server accepts (rotation).
+    pub(crate) fn set_intake_token(&self, token: String, in_keychain: bool) {
+        if let Some(h) = self
+            .inner
+            .http
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            h.intake_token = token;
+            h.token_in_keychain = in_keychain;
+        }
+    }
+
+    /// Holds the data folder's lock until shutdown.
+    pub(crate) fn hold_lock(&self, lock: crate::lock::DataLock) {
+        *self.inner.lock.lock().unwrap_or_else(|e| e.into_inner()) = Some(lock);
     }
 
     pub fn http_info(&self) -> Option<HttpInfo> {
@@ -207,16 +162,15 @@ impl Cashdesk {
     }
 
     pub(crate) fn changed(&self, change: Changed) {
-        // No receiver (no window yet) is fine.
-        let _ = self.inner.events.send(change);
+        self.cx().changed(change);
     }
 
     pub(crate) fn notice(&self, notice: Notice) {
-        let _ = self.inner.notices.send(notice);
+        self.cx().notice(notice);
     }
 
     pub(crate) fn wake_worker(&self) {
-        self.inner.worker_wake.notify_one();
+        self.cx().wake_worker();
     }
 
     /// The person deciding; decisions are refused until a name is given.

@@ -74,7 +74,7 @@ impl IntakeScreenshot {
             mime: self.content_type.trim().to_owned(),
             bytes,
         };
-        crate::providers::paykassma::check_screenshot(&shot)?;
+        crate::providers::check_screenshot(&shot)?;
         Ok(shot)
     }
 }
@@ -172,8 +172,8 @@ pub(crate) fn announce(app: &Cashdesk, rec: &RequestRecord) {
         .method_label(rec.account_id, &rec.method)
         .unwrap_or_else(|| rec.method.clone());
     app.notice(crate::notify::Notice::new_request(rec, &label));
+    // The request's id reaches the window with the store's own event.
     app.changed(crate::api::dto::Changed {
-        requests: vec![rec.id],
         new_requests: 1,
         ..Default::default()
     });
@@ -241,7 +241,7 @@ pub(crate) fn new_request(
         details: details(&req.details)?,
         screenshot: req.screenshot.as_ref().map(|s| s.decode()).transpose()?,
     };
-    crate::providers::validate_new(app, &new)?;
+    crate::providers::validate_new(app.cx(), &new)?;
     Ok(new)
 }
 

@@ -83,11 +83,7 @@ pub(crate) fn rotate(app: &Cashdesk) -> crate::error::CoreResult<()> {
     let t = new_token();
     app.keychain()
         .store_app(TOKEN_NAME, &cashdesk_secrets::Secret::new(t.clone()))?;
-    let mut http = app.inner.http.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(info) = http.as_mut() {
-        info.intake_token = t;
-        info.token_in_keychain = true;
-    }
+    app.set_intake_token(t, true);
     Ok(())
 }
 

@@ -4,7 +4,9 @@
 pub mod api;
 mod app;
 pub mod config;
+mod cx;
 pub mod error;
+mod events;
 pub mod intake;
 pub mod intake_http;
 pub mod links;
@@ -14,6 +16,7 @@ pub mod notify;
 /// names (the sandbox configures accounts as Settings would).
 pub mod providers;
 mod server;
+mod start;
 mod worker;
 
 pub use app::{Cashdesk, Companion, HttpInfo};

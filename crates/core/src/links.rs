@@ -9,7 +9,7 @@
 //! backoff: the probe is the only traffic); when it comes back they are
 //! sent at once.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::providers::{self, Probe};
 use cashdesk_domain::AccountId;
 use chrono::{DateTime, Utc};
@@ -106,7 +106,7 @@ impl Links {
 
 /// Accounts known to be unreachable: their calls wait (no attempts, so no
 /// growing backoff) until the probe finds them back.
-pub(crate) fn offline(app: &Cashdesk) -> Vec<AccountId> {
+pub(crate) fn offline(app: &Cx) -> Vec<AccountId> {
     app.links()
         .all()
         .into_iter()
@@ -117,7 +117,7 @@ pub(crate) fn offline(app: &Cashdesk) -> Vec<AccountId> {
 
 /// Records a state; on a change tells the window, and when the account
 /// came back, sends its waiting calls now.
-pub(crate) fn record(app: &Cashdesk, account: AccountId, state: LinkState, detail: String) {
+pub(crate) fn record(app: &Cx, account: AccountId, state: LinkState, detail: String) {
     let Some(before) = app.links().set(account, state, detail) else {
         return;
     };
@@ -135,7 +135,7 @@ pub(crate) fn record(app: &Cashdesk, account: AccountId, state: LinkState, detai
     });
 }
 
-async fn probe_one(app: &Cashdesk, account: AccountId) {
+async fn probe_one(app: &Cx, account: AccountId) {
     let (state, detail) = match providers::probe(app, account).await {
         Ok(Probe::Answered(words)) => (LinkState::Online, words),
         Ok(Probe::NoAnswer(why)) => (LinkState::Offline, why),
@@ -157,7 +157,7 @@ fn due(link: Option<&Link>, every: Duration) -> bool {
     l.checked.is_none_or(|t| t.elapsed() >= wait)
 }
 
-pub(crate) fn spawn_prober(app: &Cashdesk) {
+pub(crate) fn spawn_prober(app: &Cx) {
     let app = app.clone();
     tokio::spawn(async move {
         let every = app.config().probe_interval;

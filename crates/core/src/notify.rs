@@ -4,7 +4,7 @@
 //! timeout, and only after checking that a notification server owns the bus
 //! name: D-Bus activation of a missing server can block for 25 s.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use cashdesk_store::RequestRecord;
 use std::time::Duration;
 
@@ -166,13 +166,8 @@ pub fn group(batch: &[Notice]) -> Option<Notice> {
     }
 }
 
-pub(crate) fn spawn(app: &Cashdesk) {
-    let rx = app
-        .inner
-        .notices_rx
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take();
+pub(crate) fn spawn(app: &Cx) {
+    let rx = app.events().take_notices();
     let (Some(mut rx), true) = (rx, app.config().notifications) else {
         return;
     };

@@ -2,8 +2,8 @@
 //! poller that asks providers about requests still awaiting an answer.
 //! Decisions never wait on either: they only commit and wake the worker.
 
-use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
+use crate::cx::Cx;
 use crate::error::CoreResult;
 use crate::providers;
 use cashdesk_domain::RequestStatus;
@@ -12,7 +12,7 @@ use std::time::Duration;
 
 /// Rows left `sending` by a crash are settled by each provider's rule
 /// before the worker starts (Zexabit: outcome unknown, never resent).
-pub(crate) fn recover(app: &Cashdesk) -> CoreResult<()> {
+pub(crate) fn recover(app: &Cx) -> CoreResult<()> {
     for row in app.store().in_flight()? {
         let outcome = providers::recover(app.store().account(row.account_id)?.provider, &row);
         let rec = app.store().record_outcome(row.id, &outcome)?;
@@ -21,7 +21,7 @@ pub(crate) fn recover(app: &Cashdesk) -> CoreResult<()> {
     Ok(())
 }
 
-pub(crate) fn spawn(app: &Cashdesk) {
+pub(crate) fn spawn(app: &Cx) {
     let app = app.clone();
     tokio::spawn(async move {
         pause_if(app.config(), PausePoint::BeforeClaim).await;
@@ -36,7 +36,7 @@ pub(crate) fn spawn(app: &Cashdesk) {
                 _ => Duration::from_secs(30),
             };
             tokio::select! {
-                _ = app.inner.worker_wake.notified() => {}
+                _ = app.events().worker_woken() => {}
                 _ = tokio::time::sleep(wait) => {}
             }
         }
@@ -44,7 +44,7 @@ pub(crate) fn spawn(app: &Cashdesk) {
 }
 
 /// Sends every due row, one at a time.
-async fn drain(app: &Cashdesk) -> CoreResult<()> {
+async fn drain(app: &Cx) -> CoreResult<()> {
     while let Some(row) = app.store().claim_next_except(
         chrono::Utc::now().timestamp_millis(),
         &crate::links::offline(app),
@@ -70,7 +70,7 @@ async fn drain(app: &Cashdesk) -> CoreResult<()> {
 /// the store takes it (a full disk, a locked file), instead of leaving
 /// the request "sending" until a restart. Waits grow to 5 s.
 async fn record_until_saved(
-    app: &Cashdesk,
+    app: &Cx,
     row: i64,
     outcome: &OutboxOutcome,
 ) -> cashdesk_store::RequestRecord {
@@ -98,7 +98,7 @@ async fn record_until_saved(
 
 /// What a delivery says about the account's connection: an answer proves
 /// it online; no answer (or a retry) has the prober check it now.
-fn note_link(app: &Cashdesk, account: cashdesk_domain::AccountId, outcome: &OutboxOutcome) {
+fn note_link(app: &Cx, account: cashdesk_domain::AccountId, outcome: &OutboxOutcome) {
     match outcome {
         OutboxOutcome::Accepted { .. }
         | OutboxOutcome::Completed { .. }
@@ -119,7 +119,7 @@ const INBOUND_KEPT_DAYS: i64 = 30;
 
 /// Polls requests awaiting a provider's answer, oldest first, a page per
 /// tick; the clients' rate limiters keep this inside the documented limits.
-pub(crate) fn spawn_poller(app: &Cashdesk) {
+pub(crate) fn spawn_poller(app: &Cx) {
     spawn_feed(app);
     let app = app.clone();
     tokio::spawn(async move {
@@ -205,33 +205,36 @@ impl Rotation {
     }
 }
 
-/// CashWeb deposits arrive only through its transaction list: read it
-/// often, and expire pending deposits past their deadline on CashWeb's word
-/// (in turns, like the poller, so every pending deposit is checked).
-fn spawn_feed(app: &Cashdesk) {
+/// Some requests arrive only through a provider's transaction list
+/// (CashWeb): read the lists often, and ask about pending requests past
+/// their deadline (the provider's `deadline` step), so they expire on the provider's
+/// word (in turns, like the poller, so every pending request is checked).
+fn spawn_feed(app: &Cx) {
     let app = app.clone();
     tokio::spawn(async move {
-        let mut pending = Rotation::default();
+        // One rotation per provider, so a long queue of one provider's
+        // pending requests does not slow another's deadline checks.
+        let mut pending: std::collections::HashMap<_, Rotation> = Default::default();
         loop {
             tokio::time::sleep(Duration::from_secs(5)).await;
-            if let Err(e) = providers::sync_cashweb(&app, 100, 20).await {
-                tracing::debug!("CashWeb feed: {e}");
+            if let Err(e) = providers::read_feeds(&app, 100, 20).await {
+                tracing::debug!("transaction lists: {e}");
             }
-            let mut f = in_state(QueueView::Queue, RequestStatus::Pending);
-            f.provider = Some(cashdesk_domain::ProviderKind::Cashweb);
-            let Ok(batch) = pending.next_batch(app.store(), f) else {
-                continue;
-            };
             let now = chrono::Utc::now();
-            for rec in batch {
-                let past = rec
-                    .details
-                    .get("expires_at")
-                    .and_then(|v| v.as_str())
-                    .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-                    .is_some_and(|at| at <= now);
-                if past && let Err(e) = providers::poll(&app, &rec).await {
-                    tracing::debug!(request = %rec.id, "CashWeb expiry check: {e}");
+            for kind in cashdesk_domain::ProviderKind::ALL {
+                let mut f = in_state(QueueView::Queue, RequestStatus::Pending);
+                f.provider = Some(kind);
+                let turn = pending.entry(kind).or_default();
+                let Ok(batch) = turn.next_batch(app.store(), f) else {
+                    continue;
+                };
+                for rec in batch {
+                    let past = providers::provider(kind)
+                        .deadline(&rec)
+                        .is_some_and(|at| at <= now);
+                    if past && let Err(e) = providers::poll(&app, &rec).await {
+                        tracing::debug!(request = %rec.id, "expiry check: {e}");
+                    }
                 }
             }
         }

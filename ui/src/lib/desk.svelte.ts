@@ -89,7 +89,9 @@ export class Desk {
   }
 
   onChanged(c: Changed): void {
-    if (c.requests.length > 0 || c.new_requests > 0) {
+    // New requests' ids come in the store's own event; a count alone only
+    // bumps the unread badge, so one intake reloads the queue once.
+    if (c.requests.length > 0) {
       void this.queue.reload();
       this.queue.refreshDetail(c.requests);
     }

@@ -149,7 +149,7 @@ pub fn remove_account(app: &Cashdesk, id: AccountId) -> ApiResult<()> {
         }
     }
     app.providers().forget(id);
-    app.links().forget(id);
+    app.cx().links().forget(id);
     app.changed(super::dto::Changed {
         accounts: true,
         ..Default::default()
@@ -163,26 +163,16 @@ pub async fn agent_number(
     account: AccountId,
     method: &str,
 ) -> ApiResult<AgentNumberView> {
-    let acc = app
-        .providers()
-        .account::<crate::providers::zexabit::Account>(account)?;
-    let a = acc
-        .client
-        .agent_number(method)
-        .await
-        .map_err(|e| CoreError::Provider(e.to_string()))?;
-    Ok(AgentNumberView {
-        method: a.method,
-        account_number: a.account_number,
-        agent_name: a.agent_name.unwrap_or_default(),
-        instructions: a.instructions.unwrap_or_default(),
-    })
+    let rec = app.store().account(account)?;
+    Ok(crate::providers::provider(rec.provider)
+        .agent_number(app.cx(), account, method)
+        .await?)
 }
 
 /// "Check connection" in Settings: one read at the provider with the
 /// account's stored secrets; the provider's own refusal comes back as it came.
 pub async fn check_connection(app: &Cashdesk, account: AccountId) -> ApiResult<String> {
-    Ok(providers::check_connection(app, account).await?)
+    Ok(providers::check_connection(app.cx(), account).await?)
 }
 
 /// One account's connection as the window shows it.
@@ -201,7 +191,7 @@ pub struct LinkView {
 
 /// The connection state of every configured account.
 pub fn list_links(app: &Cashdesk) -> ApiResult<Vec<LinkView>> {
-    let known = app.links().all();
+    let known = app.cx().links().all();
     Ok(app
         .store()
         .accounts()?

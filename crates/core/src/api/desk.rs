@@ -2,6 +2,7 @@
 //! kinds, methods and provider-specific fields an account takes), the
 //! reference data an agent decides with, and payment screenshots.
 
+pub use super::dto::DetailField;
 use super::dto::{AttachmentView, MethodInfo};
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
@@ -10,22 +11,6 @@ use cashdesk_domain::{AccountId, DraftId, ProviderKind, RequestId, RequestKind};
 use cashdesk_store::NewAttachment;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-/// A provider-specific field of a desk request, kept in `details`.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct DetailField {
-    /// Dotted names nest: `bank_details.bank_code`.
-    pub name: String,
-    pub label: String,
-    pub hint: String,
-    /// Shown for this kind only (`null`: both).
-    pub kind: Option<RequestKind>,
-    /// Required for these methods; `["*"]`: always.
-    pub required_for: Vec<String>,
-    /// Sent as a JSON number (Zimo-pagos `bank_code`).
-    pub number: bool,
-}
 
 /// What a new desk request for one account asks for.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -102,35 +87,17 @@ pub(crate) fn method_info(m: Method) -> MethodInfo {
 
 /// The account's methods with limits (fetched, or last known offline).
 pub async fn list_methods(app: &Cashdesk, account: AccountId) -> ApiResult<Vec<MethodInfo>> {
-    Ok(reference::methods(app, account)
+    Ok(reference::methods(app.cx(), account)
         .await?
         .into_iter()
         .map(method_info)
         .collect())
 }
 
-/// One provider field of the desk form, required for the methods in `req` ("*": all).
-pub(crate) fn detail(
-    name: &str,
-    label: &str,
-    hint: &str,
-    kind: RequestKind,
-    req: &[&str],
-) -> DetailField {
-    DetailField {
-        name: name.into(),
-        label: label.into(),
-        hint: hint.into(),
-        kind: Some(kind),
-        required_for: req.iter().map(|s| (*s).to_owned()).collect(),
-        number: false,
-    }
-}
-
 /// The new-request form of one account.
 pub async fn request_form(app: &Cashdesk, account: AccountId) -> ApiResult<RequestForm> {
     let rec = app.store().account(account)?;
-    let form = crate::providers::provider(rec.provider).desk_form(app, account)?;
+    let form = crate::providers::provider(rec.provider).desk_form(app.cx(), account)?;
     let unavailable = form.unavailable;
     let methods = if unavailable.is_some() {
         vec![]
@@ -151,7 +118,7 @@ pub async fn request_form(app: &Cashdesk, account: AccountId) -> ApiResult<Reque
 /// Settings → an account's reference data: methods with limits, balances.
 pub async fn account_reference(app: &Cashdesk, account: AccountId) -> ApiResult<ReferenceView> {
     let methods = list_methods(app, account).await?;
-    let facts = reference::balances(app, account).await?;
+    let facts = reference::balances(app.cx(), account).await?;
     Ok(ReferenceView {
         methods,
         facts: facts.into_iter().map(Into::into).collect(),
@@ -162,7 +129,7 @@ pub async fn account_reference(app: &Cashdesk, account: AccountId) -> ApiResult<
 /// The detail pane's reference data for one request, asked now.
 pub async fn request_reference(app: &Cashdesk, id: RequestId) -> ApiResult<ReferenceView> {
     let rec = app.store().get_request(id)?;
-    let (facts, media) = reference::request_facts(app, &rec).await?;
+    let (facts, media) = reference::request_facts(app.cx(), &rec).await?;
     Ok(ReferenceView {
         methods: vec![],
         facts: facts.into_iter().map(Into::into).collect(),

@@ -4,7 +4,7 @@ use super::dto::{DraftFields, DraftView, RequestDetail};
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::error::CoreError;
-use cashdesk_domain::{DraftId, ProviderKind};
+use cashdesk_domain::DraftId;
 use cashdesk_store::{DraftRecord, Source};
 
 fn view(app: &Cashdesk, d: DraftRecord) -> ApiResult<DraftView> {
@@ -68,7 +68,7 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
         .account_id
         .ok_or_else(|| invalid("account: choose a provider account"))?;
     let account = app.store().account(account_id)?;
-    let method = crate::providers::reference::known_methods(app, account_id)?
+    let method = crate::providers::reference::known_methods(app.cx(), account_id)?
         .unwrap_or_default()
         .into_iter()
         .find(|m| m.method == f.method && m.kind.is_none_or(|k| k == kind))
@@ -84,12 +84,13 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
     let mut details =
         crate::intake::details_from_fields(f.details.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(invalid)?;
-    // Zimo-pagos takes the beneficiary's account from the body.
-    if account.provider == ProviderKind::ZimoPagos
+    // Some providers take the destination as one of their own details
+    // (Zimo-pagos: the beneficiary's bank account).
+    if let Some(key) = crate::providers::provider(account.provider).destination_detail()
         && !f.destination.trim().is_empty()
-        && details.get("bank_account").is_none()
+        && details.get(key).is_none()
     {
-        details.insert("bank_account".into(), f.destination.trim().into());
+        details.insert(key.into(), f.destination.trim().into());
     }
     let input = crate::intake::IntakeRequest {
         intake_ref: String::new(),

@@ -377,10 +377,64 @@ pub enum ErrorCode {
 #[ts(export)]
 pub struct Changed {
     pub requests: Vec<RequestId>,
-    /// New requests arrived (the UI may bump its unread count).
+    /// New requests arrived (the UI may bump its unread count). Counted
+    /// only: their ids come with the store's own event after the commit.
     pub new_requests: u32,
     pub drafts: bool,
     pub accounts: bool,
     /// A provider account's connection state changed.
     pub links: bool,
+}
+
+/// A provider-specific field of a desk request, kept in `details`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DetailField {
+    /// Dotted names nest: `bank_details.bank_code`.
+    pub name: String,
+    pub label: String,
+    pub hint: String,
+    /// Shown for this kind only (`null`: both).
+    pub kind: Option<RequestKind>,
+    /// Required for these methods; `["*"]`: always.
+    pub required_for: Vec<String>,
+    /// Sent as a JSON number (Zimo-pagos `bank_code`).
+    pub number: bool,
+}
+
+/// One provider field of the desk form, required for the methods in `req` ("*": all).
+pub(crate) fn detail(
+    name: &str,
+    label: &str,
+    hint: &str,
+    kind: RequestKind,
+    req: &[&str],
+) -> DetailField {
+    DetailField {
+        name: name.into(),
+        label: label.into(),
+        hint: hint.into(),
+        kind: Some(kind),
+        required_for: req.iter().map(|s| (*s).to_owned()).collect(),
+        number: false,
+    }
+}
+
+/// One provider event that could be this request.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Candidate {
+    /// Identifies the event when settling with it.
+    pub event_key: String,
+    pub received_at: String,
+    pub txn_id: String,
+    /// The provider's status word ("completed", "rejected").
+    pub status: String,
+    pub amount: String,
+    pub method: String,
+    pub user_id: String,
+    /// How well it fits: user, amount and method all equal ranks first.
+    pub fits: Vec<String>,
+    /// What Cashdesk did with it when it arrived.
+    pub note: String,
 }

@@ -244,8 +244,8 @@ pub fn import_csv(app: &Cashdesk, csv_text: &str) -> ApiResult<ImportReport> {
         row.message = if *created { "filed" } else { "already filed" }.into();
         filed += u32::from(*created);
     }
+    // The ids reach the window with the store's own event.
     app.changed(super::dto::Changed {
-        requests: done.iter().map(|(r, _)| r.id).collect(),
         new_requests: filed,
         ..Default::default()
     });

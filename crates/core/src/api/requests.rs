@@ -179,7 +179,7 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
 pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
     let actor = app.operator()?;
     let rec = app.store().get_request(id)?;
-    let call = crate::providers::outbox_call(app, &rec)?;
+    let call = crate::providers::outbox_call(app.cx(), &rec)?;
     app.store()
         .approve(id, &actor, &call.effect, &call.payload)?;
     app.wake_worker();
@@ -200,7 +200,7 @@ pub async fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<Re
         return Err(invalid("Reason: at most 500 characters"));
     }
     let rec = app.store().get_request(id)?;
-    crate::providers::before_reject(app, &rec).await?;
+    crate::providers::before_reject(app.cx(), &rec).await?;
     match crate::providers::reject_call(&rec)? {
         Some(call) => {
             app.store()
@@ -247,8 +247,8 @@ pub fn settle(
 pub async fn check_with_provider(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
     let rec = app.store().get_request(id)?;
     match rec.status {
-        RequestStatus::OutcomeUnknown => crate::providers::resolve_unknown(app, &rec).await?,
-        RequestStatus::AwaitingProvider => crate::providers::poll(app, &rec).await?,
+        RequestStatus::OutcomeUnknown => crate::providers::resolve_unknown(app.cx(), &rec).await?,
+        RequestStatus::AwaitingProvider => crate::providers::poll(app.cx(), &rec).await?,
         _ => {}
     }
     get_request(app, id)
@@ -257,10 +257,10 @@ pub async fn check_with_provider(app: &Cashdesk, id: RequestId) -> ApiResult<Req
 /// Reads CashWeb's transaction lists now (the poller does this too):
 /// every new transaction becomes one pending deposit. Returns how many.
 pub async fn sync_cashweb(app: &Cashdesk) -> ApiResult<u32> {
-    Ok(crate::providers::sync_cashweb(app, 100, 20).await?)
+    Ok(crate::providers::read_feeds(app.cx(), 100, 20).await?)
 }
 
 /// [`sync_cashweb`] with a page size and page budget (tests, backfills).
 pub async fn sync_cashweb_pages(app: &Cashdesk, limit: u32, max_pages: u32) -> ApiResult<u32> {
-    Ok(crate::providers::sync_cashweb(app, limit, max_pages).await?)
+    Ok(crate::providers::read_feeds(app.cx(), limit, max_pages).await?)
 }

@@ -16,10 +16,13 @@ pub(crate) mod shape;
 pub(crate) mod zexabit;
 pub mod zimo_pagos;
 
+/// Paykassma's documented screenshot rules are the strictest Cashdesk
+/// knows; every provider's screenshots are held to them.
+pub(crate) use paykassma::check_screenshot;
 pub(crate) use probe::{Probe, check_connection, probe};
 pub(crate) use shape::{StoredCall, provider};
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_domain::{AccountId, ProviderKind};
 use cashdesk_secrets::{Keychain, Secret};
@@ -44,7 +47,10 @@ pub(crate) struct Providers {
     accounts: Mutex<HashMap<AccountId, shape::Built>>,
     /// Sandbox accounts' secrets live only in memory, for one run.
     sandbox_secrets: Mutex<HashMap<(AccountId, &'static str), Secret>>,
-    methods: Mutex<HashMap<AccountId, Vec<cashdesk_zexabit::PaymentMethod>>>,
+    /// What a provider keeps per account without needing its secrets
+    /// (Zexabit's methods with limits, for validating offline); each
+    /// provider's folder owns the type it keeps.
+    kept: Mutex<HashMap<AccountId, Arc<dyn std::any::Any + Send + Sync>>>,
     /// Method labels of every provider ("IMPS" for `imps`), for the queue.
     labels: Mutex<HashMap<AccountId, HashMap<String, String>>>,
     /// Facts asked about a request, kept a minute: an agent flipping
@@ -73,7 +79,7 @@ impl Providers {
             keychain,
             accounts: Mutex::default(),
             sandbox_secrets: Mutex::default(),
-            methods: Mutex::default(),
+            kept: Mutex::default(),
             labels: Mutex::default(),
             facts: Mutex::default(),
         }
@@ -118,26 +124,24 @@ impl Providers {
     /// Drops cached clients and data of a removed account.
     pub fn forget(&self, account: AccountId) {
         lock(&self.accounts).remove(&account);
-        lock(&self.methods).remove(&account);
+        lock(&self.kept).remove(&account);
         lock(&self.labels).remove(&account);
     }
 
-    /// Payment methods as last fetched (used to validate without the network).
-    pub fn cached_methods(
-        &self,
-        account: AccountId,
-    ) -> Option<Vec<cashdesk_zexabit::PaymentMethod>> {
-        lock(&self.methods).get(&account).cloned()
+    /// Keeps `value` for `account` (replacing what was kept).
+    pub fn keep<T: std::any::Any + Send + Sync>(&self, account: AccountId, value: T) {
+        lock(&self.kept).insert(account, Arc::new(value));
     }
 
-    /// The provider's label for `method`, from the cached methods lists.
+    /// What was kept for `account`, if it is a `T`.
+    pub fn kept<T: std::any::Any + Send + Sync>(&self, account: AccountId) -> Option<Arc<T>> {
+        let any = lock(&self.kept).get(&account)?.clone();
+        any.downcast::<T>().ok()
+    }
+
+    /// The provider's label for `method`, from the methods lists seen.
     pub fn method_label(&self, account: AccountId, method: &str) -> Option<String> {
-        let zexabit = lock(&self.methods).get(&account).and_then(|ms| {
-            ms.iter()
-                .find(|m| m.method == method)
-                .map(|m| m.label.clone())
-        });
-        zexabit.or_else(|| lock(&self.labels).get(&account)?.get(method).cloned())
+        lock(&self.labels).get(&account)?.get(method).cloned()
     }
 
     /// Keeps the labels of a methods list (any provider).
@@ -148,37 +152,20 @@ impl Providers {
             map.insert(m.method.clone(), m.label.clone());
         }
     }
-
-    /// Fetches the payment methods and keeps them for offline validation.
-    pub async fn methods(
-        &self,
-        account: AccountId,
-    ) -> CoreResult<Vec<cashdesk_zexabit::PaymentMethod>> {
-        let acc = self.account::<zexabit::Account>(account)?;
-        match acc.client.payment_methods().await {
-            Ok(m) => {
-                lock(&self.methods).insert(account, m.clone());
-                Ok(m)
-            }
-            Err(e) => self
-                .cached_methods(account)
-                .ok_or_else(|| CoreError::Provider(e.to_string())),
-        }
-    }
 }
 
 /// Checks a new request against its provider's rules (no network).
-pub(crate) fn validate_new(app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
+pub(crate) fn validate_new(app: &Cx, new: &NewRequest) -> CoreResult<()> {
     provider(new.provider).validate(app, new)
 }
 
 /// The provider call that approving `rec` causes.
-pub(crate) fn outbox_call(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<StoredCall> {
+pub(crate) fn outbox_call(app: &Cx, rec: &RequestRecord) -> CoreResult<StoredCall> {
     provider(rec.provider).approve_call(app, rec)
 }
 
 /// Sends one claimed outbox row.
-pub(crate) async fn deliver(app: &Cashdesk, kind: ProviderKind, row: &OutboxRow) -> OutboxOutcome {
+pub(crate) async fn deliver(app: &Cx, kind: ProviderKind, row: &OutboxRow) -> OutboxOutcome {
     provider(kind).deliver(app, row).await
 }
 
@@ -188,7 +175,7 @@ pub(crate) fn recover(kind: ProviderKind, row: &OutboxRow) -> OutboxOutcome {
 }
 
 /// Settles an unknown outcome by asking the provider, where it can be asked.
-pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+pub(crate) async fn resolve_unknown(app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
     if past_window(rec) {
         return hand_over(app, rec);
     }
@@ -198,7 +185,7 @@ pub(crate) async fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> Core
 /// Records a lookup and its answer for the person who may have to decide
 /// an unknown outcome; the window is told (the detail pane lists them).
 pub(crate) fn note_lookup(
-    app: &Cashdesk,
+    app: &Cx,
     rec: &RequestRecord,
     question: &str,
     answer: &str,
@@ -209,7 +196,7 @@ pub(crate) fn note_lookup(
 
 /// Runs a lookup and records its answer, or its failure, either way.
 pub(crate) async fn looked_up<T, E: std::fmt::Display>(
-    app: &Cashdesk,
+    app: &Cx,
     rec: &RequestRecord,
     question: &str,
     lookup: impl std::future::Future<Output = Result<T, E>>,
@@ -242,7 +229,7 @@ pub(crate) fn unless_settled<T>(r: CoreResult<T>) -> CoreResult<Option<T>> {
 /// Moves a request on the provider's word (push or poll) and tells the
 /// window; `None` when another path settled it first.
 pub(crate) fn provider_transition(
-    app: &Cashdesk,
+    app: &Cx,
     id: cashdesk_domain::RequestId,
     to: cashdesk_domain::RequestStatus,
     provider: &str,
@@ -269,7 +256,7 @@ pub(crate) fn past_window(rec: &RequestRecord) -> bool {
 pub const RECONCILE: &str =
     "past the provider's lookup window: not asked or sent again; reconcile by hand";
 
-fn hand_over(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+fn hand_over(app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
     if rec.provider_status.as_deref() != Some(RECONCILE) {
         app.store().set_provider_status(rec.id, RECONCILE)?;
     }
@@ -277,7 +264,7 @@ fn hand_over(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
 }
 
 /// Asks the provider about a request it accepted (covers missed push events).
-pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+pub(crate) async fn poll(app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
     if past_window(rec) {
         return hand_over(app, rec);
     }
@@ -285,7 +272,7 @@ pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> 
 }
 
 /// What must be checked with the provider before a rejection.
-pub(crate) async fn before_reject(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+pub(crate) async fn before_reject(app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
     provider(rec.provider).before_reject(app, rec).await
 }
 
@@ -294,24 +281,21 @@ pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<Option<StoredCall>>
     provider(rec.provider).reject_call(rec)
 }
 
-/// Reads every CashWeb account's transaction list (the feed), `limit` per
-/// page and at most `max_pages` pages per account. Returns new requests.
-pub(crate) async fn sync_cashweb(app: &Cashdesk, limit: u32, max_pages: u32) -> CoreResult<u32> {
+/// Reads every account's list of new transactions, where its provider has
+/// one (CashWeb), `limit` per page and at most `max_pages` pages per
+/// account. Returns how many new requests it filed.
+pub(crate) async fn read_feeds(app: &Cx, limit: u32, max_pages: u32) -> CoreResult<u32> {
     let mut created = 0;
     let mut failed = None;
     // One account's failure never stops the others' feeds.
     for rec in app.store().accounts()? {
-        if rec.provider != ProviderKind::Cashweb {
-            continue;
-        }
-        let done = match app.providers().account::<cashweb::Account>(rec.id) {
-            Ok(acc) => cashweb::feed::sync(app, rec.id, &acc, limit, max_pages).await,
-            Err(e) => Err(e),
-        };
+        let done = provider(rec.provider)
+            .read_feed(app, rec.id, limit, max_pages)
+            .await;
         match done {
-            Ok(n) => created += n,
+            Ok(n) => created += n.unwrap_or(0),
             Err(e) => {
-                tracing::warn!(account = %rec.id, "CashWeb feed: {e}");
+                tracing::warn!(account = %rec.id, "{} feed: {e}", rec.name);
                 failed.get_or_insert(e);
             }
         }

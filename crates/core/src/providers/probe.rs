@@ -2,7 +2,7 @@
 //! sorted into "answered", "no answer" and "refused" (the provider's words
 //! kept), for "Check connection" and the window's connection state.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_domain::AccountId;
 
@@ -30,13 +30,13 @@ pub(crate) fn probe_error(e: &dyn std::fmt::Display, no_answer: bool, rate_limit
 
 /// One read with the account's stored secrets ("Check connection" and the
 /// connection state the window shows).
-pub(crate) async fn probe(app: &Cashdesk, account: AccountId) -> CoreResult<Probe> {
+pub(crate) async fn probe(app: &Cx, account: AccountId) -> CoreResult<Probe> {
     let provider = app.store().account(account)?.provider;
     super::provider(provider).probe(app, account).await
 }
 
 /// "Check connection" in Settings: the probe, its refusal as an error.
-pub(crate) async fn check_connection(app: &Cashdesk, account: AccountId) -> CoreResult<String> {
+pub(crate) async fn check_connection(app: &Cx, account: AccountId) -> CoreResult<String> {
     let probe = probe(app, account).await?;
     let (state, words) = match &probe {
         Probe::Answered(w) => (crate::links::LinkState::Online, w.clone()),

@@ -5,7 +5,7 @@
 //! how-to-pay media, a Zexabit user's balance). Fetched on demand, never
 //! on the approve path.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_domain::{AccountId, RequestKind};
 use cashdesk_store::RequestRecord;
@@ -52,7 +52,7 @@ fn cache_key(account: AccountId) -> String {
 /// The methods an account offers, fetched now; when the provider cannot
 /// be reached, the list last fetched (kept in the database for offline
 /// desk entry). `Err` only when nothing is known.
-pub(crate) async fn methods(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<Method>> {
+pub(crate) async fn methods(app: &Cx, account: AccountId) -> CoreResult<Vec<Method>> {
     let kind = app.store().account(account)?.provider;
     match super::provider(kind).fetch_methods(app, account).await {
         Ok(list) => {
@@ -67,7 +67,7 @@ pub(crate) async fn methods(app: &Cashdesk, account: AccountId) -> CoreResult<Ve
 }
 
 /// The methods last fetched (no network).
-pub(crate) fn known_methods(app: &Cashdesk, account: AccountId) -> CoreResult<Option<Vec<Method>>> {
+pub(crate) fn known_methods(app: &Cx, account: AccountId) -> CoreResult<Option<Vec<Method>>> {
     let kind = app.store().account(account)?.provider;
     if let Some(ms) = super::provider(kind).known_methods(app, account) {
         return Ok(Some(ms));
@@ -92,7 +92,7 @@ pub(crate) type Facts = (Vec<Fact>, Vec<String>);
 const FACTS_KEPT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Facts about one request: asked now, or the answer of the last minute.
-pub(crate) async fn request_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<Facts> {
+pub(crate) async fn request_facts(app: &Cx, rec: &RequestRecord) -> CoreResult<Facts> {
     let kept = |m: &mut std::collections::HashMap<_, (std::time::Instant, Facts)>| {
         m.retain(|_, (at, _)| at.elapsed() < FACTS_KEPT);
         m.get(&rec.id).map(|(_, f)| f.clone())
@@ -118,7 +118,7 @@ pub(crate) async fn request_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreRe
 }
 
 /// Balances of the account, where the provider's document gives them.
-pub(crate) async fn balances(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<Fact>> {
+pub(crate) async fn balances(app: &Cx, account: AccountId) -> CoreResult<Vec<Fact>> {
     let kind = app.store().account(account)?.provider;
     super::provider(kind).balances(app, account).await
 }

@@ -5,7 +5,7 @@
 //! with its `impl Provider`, one line in [`provider`] and one simulator
 //! module (`docs/ARCHITECTURE.md`, "Adding a provider").
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_domain::{AccountId, ProviderKind};
 use cashdesk_http::Secret;
@@ -44,31 +44,31 @@ pub(crate) trait Provider: Send + Sync {
     /// The account's client and state, from its record and secrets.
     fn build(&self, rec: &AccountRecord, secret: SecretOf<'_>) -> CoreResult<Built>;
     /// What the desk's new-request form takes for `account` (beyond methods).
-    fn desk_form(&self, app: &Cashdesk, account: AccountId) -> CoreResult<DeskForm>;
+    fn desk_form(&self, app: &Cx, account: AccountId) -> CoreResult<DeskForm>;
     /// Checks a new request against the provider's rules (no network).
-    fn validate(&self, app: &Cashdesk, new: &NewRequest) -> CoreResult<()>;
+    fn validate(&self, app: &Cx, new: &NewRequest) -> CoreResult<()>;
     /// The call approving `rec` causes.
-    fn approve_call(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<StoredCall>;
+    fn approve_call(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<StoredCall>;
     /// The call rejecting `rec` causes, if the provider must be told.
     fn reject_call(&self, _rec: &RequestRecord) -> CoreResult<Option<StoredCall>> {
         Ok(None)
     }
     /// What must be checked with the provider before an agent rejects.
-    async fn before_reject(&self, _app: &Cashdesk, _rec: &RequestRecord) -> CoreResult<()> {
+    async fn before_reject(&self, _app: &Cx, _rec: &RequestRecord) -> CoreResult<()> {
         Ok(())
     }
     /// Sends one claimed outbox row and sorts the answer into an outcome.
-    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome;
+    async fn deliver(&self, app: &Cx, row: &OutboxRow) -> OutboxOutcome;
     /// What a row left `sending` by a crash becomes (never a blind resend).
     fn recover(&self, row: &OutboxRow) -> OutboxOutcome;
     /// Looks an unknown outcome up, where the document defines a lookup.
-    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()>;
+    async fn resolve_unknown(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()>;
     /// Asks about a request the provider accepted (covers missed pushes).
-    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()>;
+    async fn poll(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()>;
     /// The methods an account offers, asked now.
     async fn fetch_methods(
         &self,
-        _app: &Cashdesk,
+        _app: &Cx,
         _account: AccountId,
     ) -> CoreResult<Vec<super::reference::Method>> {
         Ok(Vec::new())
@@ -76,7 +76,7 @@ pub(crate) trait Provider: Send + Sync {
     /// Methods known without the network (a fixed list, or kept by other steps).
     fn known_methods(
         &self,
-        _app: &Cashdesk,
+        _app: &Cx,
         _account: AccountId,
     ) -> Option<Vec<super::reference::Method>> {
         None
@@ -84,7 +84,7 @@ pub(crate) trait Provider: Send + Sync {
     /// The account's balances, where the document gives them.
     async fn balances(
         &self,
-        _app: &Cashdesk,
+        _app: &Cx,
         _account: AccountId,
     ) -> CoreResult<Vec<super::reference::Fact>> {
         Ok(Vec::new())
@@ -92,26 +92,87 @@ pub(crate) trait Provider: Send + Sync {
     /// Facts about one request an agent decides with (asked on demand).
     async fn request_facts(
         &self,
-        _app: &Cashdesk,
+        _app: &Cx,
         _rec: &RequestRecord,
     ) -> CoreResult<super::reference::Facts> {
         Ok((Vec::new(), Vec::new()))
     }
+    /// One of its own events that settled nothing, as a candidate a person
+    /// may match `rec` to (providers offering no lookup by our reference).
+    fn candidate(
+        &self,
+        _rec: &RequestRecord,
+        _event: &cashdesk_store::InboundEvent,
+    ) -> Option<crate::api::dto::Candidate> {
+        None
+    }
+    /// What the event a person matched settles `rec` as: state, facts, why.
+    fn settled_by(
+        &self,
+        _rec: &RequestRecord,
+        _event: &cashdesk_store::InboundEvent,
+    ) -> CoreResult<(
+        cashdesk_domain::RequestStatus,
+        cashdesk_store::ProviderFacts,
+        String,
+    )> {
+        Err(CoreError::Invalid(
+            "this provider's requests are settled by looking them up, not by matching events"
+                .into(),
+        ))
+    }
+    /// The detail a draft's destination fills, where the provider keeps
+    /// the destination among its own details.
+    fn destination_detail(&self) -> Option<&'static str> {
+        None
+    }
+    /// An agent number to show the customer for a deposit by `method`.
+    async fn agent_number(
+        &self,
+        _cx: &Cx,
+        _account: AccountId,
+        _method: &str,
+    ) -> CoreResult<crate::api::dto::AgentNumberView> {
+        Err(CoreError::Invalid(
+            "this provider hands out no agent numbers".into(),
+        ))
+    }
+    /// The address an account gave the provider to push to, if any (its
+    /// host is one the local server answers to).
+    fn push_url(&self, _settings: &serde_json::Value) -> Option<String> {
+        None
+    }
+    /// Reads the account's list of new transactions (providers whose
+    /// requests arrive only through such a list: CashWeb); `None`: it has none.
+    async fn read_feed(
+        &self,
+        _cx: &Cx,
+        _account: AccountId,
+        _limit: u32,
+        _max_pages: u32,
+    ) -> CoreResult<Option<u32>> {
+        Ok(None)
+    }
+    /// When a pending request lapses at the provider, if it does (asked
+    /// about after that, so it expires on the provider's word).
+    fn deadline(&self, _rec: &RequestRecord) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
     /// The route its pushes (webhook, postback, notification) arrive on,
     /// with `{account}` in the path; `None`: it pushes nothing to us.
-    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cashdesk>)> {
+    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cx>)> {
         None
     }
     /// One light read with the account's secrets: "Check connection" and
     /// the connection state the window shows.
-    async fn probe(&self, app: &Cashdesk, account: AccountId) -> CoreResult<super::Probe>;
+    async fn probe(&self, app: &Cx, account: AccountId) -> CoreResult<super::Probe>;
 }
 
 /// What an account takes at the desk, beyond its methods.
 pub(crate) struct DeskForm {
     pub kinds: Vec<cashdesk_domain::RequestKind>,
     /// The provider's own fields, kept in the request's `details`.
-    pub details: Vec<crate::api::desk::DetailField>,
+    pub details: Vec<crate::api::dto::DetailField>,
     /// Whether the provider hands out agent numbers to show the customer.
     pub agent_numbers: bool,
     /// Why nothing can be filed at the desk, if so.

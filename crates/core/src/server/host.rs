@@ -85,13 +85,17 @@ pub(crate) async fn guard(
     }
 }
 
-/// Whether `host` is that of a Zimo-pagos account's notification URL
-/// (read only for hosts not otherwise allowed).
+/// Whether `host` is that of an address an account gave its provider to
+/// push to (Zimo-pagos' notification URL; read only for hosts not
+/// otherwise allowed).
 fn notification_host(app: &Cashdesk, host: &str) -> bool {
     let host = host.trim().to_ascii_lowercase();
-    crate::providers::zimo_pagos::notification_urls(app)
+    app.store()
+        .accounts()
+        .unwrap_or_default()
         .iter()
-        .filter_map(|u| url_host(u))
+        .filter_map(|a| crate::providers::provider(a.provider).push_url(&a.config))
+        .filter_map(|u| url_host(&u))
         .any(|h| h == host || h == bare(&host))
 }
 

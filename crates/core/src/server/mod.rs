@@ -6,6 +6,9 @@
 
 mod host;
 mod listen;
+pub(crate) mod reply;
+
+pub(crate) use reply::{core_error, error, internal};
 
 pub use listen::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 
@@ -15,7 +18,6 @@ use crate::intake_http;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use std::time::Duration;
 use tower_http::timeout::TimeoutLayer;
@@ -35,7 +37,7 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
         source,
     })?;
     let (token, token_in_keychain) = intake_http::token(app);
-    *app.inner.http.lock().unwrap_or_else(|e| e.into_inner()) = Some(HttpInfo {
+    app.set_http(HttpInfo {
         addr: local,
         intake_token: token,
         token_in_keychain,
@@ -49,10 +51,11 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
     }
     let hosts = host::Hosts::new(local, &app.config().http_hosts);
     // Each provider's push (webhook, postback, notification), if it has one.
+    // Their handlers receive the context, not the app handle.
     let mut router = Router::new();
     for kind in cashdesk_domain::ProviderKind::ALL {
         if let Some((path, route)) = crate::providers::provider(kind).inbound() {
-            router = router.route(path, route);
+            router = router.route(path, route.with_state(app.cx().clone()));
         }
     }
     let router = router
@@ -72,50 +75,4 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
     tokio::spawn(listen::serve(listener, router));
     tracing::info!("local HTTP server on http://{local}");
     Ok(())
-}
-
-pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
-}
-
-/// An error of ours: the caller learns that it may send again and a
-/// reference to quote; the text (paths, SQL, provider details) goes only
-/// to the desk's log.
-pub(crate) fn internal(status: StatusCode, e: &dyn std::fmt::Display) -> Response {
-    let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
-    tracing::error!(%reference, "local HTTP server: {e}");
-    error(
-        status,
-        format!(
-            "the desk could not handle this now; nothing was changed, send it again later (reference {reference})"
-        ),
-    )
-}
-
-/// What a push naming no account of ours in its path gets.
-pub(crate) fn unknown_account() -> Response {
-    error(StatusCode::NOT_FOUND, "unknown account")
-}
-
-/// 500 makes the provider retry later: nothing was lost on our side.
-pub(crate) fn core_error(e: CoreError) -> Response {
-    match e {
-        CoreError::Invalid(m) => error(StatusCode::BAD_REQUEST, m),
-        CoreError::Store(cashdesk_store::StoreError::NotFound(m)) => {
-            error(StatusCode::NOT_FOUND, m)
-        }
-        CoreError::Store(
-            e @ (cashdesk_store::StoreError::IntakeRefReused { .. }
-            | cashdesk_store::StoreError::Conflict(_)),
-        ) => error(StatusCode::CONFLICT, e.to_string()),
-        // Nothing was saved; the caller may retry once space is freed.
-        CoreError::Store(e @ cashdesk_store::StoreError::DiskFull { .. }) => {
-            tracing::error!("local HTTP server: {e}");
-            error(
-                StatusCode::INSUFFICIENT_STORAGE,
-                "the desk's disk is full: nothing was saved; send it again later",
-            )
-        }
-        other => internal(StatusCode::INTERNAL_SERVER_ERROR, &other),
-    }
 }

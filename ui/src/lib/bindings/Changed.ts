@@ -7,7 +7,8 @@ import type { RequestId } from "./RequestId";
  */
 export type Changed = { requests: Array<RequestId>, 
 /**
- * New requests arrived (the UI may bump its unread count).
+ * New requests arrived (the UI may bump its unread count). Counted
+ * only: their ids come with the store's own event after the commit.
  */
 new_requests: number, drafts: boolean, accounts: boolean, 
 /**

@@ -10,7 +10,7 @@
 //! rounds from a stored cursor. An item that cannot be read is set aside
 //! (quarantine), shown, and the feed goes on.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use crate::providers::cashweb::{ACTOR, Account, apply_expiry, new_request};
 use cashdesk_cashweb::{Cursor, Transaction, TransactionPage, Unreadable};
@@ -25,7 +25,7 @@ const TAIL: &str = "transactions.tail";
 const BACKFILL_DONE: &str = "";
 
 struct Scan<'a> {
-    app: &'a Cashdesk,
+    app: &'a Cx,
     account: AccountId,
     acc: &'a Account,
     limit: u32,
@@ -93,7 +93,7 @@ fn digest(raw: &str) -> String {
 }
 
 /// One transaction into the store; `true` when it was new.
-fn apply(app: &Cashdesk, account: AccountId, t: &Transaction) -> CoreResult<bool> {
+fn apply(app: &Cx, account: AccountId, t: &Transaction) -> CoreResult<bool> {
     let new = new_request(account, t)?;
     let (rec, created) =
         app.store()
@@ -110,7 +110,7 @@ fn apply(app: &Cashdesk, account: AccountId, t: &Transaction) -> CoreResult<bool
 /// cursor to resume from (or done), and at the end of the list the cursor
 /// of its last page, where later rounds look for new transactions.
 fn first_reading(
-    app: &Cashdesk,
+    app: &Cx,
     account: AccountId,
     next: Option<&Cursor>,
     used: Option<&Cursor>,
@@ -126,7 +126,7 @@ fn first_reading(
 /// One round of `account`'s list (at most `max_pages` pages); returns how
 /// many requests were created.
 pub(crate) async fn sync(
-    app: &Cashdesk,
+    app: &Cx,
     account: AccountId,
     acc: &Account,
     limit: u32,

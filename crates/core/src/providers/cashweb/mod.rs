@@ -13,7 +13,7 @@
 pub(crate) mod feed;
 mod provider;
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_cashweb::{
     AuthScheme, Client, ClientConfig, Error as CwError, Evidence, IdempotencyKey, Transaction,
@@ -211,7 +211,7 @@ pub(crate) fn recover() -> OutboxOutcome {
 }
 
 /// An unknown credit goes back to the outbox: it only fetches again.
-pub(crate) fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+pub(crate) fn resolve_unknown(app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
     let actor = Actor::Provider(ACTOR.into());
     app.store().settle(
         rec.id,
@@ -225,7 +225,7 @@ pub(crate) fn resolve_unknown(app: &Cashdesk, rec: &RequestRecord) -> CoreResult
 }
 
 /// A pending request CashWeb reports expired becomes Expired.
-pub(crate) fn apply_expiry(app: &Cashdesk, rec: &RequestRecord, t: &Transaction) -> CoreResult<()> {
+pub(crate) fn apply_expiry(app: &Cx, rec: &RequestRecord, t: &Transaction) -> CoreResult<()> {
     if t.evidence() != Evidence::Expired
         || !rec.status.next().contains(&RequestStatus::Expired)
         || rec.status == RequestStatus::AwaitingProvider
@@ -249,7 +249,7 @@ pub(crate) fn apply_expiry(app: &Cashdesk, rec: &RequestRecord, t: &Transaction)
 /// Asks CashWeb about a request: a pending one past its deadline may have
 /// expired; an approved one waiting for confirmations is credited once
 /// CashWeb confirms it (or ends expired / cancelled).
-pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<()> {
+pub(crate) async fn poll(app: &Cx, acc: &Account, rec: &RequestRecord) -> CoreResult<()> {
     let t = acc
         .client
         .transaction(&txn_id(rec)?)
@@ -292,7 +292,7 @@ pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> 
 }
 
 /// CashWeb's latest word on a request that stays where it is.
-fn show_status(app: &Cashdesk, rec: &RequestRecord, now: &str) -> CoreResult<()> {
+fn show_status(app: &Cx, rec: &RequestRecord, now: &str) -> CoreResult<()> {
     if rec.provider_status.as_deref() != Some(now) {
         app.store().set_provider_status(rec.id, now)?;
     }
@@ -302,7 +302,7 @@ fn show_status(app: &Cashdesk, rec: &RequestRecord, now: &str) -> CoreResult<()>
 /// The document: fetch the latest state before any user-facing action.
 /// Before a rejection (which cancels at CashWeb): refused while a deposit
 /// is there or the state is unclear, and when CashWeb cannot be asked.
-pub(crate) async fn check_before_reject(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+pub(crate) async fn check_before_reject(app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
     let Some(id) = rec.provider_txn_id.as_deref() else {
         return Ok(());
     };

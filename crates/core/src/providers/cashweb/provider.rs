@@ -8,6 +8,30 @@ use cashdesk_domain::ProviderKind;
 
 #[async_trait::async_trait]
 impl crate::providers::shape::Provider for Cashweb {
+    fn deadline(
+        &self,
+        rec: &cashdesk_store::RequestRecord,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        rec.details
+            .get("expires_at")
+            .and_then(|v| v.as_str())
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|at| at.with_timezone(&chrono::Utc))
+    }
+
+    async fn read_feed(
+        &self,
+        cx: &Cx,
+        account: cashdesk_domain::AccountId,
+        limit: u32,
+        max_pages: u32,
+    ) -> CoreResult<Option<u32>> {
+        let acc = cx.providers().account::<super::Account>(account)?;
+        super::feed::sync(cx, account, &acc, limit, max_pages)
+            .await
+            .map(Some)
+    }
+
     fn secret_names(&self) -> &'static [&'static str] {
         &[crate::providers::API_KEY]
     }
@@ -35,11 +59,7 @@ impl crate::providers::shape::Provider for Cashweb {
     }
 
     /// Deposits arrive from CashWeb's own list only.
-    fn desk_form(
-        &self,
-        _app: &Cashdesk,
-        _account: cashdesk_domain::AccountId,
-    ) -> CoreResult<DeskForm> {
+    fn desk_form(&self, _app: &Cx, _account: cashdesk_domain::AccountId) -> CoreResult<DeskForm> {
         Ok(DeskForm {
             unavailable: Some(
                 "CashWeb deposits arrive from CashWeb's own transaction list; nothing is filed at the desk."
@@ -60,13 +80,13 @@ impl crate::providers::shape::Provider for Cashweb {
         )?))
     }
 
-    fn validate(&self, _app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
+    fn validate(&self, _app: &Cx, new: &NewRequest) -> CoreResult<()> {
         validate(new)
     }
 
     fn approve_call(
         &self,
-        _app: &Cashdesk,
+        _app: &Cx,
         rec: &RequestRecord,
     ) -> CoreResult<crate::providers::shape::StoredCall> {
         crate::providers::shape::stored(&outbox_call(rec)?)
@@ -85,7 +105,7 @@ impl crate::providers::shape::Provider for Cashweb {
 
     /// The latest state first, as the document asks before any
     /// user-facing action.
-    async fn before_reject(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    async fn before_reject(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
         if rec.status.is_decidable() || rec.status == RequestStatus::Failed {
             check_before_reject(app, rec).await
         } else {
@@ -93,7 +113,7 @@ impl crate::providers::shape::Provider for Cashweb {
         }
     }
 
-    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+    async fn deliver(&self, app: &Cx, row: &OutboxRow) -> OutboxOutcome {
         match app.providers().account::<Account>(row.account_id) {
             Ok(acc) => deliver(&acc, row).await,
             Err(e) => crate::providers::secrets_unreadable(e),
@@ -102,7 +122,7 @@ impl crate::providers::shape::Provider for Cashweb {
 
     async fn probe(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         account: cashdesk_domain::AccountId,
     ) -> CoreResult<crate::providers::Probe> {
         use cashdesk_cashweb::Error as E;
@@ -123,11 +143,11 @@ impl crate::providers::shape::Provider for Cashweb {
         recover()
     }
 
-    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    async fn resolve_unknown(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
         resolve_unknown(app, rec)
     }
 
-    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    async fn poll(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
         let acc = app.providers().account::<Account>(rec.account_id)?;
         poll(app, &acc, rec).await
     }

@@ -1,6 +1,6 @@
 //! Paykassma's desk form: withdrawal fields, required per payment system.
 
-use crate::api::desk::{DetailField, detail};
+use crate::api::dto::{DetailField, detail};
 use cashdesk_domain::RequestKind;
 use cashdesk_paykassma::{Rules, WithdrawalField};
 

@@ -1,8 +1,8 @@
 //! Paykassma's postbacks, as the local server receives them.
 
 use super::postback::{PostbackReply, apply_postback};
-use crate::app::Cashdesk;
-use crate::server::{core_error, error, internal, unknown_account};
+use crate::cx::Cx;
+use crate::server::reply::{core_error, error, internal, unknown_account};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 /// anything in the body is used (401, nothing changed, when it fails); a
 /// failure on our side answers non-2xx so Paykassma delivers it again.
 pub(crate) async fn paykassma_postback(
-    State(app): State<Cashdesk>,
+    State(app): State<Cx>,
     Path(account): Path<String>,
     body: Bytes,
 ) -> Response {

@@ -5,7 +5,7 @@
 //! the worker at delivery (never at approval, which must not wait on the
 //! network) and kept per account.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use crate::providers::paykassma::Account;
 use cashdesk_paykassma::{
@@ -69,7 +69,7 @@ fn screenshot(a: &NewAttachment) -> Screenshot {
 /// (same custom id as an activation would carry, so the postback lookup
 /// that recovers activations recovers these too).
 pub(crate) async fn send(
-    app: &Cashdesk,
+    app: &Cx,
     acc: &Account,
     row: &OutboxRow,
     req: &ActivateRequest,

@@ -15,8 +15,8 @@ pub(crate) mod postback;
 mod provider;
 pub(crate) mod reference;
 
-use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use crate::providers::paykassma::postback::{Verdict, apply, deposit_verdict, withdrawal_verdict};
 use cashdesk_domain::{Actor, Money, RequestKind, RequestStatus};
@@ -281,7 +281,7 @@ impl Activation {
     }
 }
 
-pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
+pub(crate) async fn deliver(app: &Cx, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
     let unreadable = |e: String| OutboxOutcome::Failed {
         reason: format!("stored call is unreadable: {e}"),
     };
@@ -376,7 +376,7 @@ fn question(rec: &RequestRecord) -> String {
 
 /// Looks the request's postback up by our id (the answer recorded);
 /// `None`: no postback yet.
-async fn lookup(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<Option<Verdict>> {
+async fn lookup(app: &Cx, acc: &Account, rec: &RequestRecord) -> CoreResult<Option<Verdict>> {
     let id = &rec.merchant_ref.0;
     let q = question(rec);
     let found = match rec.kind {
@@ -410,7 +410,7 @@ async fn lookup(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResul
 /// The same question through `pullpostbacks`, the document's other lookup
 /// (answer recorded): asked for an unknown outcome when the single lookup
 /// found nothing. Either finding it is evidence; neither proves absence.
-async fn pulled(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<Option<Verdict>> {
+async fn pulled(app: &Cx, acc: &Account, rec: &RequestRecord) -> CoreResult<Option<Verdict>> {
     let ids = [rec.merchant_ref.0.clone()];
     let found = match rec.kind {
         RequestKind::Deposit => {
@@ -465,7 +465,7 @@ const NOT_FOUND: &str = "no postback for this id. That proves nothing: Paykassma
 /// postback exists only once Paykassma processed it, and a resend with the
 /// same id might be paid as a new one). A person decides meanwhile.
 pub(crate) async fn resolve_unknown(
-    app: &Cashdesk,
+    app: &Cx,
     acc: &Account,
     rec: &RequestRecord,
 ) -> CoreResult<()> {
@@ -491,7 +491,7 @@ pub(crate) async fn resolve_unknown(
 }
 
 /// Covers postbacks that never reached us.
-pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<()> {
+pub(crate) async fn poll(app: &Cx, acc: &Account, rec: &RequestRecord) -> CoreResult<()> {
     if let Some(v) = lookup(app, acc, rec).await? {
         apply(app, rec, &v)?;
     }

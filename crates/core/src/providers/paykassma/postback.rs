@@ -9,7 +9,7 @@
 //! applied when Paykassma sends it again, while a redelivery of one
 //! already applied is recognised and changes nothing.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use crate::providers::evidence::{Reported, completing};
 use crate::providers::paykassma::{ACTOR, Account};
@@ -27,7 +27,7 @@ pub(crate) enum PostbackReply {
 }
 
 pub(crate) async fn apply_postback(
-    app: &Cashdesk,
+    app: &Cx,
     account: AccountId,
     acc: &Account,
     body: &[u8],
@@ -91,7 +91,7 @@ fn verdict_for(p: &Postback, rec: &RequestRecord) -> Verdict {
 /// the postback decided again (that request now stays as it is): at most
 /// once more per request, since a settled request stays settled.
 fn apply_verified(
-    app: &Cashdesk,
+    app: &Cx,
     account: AccountId,
     p: &Postback,
     body: &[u8],
@@ -159,7 +159,7 @@ enum Plan {
 }
 
 fn plan(
-    app: &Cashdesk,
+    app: &Cx,
     account: AccountId,
     id: &str,
     verdict: impl FnOnce(&RequestRecord) -> Verdict,
@@ -193,7 +193,7 @@ fn moves(rec: &RequestRecord, v: &Verdict) -> bool {
 /// Applies Paykassma's word (looked up, not pushed) to the request our id
 /// names on this account.
 fn settle(
-    app: &Cashdesk,
+    app: &Cx,
     account: AccountId,
     id: &str,
     verdict: impl FnOnce(&RequestRecord) -> Verdict,
@@ -302,7 +302,7 @@ pub(crate) fn withdrawal_verdict(w: &WithdrawalPostback, rec: &RequestRecord) ->
 }
 
 /// Applies a verdict if it moves the request on; `false` when nothing changed.
-pub(crate) fn apply(app: &Cashdesk, rec: &RequestRecord, v: &Verdict) -> CoreResult<bool> {
+pub(crate) fn apply(app: &Cx, rec: &RequestRecord, v: &Verdict) -> CoreResult<bool> {
     if !moves(rec, v) {
         return Ok(false);
     }

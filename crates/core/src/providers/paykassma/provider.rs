@@ -48,11 +48,7 @@ impl crate::providers::shape::Provider for Paykassma {
         }
     }
 
-    fn desk_form(
-        &self,
-        app: &Cashdesk,
-        account: cashdesk_domain::AccountId,
-    ) -> CoreResult<DeskForm> {
+    fn desk_form(&self, app: &Cx, account: cashdesk_domain::AccountId) -> CoreResult<DeskForm> {
         let acc = app.providers().account::<Account>(account)?;
         Ok(DeskForm {
             details: super::desk::details(acc.client.rules()),
@@ -62,7 +58,7 @@ impl crate::providers::shape::Provider for Paykassma {
 
     async fn fetch_methods(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         account: cashdesk_domain::AccountId,
     ) -> CoreResult<Vec<crate::providers::reference::Method>> {
         super::reference::fetch_methods(app, account).await
@@ -70,7 +66,7 @@ impl crate::providers::shape::Provider for Paykassma {
 
     async fn balances(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         account: cashdesk_domain::AccountId,
     ) -> CoreResult<Vec<crate::providers::reference::Fact>> {
         super::reference::balances(app, account).await
@@ -78,13 +74,13 @@ impl crate::providers::shape::Provider for Paykassma {
 
     async fn request_facts(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         rec: &RequestRecord,
     ) -> CoreResult<crate::providers::reference::Facts> {
         super::reference::request_facts(app, rec).await
     }
 
-    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cashdesk>)> {
+    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cx>)> {
         Some((
             "/postbacks/paykassma/{account}",
             axum::routing::post(super::inbound::paykassma_postback),
@@ -100,20 +96,20 @@ impl crate::providers::shape::Provider for Paykassma {
         Ok(std::sync::Arc::new(built))
     }
 
-    fn validate(&self, app: &Cashdesk, new: &NewRequest) -> CoreResult<()> {
+    fn validate(&self, app: &Cx, new: &NewRequest) -> CoreResult<()> {
         validate(&*app.providers().account::<Account>(new.account_id)?, new)
     }
 
     fn approve_call(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         rec: &RequestRecord,
     ) -> CoreResult<crate::providers::shape::StoredCall> {
         let acc = app.providers().account::<Account>(rec.account_id)?;
         crate::providers::shape::stored(&outbox_call(&acc, rec)?)
     }
 
-    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+    async fn deliver(&self, app: &Cx, row: &OutboxRow) -> OutboxOutcome {
         match app.providers().account::<Account>(row.account_id) {
             Ok(acc) => deliver(app, &acc, row).await,
             Err(e) => crate::providers::secrets_unreadable(e),
@@ -122,7 +118,7 @@ impl crate::providers::shape::Provider for Paykassma {
 
     async fn probe(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         account: cashdesk_domain::AccountId,
     ) -> CoreResult<crate::providers::Probe> {
         use cashdesk_paykassma::Error as E;
@@ -146,12 +142,12 @@ impl crate::providers::shape::Provider for Paykassma {
         }
     }
 
-    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    async fn resolve_unknown(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
         let acc = app.providers().account::<Account>(rec.account_id)?;
         resolve_unknown(app, &acc, rec).await
     }
 
-    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    async fn poll(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
         let acc = app.providers().account::<Account>(rec.account_id)?;
         poll(app, &acc, rec).await
     }

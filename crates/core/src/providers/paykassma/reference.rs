@@ -2,7 +2,7 @@
 //! screenshots) and withdrawal methods, account balances, and a deposit's
 //! savings toward the minimum with its how-to-pay media.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::CoreResult;
 use crate::providers::reference::{Fact, Facts, Method, fact, money, provider};
 use cashdesk_domain::{AccountId, RequestKind};
@@ -22,7 +22,7 @@ struct PaykassmaLists {
 /// The label asked with payment systems when no user is in view.
 const DESK_LABEL: &str = "cashdesk-desk";
 
-fn paykassma_currencies(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<String>> {
+fn paykassma_currencies(app: &Cx, account: AccountId) -> CoreResult<Vec<String>> {
     let rec = app.store().account(account)?;
     let s: PaykassmaLists = serde_json::from_value(rec.config).unwrap_or_default();
     let list: Vec<String> = s
@@ -35,7 +35,7 @@ fn paykassma_currencies(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<St
     Ok(list)
 }
 
-pub(crate) async fn fetch_methods(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<Method>> {
+pub(crate) async fn fetch_methods(app: &Cx, account: AccountId) -> CoreResult<Vec<Method>> {
     let acc = app.providers().account::<super::Account>(account)?;
     let listed = acc
         .client
@@ -76,7 +76,7 @@ pub(crate) async fn fetch_methods(app: &Cashdesk, account: AccountId) -> CoreRes
 }
 
 /// Paykassma's accounts' balance.
-pub(crate) async fn balances(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<Fact>> {
+pub(crate) async fn balances(app: &Cx, account: AccountId) -> CoreResult<Vec<Fact>> {
     Ok(app
         .providers()
         .account::<super::Account>(account)?
@@ -95,7 +95,7 @@ pub(crate) async fn balances(app: &Cashdesk, account: AccountId) -> CoreResult<V
 }
 
 /// A deposit's payment system, savings toward the minimum and media.
-pub(crate) async fn request_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<Facts> {
+pub(crate) async fn request_facts(app: &Cx, rec: &RequestRecord) -> CoreResult<Facts> {
     let mut facts = Vec::new();
     let mut media = Vec::new();
     if rec.kind != RequestKind::Deposit {

@@ -1,7 +1,7 @@
 //! Zexabit's signed webhooks, as the local server receives them.
 
-use crate::app::Cashdesk;
-use crate::server::{core_error, error, internal, unknown_account};
+use crate::cx::Cx;
+use crate::server::reply::{core_error, error, internal, unknown_account};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 /// `POST /webhooks/zexabit/{account}`.
 pub(crate) async fn zexabit_webhook(
-    State(app): State<Cashdesk>,
+    State(app): State<Cx>,
     Path(account): Path<String>,
     headers: HeaderMap,
     body: Bytes,

@@ -6,11 +6,12 @@
 
 mod inbound;
 mod provider;
+mod reconcile;
 pub(crate) mod reference;
 pub(crate) mod webhook;
 
-use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_domain::RequestKind;
 use cashdesk_http::Secret;
@@ -138,7 +139,7 @@ pub(crate) fn outbox_call(
 }
 
 /// Sends one claimed outbox row and sorts the answer into an outcome.
-pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
+pub(crate) async fn deliver(app: &Cx, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
     let call: Call = match crate::providers::shape::read(row) {
         Ok(c) => c,
         Err(failed) => return failed,
@@ -198,7 +199,7 @@ use crate::providers::zexabit::webhook::{Report, settle_from_provider};
 pub(crate) use crate::providers::zexabit::webhook::{WebhookReply, apply_webhook};
 
 /// Asks Zexabit for the status of a request it accepted (covers missed webhooks).
-pub(crate) async fn poll(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+pub(crate) async fn poll(app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
     let Some(txn) = rec.provider_txn_id.as_deref() else {
         return Ok(());
     };

@@ -37,11 +37,7 @@ impl crate::providers::shape::Provider for Zexabit {
         }
     }
 
-    fn desk_form(
-        &self,
-        _app: &Cashdesk,
-        _account: cashdesk_domain::AccountId,
-    ) -> CoreResult<DeskForm> {
+    fn desk_form(&self, _app: &Cx, _account: cashdesk_domain::AccountId) -> CoreResult<DeskForm> {
         Ok(DeskForm {
             agent_numbers: true,
             ..DeskForm::takes(&[RequestKind::Deposit, RequestKind::Withdrawal])
@@ -50,7 +46,7 @@ impl crate::providers::shape::Provider for Zexabit {
 
     async fn fetch_methods(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         account: cashdesk_domain::AccountId,
     ) -> CoreResult<Vec<crate::providers::reference::Method>> {
         super::reference::fetch_methods(app, account).await
@@ -58,7 +54,7 @@ impl crate::providers::shape::Provider for Zexabit {
 
     fn known_methods(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         account: cashdesk_domain::AccountId,
     ) -> Option<Vec<crate::providers::reference::Method>> {
         super::reference::known_methods(app, account)
@@ -66,13 +62,53 @@ impl crate::providers::shape::Provider for Zexabit {
 
     async fn request_facts(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         rec: &RequestRecord,
     ) -> CoreResult<crate::providers::reference::Facts> {
         super::reference::request_facts(app, rec).await
     }
 
-    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cashdesk>)> {
+    async fn agent_number(
+        &self,
+        cx: &Cx,
+        account: cashdesk_domain::AccountId,
+        method: &str,
+    ) -> CoreResult<crate::api::dto::AgentNumberView> {
+        let acc = cx.providers().account::<Account>(account)?;
+        let a = acc
+            .client
+            .agent_number(method)
+            .await
+            .map_err(|e| CoreError::Provider(e.to_string()))?;
+        Ok(crate::api::dto::AgentNumberView {
+            method: a.method,
+            account_number: a.account_number,
+            agent_name: a.agent_name.unwrap_or_default(),
+            instructions: a.instructions.unwrap_or_default(),
+        })
+    }
+
+    fn candidate(
+        &self,
+        rec: &cashdesk_store::RequestRecord,
+        event: &cashdesk_store::InboundEvent,
+    ) -> Option<crate::api::dto::Candidate> {
+        super::reconcile::candidate(rec, event)
+    }
+
+    fn settled_by(
+        &self,
+        rec: &cashdesk_store::RequestRecord,
+        event: &cashdesk_store::InboundEvent,
+    ) -> CoreResult<(
+        cashdesk_domain::RequestStatus,
+        cashdesk_store::ProviderFacts,
+        String,
+    )> {
+        super::reconcile::settled_by(rec, event)
+    }
+
+    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cx>)> {
         Some((
             "/webhooks/zexabit/{account}",
             axum::routing::post(super::inbound::zexabit_webhook),
@@ -96,21 +132,21 @@ impl crate::providers::shape::Provider for Zexabit {
         }))
     }
 
-    fn validate(&self, app: &Cashdesk, new: &cashdesk_store::NewRequest) -> CoreResult<()> {
-        let methods = app.providers().cached_methods(new.account_id);
+    fn validate(&self, app: &Cx, new: &cashdesk_store::NewRequest) -> CoreResult<()> {
+        let methods = super::reference::cached(app, new.account_id);
         validate(new.into(), methods.as_deref())
     }
 
     fn approve_call(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         rec: &RequestRecord,
     ) -> CoreResult<crate::providers::shape::StoredCall> {
-        let methods = app.providers().cached_methods(rec.account_id);
+        let methods = super::reference::cached(app, rec.account_id);
         crate::providers::shape::stored(&outbox_call(rec, methods.as_deref())?)
     }
 
-    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+    async fn deliver(&self, app: &Cx, row: &OutboxRow) -> OutboxOutcome {
         match app.providers().account::<Account>(row.account_id) {
             Ok(acc) => deliver(app, &acc, row).await,
             Err(e) => crate::providers::secrets_unreadable(e),
@@ -119,7 +155,7 @@ impl crate::providers::shape::Provider for Zexabit {
 
     async fn probe(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         account: cashdesk_domain::AccountId,
     ) -> CoreResult<crate::providers::Probe> {
         use cashdesk_zexabit::Error as E;
@@ -142,11 +178,11 @@ impl crate::providers::shape::Provider for Zexabit {
     }
 
     /// No lookup by our reference: a webhook or a person settles it.
-    async fn resolve_unknown(&self, _app: &Cashdesk, _rec: &RequestRecord) -> CoreResult<()> {
+    async fn resolve_unknown(&self, _app: &Cx, _rec: &RequestRecord) -> CoreResult<()> {
         Ok(())
     }
 
-    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    async fn poll(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
         poll(app, rec).await
     }
 }

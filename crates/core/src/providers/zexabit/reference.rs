@@ -1,11 +1,12 @@
 //! Zexabit's reference data: its methods with limits (also kept for
 //! offline validation) and a user's balances.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::CoreResult;
 use crate::providers::reference::{Fact, Facts, Method, fact, money, provider};
 use cashdesk_domain::AccountId;
 use cashdesk_store::RequestRecord;
+use cashdesk_zexabit::PaymentMethod;
 
 pub(crate) fn method(m: cashdesk_zexabit::PaymentMethod) -> Method {
     Method {
@@ -20,25 +21,37 @@ pub(crate) fn method(m: cashdesk_zexabit::PaymentMethod) -> Method {
     }
 }
 
-pub(crate) async fn fetch_methods(app: &Cashdesk, account: AccountId) -> CoreResult<Vec<Method>> {
-    Ok(app
-        .providers()
-        .methods(account)
-        .await?
-        .into_iter()
-        .map(method)
-        .collect())
+/// Zexabit's methods as last fetched, with their limits: validation and
+/// approval check amounts against them without the network or keychain.
+#[derive(Clone)]
+pub(crate) struct Kept(pub Vec<PaymentMethod>);
+
+/// The methods with limits as last fetched for `account`.
+pub(crate) fn cached(app: &Cx, account: AccountId) -> Option<Vec<PaymentMethod>> {
+    app.providers().kept::<Kept>(account).map(|k| k.0.clone())
 }
 
-/// Also fetched outside this module (validation, the sandbox).
-pub(crate) fn known_methods(app: &Cashdesk, account: AccountId) -> Option<Vec<Method>> {
-    app.providers()
-        .cached_methods(account)
-        .map(|ms| ms.into_iter().map(method).collect())
+/// Fetches the methods and keeps them for offline validation; the last
+/// known list when Zexabit cannot be asked.
+pub(crate) async fn fetch_methods(app: &Cx, account: AccountId) -> CoreResult<Vec<Method>> {
+    let acc = app.providers().account::<super::Account>(account)?;
+    let list = match acc.client.payment_methods().await {
+        Ok(m) => {
+            app.providers().keep(account, Kept(m.clone()));
+            m
+        }
+        Err(e) => cached(app, account).ok_or_else(|| provider(e))?,
+    };
+    Ok(list.into_iter().map(method).collect())
+}
+
+/// The methods known without the network.
+pub(crate) fn known_methods(app: &Cx, account: AccountId) -> Option<Vec<Method>> {
+    cached(app, account).map(|ms| ms.into_iter().map(method).collect())
 }
 
 /// The user's balances and the method's limits.
-pub(crate) async fn request_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreResult<Facts> {
+pub(crate) async fn request_facts(app: &Cx, rec: &RequestRecord) -> CoreResult<Facts> {
     let mut facts: Vec<Fact> = Vec::new();
     if let Some(user) = &rec.provider_user_id {
         let acc = app.providers().account::<super::Account>(rec.account_id)?;
@@ -48,10 +61,8 @@ pub(crate) async fn request_facts(app: &Cashdesk, rec: &RequestRecord) -> CoreRe
         facts.push(fact("Deposit balance", money(b.deposit_balance, c)));
         facts.push(fact("Withdrawable", money(b.withdraw_balance, c)));
     }
-    if let Some(m) = app
-        .providers()
-        .cached_methods(rec.account_id)
-        .and_then(|ms| ms.into_iter().find(|m| m.method == rec.method))
+    if let Some(m) =
+        cached(app, rec.account_id).and_then(|ms| ms.into_iter().find(|m| m.method == rec.method))
     {
         facts.push(fact(
             "Method limits",

@@ -3,7 +3,7 @@
 //! learned by user, amount and method), compared with the request, and
 //! applied in the same transaction that records the webhook as handled.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::CoreResult;
 use crate::providers::evidence::{Reported, completing};
 use crate::providers::zexabit::{ACTOR, status_text};
@@ -37,7 +37,7 @@ pub(crate) enum WebhookReply {
 
 /// Verifies, deduplicates and applies one webhook delivery.
 pub(crate) fn apply_webhook(
-    app: &Cashdesk,
+    app: &Cx,
     account: AccountId,
     signature: Option<&str>,
     body: &[u8],
@@ -112,7 +112,7 @@ pub(crate) struct Report<'a> {
 /// and method when exactly one unsettled request matches. A completion is
 /// compared with the request first: another amount needs a person.
 pub(crate) fn settle_from_provider(
-    app: &Cashdesk,
+    app: &Cx,
     account: AccountId,
     report: &Report<'_>,
     event: Option<(&str, &[u8])>,
@@ -193,7 +193,7 @@ enum Decision {
 
 /// What a report means: which request, and what it moves to (compared
 /// with the request first: another amount needs a person).
-fn decide(app: &Cashdesk, account: AccountId, report: &Report<'_>) -> CoreResult<Decision> {
+fn decide(app: &Cx, account: AccountId, report: &Report<'_>) -> CoreResult<Decision> {
     let txn_id = report.txn_id;
     let to = match report.status {
         Status::Completed => RequestStatus::Completed,
@@ -272,7 +272,7 @@ fn decide(app: &Cashdesk, account: AccountId, report: &Report<'_>) -> CoreResult
 /// The one request an unidentified report can be (an outcome we never
 /// learned): same user, amount and method, still unknown or sending.
 fn fallback(
-    app: &Cashdesk,
+    app: &Cx,
     account: AccountId,
     kind: RequestKind,
     user: &str,

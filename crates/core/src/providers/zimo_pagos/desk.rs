@@ -1,6 +1,6 @@
 //! Zimo-pagos' desk form: the beneficiary of a cashout.
 
-use crate::api::desk::{DetailField, detail};
+use crate::api::dto::{DetailField, detail};
 use crate::providers::reference::Method;
 use cashdesk_domain::RequestKind;
 

@@ -1,8 +1,8 @@
 //! Zimo-pagos' notifications, as the local server receives them.
 
-use crate::app::Cashdesk;
+use crate::cx::Cx;
 use crate::error::CoreError;
-use crate::server::{core_error, error, internal, unknown_account};
+use crate::server::reply::{core_error, error, internal, unknown_account};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 /// only thing trusted is the status fetched from Zimo-pagos itself. A
 /// failure answers non-2xx so Zimo-pagos sends the notification again.
 pub(crate) async fn zimo_notification(
-    State(app): State<Cashdesk>,
+    State(app): State<Cx>,
     Path(account): Path<String>,
     headers: HeaderMap,
     body: Bytes,

@@ -9,8 +9,8 @@ mod desk;
 mod inbound;
 mod provider;
 
-use crate::app::Cashdesk;
 use crate::config::{PausePoint, pause_if};
+use crate::cx::Cx;
 use crate::error::{CoreError, CoreResult};
 use cashdesk_domain::{Actor, ProviderKind, RequestKind, RequestStatus};
 use cashdesk_store::{AccountRecord, OutboxOutcome, OutboxRow, ProviderFacts, RequestRecord};
@@ -92,18 +92,13 @@ pub struct Settings {
     pub allow_http_loopback_notification_url: bool,
 }
 
-/// Every Zimo-pagos account's notification URL (settings only: no
+/// The notification URL an account's settings give Zimo-pagos (no
 /// keychain read), for the local server's host check.
-pub(crate) fn notification_urls(app: &Cashdesk) -> Vec<String> {
-    app.store()
-        .accounts()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|a| a.provider == ProviderKind::ZimoPagos)
-        .filter_map(|a| serde_json::from_value::<Settings>(a.config).ok())
+pub(crate) fn notification_url(settings: &serde_json::Value) -> Option<String> {
+    serde_json::from_value::<Settings>(settings.clone())
+        .ok()
         .map(|s| s.notification_url)
         .filter(|u| !u.is_empty())
-        .collect()
 }
 
 pub(crate) fn build(
@@ -187,7 +182,7 @@ pub(crate) fn outbox_call(acc: &Account, rec: &RequestRecord) -> CoreResult<Call
     Ok(Call::Cashout(req))
 }
 
-pub(crate) async fn deliver(app: &Cashdesk, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
+pub(crate) async fn deliver(app: &Cx, acc: &Account, row: &OutboxRow) -> OutboxOutcome {
     let req = match crate::providers::shape::read(row) {
         Ok(Call::Cashout(r)) => r,
         Err(failed) => return failed,
@@ -220,7 +215,7 @@ const NOT_FOUND: &str = "no cashout with this external_id. That proves nothing: 
 /// unknown and is asked again, never sent again on its own. A person
 /// decides meanwhile, shown every lookup.
 pub(crate) async fn resolve_unknown(
-    app: &Cashdesk,
+    app: &Cx,
     acc: &Account,
     rec: &RequestRecord,
 ) -> CoreResult<()> {
@@ -296,7 +291,7 @@ fn waiting_line(s: Status) -> &'static str {
 }
 
 /// Applies a fetched status to the request it belongs to.
-async fn apply_status(app: &Cashdesk, rec: &RequestRecord, st: &CashoutStatus) -> CoreResult<()> {
+async fn apply_status(app: &Cx, rec: &RequestRecord, st: &CashoutStatus) -> CoreResult<()> {
     let (to, facts) = mapping(st);
     if to == RequestStatus::AwaitingProvider && rec.status == RequestStatus::AwaitingProvider {
         // Still on its way: say where, and what a person can do.
@@ -325,7 +320,7 @@ async fn apply_status(app: &Cashdesk, rec: &RequestRecord, st: &CashoutStatus) -
 /// A notification names a cashout; its status is fetched from Zimo-pagos
 /// (nothing in the notification itself is trusted), within the gate.
 pub(crate) async fn apply_notification(
-    app: &Cashdesk,
+    app: &Cx,
     (account, acc): (cashdesk_domain::AccountId, &Account),
     content_type: Option<&str>,
     body: &[u8],
@@ -362,7 +357,7 @@ pub(crate) async fn apply_notification(
     Ok(format!("request {} checked", rec.id))
 }
 
-pub(crate) async fn poll(app: &Cashdesk, acc: &Account, rec: &RequestRecord) -> CoreResult<()> {
+pub(crate) async fn poll(app: &Cx, acc: &Account, rec: &RequestRecord) -> CoreResult<()> {
     let st = acc
         .client
         .status(&StatusQuery::by_external_id(rec.merchant_ref.0.clone()))

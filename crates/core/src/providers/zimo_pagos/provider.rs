@@ -8,6 +8,14 @@ use cashdesk_domain::ProviderKind;
 
 #[async_trait::async_trait]
 impl crate::providers::shape::Provider for ZimoPagos {
+    fn destination_detail(&self) -> Option<&'static str> {
+        Some("bank_account")
+    }
+
+    fn push_url(&self, settings: &serde_json::Value) -> Option<String> {
+        super::notification_url(settings)
+    }
+
     fn secret_names(&self) -> &'static [&'static str] {
         &[LOGIN, PASS, SIGNING_SECRET]
     }
@@ -73,11 +81,7 @@ impl crate::providers::shape::Provider for ZimoPagos {
     }
 
     /// Cashouts only.
-    fn desk_form(
-        &self,
-        _app: &Cashdesk,
-        _account: cashdesk_domain::AccountId,
-    ) -> CoreResult<DeskForm> {
+    fn desk_form(&self, _app: &Cx, _account: cashdesk_domain::AccountId) -> CoreResult<DeskForm> {
         Ok(DeskForm {
             details: super::desk::details(),
             ..DeskForm::takes(&[RequestKind::Withdrawal])
@@ -86,7 +90,7 @@ impl crate::providers::shape::Provider for ZimoPagos {
 
     async fn fetch_methods(
         &self,
-        _app: &Cashdesk,
+        _app: &Cx,
         _account: cashdesk_domain::AccountId,
     ) -> CoreResult<Vec<crate::providers::reference::Method>> {
         Ok(super::desk::methods())
@@ -94,13 +98,13 @@ impl crate::providers::shape::Provider for ZimoPagos {
 
     fn known_methods(
         &self,
-        _app: &Cashdesk,
+        _app: &Cx,
         _account: cashdesk_domain::AccountId,
     ) -> Option<Vec<crate::providers::reference::Method>> {
         Some(super::desk::methods())
     }
 
-    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cashdesk>)> {
+    fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cx>)> {
         Some((
             "/notifications/zimo-pagos/{account}",
             axum::routing::post(super::inbound::zimo_notification),
@@ -116,7 +120,7 @@ impl crate::providers::shape::Provider for ZimoPagos {
         Ok(std::sync::Arc::new(built))
     }
 
-    fn validate(&self, app: &Cashdesk, new: &cashdesk_store::NewRequest) -> CoreResult<()> {
+    fn validate(&self, app: &Cx, new: &cashdesk_store::NewRequest) -> CoreResult<()> {
         let acc = app.providers().account::<Account>(new.account_id)?;
         // The reference is not known yet; any valid one stands in.
         validate(&acc, new.kind, "cd-pending", &new.money, &new.details)
@@ -124,14 +128,14 @@ impl crate::providers::shape::Provider for ZimoPagos {
 
     fn approve_call(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         rec: &RequestRecord,
     ) -> CoreResult<crate::providers::shape::StoredCall> {
         let acc = app.providers().account::<Account>(rec.account_id)?;
         crate::providers::shape::stored(&outbox_call(&acc, rec)?)
     }
 
-    async fn deliver(&self, app: &Cashdesk, row: &OutboxRow) -> OutboxOutcome {
+    async fn deliver(&self, app: &Cx, row: &OutboxRow) -> OutboxOutcome {
         match app.providers().account::<Account>(row.account_id) {
             Ok(acc) => deliver(app, &acc, row).await,
             Err(e) => crate::providers::secrets_unreadable(e),
@@ -141,7 +145,7 @@ impl crate::providers::shape::Provider for ZimoPagos {
     /// An id that cannot exist: "not found" proves login, pass and signature work.
     async fn probe(
         &self,
-        app: &Cashdesk,
+        app: &Cx,
         account: cashdesk_domain::AccountId,
     ) -> CoreResult<crate::providers::Probe> {
         use cashdesk_zimo_pagos::Error as E;
@@ -170,12 +174,12 @@ impl crate::providers::shape::Provider for ZimoPagos {
         }
     }
 
-    async fn resolve_unknown(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    async fn resolve_unknown(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
         let acc = app.providers().account::<Account>(rec.account_id)?;
         resolve_unknown(app, &acc, rec).await
     }
 
-    async fn poll(&self, app: &Cashdesk, rec: &RequestRecord) -> CoreResult<()> {
+    async fn poll(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
         let acc = app.providers().account::<Account>(rec.account_id)?;
         poll(app, &acc, rec).await
     }

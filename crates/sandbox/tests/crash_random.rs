@@ -12,8 +12,9 @@
 //! Runs: `CASHDESK_CRASH_RUNS` (default 10, small for CI; e.g. 300 on
 //! demand); `CASHDESK_CRASH_SEED` replays a printed seed.
 
+#[path = "../../core/tests/common/mod.rs"]
 mod common;
-#[path = "common/headless.rs"]
+#[path = "support/headless.rs"]
 mod headless;
 
 use cashdesk_core::Cashdesk;

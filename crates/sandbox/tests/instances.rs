@@ -3,8 +3,9 @@
 //! first, instead of racing its crash recovery and outbox. A killed core
 //! leaves no stale lock behind.
 
+#[path = "../../core/tests/common/mod.rs"]
 mod common;
-#[path = "common/headless.rs"]
+#[path = "support/headless.rs"]
 mod headless;
 
 use cashdesk_core::Cashdesk;

@@ -1,9 +1,9 @@
-//! Cashdesk's core without a window: the same store, outbox worker and
-//! local server as the desktop app, without sandbox mode (that is
-//! `cashdesk-sandbox`, which the desktop app runs). Used by the crash tests
-//! (which kill it with SIGKILL mid-submission) and for running a desk server.
+//! Cashdesk's core without a window: the same store, outbox worker, local
+//! server and sandbox mode as the desktop app (`CASHDESK_SANDBOX=off`
+//! leaves the sandbox out). Used by the crash tests (which kill it with
+//! SIGKILL mid-submission) and for running a desk server.
 
-use cashdesk_core::{Cashdesk, Config};
+use cashdesk_core::Config;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -17,7 +17,7 @@ async fn main() -> anyhow::Result<()> {
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".local/share")))
         .unwrap_or_else(std::env::temp_dir);
-    let app = Cashdesk::start(Config::from_env(base.join("cashdesk-headless"))).await?;
+    let app = cashdesk_sandbox::start(Config::from_env(base.join("cashdesk-headless"))).await?;
     if let Some(http) = app.http_info() {
         println!("CASHDESK-READY http://{}", http.addr);
     }

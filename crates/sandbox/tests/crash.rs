@@ -3,8 +3,9 @@
 //! the Zexabit simulator over real HTTP. Zexabit has no lookup by our
 //! reference: a call that may have gone out is never sent again.
 
+#[path = "../../core/tests/common/mod.rs"]
 mod common;
-#[path = "common/headless.rs"]
+#[path = "support/headless.rs"]
 mod headless;
 
 use cashdesk_core::Cashdesk;

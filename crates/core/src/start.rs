@@ -1,0 +1,59 @@
+//! The one place that starts the core's background tasks: the local
+//! server, crash recovery, the outbox worker, the poller, the link prober
+//! and the notifier. Sandbox mode is a client of the core
+//! (`cashdesk-sandbox`), started after this when no account exists.
+
+use crate::app::Cashdesk;
+use crate::config::Config;
+use crate::cx::Cx;
+use crate::error::CoreResult;
+
+impl Cashdesk {
+    /// Opens and starts everything. Must run inside a tokio runtime.
+    pub async fn start(config: Config) -> CoreResult<Cashdesk> {
+        // Before anything runs recovery on the database: one core per folder.
+        let lock = crate::lock::DataLock::acquire(&config.data_dir)?;
+        let app = Cashdesk::open(config)?;
+        app.hold_lock(lock);
+        let retired = app.store().retire_sandbox_accounts()?;
+        if retired > 0 {
+            tracing::info!("{retired} unfinished requests of the previous sandbox session ended");
+        }
+        crate::server::start(&app).await?;
+        app.prefetch_reference_data();
+        let cx = app.cx();
+        crate::worker::recover(cx)?;
+        crate::worker::spawn(cx);
+        crate::worker::spawn_poller(cx);
+        crate::links::spawn_prober(cx);
+        crate::notify::spawn(cx);
+        Ok(app)
+    }
+
+    /// Fetches each account's payment methods in the background, so
+    /// approvals and desk entry can check limits without waiting on the
+    /// network (kept in the database for offline use) and the queue shows
+    /// the providers' method names. The last known lists come first.
+    pub fn prefetch_reference_data(&self) {
+        prefetch(self.cx());
+    }
+}
+
+fn prefetch(cx: &Cx) {
+    let Ok(accounts) = cx.store().accounts() else {
+        return;
+    };
+    for acc in &accounts {
+        if let Ok(Some(known)) = crate::providers::reference::known_methods(cx, acc.id) {
+            cx.providers().remember_labels(acc.id, &known);
+        }
+    }
+    for acc in accounts {
+        let cx = cx.clone();
+        tokio::spawn(async move {
+            if let Err(e) = crate::providers::reference::methods(&cx, acc.id).await {
+                tracing::warn!(account = %acc.id, "payment methods not fetched: {e}");
+            }
+        });
+    }
+}
