@@ -5,9 +5,13 @@ use cashdesk_core::api::IntakeInfo;
 use cashdesk_core::api::accounts::LinkView;
 use cashdesk_core::api::desk::{AttachTarget, ReferenceView, RequestForm, ScreenshotInput};
 use cashdesk_core::api::import::ImportReport;
+use cashdesk_core::api::operators::{NewOperatorInput, OperatorChangeInput, OperatorRow, RuleView};
 use cashdesk_core::api::reconcile::Candidate;
+
+use cashdesk_core::api::session::{SecretKind, SessionView};
 use cashdesk_core::api::{self, ApiResult, dto::*};
-use cashdesk_domain::{AccountId, DraftId, RequestId};
+use cashdesk_domain::{AccountId, DraftId, OperatorId, RequestId};
+
 use tauri::State;
 
 /// The started core, or why it could not start (shown by the UI).
@@ -26,8 +30,90 @@ async fn app_info(d: S<'_>) -> ApiResult<AppInfo> {
     api::app_info(d.get()?)
 }
 #[tauri::command]
-async fn set_operator(d: S<'_>, name: String) -> ApiResult<AppInfo> {
-    api::set_operator(d.get()?, &name)
+async fn session(d: S<'_>) -> ApiResult<SessionView> {
+    api::session::session(d.get()?)
+}
+#[tauri::command]
+async fn create_first_admin(
+    d: S<'_>,
+    name: String,
+    login: String,
+    secret: String,
+) -> ApiResult<SessionView> {
+    let kind = if login == "pin" {
+        SecretKind::Pin
+    } else {
+        SecretKind::Password
+    };
+    api::session::create_first_admin(d.get()?, &name, kind, &secret)
+}
+#[tauri::command]
+async fn log_in(d: S<'_>, id: OperatorId, secret: String) -> ApiResult<SessionView> {
+    api::session::log_in(d.get()?, id, &secret)
+}
+#[tauri::command]
+async fn unlock(d: S<'_>, secret: String) -> ApiResult<SessionView> {
+    api::session::unlock(d.get()?, &secret)
+}
+#[tauri::command]
+async fn touch_session(d: S<'_>) -> ApiResult<()> {
+    api::session::touch(d.get()?)
+}
+#[tauri::command]
+async fn lock_desk(d: S<'_>) -> ApiResult<SessionView> {
+    api::session::lock(d.get()?)
+}
+#[tauri::command]
+async fn log_out(d: S<'_>) -> ApiResult<SessionView> {
+    api::session::log_out(d.get()?)
+}
+#[tauri::command]
+async fn set_idle_lock(d: S<'_>, secs: u64) -> ApiResult<SessionView> {
+    api::session::set_idle_lock(d.get()?, secs)
+}
+#[tauri::command]
+async fn operators(d: S<'_>) -> ApiResult<Vec<OperatorRow>> {
+    api::operators::operators(d.get()?)
+}
+#[tauri::command]
+async fn add_operator(d: S<'_>, input: NewOperatorInput) -> ApiResult<OperatorRow> {
+    api::operators::add_operator(d.get()?, &input)
+}
+#[tauri::command]
+async fn change_operator(
+    d: S<'_>,
+    id: OperatorId,
+    input: OperatorChangeInput,
+) -> ApiResult<OperatorRow> {
+    api::operators::change_operator(d.get()?, id, &input)
+}
+#[tauri::command]
+async fn approval_rules(d: S<'_>) -> ApiResult<Vec<RuleView>> {
+    api::operators::approval_rules(d.get()?)
+}
+#[tauri::command]
+async fn add_approval_rule(d: S<'_>, rule: RuleView) -> ApiResult<Vec<RuleView>> {
+    api::operators::add_approval_rule(d.get()?, &rule)
+}
+#[tauri::command]
+async fn remove_approval_rule(d: S<'_>, id: i64) -> ApiResult<Vec<RuleView>> {
+    api::operators::remove_approval_rule(d.get()?, id)
+}
+#[tauri::command]
+async fn verify_audit(d: S<'_>) -> ApiResult<cashdesk_core::api::audit::AuditCheck> {
+    api::audit::verify(d.get()?)
+}
+#[tauri::command]
+async fn claim(d: S<'_>, id: RequestId) -> ApiResult<ClaimView> {
+    api::requests::claim(d.get()?, id)
+}
+#[tauri::command]
+async fn release_claim(d: S<'_>, id: RequestId) -> ApiResult<()> {
+    api::requests::release(d.get()?, id)
+}
+#[tauri::command]
+async fn take_over(d: S<'_>, id: RequestId) -> ApiResult<ClaimView> {
+    api::requests::take_over(d.get()?, id)
 }
 #[tauri::command]
 async fn list_queue(d: S<'_>, query: QueueQuery) -> ApiResult<QueuePage> {
@@ -166,7 +252,24 @@ async fn settle_with_candidate(
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app_info,
-        set_operator,
+        session,
+        create_first_admin,
+        log_in,
+        unlock,
+        touch_session,
+        lock_desk,
+        log_out,
+        set_idle_lock,
+        operators,
+        add_operator,
+        change_operator,
+        approval_rules,
+        add_approval_rule,
+        remove_approval_rule,
+        verify_audit,
+        claim,
+        release_claim,
+        take_over,
         list_queue,
         get_request,
         approve,

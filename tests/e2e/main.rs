@@ -3,121 +3,16 @@
 //! kill -9. Screenshots land in target/e2e-screenshots/.
 
 mod driver;
+mod steps;
 
 use driver::*;
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use std::time::Duration;
+use steps::*;
 
-/// Clicks like a person: if the click does not land (the element was
-/// re-rendered or covered for a moment), it looks again and clicks again,
-/// and gives up after 10 s with the WebDriver error in full and a screenshot.
-async fn click(c: &Client, testid: &str) {
-    let start = std::time::Instant::now();
-    loop {
-        let e = match find(c, &css(testid)).await.click().await {
-            Ok(()) => return,
-            Err(e) => e,
-        };
-        eprintln!("click {testid} did not land: {e:?}");
-        if start.elapsed() >= Duration::from_secs(10) {
-            screenshot(c, &format!("failed-click-{testid}")).await;
-            panic!("click {testid}: {e:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-/// Opens pending rows matching `filter` until one whose detail text
-/// passes `accept` (sandbox fakes are skipped), and returns its id.
-async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -> String {
-    let selector = format!("{}[data-status=\"pending\"]{filter}", css("queue-row"));
-    let start = std::time::Instant::now();
-    loop {
-        for row in c.find_all(Locator::Css(&selector)).await.unwrap() {
-            let Ok(Some(id)) = row.attr("data-id").await else {
-                continue;
-            };
-            if row.click().await.is_err() {
-                continue;
-            }
-            // The full detail (history and all) has loaded, not only the row.
-            find(
-                c,
-                &format!(
-                    "{}[data-id=\"{id}\"] {}",
-                    css("detail"),
-                    css("history-item")
-                ),
-            )
-            .await;
-            if accept(&text_of(c, &css("detail")).await.unwrap_or_default()) {
-                return id;
-            }
-        }
-        if start.elapsed() >= Duration::from_secs(40) {
-            let mut seen = Vec::new();
-            for row in c.find_all(Locator::Css(&selector)).await.unwrap() {
-                seen.push(row.text().await.unwrap_or_default().replace('\n', " "));
-            }
-            let all = c
-                .find_all(Locator::Css(&css("queue-row")))
-                .await
-                .unwrap()
-                .len();
-            panic!(
-                "no pending request matching {filter} appeared; {all} rows listed, matching: {seen:?}"
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-}
-
-/// Follows a decided request to the Done tab (the selection has moved on),
-/// opens it once it is listed with `status`, and waits for the detail to say so.
-async fn follow_to_done(c: &Client, id: &str, status: &str) {
-    click(c, "tab-done").await;
-    let selector = format!(
-        "{}[data-id=\"{id}\"][data-status=\"{status}\"]",
-        css("queue-row")
-    );
-    find(c, &selector).await.click().await.unwrap();
-    find(c, &format!("{}[data-id=\"{id}\"]", css("detail"))).await;
-    wait_text(c, &css("detail-status"), status, Duration::from_secs(10)).await;
-}
-
-/// Like `follow_to_done`, for outcomes that take the provider a while
-/// (a CashWeb deposit is credited once the customer's coins confirm).
-async fn follow_to_done_within(c: &Client, id: &str, status: &str, timeout: Duration) {
-    click(c, "tab-done").await;
-    let selector = format!(
-        "{}[data-id=\"{id}\"][data-status=\"{status}\"]",
-        css("queue-row")
-    );
-    let start = std::time::Instant::now();
-    while c.find(Locator::Css(&selector)).await.is_err() {
-        assert!(start.elapsed() < timeout, "{id} never became {status}");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-    follow_to_done(c, id, status).await;
-}
-
-async fn choose_option(c: &Client, select: &str, text: &str) {
-    let options = c
-        .find_all(Locator::Css(&format!("{} option", css(select))))
-        .await
-        .unwrap();
-    for o in options {
-        if o.text().await.unwrap_or_default().contains(text) {
-            o.click().await.unwrap();
-            return;
-        }
-    }
-    panic!("{select} has no option with {text:?}");
-}
-
-async fn type_into(c: &Client, testid: &str, text: &str) {
-    find(c, &css(testid)).await.send_keys(text).await.unwrap();
-}
+const RINA: &str = "rina-desk-2026";
+const KARIM: &str = "karim-desk-2026";
+const SAMI: &str = "sami-desk-2026";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
@@ -134,13 +29,13 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     ]);
     let c = driver.session().await;
 
-    // First run: the app asks for the operator's name.
-    find(&c, &css("operator-name-input"))
-        .await
-        .send_keys("Rina Akter")
-        .await
-        .unwrap();
-    click(&c, "operator-save").await;
+    // First run: the first admin is created (all roles: a desk alone).
+    find(&c, &css("login-screen")).await;
+    screenshot(&c, "0-first-start").await;
+    type_into(&c, "first-admin-name", "Rina Akter").await;
+    type_into(&c, "first-admin-secret", RINA).await;
+    type_into(&c, "first-admin-confirm", RINA).await;
+    click(&c, "first-admin-create").await;
     wait_text(
         &c,
         &css("sandbox-banner"),
@@ -149,6 +44,21 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     )
     .await;
     find(&c, &css("queue-row")).await;
+
+    // The admin adds an agent and a supervisor, and a rule: every BDT
+    // withdrawal of 100 or more needs a second approval.
+    click(&c, "settings").await;
+    add_operator(&c, "Karim Uddin", "agent", KARIM).await;
+    add_operator(&c, "Sami Haque", "supervisor", SAMI).await;
+    choose_value(&c, "rule-scope", "request").await;
+    choose_value(&c, "rule-kind", "withdrawal").await;
+    retype(&c, "rule-currency", "BDT").await;
+    retype(&c, "rule-threshold", "100").await;
+    click(&c, "rule-add").await;
+    wait_text(&c, &css("approval-rules"), "100", Duration::from_secs(10)).await;
+    screenshot(&c, "0b-operators-and-rules").await;
+    click(&c, "settings").await;
+
     // Each sandbox account's connection is shown, in words.
     let online = format!("{} [data-state=\"online\"]", css("links"));
     let start = std::time::Instant::now();
@@ -294,8 +204,16 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         .await
         .unwrap()
         .expect("the submitted request is shown");
-    click(&c, "approve").await;
-    follow_to_done(&c, &desk, "completed").await;
+    // Whoever typed it never approves it: the window says so, and another
+    // operator approves it further down.
+    wait_text(
+        &c,
+        &css("decide-blocked"),
+        "You entered this request",
+        Duration::from_secs(10),
+    )
+    .await;
+    screenshot(&c, "2g-desk-entry-needs-another").await;
 
     // Reject a withdrawal with a reason.
     click(&c, "tab-queue").await;
@@ -387,6 +305,60 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     screenshot(&c, "3c-settings").await;
     click(&c, "settings").await;
 
+    // Karim, an agent, approves Rina's desk entry, then a withdrawal above
+    // the threshold: it waits for a second approval and he cannot give it.
+    switch_to(&c, "Karim Uddin", KARIM).await;
+    click(&c, "tab-queue").await;
+    open_row(&c, &desk).await;
+    click(&c, "approve").await;
+    follow_to_done(&c, &desk, "completed").await;
+    click(&c, "tab-queue").await;
+    let big = pick_row(
+        &c,
+        "[data-provider=\"zexabit\"][data-kind=\"withdrawal\"]",
+        |d| d.contains("BDT"),
+    )
+    .await;
+    click(&c, "approve").await;
+    find(
+        &c,
+        &format!(
+            "{}[data-id=\"{big}\"][data-status=\"awaiting_second_approval\"]",
+            css("detail")
+        ),
+    )
+    .await;
+    wait_text(
+        &c,
+        &css("decide-blocked"),
+        "supervisor",
+        Duration::from_secs(10),
+    )
+    .await;
+    screenshot(&c, "6-awaiting-second-approval").await;
+
+    // Sami, a supervisor, gives the second approval: sent once, completed.
+    switch_to(&c, "Sami Haque", SAMI).await;
+    click(&c, "tab-second").await;
+    open_row(&c, &big).await;
+    click(&c, "approve").await;
+    follow_to_done(&c, &big, "completed").await;
+    let history = text_of(&c, &css("detail")).await.unwrap_or_default();
+    assert!(
+        history.contains("Karim Uddin") && history.contains("Sami Haque"),
+        "both approvals are in the history: {history}"
+    );
+    screenshot(&c, "7-second-approval-completed").await;
+
+    // Locking the desk hides the work until the same secret is given.
+    click(&c, "operator-menu").await;
+    click(&c, "menu-lock").await;
+    find(&c, &css("lock-screen")).await;
+    screenshot(&c, "8-locked").await;
+    type_into(&c, "unlock-secret", SAMI).await;
+    click(&c, "unlock-submit").await;
+    find(&c, &css("queue-row")).await;
+
     // Type a desk request, then kill the app with SIGKILL.
     click(&c, "new-request").await;
     find(&c, &css("draft-form")).await;
@@ -414,8 +386,10 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         .unwrap();
     let _ = c.close().await;
 
-    // Start again: the draft is there.
+    // Start again: the session is the core's, so Sami logs in again, and
+    // the draft Sami typed is there.
     let c = driver.session().await;
+    log_in(&c, "Sami Haque", SAMI).await;
     click(&c, "draft-resume").await;
     let amount = find(&c, &css("draft-amount"))
         .await

@@ -7,17 +7,14 @@
 use crate::api::dto::Changed;
 use crate::config::Config;
 use crate::cx::Cx;
-use crate::error::{CoreError, CoreResult};
+use crate::error::CoreResult;
 use crate::notify::Notice;
 use crate::providers::Providers;
-use cashdesk_domain::Actor;
 use cashdesk_secrets::Keychain;
 use cashdesk_store::Store;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
-
-pub(crate) const OPERATOR_KEY: &str = "operator.name";
 
 /// Cheap to clone; every clone is the same app.
 #[derive(Clone)]
@@ -32,6 +29,8 @@ pub(crate) struct Inner {
     companion: Mutex<Option<Box<dyn Companion>>>,
     /// The data folder's lock, held by a started core (see `lock.rs`).
     lock: Mutex<Option<crate::lock::DataLock>>,
+    /// Who is logged in at this desk (`session/`).
+    session: Mutex<Option<crate::session::Session>>,
 }
 
 /// Something run alongside the core that holds sockets and tasks (the
@@ -71,6 +70,7 @@ impl Cashdesk {
                 http: Mutex::new(None),
                 companion: Mutex::new(None),
                 lock: Mutex::new(None),
+                session: Mutex::new(None),
             }),
         })
     }
@@ -173,12 +173,8 @@ impl Cashdesk {
         self.cx().wake_worker();
     }
 
-    /// The person deciding; decisions are refused until a name is given.
-    pub(crate) fn operator(&self) -> CoreResult<Actor> {
-        match self.store().setting(OPERATOR_KEY)? {
-            Some(name) => Ok(Actor::Operator(name)),
-            None => Err(CoreError::NoOperator),
-        }
+    pub(crate) fn session_cell(&self) -> &Mutex<Option<crate::session::Session>> {
+        &self.inner.session
     }
 
     /// Stops background work that holds sockets (the sandbox, if any).

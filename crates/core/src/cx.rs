@@ -30,6 +30,23 @@ struct Parts {
     links: Links,
 }
 
+/// The desk's audit key from the keychain, made on first use (32 random
+/// bytes, named after this database so two data folders never share one).
+fn audit_key(keychain: &Keychain, store: &Store) -> CoreResult<Vec<u8>> {
+    let name = format!("audit_key.{}", store.desk_id()?);
+    let hex_key = match keychain.load_app(&name) {
+        Ok(k) => k.expose().to_owned(),
+        Err(cashdesk_secrets::SecretError::Missing { .. }) => {
+            let k = hex::encode(rand::random::<[u8; 32]>());
+            keychain.store_app(&name, &cashdesk_secrets::Secret::new(k.clone()))?;
+            k
+        }
+        Err(e) => return Err(e.into()),
+    };
+    hex::decode(hex_key.trim())
+        .map_err(|e| crate::error::CoreError::Invalid(format!("the audit key is damaged: {e}")))
+}
+
 impl Cx {
     /// Opens the store in the data folder; starts nothing.
     pub fn open(config: Config) -> CoreResult<Cx> {
@@ -44,6 +61,11 @@ impl Cx {
             });
         });
         let keychain = Keychain::new(&config.keychain_service);
+        match audit_key(&keychain, &store) {
+            Ok(key) => store.set_audit_key(key),
+            // The log stays chained, unkeyed, until the keychain is back.
+            Err(e) => tracing::warn!("audit log not keyed this run: {e}"),
+        }
         Ok(Cx {
             parts: Arc::new(Parts {
                 providers: Providers::new(store.clone(), keychain.clone()),

@@ -8,8 +8,16 @@ use cashdesk_store::StoreError;
 pub enum CoreError {
     #[error("{0}")]
     Invalid(String),
-    #[error("Tell Cashdesk your name first: it is recorded on every decision.")]
-    NoOperator,
+    #[error("Log in first: every decision is recorded with who made it.")]
+    LoggedOut,
+    #[error("The desk is locked: unlock it with your password or PIN.")]
+    Locked,
+    #[error("{}", needs_role(*.0))]
+    NeedsRole(cashdesk_domain::Permission),
+    #[error("That name and secret do not match an operator who may log in.")]
+    WrongLogIn,
+    #[error("Too many wrong tries: {name} is locked until {until}. An admin can reset it sooner.")]
+    OperatorLocked { name: String, until: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -34,7 +42,14 @@ impl CoreError {
         let e = self;
         let code = match &e {
             CoreError::Invalid(_) => ErrorCode::InvalidInput,
-            CoreError::NoOperator => ErrorCode::NoOperator,
+            CoreError::LoggedOut | CoreError::WrongLogIn | CoreError::OperatorLocked { .. } => {
+                ErrorCode::LoggedOut
+            }
+            CoreError::Locked => ErrorCode::Locked,
+            CoreError::NeedsRole(_) | CoreError::Store(StoreError::NotAllowed(_)) => {
+                ErrorCode::NeedsRole
+            }
+            CoreError::Store(StoreError::Claimed { .. }) => ErrorCode::Claimed,
             CoreError::Store(StoreError::RequestNotFound(_) | StoreError::NotFound(_)) => {
                 ErrorCode::NotFound
             }
@@ -72,3 +87,24 @@ impl From<CoreError> for crate::api::dto::ApiError {
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;
+
+/// "Needs a supervisor: …", in words the person at the desk can act on.
+fn needs_role(p: cashdesk_domain::Permission) -> String {
+    use cashdesk_domain::Permission::*;
+    let what = match p {
+        Decide => "approving or rejecting requests",
+        Enter => "entering requests at the desk",
+        SecondApproval => "giving the second approval",
+        Settle => "settling an unknown outcome",
+        TakeOver => "taking over another operator's claim",
+        Supervise => "the supervisor's views",
+        Administer => "provider accounts, operators, thresholds and the intake token",
+    };
+    let role = p.needs();
+    let article = if role == cashdesk_domain::Role::Admin || role == cashdesk_domain::Role::Agent {
+        "an"
+    } else {
+        "a"
+    };
+    format!("Needs {article} {}: {what}.", role.as_str())
+}

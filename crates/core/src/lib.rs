@@ -16,6 +16,7 @@ pub mod notify;
 /// names (the sandbox configures accounts as Settings would).
 pub mod providers;
 mod server;
+pub mod session;
 mod start;
 mod worker;
 

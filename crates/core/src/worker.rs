@@ -266,7 +266,10 @@ mod tests {
                     config: serde_json::json!({}),
                     sandbox: false,
                 },
-                &Actor::Operator("Rina".into()),
+                &Actor::operator(
+                    cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+                    "Rina",
+                ),
             )
             .unwrap();
         (0..n)
@@ -290,7 +293,10 @@ mod tests {
                     screenshot: None,
                 };
                 let (r, _) = store.insert_request(&new, &Actor::Intake).unwrap();
-                let agent = Actor::Operator("Rina".into());
+                let agent = Actor::operator(
+                    cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+                    "Rina",
+                );
                 store
                     .approve(r.id, &agent, "zexabit.deposit", &serde_json::json!({}))
                     .unwrap();

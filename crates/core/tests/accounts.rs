@@ -35,7 +35,7 @@ fn file_contains(path: &std::path::Path, needle: &str) -> bool {
 fn secrets_go_to_the_keychain_and_never_into_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::open(config(dir.path())).unwrap();
-    api::set_operator(&app, "Admin").unwrap();
+    common::act_as(&app, "Admin");
     let acc =
         api::accounts::add_account(&app, &input("zx_live_KEY_4711", "whsec_SECRET_0815")).unwrap();
     let json = serde_json::to_string(&api::accounts::list_accounts(&app).unwrap()).unwrap();
@@ -79,7 +79,7 @@ fn secrets_go_to_the_keychain_and_never_into_sqlite() {
 fn an_account_needs_https_and_both_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::open(config(dir.path())).unwrap();
-    api::set_operator(&app, "Admin").unwrap();
+    common::act_as(&app, "Admin");
     let mut plain = input("k", "s");
     plain.base_url = "http://api.portal.zexabit.com".into();
     assert_eq!(
@@ -120,7 +120,7 @@ fn child_add_account_without_keychain() {
         return;
     };
     let app = Cashdesk::open(config(std::path::Path::new(&dir))).unwrap();
-    api::set_operator(&app, "Admin").unwrap();
+    common::act_as(&app, "Admin");
     let err = api::accounts::add_account(&app, &input("zx_live_KEY_4711", "whsec_SECRET_0815"))
         .unwrap_err();
     println!("CODE={:?}", err.code);

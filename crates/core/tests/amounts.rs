@@ -113,7 +113,7 @@ async fn a_paykassma_deposit_settles_at_what_the_postback_reports() {
         .unwrap();
         sim.set_unstated(u);
         let app = Cashdesk::start(desk_config(dir.path())).await.unwrap();
-        api::set_operator(&app, "Rina").unwrap();
+        common::act_as(&app, "Rina");
         let account = add_paykassma_account(&app, &sim, "Paykassma BD");
         let addr = app.http_info().unwrap().addr;
         sim.set_postback_url(Some(format!("http://{addr}/postbacks/paykassma/{account}")));

@@ -29,7 +29,7 @@ async fn setup() -> (tempfile::TempDir, Cashdesk, RunningCashWeb) {
 }
 
 fn add_account(app: &Cashdesk, sim: &RunningCashWeb) {
-    api::set_operator(app, "Rina").unwrap();
+    common::act_as(app, "Rina");
     add_cashweb_account(app, sim);
 }
 
@@ -81,7 +81,7 @@ async fn the_feed_creates_each_transaction_once_and_resumes_after_a_reopen() {
     app.shutdown().await;
     drop(app);
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     // Head pass sees only known ones; the stored cursor resumes the rest.
     assert_eq!(
         api::requests::sync_cashweb_pages(&app, 2, 2).await.unwrap(),

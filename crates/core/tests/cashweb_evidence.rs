@@ -28,7 +28,7 @@ async fn setup(u: Unstated) -> (tempfile::TempDir, Cashdesk, RunningCashWeb) {
     .unwrap();
     sim.set_unstated(u);
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     add_cashweb_account(&app, &sim);
     (dir, app, sim)
 }

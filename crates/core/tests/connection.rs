@@ -41,7 +41,7 @@ fn add(
 async fn each_provider_answers_with_good_credentials_and_refuses_wrong_ones() {
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::open(config(dir.path())).unwrap();
-    api::set_operator(&app, "Admin").unwrap();
+    common::act_as(&app, "Admin");
 
     let zx = zexabit_sim(None).await;
     let secret = String::from_utf8(zx.webhook_secret().to_vec()).unwrap();

@@ -39,7 +39,7 @@ async fn zimo(u: Unstated) -> (tempfile::TempDir, Cashdesk, RunningZimoPagos, Ac
     .unwrap();
     sim.set_unstated(u);
     let app = Cashdesk::start(desk_config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     let account = add_zimo_account(&app, &sim, "Zimo MX");
     (dir, app, sim, account)
 }
@@ -70,7 +70,7 @@ async fn paykassma(u: Unstated) -> (tempfile::TempDir, Cashdesk, RunningPaykassm
     .unwrap();
     sim.set_unstated(u);
     let app = Cashdesk::start(desk_config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     add_paykassma_account(&app, &sim, "Paykassma BD");
     (dir, app, sim)
 }

@@ -34,7 +34,7 @@ async fn one_refused_row_files_nothing_and_a_clean_file_is_filed_once() {
         .await
         .unwrap();
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     add_paykassma_account(&app, &sim, "PK Dhaka");
 
     let rows = [
@@ -92,7 +92,7 @@ async fn one_refused_row_files_nothing_and_a_clean_file_is_filed_once() {
 async fn a_file_with_an_unknown_column_is_refused_as_a_whole() {
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     let report = api::import::import_csv(
         &app,
         "intake_ref,kind,provider,method,amount,currency,colour\nx,deposit,zexabit,bkash,1,BDT,red\n",

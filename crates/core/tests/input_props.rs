@@ -20,7 +20,7 @@ fn desk() -> &'static Cashdesk {
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
             let app = Cashdesk::open(config(dir.path())).unwrap();
-            api::set_operator(&app, "Rina").unwrap();
+            common::act_as(&app, "Rina");
             (dir, app)
         })
         .1

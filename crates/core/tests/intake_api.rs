@@ -42,7 +42,7 @@ async fn the_token_is_kept_in_the_keychain_and_rotating_it_locks_the_old_one_out
     keychain.delete_app(TOKEN_NAME).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::start(cfg(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     let info = api::intake_info(&app).unwrap();
     assert!(info.token_in_keychain);
     let cmd = info.read_token_command.unwrap();
@@ -71,6 +71,7 @@ async fn the_token_is_kept_in_the_keychain_and_rotating_it_locks_the_old_one_out
 
     // A restart keeps the token: the platform's configuration stays valid.
     let app = Cashdesk::start(cfg(dir.path())).await.unwrap();
+    common::act_as(&app, "Rina");
     assert_eq!(status_with(&app, &token).await, 404);
     api::rotate_intake_token(&app).unwrap();
     let rotated = keychain.load_app(TOKEN_NAME).unwrap().expose().to_owned();

@@ -32,7 +32,7 @@ async fn zimo_desk() -> (
     AccountId,
 ) {
     let (dir, app, addr) = desk().await;
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     let sim = ZimoPagosSim::start(ZimoPagosSimConfig {
         deliver_after: Duration::from_secs(600),
         settle_after: Duration::from_secs(600),

@@ -47,7 +47,7 @@ async fn decisions_wait_while_the_provider_is_unreachable_and_go_out_when_it_ret
     let sim = PaykassmaSim::start(sim_config()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     let nv = |k: &str, v: &str| NamedValue {
         name: k.into(),
         value: v.into(),

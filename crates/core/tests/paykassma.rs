@@ -221,6 +221,10 @@ async fn the_desk_form_offers_paykassma_systems_and_files_a_withdrawal_with_nest
     let draft = api::drafts::save_draft(&d.app, None, &fields).unwrap();
     let rec = api::drafts::submit_draft(&d.app, draft.id).unwrap();
     assert_eq!(rec.summary.money.to_string(), "2,500.00 INR");
+    // Whoever typed it never approves it: another operator does.
+    let mine = api::requests::approve(&d.app, rec.summary.id).unwrap_err();
+    assert_eq!(mine.code, ErrorCode::NeedsRole, "{}", mine.message);
+    act_as(&d.app, "Omar");
     api::requests::approve(&d.app, rec.summary.id).unwrap();
     wait_status(&d.app, rec.summary.id, RequestStatus::Completed).await;
     let w = &d.sim.withdrawals()[0];

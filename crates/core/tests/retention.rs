@@ -32,7 +32,7 @@ async fn past_the_lookup_window_an_unknown_outcome_is_left_for_reconciliation() 
     })
     .await
     .unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     let account = add_paykassma_account(&app, &sim, "PK");
     let mut req = intake_request(
         "old-1",

@@ -44,7 +44,7 @@ async fn fifty_signed_postbacks_a_second_none_lost_none_doubled() {
     })
     .await
     .unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     let account = add_paykassma_account(&app, &sim, "Paykassma");
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {

@@ -56,6 +56,10 @@ uuid_id!(
     /// A draft the agent is typing.
     DraftId
 );
+uuid_id!(
+    /// A person who logs in at the desk.
+    OperatorId
+);
 
 /// Our reference for a request toward its provider: unique, stable across
 /// every retry, so the provider (and we) can recognise a resend.

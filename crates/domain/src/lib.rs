@@ -5,11 +5,13 @@
 
 pub mod ids;
 pub mod money;
+pub mod operator;
 pub mod request;
 pub mod status;
 pub mod text;
 
-pub use ids::{AccountId, DraftId, MerchantRef, RequestId};
+pub use ids::{AccountId, DraftId, MerchantRef, OperatorId, RequestId};
 pub use money::{Currency, Money, MoneyError, display_amount};
+pub use operator::{OperatorRef, Permission, Role, Roles};
 pub use request::{Actor, ProviderKind, RequestKind};
 pub use status::{RequestStatus, TransitionError};

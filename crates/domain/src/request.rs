@@ -77,8 +77,8 @@ impl ProviderKind {
 #[serde(tag = "type", content = "name", rename_all = "snake_case")]
 #[ts(export)]
 pub enum Actor {
-    /// A person at the desk, by the name they gave.
-    Operator(String),
+    /// A logged-in person at the desk (id, and name at the time).
+    Operator(crate::OperatorRef),
     /// Cashdesk itself (outbox worker, polling, recovery).
     System,
     /// A provider, through a webhook or a status answer.
@@ -90,7 +90,7 @@ pub enum Actor {
 impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Operator(n) => write!(f, "operator:{n}"),
+            Self::Operator(o) => write!(f, "operator:{}:{}", o.id, o.name),
             Self::System => f.write_str("system"),
             Self::Provider(p) => write!(f, "provider:{p}"),
             Self::Intake => f.write_str("intake"),
@@ -98,11 +98,36 @@ impl fmt::Display for Actor {
     }
 }
 
+/// `{id}:{name}`; a row from before operators had ids holds only a name
+/// (read with the nil id, which no operator has).
+fn operator_from_text(rest: &str) -> crate::OperatorRef {
+    let parsed = rest
+        .split_once(':')
+        .and_then(|(id, name)| Some((id.parse::<uuid::Uuid>().ok()?, name)));
+    match parsed {
+        Some((id, name)) => crate::OperatorRef::new(crate::OperatorId(id), name),
+        None => crate::OperatorRef::new(crate::OperatorId(uuid::Uuid::nil()), rest),
+    }
+}
+
 impl Actor {
+    /// An operator acting (tests and the session build these).
+    pub fn operator(id: crate::OperatorId, name: impl Into<String>) -> Actor {
+        Actor::Operator(crate::OperatorRef::new(id, name))
+    }
+
+    /// The operator behind it, if a person acted.
+    pub fn operator_ref(&self) -> Option<&crate::OperatorRef> {
+        match self {
+            Self::Operator(o) => Some(o),
+            _ => None,
+        }
+    }
+
     /// Inverse of `Display`, for values read back from the store.
     pub fn parse(s: &str) -> Actor {
         match s.split_once(':') {
-            Some(("operator", n)) => Self::Operator(n.to_owned()),
+            Some(("operator", rest)) => Self::Operator(operator_from_text(rest)),
             Some(("provider", p)) => Self::Provider(p.to_owned()),
             _ if s == "intake" => Self::Intake,
             _ => Self::System,
@@ -117,12 +142,14 @@ mod tests {
     #[test]
     fn actors_round_trip_through_text() {
         for a in [
-            Actor::Operator("Rina: desk 2".into()),
+            Actor::operator(crate::OperatorId::new(), "Rina: desk 2"),
             Actor::System,
             Actor::Provider("zexabit".into()),
             Actor::Intake,
         ] {
             assert_eq!(Actor::parse(&a.to_string()), a);
         }
+        let old = Actor::parse("operator:Rina");
+        assert_eq!(old.operator_ref().map(|o| o.name.as_str()), Some("Rina"));
     }
 }

@@ -95,6 +95,7 @@ async fn killed_after_claiming_it_is_never_resent_until_a_person_settles_it() {
     drop(app);
     // A supervisor checked with Zexabit: never received. Only now it goes again.
     let desk = Cashdesk::open(config(s.dir.path())).unwrap();
+    common::act_as(&desk, "Rina");
     api::requests::settle(
         &desk,
         s.id,

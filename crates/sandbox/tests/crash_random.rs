@@ -51,7 +51,7 @@ async fn decided() -> Run {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let app = Cashdesk::open(config(dir.path())).unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
 
     let zx = zexabit_sim(None).await;
     let zx_acc = add_zexabit_account(&app, &zx);
@@ -299,6 +299,7 @@ async fn settle(run: &Run, u: &Unstated, what: &str) {
             Ok(true) => return,
             Ok(false) => {
                 let desk = Cashdesk::open(config(dir)).unwrap();
+                common::act_as(&desk, "Rina");
                 for id in never_arrived(run, &statuses(dir, &run.ids)) {
                     api::requests::settle(
                         &desk,

@@ -19,7 +19,7 @@ async fn sandbox() -> (tempfile::TempDir, Cashdesk) {
     })
     .await
     .unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     (dir, app)
 }
 
@@ -120,21 +120,30 @@ async fn rejecting_needs_a_reason_and_sends_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn decisions_need_an_operator_name() {
+async fn decisions_need_a_logged_in_operator() {
+    use cashdesk_core::api::session::{self, SecretKind};
+    use cashdesk_core::session::SessionState;
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::open(config(dir.path())).unwrap();
     let err = api::requests::reject(&app, cashdesk_domain::RequestId::new(), "x")
         .await
         .unwrap_err();
-    assert_eq!(err.code, ErrorCode::NoOperator);
-    assert!(api::set_operator(&app, "  ").is_err());
+    assert_eq!(err.code, ErrorCode::LoggedOut);
     assert_eq!(
-        api::set_operator(&app, " Rina ")
-            .unwrap()
-            .operator
-            .as_deref(),
+        session::session(&app).unwrap().state,
+        SessionState::FirstStart
+    );
+    assert!(session::create_first_admin(&app, "  ", SecretKind::Password, PASSWORD).is_err());
+    assert!(session::create_first_admin(&app, "Rina", SecretKind::Password, "short").is_err());
+    let s = session::create_first_admin(&app, " Rina ", SecretKind::Password, PASSWORD).unwrap();
+    assert_eq!(s.state, SessionState::Active);
+    assert_eq!(s.operator.map(|o| o.name).as_deref(), Some("Rina"));
+    assert_eq!(
+        api::app_info(&app).unwrap().operator.as_deref(),
         Some("Rina")
     );
+    // Only while no operator exists.
+    assert!(session::create_first_admin(&app, "Mallory", SecretKind::Password, PASSWORD).is_err());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -153,6 +162,7 @@ async fn a_draft_survives_reopening_and_submits_once() {
     app.shutdown().await;
     drop(app);
     let app = Cashdesk::open(config(dir.path())).unwrap();
+    common::act_as(&app, "Rina");
     let drafts = api::drafts::list_drafts(&app).unwrap();
     assert_eq!(drafts.len(), 1);
     assert_eq!(drafts[0].fields.amount, "750");

@@ -20,7 +20,7 @@ async fn sandbox_customers_feed_paykassma_requests_that_complete_on_approval() {
     })
     .await
     .unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     let deposit = wait_for(
         "a Paykassma deposit in the sandbox queue",
         Duration::from_secs(30),

@@ -21,7 +21,7 @@ async fn sandbox() -> (tempfile::TempDir, Cashdesk) {
     })
     .await
     .unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    common::act_as(&app, "Rina");
     (dir, app)
 }
 
@@ -173,6 +173,8 @@ async fn the_desk_files_a_cashout_with_the_beneficiary_typed_in_the_form() {
         stored.details["bank_account"],
         serde_json::json!(clabe("00201007777777777"))
     );
+    // Whoever typed it never approves it: another operator does.
+    common::act_as(&app, "Omar");
     api::requests::approve(&app, rec.summary.id).unwrap();
     wait_status(&app, rec.summary.id, RequestStatus::Completed).await;
     app.shutdown().await;

@@ -1,6 +1,10 @@
 //! The append-only audit log. Each entry's hash covers the previous entry's
 //! hash and its own content, so editing or deleting any row breaks the chain
-//! from that row on (and triggers refuse UPDATE/DELETE outright).
+//! from that row on (and triggers refuse UPDATE/DELETE outright). With the
+//! desk's audit key set (an HMAC key the core keeps in the OS keychain),
+//! the hash is an HMAC-SHA256: someone who edits the file and recomputes
+//! the chain cannot make it verify without the key. The key reaches SQL
+//! only through the writer's `audit_mac` function (`register`).
 
 use crate::{Result, Store, StoreError, from_ms, now_ms};
 use cashdesk_domain::Actor;
@@ -20,20 +24,52 @@ pub struct AuditEntry {
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn entry_hash(
+/// What an entry's hash covers: each part length-prefixed.
+fn message(
     prev: &str,
     at_ms: i64,
     actor: &str,
     action: &str,
     subject: &str,
     details: &str,
-) -> String {
-    let mut h = Sha256::new();
+) -> Vec<u8> {
+    let mut m = Vec::new();
     for part in [prev, &at_ms.to_string(), actor, action, subject, details] {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
+        m.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        m.extend_from_slice(part.as_bytes());
     }
-    hex::encode(h.finalize())
+    m
+}
+
+fn plain(msg: &[u8]) -> String {
+    hex::encode(Sha256::digest(msg))
+}
+
+fn keyed(key: &[u8], msg: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    // HMAC takes a key of any length.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    mac.update(msg);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The desk's audit key, shared by the writer's SQL function and `verify`.
+pub(crate) type AuditKey = std::sync::Arc<std::sync::RwLock<Option<Vec<u8>>>>;
+
+/// Gives the writer `audit_mac(message)`: the HMAC with the desk's key, or
+/// NULL while no key is set.
+pub(crate) fn register(writer: &Connection, key: AuditKey) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    writer.create_scalar_function(
+        "audit_mac",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        move |ctx| {
+            let msg: Vec<u8> = ctx.get(0)?;
+            let k = key.read().unwrap_or_else(|e| e.into_inner());
+            Ok(k.as_deref().map(|k| keyed(k, &msg)))
+        },
+    )
 }
 
 /// Appends one entry inside the caller's transaction, so the audit entry
@@ -56,11 +92,14 @@ pub(crate) fn append(
     let at = now_ms();
     let actor = actor.to_string();
     let details = details.to_string();
-    let hash = entry_hash(&prev, at, &actor, action, subject, &details);
+    let msg = message(&prev, at, &actor, action, subject, &details);
+    let mac: Option<String> = tx.query_row("SELECT audit_mac(?1)", [&msg], |r| r.get(0))?;
+    let keyed = mac.is_some();
+    let hash = mac.unwrap_or_else(|| plain(&msg));
     tx.execute(
-        "INSERT INTO audit_log (at_ms, actor, action, subject, details_json, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![at, actor, action, subject, details, prev, hash],
+        "INSERT INTO audit_log (at_ms, actor, action, subject, details_json, prev_hash, hash, keyed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![at, actor, action, subject, details, prev, hash, keyed],
     )?;
     Ok(())
 }
@@ -93,26 +132,58 @@ impl Store {
         })
     }
 
-    /// Re-computes the whole chain; `Err(Corrupt)` names the first bad entry.
+    /// Re-computes the whole chain; `Err(Corrupt)` names the first bad
+    /// entry. Returns how many entries were checked.
     pub fn verify_audit(&self) -> Result<u64> {
-        self.read(verify_audit_chain)
+        Ok(self.audit_report()?.entries)
+    }
+
+    /// As `verify_audit`, with how many entries were keyed and how many of
+    /// those could only be checked for their links (no key set here).
+    pub fn audit_report(&self) -> Result<AuditReport> {
+        let key = self
+            .audit_key
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        self.read(|c| verify_audit_chain(c, key.as_deref()))
+    }
+
+    /// Sets the desk's audit key: entries appended from now on are keyed.
+    pub fn set_audit_key(&self, key: Vec<u8>) {
+        *self.audit_key.write().unwrap_or_else(|e| e.into_inner()) = Some(key);
     }
 }
 
-/// Checks every entry's hash and link; returns how many entries were checked.
-pub fn verify_audit_chain(c: &Connection) -> Result<u64> {
+/// What a check of the whole audit log found (it stops at the first bad
+/// entry with `Err(Corrupt)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AuditReport {
+    pub entries: u64,
+    pub keyed: u64,
+    /// Keyed entries whose links were checked but not their HMAC (no key).
+    pub unverified: u64,
+}
+
+fn bad(seq: i64, why: &str) -> StoreError {
+    StoreError::Corrupt(format!("audit log entry {seq} {why}"))
+}
+
+/// Checks every entry's hash and link, with `key` for keyed entries.
+pub fn verify_audit_chain(c: &Connection, key: Option<&[u8]>) -> Result<AuditReport> {
     let mut st = c.prepare(
-        "SELECT seq, at_ms, actor, action, subject, details_json, prev_hash, hash
+        "SELECT seq, at_ms, actor, action, subject, details_json, prev_hash, hash, keyed
          FROM audit_log ORDER BY seq",
     )?;
     let mut rows = st.query([])?;
     let mut prev = GENESIS.to_owned();
-    let mut n = 0;
+    let mut report = AuditReport::default();
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
         let stored_prev: String = r.get(6)?;
         let stored: String = r.get(7)?;
-        let expect = entry_hash(
+        let is_keyed: bool = r.get(8)?;
+        let msg = message(
             &prev,
             r.get(1)?,
             &r.get::<_, String>(2)?,
@@ -120,13 +191,27 @@ pub fn verify_audit_chain(c: &Connection) -> Result<u64> {
             &r.get::<_, String>(4)?,
             &r.get::<_, String>(5)?,
         );
-        if stored_prev != prev || stored != expect {
-            return Err(StoreError::Corrupt(format!(
-                "audit log entry {seq} does not match its chain"
-            )));
+        if stored_prev != prev {
+            return Err(bad(seq, "does not match its chain"));
+        }
+        if is_keyed {
+            report.keyed += 1;
+            match key {
+                Some(k) if keyed(k, &msg) != stored => {
+                    return Err(bad(seq, "does not match its chain (keyed)"));
+                }
+                Some(_) => {}
+                None => report.unverified += 1,
+            }
+        } else if report.keyed > 0 {
+            // Keying never stops once started: a plain entry after keyed
+            // ones is a rewrite by someone without the key.
+            return Err(bad(seq, "is not keyed although entries before it are"));
+        } else if plain(&msg) != stored {
+            return Err(bad(seq, "does not match its chain"));
         }
         prev = stored;
-        n += 1;
+        report.entries += 1;
     }
-    Ok(n)
+    Ok(report)
 }

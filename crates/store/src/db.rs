@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_lookups.sql"),
     include_str!("migrations/0005_settled_amount.sql"),
     include_str!("migrations/0006_quarantine.sql"),
+    include_str!("migrations/0007_operators.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
@@ -28,6 +29,8 @@ pub struct Store {
     /// Rows the transaction under way wrote (filled by the update hook).
     touched: std::sync::Arc<crate::changes::Touched>,
     listener: std::sync::RwLock<Option<crate::changes::Listener>>,
+    /// The desk's audit key, once the core has set it (`audit.rs`).
+    pub(crate) audit_key: crate::audit::AuditKey,
 }
 
 impl std::fmt::Debug for Store {
@@ -109,12 +112,15 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
         let touched = std::sync::Arc::new(crate::changes::Touched::default());
         crate::changes::watch(&writer, touched.clone());
+        let audit_key = crate::audit::AuditKey::default();
+        crate::audit::register(&writer, audit_key.clone())?;
         Ok(Store {
             path: path.to_owned(),
             writer: Mutex::new(writer),
             readers,
             touched,
             listener: std::sync::RwLock::new(None),
+            audit_key,
         })
     }
 

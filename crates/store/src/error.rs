@@ -14,6 +14,13 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error("{0}")]
     Conflict(String),
+    /// A rule about who may do it refused (maker–checker, a role the
+    /// operator lacks); checked inside the write's transaction.
+    #[error("{0}")]
+    NotAllowed(String),
+    /// Another operator is deciding this request.
+    #[error("{by} is on it (since {since})")]
+    Claimed { by: String, since: String },
     #[error(
         "intake_ref {intake_ref} was already used for another request ({field} differs): send a new intake_ref for a new request"
     )]

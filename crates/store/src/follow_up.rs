@@ -26,6 +26,7 @@ impl Store {
         payload: &serde_json::Value,
     ) -> Result<RequestRecord> {
         self.write(|tx| {
+            crate::approvals::check_reject_in(tx, id, actor)?;
             let rec = transition_in(tx, id, RequestStatus::Rejected, actor, Some(reason), &ProviderFacts::default())?;
             let now = now_ms();
             tx.execute(

@@ -62,7 +62,10 @@ fn a_feed_transaction_is_one_request_with_its_provider_id() {
 fn a_rejection_and_its_follow_up_commit_together_and_claiming_leaves_the_request_rejected() {
     let (_d, s, acc) = setup();
     let (r, _) = feed_request(&s, acc, "tx-2");
-    let actor = Actor::Operator("Rina".into());
+    let actor = Actor::operator(
+        cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+        "Rina",
+    );
     let payload = serde_json::json!({"id": "tx-2"});
     let rec = s
         .reject_with_follow_up(r.id, &actor, "wrong user", "cashweb.cancel", &payload)
@@ -96,7 +99,10 @@ fn a_rejection_and_its_follow_up_commit_together_and_claiming_leaves_the_request
 fn a_refused_follow_up_sends_the_request_to_a_person_with_the_providers_message() {
     let (_d, s, acc) = setup();
     let (r, _) = feed_request(&s, acc, "tx-3");
-    let actor = Actor::Operator("Rina".into());
+    let actor = Actor::operator(
+        cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+        "Rina",
+    );
     s.reject_with_follow_up(
         r.id,
         &actor,
@@ -144,7 +150,10 @@ fn a_refused_follow_up_sends_the_request_to_a_person_with_the_providers_message(
 fn a_rejection_that_breaks_the_lifecycle_writes_no_follow_up() {
     let (_d, s, acc) = setup();
     let (r, _) = feed_request(&s, acc, "tx-4");
-    let actor = Actor::Operator("Rina".into());
+    let actor = Actor::operator(
+        cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+        "Rina",
+    );
     s.reject_with_follow_up(r.id, &actor, "x", "cashweb.cancel", &serde_json::json!({}))
         .unwrap();
     assert!(

@@ -83,8 +83,8 @@ pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Res
     tx.execute(
         "INSERT INTO requests (id, kind, provider, account_id, method, amount, currency, end_user_ref,
             end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
-            status, view, source, intake_ref, created_ms, updated_ms, details_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21)",
+            status, view, source, intake_ref, created_ms, updated_ms, details_json, entered_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
         params![
             id.to_string(),
             new.kind.as_str(),
@@ -106,7 +106,9 @@ pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Res
             new.source.as_str(),
             new.intake_ref,
             now,
-            new.details.to_string()
+            new.details.to_string(),
+            // A person filing it at the desk is its maker: never its checker.
+            actor.operator_ref().map(|o| o.id.to_string())
         ],
     )?;
     tx.execute(

@@ -6,9 +6,11 @@
 //! records and never see a statement.
 
 mod accounts;
+mod approvals;
 mod attachments;
 mod audit;
 mod changes;
+mod claims;
 mod db;
 mod drafts;
 mod error;
@@ -17,6 +19,7 @@ mod follow_up;
 mod inbound;
 mod insert;
 mod lookups;
+mod operators;
 mod outbox;
 mod quarantine;
 mod queue;
@@ -25,13 +28,16 @@ mod settings;
 mod sync;
 
 pub use accounts::{AccountRecord, NewAccount};
+pub use approvals::{ApprovalRule, RuleScope};
 pub use attachments::{AttachmentInfo, NewAttachment};
-pub use audit::{AuditEntry, verify_audit_chain};
+pub use audit::{AuditEntry, AuditReport, verify_audit_chain};
+pub use claims::Claim;
 pub use db::{SCHEMA_VERSION, Store};
 pub use drafts::DraftRecord;
 pub use error::StoreError;
 pub use inbound::{EventApplied, EventChange, EventRecord, How, InboundEvent};
 pub use lookups::Lookup;
+pub use operators::{NewOperator, OperatorChange, OperatorRecord, SecretKind};
 pub use outbox::{OutboxOutcome, OutboxRow, OutboxState};
 pub use quarantine::Quarantined;
 pub use queue::{Cursor, QueueFilter, QueuePage, QueueView, queue_sql};

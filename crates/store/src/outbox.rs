@@ -94,36 +94,6 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
 }
 
 impl Store {
-    /// The agent's approval and the provider call it causes, in one
-    /// transaction: either both are durable or neither is.
-    pub fn approve(
-        &self,
-        id: RequestId,
-        actor: &Actor,
-        effect: &str,
-        payload: &serde_json::Value,
-    ) -> Result<crate::RequestRecord> {
-        self.write(|tx| {
-            let rec = transition_in(tx, id, RequestStatus::Approved, actor, None, &ProviderFacts::default())?;
-            let now = now_ms();
-            // Approving a failed request again (a person retries after the
-            // cause is fixed) reuses its row: same effect, same merchant
-            // reference. A row in any other state is never reset.
-            let n = tx.execute(
-                "INSERT INTO outbox (request_id, account_id, effect, merchant_ref, payload_json, state, next_attempt_ms, created_ms, updated_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?6)
-                 ON CONFLICT(request_id, effect) DO UPDATE SET state = 'pending', payload_json = excluded.payload_json,
-                    next_attempt_ms = excluded.next_attempt_ms, last_error = NULL, updated_ms = excluded.updated_ms
-                 WHERE outbox.state = 'failed'",
-                params![id.to_string(), rec.account_id.to_string(), effect, rec.merchant_ref.0, payload.to_string(), now],
-            )?;
-            if n == 0 {
-                return Err(StoreError::Conflict(format!("{effect} for this request is already under way")));
-            }
-            Ok(rec)
-        })
-    }
-
     /// Takes the next due row: marks it `sending` and its request
     /// `submitting` durably, before the caller sends anything.
     pub fn claim_next(&self, now: i64) -> Result<Option<OutboxRow>> {
@@ -290,6 +260,7 @@ pub(crate) fn settle_in(
     facts: &ProviderFacts,
     from: &[RequestStatus],
 ) -> Result<crate::RequestRecord> {
+    crate::approvals::check_settle_in(tx, id, actor)?;
     let current = get_in(tx, id)?;
     if !current.status.is_terminal() && !from.contains(&current.status) {
         return Err(StoreError::Conflict(format!(

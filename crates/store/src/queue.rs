@@ -128,6 +128,17 @@ impl Store {
 
     /// How many requests wait in each view's first `cap` (a capped count keeps
     /// the tab badges cheap at a million rows).
+    /// How many requests are in `status`, counting at most `cap`.
+    pub fn count_status(&self, status: cashdesk_domain::RequestStatus, cap: u32) -> Result<u32> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM requests WHERE status = ?1 LIMIT ?2)",
+                rusqlite::params![status.as_str(), cap],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
     pub fn count_view(&self, view: QueueView, cap: u32) -> Result<u32> {
         self.read(|c| {
             Ok(c.query_row(

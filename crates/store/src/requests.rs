@@ -89,6 +89,10 @@ pub struct RequestRecord {
     pub details: serde_json::Value,
     /// What the provider reports it settled, when it reports an amount.
     pub settled: Option<Money>,
+    /// The operator who entered it at the desk: never its approver.
+    pub entered_by: Option<cashdesk_domain::OperatorId>,
+    /// The operator who gave the first of two approvals.
+    pub first_approver: Option<cashdesk_domain::OperatorId>,
 }
 
 /// What a provider told us, recorded alongside a transition.
@@ -115,7 +119,8 @@ pub(crate) const COLUMNS: &str =
     "id, kind, provider, account_id, method, amount, currency, end_user_ref,
     end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
     provider_txn_id, provider_status, provider_reason, status, status_reason, source, intake_ref,
-    created_ms, updated_ms, version, details_json, settled_amount, settled_currency";
+    created_ms, updated_ms, version, details_json, settled_amount, settled_currency,
+    entered_by, first_approver";
 
 fn corrupt(what: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -127,7 +132,7 @@ fn corrupt(what: &str, value: &str) -> rusqlite::Error {
 
 /// How many columns `COLUMNS` names: a query that selects more reads its
 /// extra columns from this index on.
-pub(crate) const COLUMN_COUNT: usize = 28;
+pub(crate) const COLUMN_COUNT: usize = 30;
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
     let text = |i: usize| r.get::<_, String>(i);
@@ -175,7 +180,15 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
             }
             _ => None,
         },
+        entered_by: operator_id(r.get(28)?),
+        first_approver: operator_id(r.get(29)?),
     })
+}
+
+/// An operator id column; a value from before operators had ids (a name)
+/// reads as none.
+fn operator_id(v: Option<String>) -> Option<cashdesk_domain::OperatorId> {
+    v.and_then(|s| s.parse().ok())
 }
 
 pub(crate) fn get_in(c: &Connection, id: RequestId) -> Result<RequestRecord> {
@@ -311,6 +324,7 @@ impl Store {
     /// An agent's rejection: nothing goes to the provider.
     pub fn reject(&self, id: RequestId, actor: &Actor, reason: &str) -> Result<RequestRecord> {
         self.write(|tx| {
+            crate::approvals::check_reject_in(tx, id, actor)?;
             transition_in(
                 tx,
                 id,

@@ -1,4 +1,4 @@
-//! Small key/value settings (the current operator, thresholds).
+//! Small key/value settings (the idle lock, the desk's identity).
 
 use crate::{Result, Store, audit};
 use cashdesk_domain::Actor;
@@ -43,5 +43,24 @@ impl Store {
 
     pub fn cache(&self, key: &str) -> Result<Option<String>> {
         self.setting(&format!("cache.{key}"))
+    }
+}
+
+impl Store {
+    /// This database's own id, made on first use: names what belongs to
+    /// this desk's data elsewhere (its audit key in the keychain), so two
+    /// data folders never share one.
+    pub fn desk_id(&self) -> Result<String> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR IGNORE INTO settings (key, value) VALUES ('desk.id', ?1)",
+                [uuid::Uuid::now_v7().simple().to_string()],
+            )?;
+            Ok(tx.query_row(
+                "SELECT value FROM settings WHERE key = 'desk.id'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
     }
 }

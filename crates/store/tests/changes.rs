@@ -45,7 +45,10 @@ fn each_commit_announces_the_requests_it_changed_and_a_failed_write_nothing() {
         config: serde_json::json!({}),
         sandbox: false,
     };
-    let rina = Actor::Operator("Rina".into());
+    let rina = Actor::operator(
+        cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+        "Rina",
+    );
     s.add_account(account, &new_account, &rina).unwrap();
     assert!(take().is_empty(), "no request changed");
 

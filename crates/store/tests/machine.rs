@@ -62,7 +62,10 @@ fn account(store: &Store) -> AccountId {
                 config: serde_json::json!({}),
                 sandbox: false,
             },
-            &Actor::Operator("Rina".into()),
+            &Actor::operator(
+                cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+                "Rina",
+            ),
         )
         .unwrap();
     id

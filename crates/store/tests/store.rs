@@ -18,7 +18,10 @@ fn store() -> (tempfile::TempDir, Store, AccountId) {
                 config: serde_json::json!({}),
                 sandbox: false,
             },
-            &Actor::Operator("Rina".into()),
+            &Actor::operator(
+                cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+                "Rina",
+            ),
         )
         .unwrap();
     (dir, store, id)
@@ -64,7 +67,10 @@ fn unknown_outcome(s: &Store, acc: AccountId) -> RequestRecord {
 }
 
 fn agent() -> Actor {
-    Actor::Operator("Rina".into())
+    Actor::operator(
+        cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+        "Rina",
+    )
 }
 
 #[test]
@@ -534,7 +540,10 @@ fn rows_of_a_held_account_wait_and_do_not_make_the_worker_spin() {
 #[test]
 fn an_account_with_unfinished_work_cannot_be_removed_and_a_removed_one_takes_nothing() {
     let (_d, s, acc) = store();
-    let admin = Actor::Operator("Admin".into());
+    let admin = Actor::operator(
+        cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+        "Admin",
+    );
     let (r, _) = s
         .insert_request(&deposit(acc, Some("open-1")), &Actor::Intake)
         .unwrap();
@@ -561,4 +570,40 @@ fn an_account_with_unfinished_work_cannot_be_removed_and_a_removed_one_takes_not
     assert!(err.to_string().contains("removed"), "{err}");
     assert!(s.active_account(acc).is_err());
     assert!(s.account(acc).is_ok(), "kept for history");
+}
+
+#[test]
+fn a_keyed_audit_log_cannot_be_rechained_without_the_key() {
+    let (dir, s, acc) = store();
+    s.set_audit_key(b"the desk's audit key".to_vec());
+    let (r, _) = s
+        .insert_request(&deposit(acc, None), &Actor::Intake)
+        .unwrap();
+    s.reject(r.id, &agent(), "duplicate").unwrap();
+    let report = s.audit_report().unwrap();
+    assert!(report.keyed >= 1 && report.unverified == 0, "{report:?}");
+    assert_eq!(s.desk_id().unwrap(), s.desk_id().unwrap(), "stable");
+
+    // Someone edits the file and recomputes every hash as plain SHA-256.
+    let c = rusqlite::Connection::open(dir.path().join("cashdesk.db")).unwrap();
+    c.execute_batch("DROP TRIGGER audit_log_no_update;")
+        .unwrap();
+    let last: i64 = c
+        .query_row("SELECT MAX(seq) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    c.execute(
+        "UPDATE audit_log SET details_json = '{\"reason\":\"approved\"}' WHERE seq = ?1",
+        [last],
+    )
+    .unwrap();
+    let err = s.verify_audit().unwrap_err();
+    assert!(err.to_string().contains(&format!("entry {last}")), "{err}");
+    c.execute("UPDATE audit_log SET keyed = 0 WHERE seq = ?1", [last])
+        .unwrap();
+    let err = s.verify_audit().unwrap_err();
+    assert!(err.to_string().contains("not keyed"), "{err}");
+
+    // Without the key (another process), links are still checked.
+    let other = Store::open(&dir.path().join("cashdesk.db")).unwrap();
+    assert!(other.verify_audit().is_err());
 }

@@ -12,6 +12,7 @@ import type { AppInfo } from './bindings/AppInfo';
 import type { AttachmentView } from './bindings/AttachmentView';
 import type { AttachTarget } from './bindings/AttachTarget';
 import type { Changed } from './bindings/Changed';
+import type { ClaimView } from './bindings/ClaimView';
 import type { DraftFields } from './bindings/DraftFields';
 import type { DraftId } from './bindings/DraftId';
 import type { DraftView } from './bindings/DraftView';
@@ -21,6 +22,10 @@ import type { IntakeInfo } from './bindings/IntakeInfo';
 import type { LinkView } from './bindings/LinkView';
 import type { MethodInfo } from './bindings/MethodInfo';
 import type { NewAccountInput } from './bindings/NewAccountInput';
+import type { NewOperatorInput } from './bindings/NewOperatorInput';
+import type { OperatorChangeInput } from './bindings/OperatorChangeInput';
+import type { OperatorId } from './bindings/OperatorId';
+import type { OperatorRow } from './bindings/OperatorRow';
 import type { ProviderForm } from './bindings/ProviderForm';
 import type { QuarantineItem } from './bindings/QuarantineItem';
 import type { QueuePage } from './bindings/QueuePage';
@@ -29,14 +34,46 @@ import type { ReferenceView } from './bindings/ReferenceView';
 import type { RequestDetail } from './bindings/RequestDetail';
 import type { RequestForm } from './bindings/RequestForm';
 import type { RequestId } from './bindings/RequestId';
+import type { RuleView } from './bindings/RuleView';
 import type { ScreenshotInput } from './bindings/ScreenshotInput';
+import type { SessionView } from './bindings/SessionView';
 import type { SettleOutcome } from './bindings/SettleOutcome';
 
 export const CHANGED_EVENT = 'cashdesk://changed';
 
+/** How an operator logs in: a password, or a PIN on a number pad. */
+export type LoginKind = 'password' | 'pin';
+
 export interface Backend {
   appInfo(): Promise<AppInfo>;
-  setOperator(name: string): Promise<AppInfo>;
+  /** Where the desk's session stands: log-in, lock screen or the desk. */
+  session(): Promise<SessionView>;
+  /** Only on first start: the first admin (all three roles), logged in at once. */
+  createFirstAdmin(name: string, login: LoginKind, secret: string): Promise<SessionView>;
+  /** Logs an operator in; also the quick switch from one operator to another. */
+  logIn(id: OperatorId, secret: string): Promise<SessionView>;
+  /** Unlocks the desk for the operator who locked it. */
+  unlock(secret: string): Promise<SessionView>;
+  lockDesk(): Promise<SessionView>;
+  /** The person is at the window: keeps the core's session from locking. */
+  touchSession(): Promise<null>;
+  logOut(): Promise<SessionView>;
+  /** Idle seconds before the desk locks (admin). */
+  setIdleLock(secs: number): Promise<SessionView>;
+  /** Every operator, for the admin's list. */
+  operators(): Promise<OperatorRow[]>;
+  addOperator(input: NewOperatorInput): Promise<OperatorRow>;
+  /** Roles, disabled, or a reset of the password/PIN (admin). */
+  changeOperator(id: OperatorId, input: OperatorChangeInput): Promise<OperatorRow>;
+  /** Thresholds above which a second approval is needed (admin). */
+  approvalRules(): Promise<RuleView[]>;
+  addApprovalRule(rule: RuleView): Promise<RuleView[]>;
+  removeApprovalRule(id: number): Promise<RuleView[]>;
+  /** Claims a request being decided (or renews the claim) for two minutes. */
+  claim(id: RequestId): Promise<ClaimView>;
+  releaseClaim(id: RequestId): Promise<null>;
+  /** Takes another operator's claim over (supervisor; audited). */
+  takeOver(id: RequestId): Promise<ClaimView>;
   listQueue(query: QueueQuery): Promise<QueuePage>;
   getRequest(id: RequestId): Promise<RequestDetail>;
   approve(id: RequestId): Promise<RequestDetail>;
@@ -115,7 +152,24 @@ const call = <T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> =>
 
 export const tauriBackend: Backend = {
   appInfo: () => call('app_info'),
-  setOperator: (name) => call('set_operator', { name }),
+  session: () => call('session'),
+  createFirstAdmin: (name, login, secret) => call('create_first_admin', { name, login, secret }),
+  logIn: (id, secret) => call('log_in', { id, secret }),
+  unlock: (secret) => call('unlock', { secret }),
+  lockDesk: () => call('lock_desk'),
+  touchSession: () => call('touch_session'),
+  logOut: () => call('log_out'),
+  setIdleLock: (secs) => call('set_idle_lock', { secs }),
+  operators: () => call('operators'),
+  addOperator: (input) => call('add_operator', { input }),
+  changeOperator: (id, input) => call('change_operator', { id, input }),
+  approvalRules: () => call('approval_rules'),
+  // The id is an i64 on the Rust side: it travels as a JSON number.
+  addApprovalRule: (rule) => call('add_approval_rule', { rule: { ...rule, id: rule.id === null ? null : Number(rule.id) } }),
+  removeApprovalRule: (id) => call('remove_approval_rule', { id: Number(id) }),
+  claim: (id) => call('claim', { id }),
+  releaseClaim: (id) => call('release_claim', { id }),
+  takeOver: (id) => call('take_over', { id }),
   listQueue: (query) => call('list_queue', { query }),
   getRequest: (id) => call('get_request', { id }),
   approve: (id) => call('approve', { id }),

@@ -1,26 +1,39 @@
 // Application state shared by every component (handed out through context.ts).
-import { errorCode, errorMessage, type Backend } from './backend';
+import { errorCode, errorMessage, type Backend, type LoginKind } from './backend';
 import type { AccountView } from './bindings/AccountView';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Changed } from './bindings/Changed';
 import type { DraftView } from './bindings/DraftView';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { LinkView } from './bindings/LinkView';
+import type { OperatorId } from './bindings/OperatorId';
+import type { Permission } from './bindings/Permission';
 import type { QuarantineItem } from './bindings/QuarantineItem';
 import type { RequestDetail } from './bindings/RequestDetail';
+import type { SessionView } from './bindings/SessionView';
 import { QueueState } from './queue.svelte';
 
 export type View = 'detail' | 'draft' | 'settings';
+
+/** How long locking waits for open work (a draft being typed) to save. */
+const LEAVE_WAIT_MS = 2000;
 
 export interface ShownError {
   code: ErrorCode | null;
   message: string;
 }
 
+/** How often, at most, the core hears that the person is at the window. */
+const TOUCH_EVERY_MS = 30_000;
+
 export class Desk {
   readonly backend: Backend;
   readonly queue: QueueState;
   info = $state<AppInfo | null>(null);
+  /** The core's session: log-in, lock screen or the desk (null until read). */
+  session = $state<SessionView | null>(null);
+  /** The log-in form over the locked desk, to hand it to another operator. */
+  switching = $state(false);
   error = $state<ShownError | null>(null);
   /** New requests that arrived while the window was not focused. */
   unread = $state(0);
@@ -43,10 +56,29 @@ export class Desk {
   hasFocus: () => boolean = () => document.hasFocus();
 
   private unlisten: (() => void) | null = null;
+  /** When the core was last told of activity. */
+  private lastTold = 0;
+  /** Last keyboard or mouse activity in the window, for the idle lock. */
+  private lastActivity = Date.now();
+  private locking = false;
+  /** Whose queue, drafts and accounts are loaded (drafts are each operator's own). */
+  private loadedFor: OperatorId | null = null;
+  /** Work to save before the desk locks or logs out. */
+  private leaving = new Set<() => Promise<void>>();
 
   constructor(backend: Backend) {
     this.backend = backend;
     this.queue = new QueueState(backend, (e) => this.fail(e));
+  }
+
+  /** Someone is logged in and the desk is not locked. */
+  get active(): boolean {
+    return this.session?.state === 'active';
+  }
+
+  /** Whether the operator logged in (or who locked the desk) may do `p`. */
+  may(p: Permission): boolean {
+    return this.session?.operator?.may.includes(p) ?? false;
   }
 
   get title(): string {
@@ -62,7 +94,10 @@ export class Desk {
   }
 
   fail(e: unknown): void {
-    this.error = { code: errorCode(e), message: errorMessage(e) };
+    const code = errorCode(e);
+    this.error = { code, message: errorMessage(e) };
+    // The core locked the desk (idle) or ended the session: show the right screen.
+    if (code === 'logged_out' || code === 'locked') void this.refreshSession();
   }
 
   clearError(): void {
@@ -75,12 +110,180 @@ export class Desk {
     } catch (e) {
       this.fail(e);
     }
+    await Promise.all([this.refreshSession(), this.loadInfo()]);
+  }
+
+  async loadInfo(): Promise<void> {
     try {
       this.info = await this.backend.appInfo();
     } catch (e) {
       this.fail(e);
     }
-    await Promise.all([this.queue.reload(), this.loadDrafts(), this.loadAccounts(), this.loadLinks(), this.loadQuarantine()]);
+  }
+
+  /** Reads the session again (e.g. after a call was refused as logged out or locked). */
+  async refreshSession(): Promise<void> {
+    try {
+      await this.applySession(await this.backend.session());
+    } catch (e) {
+      // Not through fail(): a refusal here must not ask for the session again.
+      this.error = { code: errorCode(e), message: errorMessage(e) };
+    }
+  }
+
+  /** Shows what the core says; loads the desk when an operator starts working. */
+  private applySession(s: SessionView): Promise<void> {
+    const was = this.session?.state;
+    this.session = s;
+    if (s.state !== 'locked') this.switching = false;
+    if (s.state === 'first_start' || s.state === 'logged_out') {
+      this.forget();
+      return Promise.resolve();
+    }
+    if (s.state !== 'active') return Promise.resolve();
+    this.touch();
+    if ((s.operator?.id ?? null) !== this.loadedFor) return this.loadForOperator();
+    if (was !== 'active') {
+      // Unlocked by the same operator: the work is as it was, the data may not be.
+      this.clearError();
+      return this.reloadAll();
+    }
+    return Promise.resolve();
+  }
+
+  /** After a log-in or a switch: the new operator's queue, drafts and accounts. */
+  private async loadForOperator(): Promise<void> {
+    this.forget();
+    this.loadedFor = this.session?.operator?.id ?? null;
+    const tab = this.queue.tab === 'second' && !this.may('second_approval') ? 'queue' : this.queue.tab;
+    await Promise.all([
+      this.queue.restart(tab),
+      this.loadDrafts(),
+      this.loadAccounts(),
+      this.loadLinks(),
+      this.loadQuarantine(),
+    ]);
+  }
+
+  private async reloadAll(): Promise<void> {
+    const q = this.queue;
+    if (q.selectedId !== null) q.refreshDetail([q.selectedId]);
+    await Promise.all([q.reload(), this.loadDrafts(), this.loadAccounts(), this.loadLinks(), this.loadQuarantine()]);
+  }
+
+  /** Drops what belonged to the operator who left. */
+  private forget(): void {
+    this.loadedFor = null;
+    this.clearError();
+    this.view = 'detail';
+    this.editing = null;
+    this.dialog = null;
+    this.drafts = [];
+    this.queue.clear();
+  }
+
+  /** First start: the first admin, logged in at once. Resolves to the refusal, if any. */
+  createFirstAdmin(name: string, login: LoginKind, secret: string): Promise<string | null> {
+    return this.enter(() => this.backend.createFirstAdmin(name.trim(), login, secret));
+  }
+
+  /** Logs an operator in (also the switch from the lock screen). Resolves to the refusal, if any. */
+  logIn(id: OperatorId, secret: string): Promise<string | null> {
+    return this.enter(() => this.backend.logIn(id, secret));
+  }
+
+  /** Unlocks for the operator who locked. Resolves to the refusal, if any. */
+  unlock(secret: string): Promise<string | null> {
+    return this.enter(() => this.backend.unlock(secret));
+  }
+
+  private async enter(call: () => Promise<SessionView>): Promise<string | null> {
+    try {
+      void this.applySession(await call());
+      return null;
+    } catch (e) {
+      return errorMessage(e);
+    }
+  }
+
+  /** Locks the desk (Ctrl+L, the menu, or the idle timer); the work stays as it was. */
+  async lock(): Promise<void> {
+    if (!this.active || this.locking) return;
+    this.locking = true;
+    try {
+      await this.leave();
+      await this.applySession(await this.backend.lockDesk());
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.locking = false;
+    }
+  }
+
+  /** Locks, then offers the log-in form so another operator takes the desk. */
+  async switchOperator(): Promise<void> {
+    await this.lock();
+    if (this.session?.state === 'locked') this.switching = true;
+  }
+
+  async logOut(): Promise<void> {
+    try {
+      await this.leave();
+      await this.applySession(await this.backend.logOut());
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Sets the idle lock (an admin's act); false when refused (shown as an error). */
+  async setIdleLock(secs: number): Promise<boolean> {
+    try {
+      await this.applySession(await this.backend.setIdleLock(secs));
+      return true;
+    } catch (e) {
+      this.fail(e);
+      return false;
+    }
+  }
+
+  /**
+   * Registers work to save before the desk locks or logs out (a draft being
+   * typed). Returns the function that unregisters it.
+   */
+  beforeLeave(save: () => Promise<void>): () => void {
+    this.leaving.add(save);
+    return () => {
+      this.leaving.delete(save);
+    };
+  }
+
+  /** Saves open work, but never holds the lock back for long. */
+  private async leave(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const saved = Promise.allSettled([...this.leaving].map((save) => save()));
+    await Promise.race([saved, new Promise((done) => (timer = setTimeout(done, LEAVE_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  /** Keyboard or mouse activity in the window. */
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** Called every second: the clock for ages, and the idle lock. */
+  tick(now = Date.now()): void {
+    this.now = now;
+    const idleMs = Number(this.session?.idle_lock_secs ?? 0) * 1000;
+    if (this.active && idleMs > 0 && now - this.lastActivity >= idleMs) {
+      void this.lock();
+      return;
+    }
+    // The core keeps its own idle clock: tell it, now and then, that the
+    // person is reading, so it does not lock someone who is there.
+    if (this.active && this.lastActivity > this.lastTold && now - this.lastTold >= TOUCH_EVERY_MS) {
+      this.lastTold = now;
+      this.backend.touchSession().catch((e) => this.fail(e));
+    }
   }
 
   stop(): void {
@@ -89,6 +292,9 @@ export class Desk {
   }
 
   onChanged(c: Changed): void {
+    if (c.new_requests > 0 && !this.hasFocus()) this.unread += c.new_requests;
+    // Nobody at the desk: it is read afresh on log-in or unlock.
+    if (!this.active) return;
     // New requests' ids come in the store's own event; a count alone only
     // bumps the unread badge, so one intake reloads the queue once.
     if (c.requests.length > 0) {
@@ -101,7 +307,6 @@ export class Desk {
     // Setting an item aside announces itself with an empty change; releasing
     // one comes with no event of its own, so any change is a cue to look.
     void this.loadQuarantine();
-    if (c.new_requests > 0 && !this.hasFocus()) this.unread += c.new_requests;
   }
 
   focused(): void {
@@ -109,6 +314,10 @@ export class Desk {
   }
 
   async loadDrafts(): Promise<void> {
+    if (!this.may('enter')) {
+      this.drafts = [];
+      return;
+    }
     try {
       this.drafts = await this.backend.listDrafts();
     } catch (e) {
@@ -142,16 +351,6 @@ export class Desk {
 
   linkOf(accountId: string): LinkView | undefined {
     return this.links.find((l) => l.account_id === accountId);
-  }
-
-  async setOperator(name: string): Promise<boolean> {
-    try {
-      this.info = await this.backend.setOperator(name.trim());
-      return true;
-    } catch (e) {
-      this.fail(e);
-      return false;
-    }
   }
 
   openDraft(draft: DraftView | null): void {

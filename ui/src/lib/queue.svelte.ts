@@ -1,6 +1,6 @@
 // Queue state: the current tab and filters, the loaded pages, the selected
 // request and its detail, and the decisions taken on it.
-import type { Backend } from './backend';
+import { errorCode, type Backend } from './backend';
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { QueueQuery } from './bindings/QueueQuery';
 import type { QueueTab } from './bindings/QueueTab';
@@ -10,7 +10,7 @@ import type { RequestKind } from './bindings/RequestKind';
 import type { RequestSummary } from './bindings/RequestSummary';
 import type { SettleOutcome } from './bindings/SettleOutcome';
 import type { TabCounts } from './bindings/TabCounts';
-import { tabOf } from './status';
+import { inTab } from './status';
 
 export const PAGE_SIZE = 50;
 /** Upper bound when a refresh re-reads every page already loaded. */
@@ -22,7 +22,7 @@ export class QueueState {
   provider = $state<ProviderKind | ''>('');
   items = $state<RequestSummary[]>([]);
   next = $state<string | null>(null);
-  counts = $state<TabCounts>({ queue: 0, in_flight: 0, attention: 0 });
+  counts = $state<TabCounts>({ queue: 0, second: 0, in_flight: 0, attention: 0 });
   loaded = $state(false);
   selectedId = $state<RequestId | null>(null);
   detail = $state<RequestDetail | null>(null);
@@ -46,6 +46,15 @@ export class QueueState {
   get current(): RequestDetail | null {
     const d = this.detail;
     return d && d.summary.id === this.selectedId ? d : null;
+  }
+
+  /**
+   * The request on screen can be approved or rejected by whoever is logged
+   * in: `blocked` says why not (role, maker–checker, another's claim).
+   */
+  get decidable(): boolean {
+    const d = this.current;
+    return !!d && d.can_decide && !d.blocked;
   }
 
   get selectedIndex(): number {
@@ -93,6 +102,24 @@ export class QueueState {
       this.next = page.next;
       this.counts = page.counts;
     });
+  }
+
+  /** Forgets what was loaded (e.g. on log-out: the next operator starts afresh). */
+  clear(): void {
+    this.items = [];
+    this.next = null;
+    this.loaded = false;
+    this.selectedId = null;
+    this.detail = null;
+    this.notice = null;
+    this.detailToken++;
+  }
+
+  /** Starts over on `tab` from the first page (after a log-in or a switch). */
+  restart(tab: QueueTab): Promise<void> {
+    this.clear();
+    this.tab = tab;
+    return this.reload();
   }
 
   /** Changing tab or filter starts from the first page and the first row. */
@@ -149,15 +176,48 @@ export class QueueState {
     this.detail = d;
   }
 
+  /**
+   * Claims the request being decided, or renews the claim. When another
+   * operator holds it, the detail is read again so it says who.
+   */
+  async claim(id: RequestId): Promise<void> {
+    try {
+      await this.backend.claim(id);
+    } catch (e) {
+      if (errorCode(e) === 'claimed') this.refreshDetail([id]);
+      else this.onError(e);
+    }
+  }
+
+  /** Lets go of a claim when moving on; it lapses on its own anyway. */
+  release(id: RequestId): void {
+    this.backend.releaseClaim(id).catch(() => undefined);
+  }
+
+  /** A supervisor takes the open request over from the operator holding it. */
+  async takeOver(): Promise<void> {
+    const d = this.current;
+    if (!d) return;
+    const id = d.summary.id;
+    try {
+      await this.backend.takeOver(id);
+      this.notice = `Took over ${d.summary.amount_display} · ${d.summary.end_user}${d.claim ? ` from ${d.claim.by}` : ''}`;
+      this.refreshDetail([id]);
+    } catch (e) {
+      this.onError(e);
+    }
+  }
+
   approve(): Promise<boolean> {
     const d = this.current;
-    if (!d || !d.can_decide) return Promise.resolve(false);
-    return this.decide(d.summary.id, 'Approved', () => this.backend.approve(d.summary.id));
+    if (!d || !this.decidable) return Promise.resolve(false);
+    const verb = d.summary.status === 'awaiting_second_approval' ? 'Second approval:' : 'Approved';
+    return this.decide(d.summary.id, verb, () => this.backend.approve(d.summary.id));
   }
 
   reject(reason: string): Promise<boolean> {
     const d = this.current;
-    if (!d || !d.can_decide || reason.trim() === '') return Promise.resolve(false);
+    if (!d || !this.decidable || reason.trim() === '') return Promise.resolve(false);
     const id = d.summary.id;
     return this.decide(id, 'Rejected', () => this.backend.reject(id, reason.trim()));
   }
@@ -233,7 +293,7 @@ export class QueueState {
   /** Updates or drops the row at once, before the refresh comes back. */
   private applyResult(res: RequestDetail): void {
     const s = res.summary;
-    if (tabOf(s.status) === this.tab) {
+    if (inTab(s.status, this.tab)) {
       this.items = this.items.map((r) => (r.id === s.id ? s : r));
     } else {
       this.items = this.items.filter((r) => r.id !== s.id);

@@ -5,6 +5,7 @@ import type { ProviderKind } from './bindings/ProviderKind';
 import type { QueueTab } from './bindings/QueueTab';
 import type { RequestKind } from './bindings/RequestKind';
 import type { RequestStatus } from './bindings/RequestStatus';
+import type { Role } from './bindings/Role';
 
 export type Tone = 'waiting' | 'progress' | 'ok' | 'bad' | 'warn' | 'muted';
 
@@ -31,7 +32,7 @@ export function toneOf(status: RequestStatus): Tone {
   }
 }
 
-/** Same mapping as the store's QueueView::of. */
+/** Same mapping as the store's QueueView::of (the "second" tab is a filter of "queue"). */
 export function tabOf(status: RequestStatus): QueueTab {
   switch (status) {
     case 'pending':
@@ -50,8 +51,14 @@ export function tabOf(status: RequestStatus): QueueTab {
   }
 }
 
+/** Whether a request with `status` is listed under `tab` ("second" is a part of the queue). */
+export function inTab(status: RequestStatus, tab: QueueTab): boolean {
+  return tab === 'second' ? status === 'awaiting_second_approval' : tabOf(status) === tab;
+}
+
 export const TABS: { id: QueueTab; label: string }[] = [
   { id: 'queue', label: 'Queue' },
+  { id: 'second', label: 'Second approval' },
   { id: 'in_flight', label: 'In flight' },
   { id: 'attention', label: 'Needs attention' },
   { id: 'done', label: 'Done' },
@@ -63,6 +70,20 @@ export const PROVIDERS: { id: ProviderKind; label: string }[] = [
   { id: 'zimo_pagos', label: 'Zimo-pagos' },
   { id: 'cashweb', label: 'CashWeb' },
 ];
+
+/** Operators' roles in words, in the order the desk lists them. */
+export const ROLES: { id: Role; label: string }[] = [
+  { id: 'agent', label: 'Agent' },
+  { id: 'supervisor', label: 'Supervisor' },
+  { id: 'admin', label: 'Admin' },
+];
+
+/** "Agent, Supervisor": an operator's roles for the menu and the admin's list. */
+export function rolesText(roles: Role[]): string {
+  return ROLES.filter((r) => roles.includes(r.id))
+    .map((r) => r.label)
+    .join(', ');
+}
 
 export const KIND_LABEL: Record<RequestKind, string> = {
   deposit: 'Deposit',

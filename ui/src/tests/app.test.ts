@@ -33,20 +33,6 @@ describe('app', () => {
     await waitFor(() => expect(screen.getByTestId('detail-status').textContent).toBe('waiting to send'));
   });
 
-  it('asks for the operator name on first run', async () => {
-    const fake = new FakeBackend();
-    fake.info = { ...fake.info, operator: null };
-    await renderApp(fake);
-    const dialog = await screen.findByTestId('operator-dialog');
-    expect(dialog.getAttribute('aria-modal')).toBe('true');
-    const save = screen.getByTestId('operator-save') as HTMLButtonElement;
-    expect(save.disabled).toBe(true);
-    await fireEvent.input(screen.getByTestId('operator-name-input'), { target: { value: 'Nadia' } });
-    await fireEvent.click(save);
-    await waitFor(() => expect(screen.queryByTestId('operator-dialog')).toBeNull());
-    expect(fake.callsTo('set_operator')).toEqual([['Nadia']]);
-  });
-
   it('hides the sandbox badge outside sandbox mode', async () => {
     const fake = new FakeBackend();
     fake.info = { ...fake.info, sandbox: false };

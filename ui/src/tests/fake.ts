@@ -1,5 +1,5 @@
 // An in-memory Backend for component tests. Records every call.
-import type { Backend } from '../lib/backend';
+import type { Backend, LoginKind } from '../lib/backend';
 import type { Candidate } from '../lib/bindings/Candidate';
 import type { AccountView } from '../lib/bindings/AccountView';
 import type { ApiError } from '../lib/bindings/ApiError';
@@ -13,6 +13,8 @@ import type { ImportReport } from '../lib/bindings/ImportReport';
 import type { IntakeInfo } from '../lib/bindings/IntakeInfo';
 import type { LinkView } from '../lib/bindings/LinkView';
 import type { MethodInfo } from '../lib/bindings/MethodInfo';
+import type { NewOperatorInput } from '../lib/bindings/NewOperatorInput';
+import type { OperatorChangeInput } from '../lib/bindings/OperatorChangeInput';
 import type { ProviderForm } from '../lib/bindings/ProviderForm';
 import type { QuarantineItem } from '../lib/bindings/QuarantineItem';
 import type { QueuePage } from '../lib/bindings/QueuePage';
@@ -21,11 +23,17 @@ import type { ReferenceView } from '../lib/bindings/ReferenceView';
 import type { RequestDetail } from '../lib/bindings/RequestDetail';
 import type { RequestForm } from '../lib/bindings/RequestForm';
 import type { RequestStatus } from '../lib/bindings/RequestStatus';
+import type { RuleView } from '../lib/bindings/RuleView';
 import type { ScreenshotInput } from '../lib/bindings/ScreenshotInput';
-import { tabOf } from '../lib/status';
+import { inTab } from '../lib/status';
+import { FakeSession } from './fake-session';
+
+/** Commands the core answers with nobody logged in (the rest are refused). */
+const SESSIONLESS = new Set(['app_info', 'session', 'create_first_admin', 'log_in', 'unlock', 'lock_desk', 'log_out', 'provider_forms']);
 
 const LABELS: Partial<Record<RequestStatus, string>> = {
   pending: 'pending',
+  awaiting_second_approval: 'awaiting second approval',
   approved: 'waiting to send',
   rejected: 'rejected',
   rejected_by_provider: 'rejected by provider',
@@ -74,8 +82,10 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
     history: [
       { at: created, actor: 'Operator platform', from: null, to: status, to_label: LABELS[status] ?? status, reason: null },
     ],
-    can_decide: status === 'pending' || status === 'failed',
+    can_decide: status === 'pending' || status === 'awaiting_second_approval' || status === 'failed',
     can_settle: status === 'outcome_unknown' || status === 'amount_differs',
+    claim: null,
+    blocked: null,
     settled: null,
     settled_display: null,
     screenshot: null,
@@ -156,6 +166,8 @@ export class FakeBackend implements Backend {
   importReport: ((text: string) => ImportReport) | null = null;
   /** When set, add_account fails with it. */
   addAccountError: ApiError | null = null;
+  /** Operators, log-in, lock, claims and approval rules (Asha, every role, is logged in). */
+  desk = new FakeSession();
   calls: { name: string; args: unknown[] }[] = [];
   private handlers: ((c: Changed) => void)[] = [];
   private draftSeq = 0;
@@ -176,7 +188,19 @@ export class FakeBackend implements Backend {
 
   private log<T>(name: string, args: unknown[], value: T): Promise<T> {
     this.calls.push({ name, args });
+    const refused = SESSIONLESS.has(name) ? null : this.desk.refusal();
+    if (refused) return Promise.reject(refused);
     return Promise.resolve(structuredClone(value));
+  }
+
+  /** Records the call and answers with what `run` returns, or the ApiError it throws. */
+  private act<T>(name: string, args: unknown[], run: () => T): Promise<T> {
+    try {
+      return this.log(name, args, run());
+    } catch (e) {
+      this.calls.push({ name, args });
+      return Promise.reject(e);
+    }
   }
 
   private find(id: string): RequestDetail {
@@ -187,7 +211,7 @@ export class FakeBackend implements Backend {
 
   private transition(id: string, to: RequestStatus, reason: string | null): RequestDetail {
     const r = this.find(id);
-    r.history.push({ at: new Date().toISOString(), actor: this.info.operator ?? '?', from: r.summary.status, to, to_label: LABELS[to] ?? to, reason });
+    r.history.push({ at: new Date().toISOString(), actor: this.desk.me?.name ?? '?', from: r.summary.status, to, to_label: LABELS[to] ?? to, reason });
     r.summary = { ...r.summary, status: to, status_label: LABELS[to] ?? to };
     r.status_reason = reason;
     r.can_decide = false;
@@ -195,30 +219,46 @@ export class FakeBackend implements Backend {
     return r;
   }
 
-  appInfo = () => this.log('app_info', [], this.info);
-  setOperator = (name: string) => {
-    this.info = { ...this.info, operator: name };
-    return this.log('set_operator', [name], this.info);
-  };
+  appInfo = () => this.log('app_info', [], { ...this.info, operator: this.desk.me?.name ?? null });
+  session = () => this.log('session', [], this.desk.view());
+  createFirstAdmin = (name: string, login: LoginKind, secret: string) =>
+    this.act('create_first_admin', [name, login, secret], () => this.desk.createFirstAdmin(name, login, secret));
+  logIn = (id: string, secret: string) => this.act('log_in', [id, secret], () => this.desk.logIn(id, secret));
+  unlock = (secret: string) => this.act('unlock', [secret], () => this.desk.unlock(secret));
+  lockDesk = () => this.act('lock_desk', [], () => this.desk.lock());
+  touchSession = () => this.act('touch_session', [], () => null);
+  logOut = () => this.act('log_out', [], () => this.desk.logOut());
+  setIdleLock = (secs: number) => this.act('set_idle_lock', [secs], () => this.desk.setIdleLock(secs));
+  operators = () => this.act('operators', [], () => this.desk.list());
+  addOperator = (input: NewOperatorInput) => this.act('add_operator', [input], () => this.desk.add(input));
+  changeOperator = (id: string, input: OperatorChangeInput) =>
+    this.act('change_operator', [id, input], () => this.desk.change(id, input));
+  approvalRules = () => this.act('approval_rules', [], () => this.desk.rulesList());
+  addApprovalRule = (rule: RuleView) => this.act('add_approval_rule', [rule], () => this.desk.addRule(rule));
+  removeApprovalRule = (id: number) => this.act('remove_approval_rule', [id], () => this.desk.removeRule(id));
+  claim = (id: string) => this.act('claim', [id], () => this.desk.claim(id));
+  releaseClaim = (id: string) => this.act('release_claim', [id], () => this.desk.release(id));
+  takeOver = (id: string) => this.act('take_over', [id], () => this.desk.takeOver(id));
   listQueue = (query: QueueQuery) => {
     const all = this.requests
       .map((r) => r.summary)
       .filter((s) => (!query.kind || s.kind === query.kind) && (!query.provider || s.provider === query.provider));
-    const count = (t: string) => all.filter((s) => tabOf(s.status) === t).length;
-    const inTab = all.filter((s) => tabOf(s.status) === query.tab);
+    const count = (t: QueueQuery['tab']) => all.filter((s) => inTab(s.status, t)).length;
+    const listed = all.filter((s) => inTab(s.status, query.tab));
     const start = query.after ? Number(query.after) : 0;
     const limit = query.limit ?? 50;
-    const items = inTab.slice(start, start + limit);
+    const items = listed.slice(start, start + limit);
     const page: QueuePage = {
       items,
-      next: start + limit < inTab.length ? String(start + limit) : null,
-      counts: { queue: count('queue'), in_flight: count('in_flight'), attention: count('attention') },
+      next: start + limit < listed.length ? String(start + limit) : null,
+      counts: { queue: count('queue'), second: count('second'), in_flight: count('in_flight'), attention: count('attention') },
     };
     return this.log('list_queue', [query], page);
   };
-  getRequest = async (id: string) => this.log('get_request', [id], this.find(id));
-  approve = async (id: string) => this.log('approve', [id], this.transition(id, 'approved', null));
-  reject = async (id: string, reason: string) => this.log('reject', [id, reason], this.transition(id, 'rejected', reason));
+  getRequest = async (id: string) => this.log('get_request', [id], this.desk.shown(this.find(id)));
+  approve = async (id: string) => this.log('approve', [id], this.desk.shown(this.transition(id, 'approved', null)));
+  reject = async (id: string, reason: string) =>
+    this.log('reject', [id, reason], this.desk.shown(this.transition(id, 'rejected', reason)));
   candidates: Record<string, Candidate[]> = {};
   settleCandidates = async (id: string) => this.log('settle_candidates', [id], this.candidates[id] ?? []);
   settleWithCandidate = async (id: string, eventKey: string) =>

@@ -4,12 +4,16 @@ import App from '../App.svelte';
 import { Desk } from '../lib/desk.svelte';
 import { FakeBackend } from './fake';
 
-/** Renders the whole app over a fake backend and waits for the first queue page. */
+/**
+ * Renders the whole app over a fake backend and waits for the session and,
+ * when someone is logged in, the first queue page.
+ */
 export async function renderApp(fake: FakeBackend, opts: { focused?: boolean } = {}) {
   const desk = new Desk(fake);
   desk.hasFocus = () => opts.focused ?? true;
+  const active = fake.desk.state === 'active';
   const result = render(App, { props: { backend: fake, desk } });
-  await waitFor(() => expect(fake.callsTo('list_queue').length).toBeGreaterThan(0));
+  await waitFor(() => expect(fake.callsTo(active ? 'list_queue' : 'session').length).toBeGreaterThan(0));
   return { ...result, desk };
 }
 

@@ -63,7 +63,7 @@ pub fn provider_forms() -> Vec<ProviderForm> {
 /// Stores the secrets in the OS keychain first; only when that worked is
 /// the account written to SQLite (with the secrets' names, never values).
 pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<AccountView> {
-    let actor = app.operator()?;
+    let actor = app.acting(cashdesk_domain::Permission::Administer)?;
     let form = provider_forms()
         .into_iter()
         .find(|f| f.provider == input.provider)
@@ -140,7 +140,7 @@ pub fn add_account(app: &Cashdesk, input: &NewAccountInput) -> ApiResult<Account
 }
 
 pub fn remove_account(app: &Cashdesk, id: AccountId) -> ApiResult<()> {
-    let actor = app.operator()?;
+    let actor = app.acting(cashdesk_domain::Permission::Administer)?;
     let rec = app.store().account(id)?;
     app.store().remove_account(id, &actor)?;
     for name in &rec.secret_names {

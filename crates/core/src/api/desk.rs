@@ -151,9 +151,13 @@ pub fn attach_screenshot(
     }
     .decode()?;
     let info = match target {
-        AttachTarget::Draft(d) => app.store().attach_to_draft(d, &shot)?,
+        AttachTarget::Draft(d) => {
+            let actor = app.acting(cashdesk_domain::Permission::Enter)?;
+            super::drafts::own(app, d, &actor)?;
+            app.store().attach_to_draft(d, &shot)?
+        }
         AttachTarget::Request(r) => {
-            let actor = app.operator()?;
+            let actor = app.acting(cashdesk_domain::Permission::Enter)?;
             app.store().attach_to_request(r, &shot, &actor)?
         }
     };

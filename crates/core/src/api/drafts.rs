@@ -16,10 +16,34 @@ fn view(app: &Cashdesk, d: DraftRecord) -> ApiResult<DraftView> {
     })
 }
 
+/// Whether `d` is `actor`'s (drafts from before operators had ids, or
+/// typed by nobody in particular, are anyone's).
+fn owned_by(d: &DraftRecord, actor: &cashdesk_domain::Actor) -> bool {
+    let me = actor.operator_ref().map(|o| o.id.to_string());
+    match d.operator.as_deref() {
+        Some(op) if op.parse::<cashdesk_domain::OperatorId>().is_ok() => me.as_deref() == Some(op),
+        _ => true,
+    }
+}
+
+/// Refuses work on another operator's draft.
+pub(crate) fn own(app: &Cashdesk, id: DraftId, actor: &cashdesk_domain::Actor) -> ApiResult<()> {
+    match app.store().list_drafts()?.into_iter().find(|d| d.id == id) {
+        Some(d) if !owned_by(&d, actor) => Err(super::dto::ApiError {
+            code: super::dto::ErrorCode::NeedsRole,
+            message: "This draft belongs to another operator.".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The logged-in operator's drafts: each person's typing is their own.
 pub fn list_drafts(app: &Cashdesk) -> ApiResult<Vec<DraftView>> {
+    let actor = app.acting(cashdesk_domain::Permission::Enter)?;
     app.store()
         .list_drafts()?
         .into_iter()
+        .filter(|d| owned_by(d, &actor))
         .map(|d| view(app, d))
         .collect()
 }
@@ -30,7 +54,11 @@ pub fn save_draft(
     id: Option<DraftId>,
     fields: &DraftFields,
 ) -> ApiResult<DraftView> {
-    let operator = app.operator().ok().map(|a| a.to_string());
+    let actor = app.acting(cashdesk_domain::Permission::Enter)?;
+    if let Some(id) = id {
+        own(app, id, &actor)?;
+    }
+    let operator = actor.operator_ref().map(|o| o.id.to_string());
     let json = serde_json::to_value(fields).map_err(|e| invalid(e.to_string()))?;
     let saved = app
         .store()
@@ -43,6 +71,8 @@ pub fn save_draft(
 }
 
 pub fn discard_draft(app: &Cashdesk, id: DraftId) -> ApiResult<()> {
+    let actor = app.acting(cashdesk_domain::Permission::Enter)?;
+    own(app, id, &actor)?;
     app.store().discard_draft(id)?;
     app.changed(super::dto::Changed {
         drafts: true,
@@ -53,7 +83,8 @@ pub fn discard_draft(app: &Cashdesk, id: DraftId) -> ApiResult<()> {
 
 /// Validates the draft and turns it into a pending request atomically.
 pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
-    let actor = app.operator()?;
+    let actor = app.acting(cashdesk_domain::Permission::Enter)?;
+    own(app, id, &actor)?;
     let draft = app
         .store()
         .list_drafts()?

@@ -15,7 +15,7 @@ pub struct AppInfo {
     /// True when no provider account is configured and the built-in
     /// simulators and simulated customers are running.
     pub sandbox: bool,
-    /// The operator's name, asked once on first run.
+    /// The logged-in operator's name (the session is the core's).
     pub operator: Option<String>,
     pub data_dir: String,
     /// Where the operator's platform pushes requests (loopback).
@@ -28,6 +28,8 @@ pub struct AppInfo {
 #[ts(export)]
 pub enum QueueTab {
     Queue,
+    /// Requests waiting for a supervisor's second approval (also in Queue).
+    Second,
     InFlight,
     Attention,
     Done,
@@ -52,6 +54,7 @@ pub struct QueueQuery {
 #[ts(export)]
 pub struct TabCounts {
     pub queue: u32,
+    pub second: u32,
     pub in_flight: u32,
     pub attention: u32,
 }
@@ -130,6 +133,11 @@ pub struct RequestDetail {
     /// A person may settle it (outcome unknown; or amount differs, where
     /// the only choice is to accept what the provider settled).
     pub can_settle: bool,
+    /// Who is deciding it now, if anyone.
+    pub claim: Option<ClaimView>,
+    /// Why the logged-in operator may not decide it (their role, maker–
+    /// checker, another's claim); shown beside the disabled buttons.
+    pub blocked: Option<String>,
     /// What the provider reports it settled, when it reported an amount;
     /// differs from `summary.money` when the status is amount differs.
     pub settled: Option<Money>,
@@ -365,8 +373,14 @@ pub enum ErrorCode {
     NotAllowed,
     /// No usable OS keychain: nothing was stored.
     KeychainUnavailable,
-    /// The operator's name is needed first.
-    NoOperator,
+    /// Nobody is logged in (or the log-in was refused).
+    LoggedOut,
+    /// The desk is locked: the same operator unlocks it, or another logs in.
+    Locked,
+    /// The operator's roles do not allow it (or maker–checker refused it).
+    NeedsRole,
+    /// Another operator is deciding this request.
+    Claimed,
     Provider,
     Storage,
 }
@@ -437,4 +451,15 @@ pub struct Candidate {
     pub fits: Vec<String>,
     /// What Cashdesk did with it when it arrived.
     pub note: String,
+}
+
+/// Who is deciding a request, as the window shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ClaimView {
+    pub by: String,
+    pub since: String,
+    pub until: String,
+    /// The logged-in operator holds it.
+    pub mine: bool,
 }

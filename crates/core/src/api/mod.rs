@@ -3,14 +3,17 @@
 //! `Result<_, ApiError>`, the only error shape the UI sees.
 
 pub mod accounts;
+pub mod audit;
 pub mod desk;
 pub mod drafts;
 pub mod dto;
 pub mod import;
+pub mod operators;
 pub mod reconcile;
 pub mod requests;
+pub mod session;
 
-use crate::app::{Cashdesk, OPERATOR_KEY};
+use crate::app::Cashdesk;
 use dto::{ApiError, AppInfo, ErrorCode};
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -26,23 +29,12 @@ pub fn app_info(app: &Cashdesk) -> ApiResult<AppInfo> {
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         sandbox: app.is_sandbox(),
-        operator: app.store().setting(OPERATOR_KEY)?,
+        operator: app.session_state()?.1.map(|o| o.name),
         data_dir: app.config().data_dir.display().to_string(),
         intake_url: app
             .http_info()
             .map(|h| format!("http://{}/intake/v1/requests", h.addr)),
     })
-}
-
-/// Records who is at the desk; every decision carries this name.
-pub fn set_operator(app: &Cashdesk, name: &str) -> ApiResult<AppInfo> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 60 {
-        return Err(invalid("Your name: 1 to 60 characters"));
-    }
-    let actor = cashdesk_domain::Actor::Operator(name.to_owned());
-    app.store().set_setting(OPERATOR_KEY, name, &actor)?;
-    app_info(app)
 }
 
 /// Where the operator's platform sends requests, and how its integrator
@@ -78,7 +70,7 @@ pub fn intake_info(app: &Cashdesk) -> ApiResult<IntakeInfo> {
 
 /// A new intake token; the old one stops working at once (audited).
 pub fn rotate_intake_token(app: &Cashdesk) -> ApiResult<IntakeInfo> {
-    let actor = app.operator()?;
+    let actor = app.acting(cashdesk_domain::Permission::Administer)?;
     crate::intake_http::rotate(app)?;
     app.store()
         .record_config_change(&actor, "intake.token_rotated", "intake")?;

@@ -39,7 +39,7 @@ pub fn settle_with_candidate(
     id: RequestId,
     event_key: &str,
 ) -> ApiResult<RequestDetail> {
-    let actor = app.operator()?;
+    let actor = app.acting(cashdesk_domain::Permission::Settle)?;
     let rec = app.store().get_request(id)?;
     let event = app.store().unmatched_event(rec.account_id, event_key)?;
     let (to, facts, why) = crate::providers::provider(rec.provider).settled_by(&rec, &event)?;

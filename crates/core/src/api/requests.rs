@@ -1,7 +1,7 @@
 //! Queue, detail and decisions.
 
 use super::dto::{
-    DetailLine, HistoryItem, LookupItem, QueuePage, QueueQuery, QueueTab, RequestDetail,
+    ClaimView, DetailLine, HistoryItem, LookupItem, QueuePage, QueueQuery, QueueTab, RequestDetail,
     RequestSummary, SettleOutcome, TabCounts,
 };
 use super::{ApiResult, invalid};
@@ -13,7 +13,7 @@ const COUNT_CAP: u32 = 9999;
 
 fn view(tab: QueueTab) -> QueueView {
     match tab {
-        QueueTab::Queue => QueueView::Queue,
+        QueueTab::Queue | QueueTab::Second => QueueView::Queue,
         QueueTab::InFlight => QueueView::InFlight,
         QueueTab::Attention => QueueView::Attention,
         QueueTab::Done => QueueView::Done,
@@ -50,7 +50,7 @@ pub(crate) fn summary(app: &Cashdesk, r: &RequestRecord) -> RequestSummary {
 
 fn actor_name(a: &Actor) -> String {
     match a {
-        Actor::Operator(n) => n.clone(),
+        Actor::Operator(o) => o.name.clone(),
         Actor::System => "Cashdesk".into(),
         Actor::Provider(p) => ProviderKind::parse(p)
             .map(|k| k.label().to_owned())
@@ -91,7 +91,7 @@ pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
     };
     let filter = QueueFilter {
         view: view(q.tab),
-        status: None,
+        status: (q.tab == QueueTab::Second).then_some(RequestStatus::AwaitingSecondApproval),
         provider: q.provider,
         kind: q.kind,
         after,
@@ -104,6 +104,9 @@ pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
         next: page.next.map(|c| c.encode()),
         counts: TabCounts {
             queue: count(QueueView::Queue)?,
+            second: app
+                .store()
+                .count_status(RequestStatus::AwaitingSecondApproval, COUNT_CAP)?,
             in_flight: count(QueueView::InFlight)?,
             attention: count(QueueView::Attention)?,
         },
@@ -156,6 +159,8 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
             r.status,
             RequestStatus::OutcomeUnknown | RequestStatus::AmountDiffers
         ),
+        claim: claim_of(app, id)?,
+        blocked: blocked(app, &r),
         settled: r.settled.clone(),
         settled_display: r.settled.as_ref().map(|m| m.display()),
         screenshot: app.store().request_screenshot(id)?.map(Into::into),
@@ -177,7 +182,7 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
 /// Commits the decision and its provider call together, wakes the outbox
 /// worker and returns at once: approving never waits on the network.
 pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
-    let actor = app.operator()?;
+    let actor = app.acting(cashdesk_domain::Permission::Decide)?;
     let rec = app.store().get_request(id)?;
     let call = crate::providers::outbox_call(app.cx(), &rec)?;
     app.store()
@@ -191,7 +196,7 @@ pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
 /// the rejection), then the call is committed with the rejection and the
 /// worker sends it.
 pub async fn reject(app: &Cashdesk, id: RequestId, reason: &str) -> ApiResult<RequestDetail> {
-    let actor = app.operator()?;
+    let actor = app.acting(cashdesk_domain::Permission::Decide)?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(invalid("A reason is required to reject a request"));
@@ -223,7 +228,7 @@ pub fn settle(
     outcome: SettleOutcome,
     note: &str,
 ) -> ApiResult<RequestDetail> {
-    let actor = app.operator()?;
+    let actor = app.acting(cashdesk_domain::Permission::Settle)?;
     let note = note.trim();
     if note.is_empty() {
         return Err(invalid(
@@ -263,4 +268,86 @@ pub async fn sync_cashweb(app: &Cashdesk) -> ApiResult<u32> {
 /// [`sync_cashweb`] with a page size and page budget (tests, backfills).
 pub async fn sync_cashweb_pages(app: &Cashdesk, limit: u32, max_pages: u32) -> ApiResult<u32> {
     Ok(crate::providers::read_feeds(app.cx(), limit, max_pages).await?)
+}
+
+/// How long a claim lasts unless renewed (the window renews it while the
+/// request stays open).
+pub const CLAIM_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
+
+fn lease_ms() -> i64 {
+    i64::try_from(CLAIM_LEASE.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Why the logged-in operator may not decide `r` now, in words the
+/// window shows beside the disabled buttons (the core refuses it anyway).
+fn blocked(app: &Cashdesk, r: &RequestRecord) -> Option<String> {
+    use cashdesk_domain::Permission;
+    let (me, roles) = app.active().ok()?;
+    if r.status == RequestStatus::AwaitingSecondApproval {
+        if !roles.may(Permission::SecondApproval) {
+            return Some("Waiting for a supervisor's second approval.".into());
+        }
+        if r.first_approver == Some(me.id) {
+            return Some(
+                "You gave the first approval: a different supervisor gives the second.".into(),
+            );
+        }
+    }
+    if !(r.status.is_decidable() || r.status == RequestStatus::Failed) {
+        return None;
+    }
+    if !roles.may(Permission::Decide) {
+        return Some(crate::error::CoreError::NeedsRole(Permission::Decide).to_string());
+    }
+    if r.entered_by == Some(me.id) {
+        return Some("You entered this request at the desk: another operator approves it.".into());
+    }
+    match app.store().claim_of(r.id).ok().flatten() {
+        Some(c) if c.by.id != me.id => Some(format!(
+            "{} is on it (since {}).",
+            c.by.name,
+            c.since.format("%H:%M UTC")
+        )),
+        _ => None,
+    }
+}
+
+fn claim_view(c: cashdesk_store::Claim, me: Option<cashdesk_domain::OperatorId>) -> ClaimView {
+    ClaimView {
+        mine: Some(c.by.id) == me,
+        by: c.by.name,
+        since: c.since.to_rfc3339(),
+        until: c.until.to_rfc3339(),
+    }
+}
+
+/// Opening a request to decide it claims it (or renews the claim); while
+/// another operator holds it, says who ("Rina is on it").
+pub fn claim(app: &Cashdesk, id: RequestId) -> ApiResult<ClaimView> {
+    let (who, roles) = app.active()?;
+    if !roles.may(cashdesk_domain::Permission::Decide) {
+        return Err(crate::error::CoreError::NeedsRole(cashdesk_domain::Permission::Decide).into());
+    }
+    let c = app.store().claim(id, &who, lease_ms())?;
+    Ok(claim_view(c, Some(who.id)))
+}
+
+/// Lets go of the logged-in operator's claim (moving on).
+pub fn release(app: &Cashdesk, id: RequestId) -> ApiResult<()> {
+    let (who, _) = app.active()?;
+    Ok(app.store().release_claim(id, who.id)?)
+}
+
+/// A supervisor takes over another operator's claim (audited).
+pub fn take_over(app: &Cashdesk, id: RequestId) -> ApiResult<ClaimView> {
+    let actor = app.acting(cashdesk_domain::Permission::TakeOver)?;
+    let me = actor.operator_ref().map(|o| o.id);
+    let c = app.store().take_over_claim(id, &actor, lease_ms())?;
+    Ok(claim_view(c, me))
+}
+
+/// The live claim on a request, if any.
+pub fn claim_of(app: &Cashdesk, id: RequestId) -> ApiResult<Option<ClaimView>> {
+    let me = app.session_state()?.1.map(|o| o.id);
+    Ok(app.store().claim_of(id)?.map(|c| claim_view(c, me)))
 }

@@ -132,6 +132,8 @@ mod tests {
             version: 1,
             details: serde_json::json!({}),
             settled: None,
+            entered_by: None,
+            first_approver: None,
         }
     }
 

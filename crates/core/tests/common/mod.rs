@@ -14,6 +14,39 @@ use std::time::{Duration, Instant};
 
 pub const KEYCHAIN_SERVICE: &str = "dev.cashdesk.test";
 
+/// Every test operator's password.
+pub const PASSWORD: &str = "correct horse 1";
+
+/// Logs `name` in: the first admin (all roles) on a new desk, else the
+/// operator of that name, added with all roles by the first admin when
+/// missing. Tests that need one role only build their own operators.
+pub fn act_as(app: &Cashdesk, name: &str) {
+    use cashdesk_core::api::session::{self, SecretKind};
+    use cashdesk_core::session::SessionState;
+    let s = session::session(app).unwrap();
+    if s.state == SessionState::FirstStart {
+        session::create_first_admin(app, name, SecretKind::Password, PASSWORD).unwrap();
+        return;
+    }
+    if let Some(o) = s.operators.iter().find(|o| o.name == name) {
+        session::log_in(app, o.id, PASSWORD).unwrap();
+        return;
+    }
+    let first = s.operators[0].id;
+    session::log_in(app, first, PASSWORD).unwrap();
+    let added = api::operators::add_operator(
+        app,
+        &api::operators::NewOperatorInput {
+            name: name.into(),
+            roles: cashdesk_domain::Role::ALL.to_vec(),
+            login: "password".into(),
+            secret: PASSWORD.into(),
+        },
+    )
+    .unwrap();
+    session::log_in(app, added.badge.id, PASSWORD).unwrap();
+}
+
 pub fn config(dir: &Path) -> Config {
     Config {
         data_dir: dir.to_owned(),
@@ -68,7 +101,7 @@ pub async fn zexabit_user(sim: &RunningZexabit) -> String {
 
 /// Adds a Zexabit account for `sim` (secrets into the test keychain).
 pub fn add_zexabit_account(app: &Cashdesk, sim: &RunningZexabit) -> AccountId {
-    api::set_operator(app, "Rina").unwrap();
+    act_as(app, "Rina");
     let acc = add_account(
         app,
         &NewAccountInput {

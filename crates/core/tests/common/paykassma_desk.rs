@@ -3,7 +3,6 @@
 
 use super::{add_paykassma_account, config};
 use cashdesk_core::Cashdesk;
-use cashdesk_core::api;
 use cashdesk_core::intake::{self, IntakeRequest};
 use cashdesk_domain::{AccountId, ProviderKind, RequestKind};
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig, RunningPaykassma};
@@ -35,7 +34,7 @@ pub async fn desk(postbacks: bool, settle_after: Duration) -> Desk {
     .await
     .unwrap();
     let app = Cashdesk::start(config(dir.path())).await.unwrap();
-    api::set_operator(&app, "Rina").unwrap();
+    crate::common::act_as(&app, "Rina");
     let account = add_paykassma_account(&app, &sim, "Paykassma BD");
     let d = Desk {
         _dir: dir,

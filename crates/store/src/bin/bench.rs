@@ -171,7 +171,10 @@ fn main() {
         store
             .approve(
                 r.id,
-                &Actor::Operator("bench".into()),
+                &Actor::operator(
+                    cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
+                    "bench",
+                ),
                 "zexabit.deposit",
                 &serde_json::json!({"amount": 500}),
             )

@@ -7,7 +7,7 @@ export type AppInfo = { version: string,
  */
 sandbox: boolean, 
 /**
- * The operator's name, asked once on first run.
+ * The logged-in operator's name (the session is the core's).
  */
 operator: string | null, data_dir: string, 
 /**

@@ -3,4 +3,4 @@
 /**
  * The queue's tabs.
  */
-export type QueueTab = "queue" | "in_flight" | "attention" | "done";
+export type QueueTab = "queue" | "second" | "in_flight" | "attention" | "done";

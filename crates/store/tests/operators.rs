@@ -1,0 +1,371 @@
+//! Operators, maker–checker and claims, enforced inside the store's
+//! transactions against a real SQLite file.
+
+use cashdesk_domain::{
+    AccountId, Actor, Money, OperatorRef, ProviderKind, RequestKind, RequestStatus, Role, Roles,
+};
+use cashdesk_store::*;
+
+struct Desk {
+    _dir: tempfile::TempDir,
+    s: Store,
+    acc: AccountId,
+    admin: Actor,
+}
+
+fn desk() -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("cashdesk.db")).unwrap();
+    let admin = s
+        .add_operator(
+            &NewOperator {
+                name: "Ada",
+                roles: &Roles::new([Role::Admin]),
+                secret_kind: SecretKind::Password,
+                secret_hash: "h",
+            },
+            &Actor::System,
+        )
+        .unwrap();
+    let admin = Actor::Operator(admin.as_ref());
+    let acc = AccountId::new();
+    s.add_account(
+        acc,
+        &NewAccount {
+            provider: ProviderKind::Zexabit,
+            name: "Zexabit BD".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            secret_names: vec![],
+            config: serde_json::json!({}),
+            sandbox: false,
+        },
+        &admin,
+    )
+    .unwrap();
+    Desk {
+        _dir: dir,
+        s,
+        acc,
+        admin,
+    }
+}
+
+impl Desk {
+    fn person(&self, name: &str, roles: &[Role]) -> Actor {
+        let rec = self
+            .s
+            .add_operator(
+                &NewOperator {
+                    name,
+                    roles: &Roles::new(roles.iter().copied()),
+                    secret_kind: SecretKind::Pin,
+                    secret_hash: "h",
+                },
+                &self.admin,
+            )
+            .unwrap();
+        Actor::Operator(rec.as_ref())
+    }
+
+    fn withdrawal(&self, amount: &str, user: &str, by: &Actor, source: Source) -> RequestRecord {
+        let new = NewRequest {
+            kind: RequestKind::Withdrawal,
+            provider: ProviderKind::Zexabit,
+            account_id: self.acc,
+            method: "bkash".into(),
+            money: Money::parse(amount, "BDT").unwrap(),
+            end_user_ref: user.into(),
+            end_user_name: None,
+            provider_user_id: Some("68abc".into()),
+            trx_id: None,
+            sender: None,
+            destination: Some("01811111111".into()),
+            agent_number: None,
+            source,
+            intake_ref: None,
+            details: serde_json::json!({}),
+            screenshot: None,
+        };
+        self.s.insert_request(&new, by).unwrap().0
+    }
+
+    fn rule(&self, scope: RuleScope, threshold: &str) {
+        self.s
+            .add_approval_rule(
+                &ApprovalRule {
+                    id: 0,
+                    scope,
+                    account_id: None,
+                    kind: Some(RequestKind::Withdrawal),
+                    method: None,
+                    currency: "BDT".into(),
+                    threshold: threshold.parse().unwrap(),
+                },
+                &self.admin,
+            )
+            .unwrap();
+    }
+
+    fn approve(&self, r: &RequestRecord, by: &Actor) -> Result<RequestRecord> {
+        self.s
+            .approve(r.id, by, "zexabit.withdrawal", &serde_json::json!({}))
+    }
+}
+
+fn refused(r: Result<RequestRecord>) -> String {
+    match r {
+        Err(StoreError::NotAllowed(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn above_the_threshold_the_first_approval_writes_nothing_to_the_outbox() {
+    let d = desk();
+    d.rule(RuleScope::Request, "10000");
+    let agent = d.person("Rina", &[Role::Agent]);
+    let other_agent = d.person("Omar", &[Role::Agent]);
+    let sup = d.person("Sami", &[Role::Supervisor]);
+    let small = d.withdrawal("9999.99", "u1", &Actor::Intake, Source::Intake);
+    assert_eq!(
+        d.approve(&small, &agent).unwrap().status,
+        RequestStatus::Approved
+    );
+    let big = d.withdrawal("10000", "u2", &Actor::Intake, Source::Intake);
+    let first = d.approve(&big, &agent).unwrap();
+    assert_eq!(first.status, RequestStatus::AwaitingSecondApproval);
+    assert_eq!(first.first_approver, agent.operator_ref().map(|o| o.id));
+    assert!(
+        d.s.outbox_for(big.id).unwrap().is_empty(),
+        "nothing sent yet"
+    );
+    // Not the same person, not an agent: a different supervisor.
+    assert!(refused(d.approve(&big, &agent)).contains("supervisor"));
+    assert!(refused(d.approve(&big, &other_agent)).contains("supervisor"));
+    let done = d.approve(&big, &sup).unwrap();
+    assert_eq!(done.status, RequestStatus::Approved);
+    assert_eq!(d.s.outbox_for(big.id).unwrap().len(), 1);
+}
+
+#[test]
+fn the_first_approver_never_gives_the_second_even_as_supervisor() {
+    let d = desk();
+    d.rule(RuleScope::Request, "5000");
+    let sup = d.person("Sami", &[Role::Agent, Role::Supervisor]);
+    let big = d.withdrawal("6000", "u1", &Actor::Intake, Source::Intake);
+    assert_eq!(
+        d.approve(&big, &sup).unwrap().status,
+        RequestStatus::AwaitingSecondApproval
+    );
+    assert!(refused(d.approve(&big, &sup)).contains("different supervisor"));
+    // A role taken away takes effect at once, whatever a session believes.
+    let sup2 = d.person("Lina", &[Role::Supervisor]);
+    let id = sup2.operator_ref().unwrap().id;
+    d.s.update_operator(
+        id,
+        &OperatorChange {
+            roles: Some(&Roles::new([Role::Agent])),
+            ..Default::default()
+        },
+        &d.admin,
+    )
+    .unwrap();
+    assert!(refused(d.approve(&big, &sup2)).contains("supervisor"));
+}
+
+#[test]
+fn whoever_entered_a_desk_request_cannot_approve_it() {
+    let d = desk();
+    let agent = d.person("Rina", &[Role::Agent]);
+    let other = d.person("Omar", &[Role::Agent]);
+    let mine = d.withdrawal("100", "u1", &agent, Source::Desk);
+    assert_eq!(mine.entered_by, agent.operator_ref().map(|o| o.id));
+    assert!(refused(d.approve(&mine, &agent)).contains("you entered"));
+    assert_eq!(
+        d.approve(&mine, &other).unwrap().status,
+        RequestStatus::Approved
+    );
+    // Intake and CSV file as the integration: nobody is their maker.
+    let filed = d.withdrawal("100", "u1", &Actor::Intake, Source::Intake);
+    assert_eq!(filed.entered_by, None);
+}
+
+#[test]
+fn running_totals_per_agent_and_per_end_user_a_day() {
+    let d = desk();
+    d.rule(RuleScope::EndUserDay, "3000");
+    let agent = d.person("Rina", &[Role::Agent]);
+    let a = d.withdrawal("1500", "karim", &Actor::Intake, Source::Intake);
+    let b = d.withdrawal("1499", "karim", &Actor::Intake, Source::Intake);
+    let c = d.withdrawal("1", "karim", &Actor::Intake, Source::Intake);
+    let other_user = d.withdrawal("2000", "nadia", &Actor::Intake, Source::Intake);
+    assert_eq!(
+        d.approve(&a, &agent).unwrap().status,
+        RequestStatus::Approved
+    );
+    assert_eq!(
+        d.approve(&b, &agent).unwrap().status,
+        RequestStatus::Approved
+    );
+    let third = d.approve(&c, &agent).unwrap();
+    assert_eq!(third.status, RequestStatus::AwaitingSecondApproval);
+    assert!(
+        d.s.history(c.id)
+            .unwrap()
+            .last()
+            .unwrap()
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("end user")
+    );
+    assert_eq!(
+        d.approve(&other_user, &agent).unwrap().status,
+        RequestStatus::Approved
+    );
+
+    let d = desk();
+    d.rule(RuleScope::AgentDay, "1000");
+    let agent = d.person("Rina", &[Role::Agent]);
+    let other = d.person("Omar", &[Role::Agent]);
+    let x = d.withdrawal("600", "u1", &Actor::Intake, Source::Intake);
+    let y = d.withdrawal("600", "u2", &Actor::Intake, Source::Intake);
+    assert_eq!(
+        d.approve(&x, &agent).unwrap().status,
+        RequestStatus::Approved
+    );
+    assert_eq!(
+        d.approve(&y, &agent).unwrap().status,
+        RequestStatus::AwaitingSecondApproval,
+        "1,200 today by Rina"
+    );
+    let z = d.withdrawal("600", "u3", &Actor::Intake, Source::Intake);
+    assert_eq!(
+        d.approve(&z, &other).unwrap().status,
+        RequestStatus::Approved,
+        "Omar's own total"
+    );
+}
+
+#[test]
+fn a_live_claim_keeps_everyone_else_from_deciding() {
+    let d = desk();
+    let rina = d.person("Rina", &[Role::Agent]);
+    let omar = d.person("Omar", &[Role::Agent]);
+    let sami = d.person("Sami", &[Role::Supervisor]);
+    let who = |a: &Actor| -> OperatorRef { a.operator_ref().unwrap().clone() };
+    let r = d.withdrawal("100", "u1", &Actor::Intake, Source::Intake);
+    d.s.claim(r.id, &who(&rina), 60_000).unwrap();
+    assert!(matches!(
+        d.s.claim(r.id, &who(&omar), 60_000),
+        Err(StoreError::Claimed { ref by, .. }) if by == "Rina"
+    ));
+    assert!(matches!(
+        d.approve(&r, &omar),
+        Err(StoreError::Claimed { .. })
+    ));
+    assert!(matches!(
+        d.s.reject(r.id, &omar, "no"),
+        Err(StoreError::Claimed { .. })
+    ));
+    // Renewing keeps the start; an agent cannot take over, a supervisor can.
+    let again = d.s.claim(r.id, &who(&rina), 60_000).unwrap();
+    assert_eq!(again.by.name, "Rina");
+    assert!(matches!(
+        d.s.take_over_claim(r.id, &omar, 60_000),
+        Err(StoreError::NotAllowed(_))
+    ));
+    let taken = d.s.take_over_claim(r.id, &sami, 60_000).unwrap();
+    assert_eq!(taken.by.name, "Sami");
+    assert!(
+        d.s.audit_entries(10)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "claim.take_over")
+    );
+    assert!(matches!(
+        d.approve(&r, &rina),
+        Err(StoreError::Claimed { .. })
+    ));
+    // A released or expired claim holds nobody back.
+    d.s.release_claim(r.id, who(&sami).id).unwrap();
+    assert_eq!(d.s.claim_of(r.id).unwrap(), None);
+    d.s.claim(r.id, &who(&omar), 1).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert_eq!(d.s.claim_of(r.id).unwrap(), None, "expired");
+    assert_eq!(
+        d.approve(&r, &rina).unwrap().status,
+        RequestStatus::Approved
+    );
+}
+
+#[test]
+fn only_admins_manage_operators_and_rules_and_the_last_admin_stays() {
+    let d = desk();
+    let sup = d.person("Sami", &[Role::Supervisor]);
+    assert!(matches!(
+        d.s.add_operator(
+            &NewOperator {
+                name: "Eve",
+                roles: &Roles::all(),
+                secret_kind: SecretKind::Pin,
+                secret_hash: "h"
+            },
+            &sup
+        ),
+        Err(StoreError::NotAllowed(_))
+    ));
+    assert!(
+        matches!(
+            d.s.add_operator(
+                &NewOperator {
+                    name: "Eve",
+                    roles: &Roles::all(),
+                    secret_kind: SecretKind::Pin,
+                    secret_hash: "h"
+                },
+                &Actor::System
+            ),
+            Err(StoreError::NotAllowed(_))
+        ),
+        "the first-start path is closed once an operator exists"
+    );
+    let ada = d.admin.operator_ref().unwrap().id;
+    assert!(matches!(
+        d.s.update_operator(
+            ada,
+            &OperatorChange {
+                disabled: Some(true),
+                ..Default::default()
+            },
+            &d.admin
+        ),
+        Err(StoreError::Conflict(_))
+    ));
+    let actions: Vec<String> =
+        d.s.audit_entries(20)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+    assert!(actions.contains(&"operator.add".to_owned()), "{actions:?}");
+}
+
+#[test]
+fn wrong_tries_lock_an_operator_for_a_while() {
+    let d = desk();
+    let rina = d.person("Rina", &[Role::Agent]);
+    let id = rina.operator_ref().unwrap().id;
+    for _ in 0..4 {
+        assert!(
+            d.s.record_failed_login(id, 5, 60_000)
+                .unwrap()
+                .locked_until
+                .is_none()
+        );
+    }
+    let locked = d.s.record_failed_login(id, 5, 60_000).unwrap();
+    assert!(locked.locked_until.unwrap() > chrono::Utc::now());
+    d.s.record_login(id).unwrap();
+    assert!(d.s.operator(id).unwrap().locked_until.is_none());
+}

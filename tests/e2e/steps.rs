@@ -1,0 +1,174 @@
+//! What a person does in the window, as WebDriver steps: click until it
+//! lands, open a row, follow a request to Done, fill forms, log in.
+
+use crate::driver::*;
+use fantoccini::{Client, Locator};
+use std::time::Duration;
+
+/// Clicks like a person: if the click does not land (the element was
+/// re-rendered or covered for a moment), it looks again and clicks again,
+/// and gives up after 10 s with the WebDriver error in full and a screenshot.
+pub async fn click(c: &Client, testid: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let e = match find(c, &css(testid)).await.click().await {
+            Ok(()) => return,
+            Err(e) => e,
+        };
+        eprintln!("click {testid} did not land: {e:?}");
+        if start.elapsed() >= Duration::from_secs(10) {
+            screenshot(c, &format!("failed-click-{testid}")).await;
+            panic!("click {testid}: {e:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Opens pending rows matching `filter` until one whose detail text
+/// passes `accept` (sandbox fakes are skipped), and returns its id.
+pub async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -> String {
+    let selector = format!("{}[data-status=\"pending\"]{filter}", css("queue-row"));
+    let start = std::time::Instant::now();
+    loop {
+        for row in c.find_all(Locator::Css(&selector)).await.unwrap() {
+            let Ok(Some(id)) = row.attr("data-id").await else {
+                continue;
+            };
+            if row.click().await.is_err() {
+                continue;
+            }
+            // The full detail (history and all) has loaded, not only the row.
+            find(
+                c,
+                &format!(
+                    "{}[data-id=\"{id}\"] {}",
+                    css("detail"),
+                    css("history-item")
+                ),
+            )
+            .await;
+            if accept(&text_of(c, &css("detail")).await.unwrap_or_default()) {
+                return id;
+            }
+        }
+        if start.elapsed() >= Duration::from_secs(40) {
+            let mut seen = Vec::new();
+            for row in c.find_all(Locator::Css(&selector)).await.unwrap() {
+                seen.push(row.text().await.unwrap_or_default().replace('\n', " "));
+            }
+            let all = c
+                .find_all(Locator::Css(&css("queue-row")))
+                .await
+                .unwrap()
+                .len();
+            panic!(
+                "no pending request matching {filter} appeared; {all} rows listed, matching: {seen:?}"
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// Follows a decided request to the Done tab (the selection has moved on),
+/// opens it once it is listed with `status`, and waits for the detail to say so.
+pub async fn follow_to_done(c: &Client, id: &str, status: &str) {
+    click(c, "tab-done").await;
+    let selector = format!(
+        "{}[data-id=\"{id}\"][data-status=\"{status}\"]",
+        css("queue-row")
+    );
+    find(c, &selector).await.click().await.unwrap();
+    find(c, &format!("{}[data-id=\"{id}\"]", css("detail"))).await;
+    wait_text(c, &css("detail-status"), status, Duration::from_secs(10)).await;
+}
+
+/// Like `follow_to_done`, for outcomes that take the provider a while
+/// (a CashWeb deposit is credited once the customer's coins confirm).
+pub async fn follow_to_done_within(c: &Client, id: &str, status: &str, timeout: Duration) {
+    click(c, "tab-done").await;
+    let selector = format!(
+        "{}[data-id=\"{id}\"][data-status=\"{status}\"]",
+        css("queue-row")
+    );
+    let start = std::time::Instant::now();
+    while c.find(Locator::Css(&selector)).await.is_err() {
+        assert!(start.elapsed() < timeout, "{id} never became {status}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    follow_to_done(c, id, status).await;
+}
+
+pub async fn choose_option(c: &Client, select: &str, text: &str) {
+    let options = c
+        .find_all(Locator::Css(&format!("{} option", css(select))))
+        .await
+        .unwrap();
+    for o in options {
+        if o.text().await.unwrap_or_default().contains(text) {
+            o.click().await.unwrap();
+            return;
+        }
+    }
+    panic!("{select} has no option with {text:?}");
+}
+
+pub async fn type_into(c: &Client, testid: &str, text: &str) {
+    find(c, &css(testid)).await.send_keys(text).await.unwrap();
+}
+
+/// Opens the row of request `id` in the current tab and waits for its detail.
+pub async fn open_row(c: &Client, id: &str) {
+    let row = format!("{}[data-id=\"{id}\"]", css("queue-row"));
+    find(c, &row).await.click().await.unwrap();
+    find(
+        c,
+        &format!(
+            "{}[data-id=\"{id}\"] {}",
+            css("detail"),
+            css("history-item")
+        ),
+    )
+    .await;
+}
+
+/// Logs `name` in through the operator menu's "Switch operator".
+pub async fn switch_to(c: &Client, name: &str, secret: &str) {
+    click(c, "operator-menu").await;
+    click(c, "menu-switch").await;
+    log_in(c, name, secret).await;
+}
+
+/// Fills the log-in form (shown after a start or a switch).
+pub async fn log_in(c: &Client, name: &str, secret: &str) {
+    find(c, &css("login-screen")).await;
+    choose_option(c, "login-operator", name).await;
+    type_into(c, "login-secret", secret).await;
+    click(c, "login-submit").await;
+    wait_text(c, &css("operator-menu"), name, Duration::from_secs(10)).await;
+}
+
+/// Settings → Operators → Add operator, with one role and a password.
+pub async fn add_operator(c: &Client, name: &str, role: &str, secret: &str) {
+    click(c, "operator-add").await;
+    type_into(c, "operator-name", name).await;
+    click(c, &format!("operator-role-{role}")).await;
+    type_into(c, "operator-secret", secret).await;
+    click(c, "operator-save").await;
+    wait_text(c, &css("operators"), name, Duration::from_secs(10)).await;
+}
+
+/// Picks the `<option value="…">` of a select.
+pub async fn choose_value(c: &Client, select: &str, value: &str) {
+    find(c, &format!("{} option[value=\"{value}\"]", css(select)))
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Replaces an input's text.
+pub async fn retype(c: &Client, testid: &str, text: &str) {
+    let e = find(c, &css(testid)).await;
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
