@@ -320,14 +320,13 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     )
     .await;
     click(&c, "approve").await;
-    find(
-        &c,
-        &format!(
-            "{}[data-id=\"{big}\"][data-status=\"awaiting_second_approval\"]",
-            css("detail")
-        ),
-    )
-    .await;
+    // The selection moves on; the request waits in the queue, marked so.
+    let waiting = format!(
+        "{}[data-id=\"{big}\"][data-status=\"awaiting_second_approval\"]",
+        css("queue-row")
+    );
+    find(&c, &waiting).await.click().await.unwrap();
+    find(&c, &format!("{}[data-id=\"{big}\"]", css("detail"))).await;
     wait_text(
         &c,
         &css("decide-blocked"),

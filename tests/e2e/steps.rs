@@ -119,6 +119,14 @@ pub async fn type_into(c: &Client, testid: &str, text: &str) {
 /// Opens the row of request `id` in the current tab and waits for its detail.
 pub async fn open_row(c: &Client, id: &str) {
     let row = format!("{}[data-id=\"{id}\"]", css("queue-row"));
+    let start = std::time::Instant::now();
+    while c.find(Locator::Css(&row)).await.is_err() {
+        if start.elapsed() > Duration::from_secs(20) {
+            screenshot(c, "failed-open-row").await;
+            panic!("request {id} is not listed");
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     find(c, &row).await.click().await.unwrap();
     find(
         c,
@@ -151,7 +159,14 @@ pub async fn log_in(c: &Client, name: &str, secret: &str) {
 pub async fn add_operator(c: &Client, name: &str, role: &str, secret: &str) {
     click(c, "operator-add").await;
     type_into(c, "operator-name", name).await;
-    click(c, &format!("operator-role-{role}")).await;
+    // Exactly the one role ticked, whatever the form starts with.
+    for r in ["agent", "supervisor", "admin"] {
+        let b = find(c, &css(&format!("operator-role-{r}"))).await;
+        let on = b.prop("checked").await.unwrap().as_deref() == Some("true");
+        if on != (r == role) {
+            b.click().await.unwrap();
+        }
+    }
     type_into(c, "operator-secret", secret).await;
     click(c, "operator-save").await;
     wait_text(c, &css("operators"), name, Duration::from_secs(10)).await;

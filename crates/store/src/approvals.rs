@@ -118,7 +118,7 @@ fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<O
     let since = day_start_ms();
     for rule in rules {
         let (total, what) = match rule.scope {
-            RuleScope::Request => (amount, "this request"),
+            RuleScope::Request => (amount, "this request is"),
             RuleScope::AgentDay => {
                 let Some(o) = actor.operator_ref() else {
                     continue;
@@ -136,7 +136,7 @@ fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<O
                         format!("operator:{}:%", o.id)
                     ],
                 )?;
-                (before + amount, "your approvals today")
+                (before + amount, "your approvals today come to")
             }
             RuleScope::EndUserDay => {
                 let before = sum(
@@ -153,12 +153,12 @@ fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<O
                         since
                     ],
                 )?;
-                (before + amount, "this end user's requests today")
+                (before + amount, "this end user's requests today come to")
             }
         };
         if total >= rule.threshold {
             return Ok(Some(format!(
-                "needs a second approval: {what} come to {total} {cur}, at or above {} {cur}",
+                "needs a second approval: {what} {total} {cur}, at or above {} {cur}",
                 rule.threshold
             )));
         }
