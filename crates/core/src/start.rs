@@ -37,6 +37,14 @@ impl Cashdesk {
     pub fn prefetch_reference_data(&self) {
         prefetch(self.cx());
     }
+
+    /// Fetches one account's payment methods now and keeps them (the
+    /// sandbox warms its Zexabit account before customers arrive). The
+    /// app's own act: no operator is needed.
+    pub async fn fetch_methods(&self, account: cashdesk_domain::AccountId) -> CoreResult<()> {
+        crate::providers::reference::methods(self.cx(), account).await?;
+        Ok(())
+    }
 }
 
 fn prefetch(cx: &Cx) {

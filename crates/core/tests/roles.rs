@@ -199,6 +199,22 @@ async fn the_desk_locks_and_only_the_right_secret_opens_it() {
         code(api::drafts::list_drafts(&app)),
         Some(ErrorCode::Locked)
     );
+    // Nothing is read while the desk is locked: not the queue, not accounts.
+    let q = QueueQuery {
+        tab: QueueTab::Queue,
+        provider: None,
+        kind: None,
+        after: None,
+        limit: None,
+    };
+    assert_eq!(
+        code(api::requests::list_queue(&app, &q)),
+        Some(ErrorCode::Locked)
+    );
+    assert_eq!(
+        code(api::accounts::list_accounts(&app)),
+        Some(ErrorCode::Locked)
+    );
     assert_eq!(
         code(session::unlock(&app, "1357")),
         Some(ErrorCode::LoggedOut)

@@ -112,9 +112,9 @@ async fn run(app: &Cashdesk) -> CoreResult<()> {
     )?;
     app.remember_secret_for_run(account, API_KEY, Secret::new(api_key.clone()));
     app.remember_secret_for_run(account, WEBHOOK_SECRET, Secret::new(secret));
-    cashdesk_core::api::desk::list_methods(app, account)
+    app.fetch_methods(account)
         .await
-        .map_err(|e| CoreError::Sandbox(e.message))?;
+        .map_err(|e| CoreError::Sandbox(e.to_string()))?;
     let client = Client::new(&sim.base_url(), api_key, Paths::default())
         .map_err(|e| CoreError::Sandbox(e.to_string()))?;
     let intake = format!("http://{}/intake/v1/requests", http.addr);

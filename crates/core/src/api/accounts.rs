@@ -24,12 +24,14 @@ fn view(a: AccountRecord) -> AccountView {
 }
 
 pub fn list_accounts(app: &Cashdesk) -> ApiResult<Vec<AccountView>> {
+    app.viewing()?;
     Ok(app.store().accounts()?.into_iter().map(view).collect())
 }
 
 /// Items providers sent that Cashdesk could not read (set aside, shown,
 /// released when they read again), most recent first.
 pub fn quarantined(app: &Cashdesk) -> ApiResult<Vec<QuarantineItem>> {
+    app.viewing()?;
     let accounts = app.store().accounts()?;
     Ok(app
         .store()
@@ -163,6 +165,7 @@ pub async fn agent_number(
     account: AccountId,
     method: &str,
 ) -> ApiResult<AgentNumberView> {
+    app.acting(cashdesk_domain::Permission::Enter)?;
     let rec = app.store().account(account)?;
     Ok(crate::providers::provider(rec.provider)
         .agent_number(app.cx(), account, method)
@@ -172,6 +175,7 @@ pub async fn agent_number(
 /// "Check connection" in Settings: one read at the provider with the
 /// account's stored secrets; the provider's own refusal comes back as it came.
 pub async fn check_connection(app: &Cashdesk, account: AccountId) -> ApiResult<String> {
+    app.viewing()?;
     Ok(providers::check_connection(app.cx(), account).await?)
 }
 
@@ -191,6 +195,7 @@ pub struct LinkView {
 
 /// The connection state of every configured account.
 pub fn list_links(app: &Cashdesk) -> ApiResult<Vec<LinkView>> {
+    app.viewing()?;
     let known = app.cx().links().all();
     Ok(app
         .store()

@@ -87,6 +87,7 @@ pub(crate) fn method_info(m: Method) -> MethodInfo {
 
 /// The account's methods with limits (fetched, or last known offline).
 pub async fn list_methods(app: &Cashdesk, account: AccountId) -> ApiResult<Vec<MethodInfo>> {
+    app.viewing()?;
     Ok(reference::methods(app.cx(), account)
         .await?
         .into_iter()
@@ -96,6 +97,7 @@ pub async fn list_methods(app: &Cashdesk, account: AccountId) -> ApiResult<Vec<M
 
 /// The new-request form of one account.
 pub async fn request_form(app: &Cashdesk, account: AccountId) -> ApiResult<RequestForm> {
+    app.viewing()?;
     let rec = app.store().account(account)?;
     let form = crate::providers::provider(rec.provider).desk_form(app.cx(), account)?;
     let unavailable = form.unavailable;
@@ -117,6 +119,7 @@ pub async fn request_form(app: &Cashdesk, account: AccountId) -> ApiResult<Reque
 
 /// Settings → an account's reference data: methods with limits, balances.
 pub async fn account_reference(app: &Cashdesk, account: AccountId) -> ApiResult<ReferenceView> {
+    app.viewing()?;
     let methods = list_methods(app, account).await?;
     let facts = reference::balances(app.cx(), account).await?;
     Ok(ReferenceView {
@@ -128,6 +131,7 @@ pub async fn account_reference(app: &Cashdesk, account: AccountId) -> ApiResult<
 
 /// The detail pane's reference data for one request, asked now.
 pub async fn request_reference(app: &Cashdesk, id: RequestId) -> ApiResult<ReferenceView> {
+    app.viewing()?;
     let rec = app.store().get_request(id)?;
     let (facts, media) = reference::request_facts(app.cx(), &rec).await?;
     Ok(ReferenceView {
@@ -166,6 +170,7 @@ pub fn attach_screenshot(
 
 /// A screenshot's bytes as a `data:` URL the window can show.
 pub fn attachment_data(app: &Cashdesk, id: &str) -> ApiResult<String> {
+    app.viewing()?;
     use base64::Engine;
     let (info, bytes) = app.store().attachment_bytes(id)?;
     if !info.mime.starts_with("image/") {

@@ -50,6 +50,7 @@ pub struct IntakeInfo {
 }
 
 pub fn intake_info(app: &Cashdesk) -> ApiResult<IntakeInfo> {
+    app.viewing()?;
     let http = app.http_info().ok_or_else(|| ApiError {
         code: ErrorCode::NotFound,
         message: "The local HTTP server is not running".into(),

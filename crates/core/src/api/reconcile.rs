@@ -18,6 +18,7 @@ pub use super::dto::Candidate;
 /// Unmatched provider events of the request's account that could be it,
 /// best fits first. Empty for providers that can be asked by reference.
 pub fn candidates(app: &Cashdesk, id: RequestId) -> ApiResult<Vec<Candidate>> {
+    app.viewing()?;
     let rec = app.store().get_request(id)?;
     if rec.status != RequestStatus::OutcomeUnknown {
         return Ok(vec![]);

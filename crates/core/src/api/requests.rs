@@ -83,6 +83,7 @@ fn extra_lines(details: &serde_json::Value) -> Vec<DetailLine> {
 }
 
 pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
+    app.viewing()?;
     let after = match &q.after {
         Some(c) => {
             Some(Cursor::decode(c).ok_or_else(|| invalid("after: not a cursor from this queue"))?)
@@ -114,6 +115,7 @@ pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
 }
 
 pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
+    app.viewing()?;
     let r = app.store().get_request(id)?;
     let account_name = app
         .store()
@@ -250,6 +252,7 @@ pub fn settle(
 /// of a request it accepted, or (where the provider can be asked by our
 /// reference) whether a call with an unknown outcome arrived.
 pub async fn check_with_provider(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
+    app.viewing()?;
     let rec = app.store().get_request(id)?;
     match rec.status {
         RequestStatus::OutcomeUnknown => crate::providers::resolve_unknown(app.cx(), &rec).await?,
@@ -262,11 +265,13 @@ pub async fn check_with_provider(app: &Cashdesk, id: RequestId) -> ApiResult<Req
 /// Reads CashWeb's transaction lists now (the poller does this too):
 /// every new transaction becomes one pending deposit. Returns how many.
 pub async fn sync_cashweb(app: &Cashdesk) -> ApiResult<u32> {
+    app.viewing()?;
     Ok(crate::providers::read_feeds(app.cx(), 100, 20).await?)
 }
 
 /// [`sync_cashweb`] with a page size and page budget (tests, backfills).
 pub async fn sync_cashweb_pages(app: &Cashdesk, limit: u32, max_pages: u32) -> ApiResult<u32> {
+    app.viewing()?;
     Ok(crate::providers::read_feeds(app.cx(), limit, max_pages).await?)
 }
 

@@ -87,6 +87,12 @@ impl Cashdesk {
         Ok(Actor::Operator(who))
     }
 
+    /// Refuses reads while nobody is at the desk (logged out or locked):
+    /// the queue and its customers are not for whoever walks by.
+    pub(crate) fn viewing(&self) -> CoreResult<()> {
+        self.active().map(|_| ())
+    }
+
     /// The active operator and their roles as stored now.
     pub(crate) fn active(&self) -> CoreResult<(OperatorRef, Roles)> {
         let (state, who) = self.session_state()?;
