@@ -56,6 +56,9 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     retype(&c, "rule-threshold", "100").await;
     click(&c, "rule-add").await;
     wait_text(&c, &css("approval-rules"), "100", Duration::from_secs(10)).await;
+    // The keyed audit log verifies, these changes included.
+    click(&c, "audit-verify").await;
+    wait_text(&c, &css("audit-result"), "Intact", Duration::from_secs(10)).await;
     screenshot(&c, "0b-operators-and-rules").await;
     click(&c, "settings").await;
 

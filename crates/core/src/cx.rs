@@ -31,21 +31,55 @@ struct Parts {
 }
 
 /// The desk's audit key from the keychain, made on first use (32 random
-/// bytes, named after this database so two data folders never share one).
+/// bytes, named after this database so two data folders never share one),
+/// with its anchor: the seq of the first keyed entry, so a log rewritten
+/// from before that point is caught even if its links are re-computed.
 fn audit_key(keychain: &Keychain, store: &Store) -> CoreResult<Vec<u8>> {
-    let name = format!("audit_key.{}", store.desk_id()?);
-    let hex_key = match keychain.load_app(&name) {
-        Ok(k) => k.expose().to_owned(),
+    let desk = store.desk_id()?;
+    let name = format!("{AUDIT_KEY}.{desk}");
+    let key = match keychain.load_app(&name) {
+        Ok(k) => hex::decode(k.expose().trim()).map_err(|e| {
+            crate::error::CoreError::Invalid(format!("the audit key is damaged: {e}"))
+        })?,
         Err(cashdesk_secrets::SecretError::Missing { .. }) => {
-            let k = hex::encode(rand::random::<[u8; 32]>());
-            keychain.store_app(&name, &cashdesk_secrets::Secret::new(k.clone()))?;
+            if let Some(seq) = store.first_keyed_audit()? {
+                // Making a new key would turn every keyed entry "bad": say
+                // what happened instead, and leave the log as it is.
+                return Err(crate::error::CoreError::Invalid(format!(
+                    "the audit key is missing from the keychain although entries from {seq} on were keyed with it; restore the keychain"
+                )));
+            }
+            let k = rand::random::<[u8; 32]>().to_vec();
+            keychain.store_app(&name, &cashdesk_secrets::Secret::new(hex::encode(&k)))?;
             k
         }
         Err(e) => return Err(e.into()),
     };
-    hex::decode(hex_key.trim())
-        .map_err(|e| crate::error::CoreError::Invalid(format!("the audit key is damaged: {e}")))
+    store.set_audit_key(key.clone());
+    let anchor = format!("{AUDIT_ANCHOR}.{desk}");
+    if matches!(
+        keychain.load_app(&anchor),
+        Err(cashdesk_secrets::SecretError::Missing { .. })
+    ) {
+        let seq = match store.first_keyed_audit()? {
+            Some(seq) => seq,
+            None => {
+                store.record_config_change(
+                    &cashdesk_domain::Actor::System,
+                    "audit.keyed",
+                    "audit",
+                )?;
+                store.first_keyed_audit()?.unwrap_or_default()
+            }
+        };
+        keychain.store_app(&anchor, &cashdesk_secrets::Secret::new(seq.to_string()))?;
+    }
+    Ok(key)
 }
+
+/// Keychain entry names (with the desk's id appended).
+pub(crate) const AUDIT_KEY: &str = "audit_key";
+pub(crate) const AUDIT_ANCHOR: &str = "audit_anchor";
 
 impl Cx {
     /// Opens the store in the data folder; starts nothing.
@@ -61,10 +95,9 @@ impl Cx {
             });
         });
         let keychain = Keychain::new(&config.keychain_service);
-        match audit_key(&keychain, &store) {
-            Ok(key) => store.set_audit_key(key),
-            // The log stays chained, unkeyed, until the keychain is back.
-            Err(e) => tracing::warn!("audit log not keyed this run: {e}"),
+        if let Err(e) = audit_key(&keychain, &store) {
+            // The log stays chained, unkeyed; "verify" says so.
+            tracing::error!("audit log not keyed this run: {e}");
         }
         Ok(Cx {
             parts: Arc::new(Parts {

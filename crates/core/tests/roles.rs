@@ -268,3 +268,25 @@ async fn the_desk_locks_and_only_the_right_secret_opens_it() {
         Some(ErrorCode::LoggedOut)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_audit_key_is_reported_not_silently_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Cashdesk::open(config(dir.path())).unwrap();
+    act_as(&app, "Owner");
+    let check = api::audit::verify(&app).unwrap();
+    assert!(check.ok && check.keyed > 0, "{check:?}");
+    let name = format!("audit_key.{}", app.store().desk_id().unwrap());
+    app.keychain().delete_app(&name).unwrap();
+    drop(app);
+
+    let app = Cashdesk::open(config(dir.path())).unwrap();
+    act_as(&app, "Owner");
+    add(&app, "Agnes", &[Role::Agent]);
+    assert!(
+        app.keychain().load_app(&name).is_err(),
+        "no new key over a keyed log"
+    );
+    let check = api::audit::verify(&app).unwrap();
+    assert!(!check.ok, "{check:?}");
+}

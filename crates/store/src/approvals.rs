@@ -21,8 +21,8 @@ pub enum RuleScope {
     Request,
     /// The approving operator's approvals today (UTC), this one included.
     AgentDay,
-    /// The end user's requests today (UTC) that were not turned down, this
-    /// one included.
+    /// The end user's requests approved today (UTC) and not turned down,
+    /// this one included.
     EndUserDay,
 }
 
@@ -100,7 +100,7 @@ fn sum(tx: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Decima
 fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<Option<String>> {
     let mut st = tx.prepare(&format!(
         "{RULES} AND currency = ?1 AND (account_id IS NULL OR account_id = ?2)
-           AND (kind IS NULL OR kind = ?3) AND (method IS NULL OR method = ?4)"
+           AND (kind IS NULL OR kind = ?3) AND (method IS NULL OR lower(method) = lower(?4))"
     ))?;
     let rules: Vec<ApprovalRule> = st
         .query_map(
@@ -142,8 +142,10 @@ fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<O
                 let before = sum(
                     tx,
                     "SELECT amount FROM requests WHERE currency = ?1 AND id != ?2
-                       AND account_id = ?3 AND end_user_ref = ?4 AND kind = ?5 AND created_ms >= ?6
-                       AND status NOT IN ('pending','rejected','rejected_by_provider','expired','failed')",
+                       AND account_id = ?3 AND end_user_ref = ?4 AND kind = ?5
+                       AND status NOT IN ('pending','rejected','rejected_by_provider','expired','failed')
+                       AND id IN (SELECT request_id FROM request_events WHERE at_ms >= ?6
+                         AND to_status IN ('approved','awaiting_second_approval'))",
                     params![
                         cur,
                         rec.id.to_string(),
@@ -238,7 +240,7 @@ impl Store {
             let me = actor.operator_ref().map(|o| o.id);
             if me.is_some() && rec.entered_by == me {
                 return Err(StoreError::NotAllowed(
-                    "you entered this request at the desk: another operator approves it".into(),
+                    "you entered this request: another operator approves it".into(),
                 ));
             }
             let none = ProviderFacts::default();
@@ -264,6 +266,24 @@ impl Store {
                 )?;
                 write_call(tx, &rec, effect, payload)?;
                 return Ok(rec);
+            }
+            if !matches!(rec.status, RequestStatus::Pending | RequestStatus::Failed) {
+                return Err(StoreError::Conflict(format!(
+                    "only a pending or failed request can be approved; this one is {}",
+                    rec.status.label()
+                )));
+            }
+            if rec.status == RequestStatus::Failed
+                && let Some(why) = needs_second(tx, &rec, actor)?
+            {
+                // Sending a failed request again is a new decision: above the
+                // threshold it takes a supervisor who is neither its maker
+                // nor its first approver (there is no second step from here).
+                if !roles_in(tx, actor)?.has(Role::Supervisor) || rec.first_approver == me {
+                    return Err(StoreError::NotAllowed(format!(
+                        "{why}: sending it again takes a different supervisor"
+                    )));
+                }
             }
             if rec.status == RequestStatus::Pending
                 && let Some(why) = needs_second(tx, &rec, actor)?

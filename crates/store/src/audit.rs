@@ -149,6 +149,17 @@ impl Store {
         self.read(|c| verify_audit_chain(c, key.as_deref()))
     }
 
+    /// The first keyed entry's seq, if any (a cheap look, no verification).
+    pub fn first_keyed_audit(&self) -> Result<Option<i64>> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT MIN(seq) FROM audit_log WHERE keyed = 1", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+    }
+
     /// Sets the desk's audit key: entries appended from now on are keyed.
     pub fn set_audit_key(&self, key: Vec<u8>) {
         *self.audit_key.write().unwrap_or_else(|e| e.into_inner()) = Some(key);
@@ -163,6 +174,8 @@ pub struct AuditReport {
     pub keyed: u64,
     /// Keyed entries whose links were checked but not their HMAC (no key).
     pub unverified: u64,
+    /// The first keyed entry's seq (the anchor the core keeps beside the key).
+    pub first_keyed: Option<i64>,
 }
 
 fn bad(seq: i64, why: &str) -> StoreError {
@@ -196,6 +209,7 @@ pub fn verify_audit_chain(c: &Connection, key: Option<&[u8]>) -> Result<AuditRep
         }
         if is_keyed {
             report.keyed += 1;
+            report.first_keyed.get_or_insert(seq);
             match key {
                 Some(k) if keyed(k, &msg) != stored => {
                     return Err(bad(seq, "does not match its chain (keyed)"));

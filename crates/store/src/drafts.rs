@@ -85,7 +85,7 @@ impl Store {
             if exists.is_none() {
                 return Err(StoreError::NotFound(format!("draft {id}")));
             }
-            let rid = insert_in(tx, new, actor)?;
+            let rid = insert_in(tx, new, actor, None)?;
             crate::attachments::move_in(tx, id, rid)?;
             tx.execute("DELETE FROM drafts WHERE id = ?1", [id.to_string()])?;
             get_in(tx, rid)

@@ -30,7 +30,7 @@ impl Store {
                 let id = id.parse().map_err(|_| StoreError::Corrupt(id.clone()))?;
                 return Ok((get_in(tx, id)?, false));
             }
-            let id = insert_in(tx, new, actor)?;
+            let id = insert_in(tx, new, actor, None)?;
             tx.execute(
                 "UPDATE requests SET provider_txn_id = ?2 WHERE id = ?1",
                 params![id.to_string(), txn_id],

@@ -11,6 +11,7 @@ pub(crate) fn insert_or_get_in(
     tx: &Connection,
     new: &NewRequest,
     actor: &Actor,
+    maker: Option<cashdesk_domain::OperatorId>,
 ) -> Result<(RequestRecord, bool)> {
     if let Some(r) = &new.intake_ref {
         let existing: Option<String> = tx
@@ -34,7 +35,7 @@ pub(crate) fn insert_or_get_in(
             return Ok((first, false));
         }
     }
-    let id = insert_in(tx, new, actor)?;
+    let id = insert_in(tx, new, actor, maker)?;
     Ok((get_in(tx, id)?, true))
 }
 
@@ -62,7 +63,14 @@ fn differs(first: &RequestRecord, new: &NewRequest) -> Option<&'static str> {
     checks.into_iter().find(|(_, same)| !same).map(|(f, _)| f)
 }
 
-pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Result<RequestId> {
+/// Files `new` as `actor`. Its maker (never its approver) is the operator
+/// acting, or `maker` when a person had the integration file it (CSV).
+pub(crate) fn insert_in(
+    tx: &Connection,
+    new: &NewRequest,
+    actor: &Actor,
+    maker: Option<cashdesk_domain::OperatorId>,
+) -> Result<RequestId> {
     // Every path that files a request (intake, desk, CSV, feed) meets this.
     let removed: Option<Option<i64>> = tx
         .query_row(
@@ -108,7 +116,9 @@ pub(crate) fn insert_in(tx: &Connection, new: &NewRequest, actor: &Actor) -> Res
             now,
             new.details.to_string(),
             // A person filing it at the desk is its maker: never its checker.
-            actor.operator_ref().map(|o| o.id.to_string())
+            maker
+                .or(actor.operator_ref().map(|o| o.id))
+                .map(|id| id.to_string())
         ],
     )?;
     tx.execute(

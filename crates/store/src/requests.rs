@@ -277,7 +277,7 @@ impl Store {
     /// Inserts a pending request. Idempotent on `(source, intake_ref)`: the
     /// same intake pushed twice returns the first request and `false`.
     pub fn insert_request(&self, new: &NewRequest, actor: &Actor) -> Result<(RequestRecord, bool)> {
-        self.write(|tx| crate::insert::insert_or_get_in(tx, new, actor))
+        self.write(|tx| crate::insert::insert_or_get_in(tx, new, actor, None))
     }
 
     /// Inserts a batch (a CSV import) in one transaction: all or nothing.
@@ -287,10 +287,21 @@ impl Store {
         batch: &[NewRequest],
         actor: &Actor,
     ) -> Result<Vec<(RequestRecord, bool)>> {
+        self.insert_requests_made_by(batch, actor, None)
+    }
+
+    /// As `insert_requests`, filed by `actor` (the integration) at the hand
+    /// of `maker`, who therefore never approves them (a CSV import).
+    pub fn insert_requests_made_by(
+        &self,
+        batch: &[NewRequest],
+        actor: &Actor,
+        maker: Option<cashdesk_domain::OperatorId>,
+    ) -> Result<Vec<(RequestRecord, bool)>> {
         self.write(|tx| {
             batch
                 .iter()
-                .map(|n| crate::insert::insert_or_get_in(tx, n, actor))
+                .map(|n| crate::insert::insert_or_get_in(tx, n, actor, maker))
                 .collect()
         })
     }

@@ -369,3 +369,68 @@ fn wrong_tries_lock_an_operator_for_a_while() {
     d.s.record_login(id).unwrap();
     assert!(d.s.operator(id).unwrap().locked_until.is_none());
 }
+
+#[test]
+fn sending_a_failed_request_again_above_the_threshold_takes_a_different_supervisor() {
+    let d = desk();
+    d.rule(RuleScope::Request, "5000");
+    let agent = d.person("Rina", &[Role::Agent]);
+    let sup = d.person("Sami", &[Role::Supervisor]);
+    let big = d.withdrawal("6000", "u1", &Actor::Intake, Source::Intake);
+    d.approve(&big, &agent).unwrap();
+    d.approve(&big, &sup).unwrap();
+    let row = d.s.claim_next(i64::MAX).unwrap().unwrap();
+    let failed =
+        d.s.record_outcome(
+            row.id,
+            &OutboxOutcome::Failed {
+                reason: "refused".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(failed.status, RequestStatus::Failed);
+    assert!(refused(d.approve(&big, &agent)).contains("different supervisor"));
+    assert_eq!(
+        d.approve(&big, &sup).unwrap().status,
+        RequestStatus::Approved
+    );
+    // Nothing but a pending or failed request is approved.
+    assert!(matches!(
+        d.approve(&big, &sup),
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+#[test]
+fn whoever_imports_a_file_is_the_maker_of_its_requests() {
+    let d = desk();
+    let agent = d.person("Rina", &[Role::Agent]);
+    let other = d.person("Omar", &[Role::Agent]);
+    let batch = vec![NewRequest {
+        kind: RequestKind::Withdrawal,
+        provider: ProviderKind::Zexabit,
+        account_id: d.acc,
+        method: "bkash".into(),
+        money: Money::parse("100", "BDT").unwrap(),
+        end_user_ref: "u9".into(),
+        end_user_name: None,
+        provider_user_id: Some("68abc".into()),
+        trx_id: None,
+        sender: None,
+        destination: Some("01811111111".into()),
+        agent_number: None,
+        source: Source::Intake,
+        intake_ref: Some("csv-1".into()),
+        details: serde_json::json!({}),
+        screenshot: None,
+    }];
+    let filed =
+        d.s.insert_requests_made_by(&batch, &Actor::Intake, agent.operator_ref().map(|o| o.id))
+            .unwrap();
+    let rec = &filed[0].0;
+    assert!(refused(d.approve(rec, &agent)).contains("you entered"));
+    assert_eq!(
+        d.approve(rec, &other).unwrap().status,
+        RequestStatus::Approved
+    );
+}

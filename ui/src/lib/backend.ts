@@ -10,6 +10,7 @@ import type { AgentNumberView } from './bindings/AgentNumberView';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AttachmentView } from './bindings/AttachmentView';
+import type { AuditCheck } from './bindings/AuditCheck';
 import type { AttachTarget } from './bindings/AttachTarget';
 import type { Changed } from './bindings/Changed';
 import type { ClaimView } from './bindings/ClaimView';
@@ -67,6 +68,8 @@ export interface Backend {
   changeOperator(id: OperatorId, input: OperatorChangeInput): Promise<OperatorRow>;
   /** Thresholds above which a second approval is needed (admin). */
   approvalRules(): Promise<RuleView[]>;
+  /** Re-computes the keyed audit chain; names the first bad entry. */
+  verifyAudit(): Promise<AuditCheck>;
   addApprovalRule(rule: RuleView): Promise<RuleView[]>;
   removeApprovalRule(id: number): Promise<RuleView[]>;
   /** Claims a request being decided (or renews the claim) for two minutes. */
@@ -164,6 +167,7 @@ export const tauriBackend: Backend = {
   addOperator: (input) => call('add_operator', { input }),
   changeOperator: (id, input) => call('change_operator', { id, input }),
   approvalRules: () => call('approval_rules'),
+  verifyAudit: () => call('verify_audit'),
   // The id is an i64 on the Rust side: it travels as a JSON number.
   addApprovalRule: (rule) => call('add_approval_rule', { rule: { ...rule, id: rule.id === null ? null : Number(rule.id) } }),
   removeApprovalRule: (id) => call('remove_approval_rule', { id: Number(id) }),

@@ -1,4 +1,5 @@
 // An in-memory Backend for component tests. Records every call.
+import type { AuditCheck } from '../lib/bindings/AuditCheck';
 import type { Backend, LoginKind } from '../lib/backend';
 import type { Candidate } from '../lib/bindings/Candidate';
 import type { AccountView } from '../lib/bindings/AccountView';
@@ -234,6 +235,9 @@ export class FakeBackend implements Backend {
   changeOperator = (id: string, input: OperatorChangeInput) =>
     this.act('change_operator', [id, input], () => this.desk.change(id, input));
   approvalRules = () => this.act('approval_rules', [], () => this.desk.rulesList());
+  /** What verifying the audit log answers (tests set a broken one). */
+  audit: AuditCheck = { ok: true, entries: 12, keyed: 12, unverified: 0, message: 'All 12 entries intact' };
+  verifyAudit = () => this.act('verify_audit', [], () => this.audit);
   addApprovalRule = (rule: RuleView) => this.act('add_approval_rule', [rule], () => this.desk.addRule(rule));
   removeApprovalRule = (id: number) => this.act('remove_approval_rule', [id], () => this.desk.removeRule(id));
   claim = (id: string) => this.act('claim', [id], () => this.desk.claim(id));

@@ -11,9 +11,12 @@ use ts_rs::TS;
 #[ts(export)]
 pub struct AuditCheck {
     pub ok: bool,
+    #[ts(type = "number")]
     pub entries: u64,
+    #[ts(type = "number")]
     pub keyed: u64,
     /// Keyed entries checked only for their links (the key was unavailable).
+    #[ts(type = "number")]
     pub unverified: u64,
     /// What was found, in words (the first bad entry when not ok).
     pub message: String,
@@ -24,15 +27,36 @@ pub fn verify(app: &Cashdesk) -> ApiResult<AuditCheck> {
     if app.acting(Permission::Supervise).is_err() {
         app.acting(Permission::Administer)?;
     }
+    let anchor = app
+        .store()
+        .desk_id()
+        .ok()
+        .and_then(|d| {
+            app.keychain()
+                .load_app(&format!("{}.{d}", crate::cx::AUDIT_ANCHOR))
+                .ok()
+        })
+        .and_then(|s| s.expose().trim().parse::<i64>().ok());
     Ok(match app.store().audit_report() {
+        Ok(r) if anchor.is_some() && r.first_keyed != anchor => AuditCheck {
+            ok: false,
+            entries: r.entries,
+            keyed: r.keyed,
+            unverified: r.unverified,
+            message: format!(
+                "the log was rewritten: entry {} was the first one keyed, and it is not any more",
+                anchor.unwrap_or_default()
+            ),
+        },
         Ok(r) => AuditCheck {
-            ok: true,
+            // Keyed entries checked only for their links prove nothing.
+            ok: r.unverified == 0,
             entries: r.entries,
             keyed: r.keyed,
             unverified: r.unverified,
             message: if r.unverified > 0 {
                 format!(
-                    "{} entries intact; {} keyed entries checked for their links only (the keychain did not give the key)",
+                    "{} entries chained, but {} keyed entries could not be checked: the keychain did not give the audit key",
                     r.entries, r.unverified
                 )
             } else {

@@ -38,7 +38,7 @@ pub fn operators(app: &Cashdesk) -> ApiResult<Vec<OperatorRow>> {
         .collect())
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Clone, Deserialize, TS)]
 #[ts(export)]
 pub struct NewOperatorInput {
     pub name: String,
@@ -46,6 +46,27 @@ pub struct NewOperatorInput {
     /// `password` or `pin`.
     pub login: String,
     pub secret: String,
+}
+
+/// The secret never reaches a log through `Debug`.
+impl std::fmt::Debug for NewOperatorInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewOperatorInput")
+            .field("name", &self.name)
+            .field("roles", &self.roles)
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for OperatorChangeInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OperatorChangeInput")
+            .field("roles", &self.roles)
+            .field("disabled", &self.disabled)
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
 }
 
 fn kind(login: &str) -> ApiResult<SecretKind> {
@@ -83,7 +104,7 @@ pub fn add_operator(app: &Cashdesk, input: &NewOperatorInput) -> ApiResult<Opera
 }
 
 /// What an admin changes; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Clone, Default, Deserialize, TS)]
 #[ts(export)]
 pub struct OperatorChangeInput {
     pub roles: Option<Vec<Role>>,

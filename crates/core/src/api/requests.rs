@@ -252,7 +252,8 @@ pub fn settle(
 /// of a request it accepted, or (where the provider can be asked by our
 /// reference) whether a call with an unknown outcome arrived.
 pub async fn check_with_provider(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
-    app.viewing()?;
+    // The provider's answer may settle the request or queue its call again.
+    app.acting(cashdesk_domain::Permission::Decide)?;
     let rec = app.store().get_request(id)?;
     match rec.status {
         RequestStatus::OutcomeUnknown => crate::providers::resolve_unknown(app.cx(), &rec).await?,
@@ -286,8 +287,27 @@ fn lease_ms() -> i64 {
 /// Why the logged-in operator may not decide `r` now, in words the
 /// window shows beside the disabled buttons (the core refuses it anyway).
 fn blocked(app: &Cashdesk, r: &RequestRecord) -> Option<String> {
-    use cashdesk_domain::Permission;
     let (me, roles) = app.active().ok()?;
+    if let Some(why) = not_theirs(&me, &roles, r) {
+        return Some(why);
+    }
+    match app.store().claim_of(r.id).ok().flatten() {
+        Some(c) if c.by.id != me.id => Some(format!(
+            "{} is on it (since {}).",
+            c.by.name,
+            c.since.format("%H:%M UTC")
+        )),
+        _ => None,
+    }
+}
+
+/// Why `me` may not decide `r` by role or maker–checker (claims aside).
+fn not_theirs(
+    me: &cashdesk_domain::OperatorRef,
+    roles: &cashdesk_domain::Roles,
+    r: &RequestRecord,
+) -> Option<String> {
+    use cashdesk_domain::Permission;
     if r.status == RequestStatus::AwaitingSecondApproval {
         if !roles.may(Permission::SecondApproval) {
             return Some("Waiting for a supervisor's second approval.".into());
@@ -305,16 +325,9 @@ fn blocked(app: &Cashdesk, r: &RequestRecord) -> Option<String> {
         return Some(crate::error::CoreError::NeedsRole(Permission::Decide).to_string());
     }
     if r.entered_by == Some(me.id) {
-        return Some("You entered this request at the desk: another operator approves it.".into());
+        return Some("You entered this request: another operator approves it.".into());
     }
-    match app.store().claim_of(r.id).ok().flatten() {
-        Some(c) if c.by.id != me.id => Some(format!(
-            "{} is on it (since {}).",
-            c.by.name,
-            c.since.format("%H:%M UTC")
-        )),
-        _ => None,
-    }
+    None
 }
 
 fn claim_view(c: cashdesk_store::Claim, me: Option<cashdesk_domain::OperatorId>) -> ClaimView {
@@ -330,8 +343,13 @@ fn claim_view(c: cashdesk_store::Claim, me: Option<cashdesk_domain::OperatorId>)
 /// another operator holds it, says who ("Rina is on it").
 pub fn claim(app: &Cashdesk, id: RequestId) -> ApiResult<ClaimView> {
     let (who, roles) = app.active()?;
-    if !roles.may(cashdesk_domain::Permission::Decide) {
-        return Err(crate::error::CoreError::NeedsRole(cashdesk_domain::Permission::Decide).into());
+    // Only someone who could decide it holds it: a claim must never keep
+    // the person who can (a supervisor, another agent) waiting.
+    if let Some(why) = not_theirs(&who, &roles, &app.store().get_request(id)?) {
+        return Err(super::dto::ApiError {
+            code: super::dto::ErrorCode::NeedsRole,
+            message: why,
+        });
     }
     let c = app.store().claim(id, &who, lease_ms())?;
     Ok(claim_view(c, Some(who.id)))

@@ -114,12 +114,17 @@ pub(crate) fn check_name(name: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// One secret check at a time, so parallel tries cannot all pass the
+/// lock-out check before any of them is counted.
+static CHECKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Checks `secret_text` against `id`'s hash, counting wrong tries.
 fn verify(
     app: &Cashdesk,
     id: OperatorId,
     secret_text: &str,
 ) -> ApiResult<cashdesk_store::OperatorRecord> {
+    let _one = CHECKING.lock().unwrap_or_else(|e| e.into_inner());
     let rec = app
         .store()
         .operator(id)
@@ -173,6 +178,7 @@ pub fn unlock(app: &Cashdesk, secret_text: &str) -> ApiResult<SessionView> {
 /// from locking while they read. Refused when locked or logged out.
 pub fn touch(app: &Cashdesk) -> ApiResult<()> {
     app.active()?;
+    app.seen();
     Ok(())
 }
 

@@ -84,7 +84,17 @@ impl Cashdesk {
         if !roles.may(p) {
             return Err(CoreError::NeedsRole(p));
         }
+        self.seen();
         Ok(Actor::Operator(who))
+    }
+
+    /// The person did something: the idle clock starts again. Reads, claim
+    /// renewals and queue reloads do not count (the window's own activity
+    /// reaches the core through `touch` and decisions).
+    pub(crate) fn seen(&self) {
+        if let Some(s) = self.session_guard().as_mut() {
+            s.last_seen = Instant::now();
+        }
     }
 
     /// Refuses reads while nobody is at the desk (logged out or locked):
@@ -105,9 +115,6 @@ impl Cashdesk {
         if rec.disabled {
             *self.session_guard() = None;
             return Err(CoreError::LoggedOut);
-        }
-        if let Some(s) = self.session_guard().as_mut() {
-            s.last_seen = Instant::now();
         }
         Ok((OperatorRef::new(rec.id, rec.name), rec.roles))
     }
