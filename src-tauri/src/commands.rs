@@ -9,6 +9,7 @@ use cashdesk_core::api::operators::{NewOperatorInput, OperatorChangeInput, Opera
 use cashdesk_core::api::reconcile::Candidate;
 
 use cashdesk_core::api::session::{SecretKind, SessionView};
+use cashdesk_core::api::supervisor::{AttentionItem, AuditQuery, AuditRow};
 use cashdesk_core::api::{self, ApiResult, dto::*};
 use cashdesk_domain::{AccountId, DraftId, OperatorId, RequestId};
 
@@ -98,6 +99,25 @@ async fn add_approval_rule(d: S<'_>, rule: RuleView) -> ApiResult<Vec<RuleView>>
 #[tauri::command]
 async fn remove_approval_rule(d: S<'_>, id: i64) -> ApiResult<Vec<RuleView>> {
     api::operators::remove_approval_rule(d.get()?, id)
+}
+#[tauri::command]
+async fn export_view(
+    d: S<'_>,
+    query: cashdesk_core::api::export::ExportQuery,
+) -> ApiResult<cashdesk_core::api::export::ExportResult> {
+    api::export::export_view(d.get()?, &query)
+}
+#[tauri::command]
+async fn attention(d: S<'_>) -> ApiResult<Vec<AttentionItem>> {
+    api::supervisor::attention(d.get()?)
+}
+#[tauri::command]
+async fn audit_trail(d: S<'_>, query: AuditQuery) -> ApiResult<Vec<AuditRow>> {
+    api::supervisor::audit_trail(d.get()?, &query)
+}
+#[tauri::command]
+async fn set_sla_minutes(d: S<'_>, minutes: i64) -> ApiResult<i64> {
+    api::supervisor::set_sla_minutes(d.get()?, minutes)
 }
 #[tauri::command]
 async fn verify_audit(d: S<'_>) -> ApiResult<cashdesk_core::api::audit::AuditCheck> {
@@ -267,6 +287,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         add_approval_rule,
         remove_approval_rule,
         verify_audit,
+        attention,
+        export_view,
+        audit_trail,
+        set_sla_minutes,
         claim,
         release_claim,
         take_over,

@@ -23,6 +23,10 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         ("CASHDESK_SANDBOX_INTERVAL_MS", "1500".into()),
         ("CASHDESK_SANDBOX_SETTLE_MS", "1500".into()),
         ("CASHDESK_POLL_INTERVAL_MS", "1000".into()),
+        (
+            "CASHDESK_EXPORT_DIR",
+            data.path().join("exports").display().to_string(),
+        ),
         // Without a GPU under Xvfb, WebKitGTK's compositor stops repainting
         // an automated window after the first frame (screenshots go stale).
         ("WEBKIT_DISABLE_COMPOSITING_MODE", "1".into()),
@@ -56,11 +60,24 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     retype(&c, "rule-threshold", "100").await;
     click(&c, "rule-add").await;
     wait_text(&c, &css("approval-rules"), "100", Duration::from_secs(10)).await;
-    // The keyed audit log verifies, these changes included.
-    click(&c, "audit-verify").await;
-    wait_text(&c, &css("audit-result"), "Intact", Duration::from_secs(10)).await;
     screenshot(&c, "0b-operators-and-rules").await;
     click(&c, "settings").await;
+
+    // The supervisor's view: the audit trail shows these changes, and the
+    // keyed log verifies.
+    click(&c, "supervisor").await;
+    click(&c, "sv-tab-audit").await;
+    wait_text(
+        &c,
+        &css("audit-table"),
+        "operator.add",
+        Duration::from_secs(10),
+    )
+    .await;
+    click(&c, "audit-verify").await;
+    wait_text(&c, &css("audit-result"), "Intact", Duration::from_secs(10)).await;
+    screenshot(&c, "0c-audit-trail").await;
+    click(&c, "supervisor").await;
 
     // Each sandbox account's connection is shown, in words.
     let online = format!("{} [data-state=\"online\"]", css("links"));
@@ -340,9 +357,29 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     screenshot(&c, "6-awaiting-second-approval").await;
 
     // Sami, a supervisor, gives the second approval: sent once, completed.
+    // He finds it in the supervisor's attention list, opens it from there.
     switch_to(&c, "Sami Haque", SAMI).await;
-    click(&c, "tab-second").await;
-    open_row(&c, &big).await;
+    click(&c, "supervisor").await;
+    let item = format!(
+        "{}[data-id=\"{big}\"][data-why=\"second_approval\"]",
+        css("attention-item")
+    );
+    find(&c, &item).await;
+    screenshot(&c, "7a-attention").await;
+    find(&c, &format!("{item} {}", css("attention-open")))
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(
+        &c,
+        &format!(
+            "{}[data-id=\"{big}\"] {}",
+            css("detail"),
+            css("history-item")
+        ),
+    )
+    .await;
     click(&c, "approve").await;
     follow_to_done(&c, &big, "completed").await;
     let history = text_of(&c, &css("detail")).await.unwrap_or_default();
@@ -351,6 +388,29 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         "both approvals are in the history: {history}"
     );
     screenshot(&c, "7-second-approval-completed").await;
+
+    // The Done tab exported whole: the file holds as many rows as the
+    // window says it saved.
+    click(&c, "tab-done").await;
+    click(&c, "export-view").await;
+    let said = wait_text(&c, &css("export-result"), "Saved", Duration::from_secs(20)).await;
+    let rows: usize = said
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no row count in {said:?}"));
+    let exported = std::fs::read_dir(data.path().join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "csv"))
+        .expect("the export file");
+    let text = std::fs::read_to_string(&exported).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        rows + 2,
+        "comment, header and every row"
+    );
+    screenshot(&c, "7c-exported").await;
 
     // Locking the desk hides the work until the same secret is given.
     click(&c, "operator-menu").await;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_settled_amount.sql"),
     include_str!("migrations/0006_quarantine.sql"),
     include_str!("migrations/0007_operators.sql"),
+    include_str!("migrations/0008_supervise.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

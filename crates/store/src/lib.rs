@@ -14,6 +14,7 @@ mod claims;
 mod db;
 mod drafts;
 mod error;
+pub mod export;
 mod feed;
 mod follow_up;
 mod inbound;
@@ -25,6 +26,7 @@ mod quarantine;
 mod queue;
 mod requests;
 mod settings;
+mod supervise;
 mod sync;
 
 pub use accounts::{AccountRecord, NewAccount};
@@ -42,6 +44,7 @@ pub use outbox::{OutboxOutcome, OutboxRow, OutboxState};
 pub use quarantine::Quarantined;
 pub use queue::{Cursor, QueueFilter, QueuePage, QueueView, queue_sql};
 pub use requests::{HistoryEntry, NewRequest, ProviderFacts, RequestRecord, Source};
+pub use supervise::{AuditFilter, NeedsPerson};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -153,6 +153,35 @@ impl Store {
 /// Builds the page query. Public so the benchmark can run the very same SQL
 /// raw against the same file.
 pub fn queue_sql(f: &QueueFilter) -> (String, Vec<Value>) {
+    let (mut sql, mut args) = filter_sql(f);
+    let desc = f.view.newest_first();
+    if let Some(c) = f.after {
+        sql.push_str(if desc {
+            " AND (created_ms, seq) < (?, ?)"
+        } else {
+            " AND (created_ms, seq) > (?, ?)"
+        });
+        args.push(c.created_ms.into());
+        args.push(c.seq.into());
+    }
+    sql.push_str(order(f));
+    sql.push_str(" LIMIT ?");
+    args.push(i64::from(f.limit.clamp(1, 500) + 1).into());
+    (sql, args)
+}
+
+/// The view's order: newest first where the view reads that way.
+pub(crate) fn order(f: &QueueFilter) -> &'static str {
+    if f.view.newest_first() {
+        " ORDER BY created_ms DESC, seq DESC"
+    } else {
+        " ORDER BY created_ms, seq"
+    }
+}
+
+/// `SELECT … WHERE` for the filter's view, status, provider and kind
+/// (no cursor, no order, no limit).
+pub(crate) fn filter_sql(f: &QueueFilter) -> (String, Vec<Value>) {
     let mut sql = format!("SELECT {COLUMNS}, seq FROM requests WHERE ");
     let mut args: Vec<Value> = Vec::new();
     match f.status {
@@ -173,22 +202,5 @@ pub fn queue_sql(f: &QueueFilter) -> (String, Vec<Value>) {
         sql.push_str(" AND kind = ?");
         args.push(k.as_str().to_owned().into());
     }
-    let desc = f.view.newest_first();
-    if let Some(c) = f.after {
-        sql.push_str(if desc {
-            " AND (created_ms, seq) < (?, ?)"
-        } else {
-            " AND (created_ms, seq) > (?, ?)"
-        });
-        args.push(c.created_ms.into());
-        args.push(c.seq.into());
-    }
-    sql.push_str(if desc {
-        " ORDER BY created_ms DESC, seq DESC"
-    } else {
-        " ORDER BY created_ms, seq"
-    });
-    sql.push_str(" LIMIT ?");
-    args.push(i64::from(f.limit.clamp(1, 500) + 1).into());
     (sql, args)
 }

@@ -10,7 +10,10 @@ import type { AgentNumberView } from './bindings/AgentNumberView';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AttachmentView } from './bindings/AttachmentView';
+import type { AttentionItem } from './bindings/AttentionItem';
 import type { AuditCheck } from './bindings/AuditCheck';
+import type { AuditQuery } from './bindings/AuditQuery';
+import type { AuditRow } from './bindings/AuditRow';
 import type { AttachTarget } from './bindings/AttachTarget';
 import type { Changed } from './bindings/Changed';
 import type { ClaimView } from './bindings/ClaimView';
@@ -39,6 +42,10 @@ import type { RuleView } from './bindings/RuleView';
 import type { ScreenshotInput } from './bindings/ScreenshotInput';
 import type { SessionView } from './bindings/SessionView';
 import type { SettleOutcome } from './bindings/SettleOutcome';
+
+import type { ExportQuery } from './bindings/ExportQuery';
+import type { ExportResult } from './bindings/ExportResult';
+export type { ExportQuery, ExportResult };
 
 export const CHANGED_EVENT = 'cashdesk://changed';
 
@@ -70,6 +77,14 @@ export interface Backend {
   approvalRules(): Promise<RuleView[]>;
   /** Re-computes the keyed audit chain; names the first bad entry. */
   verifyAudit(): Promise<AuditCheck>;
+  /** Everything that needs a person, oldest first (supervisor, admin). */
+  attention(): Promise<AttentionItem[]>;
+  /** The audit log, filtered, newest first (supervisor, admin). */
+  auditTrail(query: AuditQuery): Promise<AuditRow[]>;
+  /** Minutes a request may wait before it is past the SLA (admin). */
+  setSlaMinutes(minutes: number): Promise<number>;
+  /** Writes the whole filtered view to a CSV file in the downloads folder. */
+  exportView(query: ExportQuery): Promise<ExportResult>;
   addApprovalRule(rule: RuleView): Promise<RuleView[]>;
   removeApprovalRule(id: number): Promise<RuleView[]>;
   /** Claims a request being decided (or renews the claim) for two minutes. */
@@ -168,6 +183,10 @@ export const tauriBackend: Backend = {
   changeOperator: (id, input) => call('change_operator', { id, input }),
   approvalRules: () => call('approval_rules'),
   verifyAudit: () => call('verify_audit'),
+  attention: () => call('attention'),
+  auditTrail: (query) => call('audit_trail', { query }),
+  setSlaMinutes: (minutes) => call('set_sla_minutes', { minutes }),
+  exportView: (query) => call('export_view', { query }),
   // The id is an i64 on the Rust side: it travels as a JSON number.
   addApprovalRule: (rule) => call('add_approval_rule', { rule: { ...rule, id: rule.id === null ? null : Number(rule.id) } }),
   removeApprovalRule: (id) => call('remove_approval_rule', { id: Number(id) }),

@@ -2,6 +2,7 @@
 import { errorCode, errorMessage, type Backend, type LoginKind } from './backend';
 import type { AccountView } from './bindings/AccountView';
 import type { AppInfo } from './bindings/AppInfo';
+import type { AttentionItem } from './bindings/AttentionItem';
 import type { Changed } from './bindings/Changed';
 import type { DraftView } from './bindings/DraftView';
 import type { ErrorCode } from './bindings/ErrorCode';
@@ -12,8 +13,10 @@ import type { QuarantineItem } from './bindings/QuarantineItem';
 import type { RequestDetail } from './bindings/RequestDetail';
 import type { SessionView } from './bindings/SessionView';
 import { QueueState } from './queue.svelte';
+import { tabOf } from './status';
+import { whyTab } from './supervise';
 
-export type View = 'detail' | 'draft' | 'settings';
+export type View = 'detail' | 'draft' | 'settings' | 'supervisor';
 
 /** How long locking waits for open work (a draft being typed) to save. */
 const LEAVE_WAIT_MS = 2000;
@@ -52,6 +55,8 @@ export class Desk {
   dialog = $state<'reject' | 'settle' | null>(null);
   /** Bumped each time the form opens, so it starts fresh. */
   formSession = $state(0);
+  /** Bumped on each change the core announces while someone is at the desk. */
+  changes = $state(0);
   /** How the App learns whether the window has focus (a seam for tests). */
   hasFocus: () => boolean = () => document.hasFocus();
 
@@ -295,6 +300,7 @@ export class Desk {
     if (c.new_requests > 0 && !this.hasFocus()) this.unread += c.new_requests;
     // Nobody at the desk: it is read afresh on log-in or unlock.
     if (!this.active) return;
+    this.changes++;
     // New requests' ids come in the store's own event; a count alone only
     // bumps the unread badge, so one intake reloads the queue once.
     if (c.requests.length > 0) {
@@ -368,6 +374,14 @@ export class Desk {
     void this.loadDrafts();
     this.queue.show(d);
     void this.queue.reload();
+  }
+
+  /** Shows a request from the supervisor's list in the detail, on the tab that holds it. */
+  openAttention(item: AttentionItem): void {
+    let tab = whyTab(item.why) ?? tabOf(item.summary.status);
+    if (tab === 'second' && !this.may('second_approval')) tab = 'queue';
+    void this.queue.open(item.summary, tab);
+    this.closePanel();
   }
 
   closePanel(): void {

@@ -154,6 +154,24 @@ export class QueueState {
     );
   }
 
+  /**
+   * Selects a request found elsewhere (the supervisor's list). When it is not
+   * in the tab on screen, the queue moves to `tab`, the one that holds it,
+   * dropping a kind or provider filter that would hide it.
+   */
+  open(s: RequestSummary, tab: QueueTab): Promise<void> {
+    const shown =
+      this.items.some((r) => r.id === s.id) ||
+      (inTab(s.status, this.tab) && (!this.kind || this.kind === s.kind) && (!this.provider || this.provider === s.provider));
+    if (!shown) {
+      const kind = this.kind === s.kind ? this.kind : '';
+      const provider = this.provider === s.provider ? this.provider : '';
+      void this.setView(tab, kind, provider);
+    }
+    // After setView: the reload then keeps this selection instead of the first row.
+    return this.select(s.id);
+  }
+
   /** Refetches the detail when it is among `ids`. */
   refreshDetail(ids: RequestId[]): void {
     const id = this.selectedId;

@@ -142,6 +142,24 @@ export class FakeSession {
     return this.me!;
   }
 
+  /** The supervisor's views: supervisors and admins. */
+  supervising(): FakeOperator {
+    const r = this.refusal();
+    if (r) throw r;
+    if (!this.may('supervise') && !this.may('administer')) fail('needs_role', NEEDS.supervise);
+    return this.me!;
+  }
+
+  /** Minutes before a request is past the SLA (admin). */
+  slaMinutes = 30;
+
+  setSla(minutes: number): number {
+    this.require('administer');
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) fail('invalid_input', 'SLA: 1 minute to 24 hours');
+    this.slaMinutes = minutes;
+    return minutes;
+  }
+
   private check(login: string, secret: string): void {
     if (login === 'pin' && !/^[0-9]{4,12}$/.test(secret)) fail('invalid_input', 'A PIN is 4 to 12 digits');
     if (login === 'password' && (secret.length < 8 || secret.length > 128)) {

@@ -1,6 +1,9 @@
 // An in-memory Backend for component tests. Records every call.
+import type { AttentionItem } from '../lib/bindings/AttentionItem';
 import type { AuditCheck } from '../lib/bindings/AuditCheck';
-import type { Backend, LoginKind } from '../lib/backend';
+import type { AuditQuery } from '../lib/bindings/AuditQuery';
+import type { AuditRow } from '../lib/bindings/AuditRow';
+import type { Backend, ExportQuery, ExportResult, LoginKind } from '../lib/backend';
 import type { Candidate } from '../lib/bindings/Candidate';
 import type { AccountView } from '../lib/bindings/AccountView';
 import type { ApiError } from '../lib/bindings/ApiError';
@@ -28,6 +31,7 @@ import type { RuleView } from '../lib/bindings/RuleView';
 import type { ScreenshotInput } from '../lib/bindings/ScreenshotInput';
 import { inTab } from '../lib/status';
 import { FakeSession } from './fake-session';
+import { attentionFixture, auditFixture, auditPage } from './fake-supervise';
 
 /** Commands the core answers with nobody logged in (the rest are refused). */
 const SESSIONLESS = new Set(['app_info', 'session', 'create_first_admin', 'log_in', 'unlock', 'lock_desk', 'log_out', 'provider_forms']);
@@ -238,6 +242,33 @@ export class FakeBackend implements Backend {
   /** What verifying the audit log answers (tests set a broken one). */
   audit: AuditCheck = { ok: true, entries: 12, keyed: 12, unverified: 0, message: 'All 12 entries intact' };
   verifyAudit = () => this.act('verify_audit', [], () => this.audit);
+  /** What `attention` answers (supervisors and admins). */
+  attentionItems: AttentionItem[] = attentionFixture();
+  attention = () =>
+    this.act('attention', [], () => {
+      this.desk.supervising();
+      return this.attentionItems;
+    });
+  /** The audit log `audit_trail` filters, newest first. */
+  auditRows: AuditRow[] = auditFixture();
+  auditTrail = (query: AuditQuery) =>
+    this.act('audit_trail', [query], () => {
+      this.desk.supervising();
+      return auditPage(this.auditRows, query, (id) => this.desk.operators.find((o) => o.id === id)?.name ?? null);
+    });
+  setSlaMinutes = (minutes: number) => this.act('set_sla_minutes', [minutes], () => this.desk.setSla(minutes));
+  /** When set, export_view answers with it; else the view's row count. */
+  exportAnswer: ExportResult | null = null;
+  exportView = (query: ExportQuery) =>
+    this.act('export_view', [query], () => {
+      const rows = this.requests.filter(
+        (r) =>
+          inTab(r.summary.status, query.tab) &&
+          (!query.kind || r.summary.kind === query.kind) &&
+          (!query.provider || r.summary.provider === query.provider),
+      ).length;
+      return this.exportAnswer ?? { path: `/home/asha/Downloads/cashdesk-${query.tab}.csv`, rows };
+    });
   addApprovalRule = (rule: RuleView) => this.act('add_approval_rule', [rule], () => this.desk.addRule(rule));
   removeApprovalRule = (id: number) => this.act('remove_approval_rule', [id], () => this.desk.removeRule(id));
   claim = (id: string) => this.act('claim', [id], () => this.desk.claim(id));

@@ -27,6 +27,12 @@ pub fn verify(app: &Cashdesk) -> ApiResult<AuditCheck> {
     if app.acting(Permission::Supervise).is_err() {
         app.acting(Permission::Administer)?;
     }
+    check(app)
+}
+
+/// The check itself, with no session: for `cashdesk-headless verify-audit`,
+/// run by whoever holds the data folder and the keychain (scripts, cron).
+pub fn check(app: &Cashdesk) -> ApiResult<AuditCheck> {
     let anchor = app
         .store()
         .desk_id()

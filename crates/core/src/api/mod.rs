@@ -7,11 +7,13 @@ pub mod audit;
 pub mod desk;
 pub mod drafts;
 pub mod dto;
+pub mod export;
 pub mod import;
 pub mod operators;
 pub mod reconcile;
 pub mod requests;
 pub mod session;
+pub mod supervisor;
 
 use crate::app::Cashdesk;
 use dto::{ApiError, AppInfo, ErrorCode};

@@ -11,7 +11,7 @@ use cashdesk_store::{Cursor, ProviderFacts, QueueFilter, QueueView, RequestRecor
 
 const COUNT_CAP: u32 = 9999;
 
-fn view(tab: QueueTab) -> QueueView {
+pub(crate) fn view(tab: QueueTab) -> QueueView {
     match tab {
         QueueTab::Queue | QueueTab::Second => QueueView::Queue,
         QueueTab::InFlight => QueueView::InFlight,
@@ -48,7 +48,7 @@ pub(crate) fn summary(app: &Cashdesk, r: &RequestRecord) -> RequestSummary {
     }
 }
 
-fn actor_name(a: &Actor) -> String {
+pub(crate) fn actor_name(a: &Actor) -> String {
     match a {
         Actor::Operator(o) => o.name.clone(),
         Actor::System => "Cashdesk".into(),
