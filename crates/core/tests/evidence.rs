@@ -111,7 +111,21 @@ async fn approve_and_lose_answer(app: &Cashdesk, id: RequestId, set: impl Fn(Fau
         ..Default::default()
     });
     api::requests::approve(app, id).unwrap();
-    wait_status(app, id, RequestStatus::OutcomeUnknown).await;
+    // The answer was lost: the request went through *outcome unknown*.
+    // Where the provider pushes at once and the lookup has no lag, it may
+    // already have moved on by the time this looks, so the history is
+    // what is checked, not the status at this instant.
+    wait_for(
+        "the lost answer to make the outcome unknown",
+        Duration::from_secs(20),
+        || {
+            let d = api::requests::get_request(app, id).unwrap();
+            d.history
+                .iter()
+                .any(|h| h.to == RequestStatus::OutcomeUnknown)
+                .then_some(())
+        },
+    );
 }
 
 /// Asks until the request is final, checking `sent` never exceeds one.

@@ -87,7 +87,7 @@ fn day_start_ms() -> i64 {
 }
 
 fn sum(tx: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Decimal> {
-    let mut st = tx.prepare(sql)?;
+    let mut st = tx.prepare_cached(sql)?;
     let amounts = st.query_map(args, |r| r.get::<_, String>(0))?;
     let mut total = Decimal::ZERO;
     for a in amounts {
@@ -98,7 +98,7 @@ fn sum(tx: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Decima
 
 /// Why `rec` needs a second approval when `actor` approves it, if it does.
 fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<Option<String>> {
-    let mut st = tx.prepare(&format!(
+    let mut st = tx.prepare_cached(&format!(
         "{RULES} AND currency = ?1 AND (account_id IS NULL OR account_id = ?2)
            AND (kind IS NULL OR kind = ?3) AND (method IS NULL OR lower(method) = lower(?4))"
     ))?;

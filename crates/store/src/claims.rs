@@ -18,19 +18,18 @@ pub struct Claim {
 
 fn live_in(tx: &Connection, id: RequestId) -> Result<Option<Claim>> {
     let row = tx
-        .query_row(
+        .prepare_cached(
             "SELECT operator_id, operator_name, since_ms, until_ms FROM claims
              WHERE request_id = ?1 AND until_ms > ?2",
-            params![id.to_string(), now_ms()],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            },
-        )
+        )?
+        .query_row(params![id.to_string(), now_ms()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })
         .optional()?;
     Ok(row.map(|(op, name, since, until)| Claim {
         request_id: id,
