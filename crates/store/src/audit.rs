@@ -82,25 +82,24 @@ pub(crate) fn append(
     details: &serde_json::Value,
 ) -> Result<()> {
     let prev: String = tx
-        .query_row(
-            "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| GENESIS.to_owned());
     let at = now_ms();
     let actor = actor.to_string();
     let details = details.to_string();
     let msg = message(&prev, at, &actor, action, subject, &details);
-    let mac: Option<String> = tx.query_row("SELECT audit_mac(?1)", [&msg], |r| r.get(0))?;
+    let mac: Option<String> = tx
+        .prepare_cached("SELECT audit_mac(?1)")?
+        .query_row([&msg], |r| r.get(0))?;
     let keyed = mac.is_some();
     let hash = mac.unwrap_or_else(|| plain(&msg));
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (at_ms, actor, action, subject, details_json, prev_hash, hash, keyed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![at, actor, action, subject, details, prev, hash, keyed],
-    )?;
+    )?
+    .execute(params![at, actor, action, subject, details, prev, hash, keyed])?;
     Ok(())
 }
 

@@ -192,13 +192,11 @@ fn operator_id(v: Option<String>) -> Option<cashdesk_domain::OperatorId> {
 }
 
 pub(crate) fn get_in(c: &Connection, id: RequestId) -> Result<RequestRecord> {
-    c.query_row(
-        &format!("SELECT {COLUMNS} FROM requests WHERE id = ?1"),
-        [id.to_string()],
-        from_row,
-    )
-    .optional()?
-    .ok_or(StoreError::RequestNotFound(id))
+    // Cached: every decision reads its request more than once.
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM requests WHERE id = ?1"))?
+        .query_row([id.to_string()], from_row)
+        .optional()?
+        .ok_or(StoreError::RequestNotFound(id))
 }
 
 /// The one place a request's status changes.
@@ -213,7 +211,8 @@ pub(crate) fn transition_in(
     let current = get_in(tx, id)?;
     current.status.check(to)?;
     let now = now_ms();
-    tx.execute(
+    // Cached statements: every decision and every answer comes this way.
+    tx.prepare_cached(
         "UPDATE requests SET status = ?2, view = ?3, status_reason = COALESCE(?4, status_reason),
             provider_txn_id = COALESCE(?5, provider_txn_id),
             provider_status = COALESCE(?6, provider_status),
@@ -222,19 +221,19 @@ pub(crate) fn transition_in(
             settled_currency = COALESCE(?10, settled_currency),
             updated_ms = ?8, version = version + 1
          WHERE id = ?1",
-        params![
-            id.to_string(),
-            to.as_str(),
-            QueueView::of(to).as_str(),
-            reason,
-            facts.txn_id,
-            facts.status,
-            facts.reason,
-            now,
-            facts.settled.as_ref().map(|m| m.amount.to_string()),
-            facts.settled.as_ref().map(|m| m.currency.code().to_owned()),
-        ],
-    )?;
+    )?
+    .execute(params![
+        id.to_string(),
+        to.as_str(),
+        QueueView::of(to).as_str(),
+        reason,
+        facts.txn_id,
+        facts.status,
+        facts.reason,
+        now,
+        facts.settled.as_ref().map(|m| m.amount.to_string()),
+        facts.settled.as_ref().map(|m| m.currency.code().to_owned()),
+    ])?;
     if matches!(
         current.status,
         RequestStatus::Submitting | RequestStatus::OutcomeUnknown
@@ -250,18 +249,18 @@ pub(crate) fn transition_in(
             params![id.to_string(), now],
         )?;
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO request_events (request_id, at_ms, actor, from_status, to_status, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            id.to_string(),
-            now,
-            actor.to_string(),
-            current.status.as_str(),
-            to.as_str(),
-            reason
-        ],
-    )?;
+    )?
+    .execute(params![
+        id.to_string(),
+        now,
+        actor.to_string(),
+        current.status.as_str(),
+        to.as_str(),
+        reason
+    ])?;
     audit::append(
         tx,
         actor,
