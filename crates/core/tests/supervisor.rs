@@ -142,6 +142,12 @@ async fn everything_that_needs_a_person_is_listed_oldest_first_with_its_action()
         f.evidence
     );
 
+    // An admin gives pending requests two hours: the hour-old one no
+    // longer needs a person, and the window learns the new figure.
+    cashdesk_core::api::supervisor::set_sla_minutes(&app, 120).unwrap();
+    assert_eq!(api::session::session(&app).unwrap().sla_minutes, 120);
+    assert!(!attention(&app).unwrap().iter().any(|i| i.summary.id == old));
+
     // Agents do not open the supervisor's views.
     api::operators::add_operator(
         &app,

@@ -126,6 +126,7 @@ export class FakeSession {
       operator: me ? this.badge(me) : null,
       operators: this.operators.filter((o) => !o.disabled).map((o) => this.badge(o)),
       idle_lock_secs: this.idleLockSecs,
+      sla_minutes: this.slaMinutes,
     };
   }
 

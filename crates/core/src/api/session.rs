@@ -23,6 +23,10 @@ pub struct SessionView {
     /// The desk locks after this many idle seconds.
     #[ts(type = "number")]
     pub idle_lock_secs: u64,
+    /// A request pending longer than this needs a person's eye (the
+    /// supervisor's attention list).
+    #[ts(type = "number")]
+    pub sla_minutes: i64,
 }
 
 /// An operator as the log-in list and the operator menu show them.
@@ -71,6 +75,7 @@ pub fn session(app: &Cashdesk) -> ApiResult<SessionView> {
         operator,
         operators: all.iter().filter(|o| !o.disabled).map(badge).collect(),
         idle_lock_secs: app.idle_lock().as_secs(),
+        sla_minutes: super::supervisor::sla_minutes(app),
     })
 }
 

@@ -13,4 +13,9 @@ operators: Array<OperatorBadge>,
 /**
  * The desk locks after this many idle seconds.
  */
-idle_lock_secs: number, };
+idle_lock_secs: number, 
+/**
+ * A request pending longer than this needs a person's eye (the
+ * supervisor's attention list).
+ */
+sla_minutes: number, };
