@@ -8,7 +8,7 @@ use cashdesk_core::Cashdesk;
 use cashdesk_core::api::dto::QueueTab;
 use cashdesk_core::api::export::{ExportQuery, export_view_to};
 use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind};
-use cashdesk_store::{NewAccount, NewRequest, QueueFilter, QueueView, Source};
+use cashdesk_store::{NewRequest, QueueFilter, QueueView, Source};
 use common::*;
 
 fn new(acc: AccountId, i: usize, name: &str) -> NewRequest {
@@ -41,21 +41,7 @@ async fn every_row_of_the_view_is_exported_with_the_filter_in_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::open(config(dir.path())).unwrap();
     act_as(&app, "Sami");
-    let acc = AccountId::new();
-    app.store()
-        .add_account(
-            acc,
-            &NewAccount {
-                provider: ProviderKind::Zexabit,
-                name: "Zexabit BD".into(),
-                base_url: "http://127.0.0.1:1".into(),
-                secret_names: vec![],
-                config: serde_json::json!({}),
-                sandbox: false,
-            },
-            &Actor::System,
-        )
-        .unwrap();
+    let acc = offline_zexabit_account(&app);
     // More rows than any page: the export must not stop at one.
     let batch: Vec<NewRequest> = (0..1234)
         .map(|i| {

@@ -9,7 +9,7 @@ use cashdesk_core::api::operators::NewOperatorInput;
 use cashdesk_core::api::supervisor::{AuditQuery, attention, audit_trail};
 use cashdesk_core::api::{self, dto::ErrorCode};
 use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind, RequestStatus, Role};
-use cashdesk_store::{NewAccount, NewRequest, OutboxOutcome, ProviderFacts, Source};
+use cashdesk_store::{NewRequest, OutboxOutcome, ProviderFacts, Source};
 use common::*;
 
 fn file(
@@ -63,21 +63,7 @@ async fn everything_that_needs_a_person_is_listed_oldest_first_with_its_action()
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::open(config(dir.path())).unwrap();
     act_as(&app, "Sami");
-    let acc = AccountId::new();
-    app.store()
-        .add_account(
-            acc,
-            &NewAccount {
-                provider: ProviderKind::Zexabit,
-                name: "Zexabit BD".into(),
-                base_url: "http://127.0.0.1:1".into(),
-                secret_names: vec![],
-                config: serde_json::json!({}),
-                sandbox: false,
-            },
-            &Actor::System,
-        )
-        .unwrap();
+    let acc = offline_zexabit_account(&app);
     let old = file(&app, acc, RequestKind::Deposit, "old"); // pending, past the SLA
     let unknown = file(&app, acc, RequestKind::Deposit, "unknown");
     sent(

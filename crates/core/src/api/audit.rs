@@ -3,7 +3,6 @@
 
 use super::ApiResult;
 use crate::app::Cashdesk;
-use cashdesk_domain::Permission;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -24,9 +23,7 @@ pub struct AuditCheck {
 
 /// Supervisors and admins may check the log.
 pub fn verify(app: &Cashdesk) -> ApiResult<AuditCheck> {
-    if app.acting(Permission::Supervise).is_err() {
-        app.acting(Permission::Administer)?;
-    }
+    super::supervisor::supervising(app)?;
     check(app)
 }
 

@@ -6,7 +6,6 @@ use super::dto::QueueTab;
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use cashdesk_domain::{ProviderKind, RequestKind};
-use cashdesk_store::QueueFilter;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
@@ -27,16 +26,6 @@ pub struct ExportResult {
     pub path: String,
     #[ts(type = "number")]
     pub rows: u64,
-}
-
-fn filter(q: &ExportQuery) -> QueueFilter {
-    let view = super::requests::view(q.tab);
-    let mut f = QueueFilter::view(view);
-    f.status = (q.tab == QueueTab::Second)
-        .then_some(cashdesk_domain::RequestStatus::AwaitingSecondApproval);
-    f.provider = q.provider;
-    f.kind = q.kind;
-    f
 }
 
 /// Where exports go: `CASHDESK_EXPORT_DIR`, else the user's downloads
@@ -78,7 +67,7 @@ pub fn export_view(app: &Cashdesk, q: &ExportQuery) -> ApiResult<ExportResult> {
 /// leaves no half file), from one consistent snapshot. Returns the rows.
 pub fn export_view_to(app: &Cashdesk, q: &ExportQuery, path: &Path) -> ApiResult<u64> {
     let (who, _) = app.active()?;
-    let f = filter(q);
+    let f = super::requests::tab_filter(q.tab, q.provider, q.kind);
     let part = path.with_extension("csv.part");
     let io = |e: std::io::Error| invalid(format!("cannot write {}: {e}", part.display()));
     let file = std::fs::File::create(&part).map_err(io)?;

@@ -11,13 +11,25 @@ use cashdesk_store::{Cursor, ProviderFacts, QueueFilter, QueueView, RequestRecor
 
 const COUNT_CAP: u32 = 9999;
 
-pub(crate) fn view(tab: QueueTab) -> QueueView {
-    match tab {
+/// What a tab lists, with the window's provider and kind filters: the one
+/// place a tab becomes a store filter (the queue's pages and the export).
+pub(crate) fn tab_filter(
+    tab: QueueTab,
+    provider: Option<cashdesk_domain::ProviderKind>,
+    kind: Option<cashdesk_domain::RequestKind>,
+) -> QueueFilter {
+    let view = match tab {
         QueueTab::Queue | QueueTab::Second => QueueView::Queue,
         QueueTab::InFlight => QueueView::InFlight,
         QueueTab::Attention => QueueView::Attention,
         QueueTab::Done => QueueView::Done,
-    }
+    };
+    let mut f = QueueFilter::view(view);
+    // The second-approval tab is the queue narrowed to one status.
+    f.status = (tab == QueueTab::Second).then_some(RequestStatus::AwaitingSecondApproval);
+    f.provider = provider;
+    f.kind = kind;
+    f
 }
 
 pub(crate) fn summary(app: &Cashdesk, r: &RequestRecord) -> RequestSummary {
@@ -91,12 +103,9 @@ pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
         None => None,
     };
     let filter = QueueFilter {
-        view: view(q.tab),
-        status: (q.tab == QueueTab::Second).then_some(RequestStatus::AwaitingSecondApproval),
-        provider: q.provider,
-        kind: q.kind,
         after,
         limit: q.limit.unwrap_or(100),
+        ..tab_filter(q.tab, q.provider, q.kind)
     };
     let page = app.store().list_queue(&filter)?;
     let count = |v| app.store().count_view(v, COUNT_CAP);

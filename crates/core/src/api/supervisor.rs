@@ -17,7 +17,8 @@ const SLA_KEY: &str = "desk.sla_minutes";
 /// At most this many of each kind of item.
 const ATTENTION_LIMIT: u32 = 200;
 
-fn supervising(app: &Cashdesk) -> ApiResult<()> {
+/// Supervisors and admins (the supervisor's views, verifying the audit log).
+pub(crate) fn supervising(app: &Cashdesk) -> ApiResult<()> {
     if app.acting(Permission::Supervise).is_err() {
         app.acting(Permission::Administer)?;
     }

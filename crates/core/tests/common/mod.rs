@@ -99,6 +99,27 @@ pub async fn zexabit_user(sim: &RunningZexabit) -> String {
         .user_id
 }
 
+/// A Zexabit account straight in the store, with no secrets and nothing
+/// listening (tests of what the desk reads and writes, not of sending).
+pub fn offline_zexabit_account(app: &Cashdesk) -> AccountId {
+    let acc = AccountId::new();
+    app.store()
+        .add_account(
+            acc,
+            &cashdesk_store::NewAccount {
+                provider: ProviderKind::Zexabit,
+                name: "Zexabit BD".into(),
+                base_url: "http://127.0.0.1:1".into(),
+                secret_names: vec![],
+                config: serde_json::json!({}),
+                sandbox: false,
+            },
+            &cashdesk_domain::Actor::System,
+        )
+        .unwrap();
+    acc
+}
+
 /// Adds a Zexabit account for `sim` (secrets into the test keychain).
 pub fn add_zexabit_account(app: &Cashdesk, sim: &RunningZexabit) -> AccountId {
     act_as(app, "Rina");
