@@ -29,11 +29,16 @@ pub async fn click(c: &Client, testid: &str) {
 pub async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -> String {
     let selector = format!("{}[data-status=\"pending\"]{filter}", css("queue-row"));
     let start = std::time::Instant::now();
+    // Each row is opened once: a refused one is not read again.
+    let mut tried = std::collections::HashSet::new();
     loop {
         for row in c.find_all(Locator::Css(&selector)).await.unwrap() {
             let Ok(Some(id)) = row.attr("data-id").await else {
                 continue;
             };
+            if !tried.insert(id.clone()) {
+                continue;
+            }
             if row.click().await.is_err() {
                 continue;
             }
@@ -50,6 +55,10 @@ pub async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -
             if accept(&text_of(c, &css("detail")).await.unwrap_or_default()) {
                 return id;
             }
+        }
+        // Not on the pages shown yet: read on, as an agent would.
+        if load_more(c).await {
+            continue;
         }
         if start.elapsed() >= Duration::from_secs(40) {
             let mut seen = Vec::new();
@@ -116,11 +125,27 @@ pub async fn type_into(c: &Client, testid: &str, text: &str) {
     find(c, &css(testid)).await.send_keys(text).await.unwrap();
 }
 
+/// Clicks the queue's "Load more" if it is shown; true when it was.
+async fn load_more(c: &Client) -> bool {
+    let Ok(more) = c.find(Locator::Css(&css("load-more"))).await else {
+        return false;
+    };
+    if more.click().await.is_err() {
+        return false;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    true
+}
+
 /// Opens the row of request `id` in the current tab and waits for its detail.
 pub async fn open_row(c: &Client, id: &str) {
     let row = format!("{}[data-id=\"{id}\"]", css("queue-row"));
     let start = std::time::Instant::now();
     while c.find(Locator::Css(&row)).await.is_err() {
+        // Older pending requests fill the first page: read on.
+        if load_more(c).await {
+            continue;
+        }
         if start.elapsed() > Duration::from_secs(20) {
             screenshot(c, "failed-open-row").await;
             panic!("request {id} is not listed");
