@@ -120,6 +120,51 @@ async fn set_sla_minutes(d: S<'_>, minutes: i64) -> ApiResult<i64> {
     api::supervisor::set_sla_minutes(d.get()?, minutes)
 }
 #[tauri::command]
+async fn overview(
+    d: S<'_>,
+    range: api::overview::OverviewRange,
+) -> ApiResult<api::overview::OverviewView> {
+    api::overview::overview(d.get()?, range)
+}
+#[tauri::command]
+async fn people(d: S<'_>) -> ApiResult<Vec<api::people::PersonRow>> {
+    api::people::people(d.get()?)
+}
+#[tauri::command]
+async fn person(d: S<'_>, query: api::people::PersonQuery) -> ApiResult<api::people::PersonPage> {
+    api::people::person(d.get()?, &query)
+}
+#[tauri::command]
+async fn shifts(d: S<'_>) -> ApiResult<api::shifts::ShiftsView> {
+    api::shifts::shifts(d.get()?)
+}
+#[tauri::command]
+async fn open_shift(
+    d: S<'_>,
+    balances: Vec<api::shifts::BalanceInput>,
+) -> ApiResult<api::shifts::ShiftInfo> {
+    api::shifts::open_shift(d.get()?, &balances).await
+}
+#[tauri::command]
+async fn preview_close(d: S<'_>) -> ApiResult<api::shifts::ClosePreview> {
+    api::shifts::preview_close(d.get()?).await
+}
+#[tauri::command]
+async fn sign_close(
+    d: S<'_>,
+    form: api::shifts::SignClose,
+) -> ApiResult<api::shift_report::ShiftReport> {
+    api::shifts::sign_close(d.get()?, &form)
+}
+#[tauri::command]
+async fn shift_report(d: S<'_>, id: i64) -> ApiResult<api::shift_report::ShiftReport> {
+    api::shift_report::shift_report(d.get()?, id)
+}
+#[tauri::command]
+async fn export_shift(d: S<'_>, id: i64) -> ApiResult<cashdesk_core::api::export::ExportResult> {
+    api::shift_report::export_shift(d.get()?, id)
+}
+#[tauri::command]
 async fn verify_audit(d: S<'_>) -> ApiResult<cashdesk_core::api::audit::AuditCheck> {
     api::audit::verify(d.get()?)
 }
@@ -287,6 +332,15 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         add_approval_rule,
         remove_approval_rule,
         verify_audit,
+        overview,
+        people,
+        person,
+        shifts,
+        open_shift,
+        preview_close,
+        sign_close,
+        shift_report,
+        export_shift,
         attention,
         export_view,
         audit_trail,

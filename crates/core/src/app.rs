@@ -31,6 +31,9 @@ pub(crate) struct Inner {
     lock: Mutex<Option<crate::lock::DataLock>>,
     /// Who is logged in at this desk (`session/`).
     session: Mutex<Option<crate::session::Session>>,
+    /// The shift close a supervisor is looking at (`api/shifts.rs`): what
+    /// they sign is what they saw, not figures asked again.
+    close_preview: Mutex<Option<crate::api::shifts::Preview>>,
 }
 
 /// Something run alongside the core that holds sockets and tasks (the
@@ -71,8 +74,18 @@ impl Cashdesk {
                 companion: Mutex::new(None),
                 lock: Mutex::new(None),
                 session: Mutex::new(None),
+                close_preview: Mutex::new(None),
             }),
         })
+    }
+
+    pub(crate) fn close_preview(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<crate::api::shifts::Preview>> {
+        self.inner
+            .close_preview
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// The context provider steps and background tasks receive.

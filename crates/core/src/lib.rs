@@ -7,6 +7,7 @@ pub mod config;
 mod cx;
 pub mod error;
 mod events;
+mod figures;
 pub mod intake;
 pub mod intake_http;
 pub mod links;
@@ -17,6 +18,7 @@ pub mod notify;
 pub mod providers;
 mod server;
 pub mod session;
+mod shift_lines;
 mod start;
 mod worker;
 

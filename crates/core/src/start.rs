@@ -1,6 +1,6 @@
 //! The one place that starts the core's background tasks: the local
 //! server, crash recovery, the outbox worker, the poller, the link prober
-//! and the notifier. Sandbox mode is a client of the core
+//! the notifier and the depth sampler. Sandbox mode is a client of the core
 //! (`cashdesk-sandbox`), started after this when no account exists.
 
 use crate::app::Cashdesk;
@@ -27,6 +27,7 @@ impl Cashdesk {
         crate::worker::spawn_poller(cx);
         crate::links::spawn_prober(cx);
         crate::notify::spawn(cx);
+        spawn_depth_sampler(cx);
         Ok(app)
     }
 
@@ -45,6 +46,24 @@ impl Cashdesk {
         crate::providers::reference::methods(self.cx(), account).await?;
         Ok(())
     }
+}
+
+/// Samples the queue's depth at start and at each bucket (the overview's
+/// "depth over time"), so a chart has points from the first minutes.
+fn spawn_depth_sampler(cx: &Cx) {
+    let cx = cx.clone();
+    tokio::spawn(async move {
+        let every = std::time::Duration::from_millis(crate::api::overview::DEPTH_SAMPLE_MS as u64);
+        loop {
+            if let Err(e) = crate::api::overview::sample_depth(cx.store()) {
+                tracing::warn!("sampling the queue's depth: {e}");
+            }
+            let now = chrono::Utc::now().timestamp_millis();
+            let left = crate::api::overview::DEPTH_SAMPLE_MS
+                - now.rem_euclid(crate::api::overview::DEPTH_SAMPLE_MS);
+            tokio::time::sleep(std::time::Duration::from_millis(left as u64).min(every)).await;
+        }
+    });
 }
 
 fn prefetch(cx: &Cx) {

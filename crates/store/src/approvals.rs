@@ -78,7 +78,7 @@ const RULES: &str = "SELECT id, scope, account_id, kind, method, currency, thres
     FROM approval_rules WHERE removed_ms IS NULL";
 
 /// Midnight UTC today, in ms: where "a day" of running totals starts.
-fn day_start_ms() -> i64 {
+pub fn day_start_ms() -> i64 {
     let now = chrono::Utc::now();
     now.date_naive()
         .and_hms_opt(0, 0, 0)
@@ -123,19 +123,10 @@ fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<O
                 let Some(o) = actor.operator_ref() else {
                     continue;
                 };
-                let before = sum(
-                    tx,
-                    "SELECT r.amount FROM requests r WHERE r.currency = ?1 AND r.id != ?2
-                       AND r.id IN (SELECT e.request_id FROM request_events e
-                         WHERE e.at_ms >= ?3 AND e.actor LIKE ?4
-                           AND e.to_status IN ('approved','awaiting_second_approval'))",
-                    params![
-                        cur,
-                        rec.id.to_string(),
-                        since,
-                        format!("operator:{}:%", o.id)
-                    ],
-                )?;
+                let before = crate::decisions::approved_since_in(tx, o.id, since, Some(rec.id))?
+                    .into_iter()
+                    .find(|(c, _)| c == cur)
+                    .map_or(Decimal::ZERO, |(_, t)| t);
                 (before + amount, "your approvals today come to")
             }
             RuleScope::EndUserDay => {

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_quarantine.sql"),
     include_str!("migrations/0007_operators.sql"),
     include_str!("migrations/0008_supervise.sql"),
+    include_str!("migrations/0009_overview_shifts.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -126,8 +126,6 @@ impl Store {
         })
     }
 
-    /// How many requests wait in each view's first `cap` (a capped count keeps
-    /// the tab badges cheap at a million rows).
     /// How many requests are in `status`, counting at most `cap`.
     pub fn count_status(&self, status: cashdesk_domain::RequestStatus, cap: u32) -> Result<u32> {
         self.read(|c| {
@@ -139,6 +137,8 @@ impl Store {
         })
     }
 
+    /// How many requests wait in a view, counting at most `cap` (a capped
+    /// count keeps the tab badges cheap at a million rows).
     pub fn count_view(&self, view: QueueView, cap: u32) -> Result<u32> {
         self.read(|c| {
             Ok(c.query_row(

@@ -219,6 +219,7 @@ pub(crate) fn transition_in(
             provider_reason = COALESCE(?7, provider_reason),
             settled_amount = COALESCE(?9, settled_amount),
             settled_currency = COALESCE(?10, settled_currency),
+            final_ms = CASE WHEN ?11 THEN ?8 ELSE final_ms END,
             updated_ms = ?8, version = version + 1
          WHERE id = ?1",
     )?
@@ -233,7 +234,9 @@ pub(crate) fn transition_in(
         now,
         facts.settled.as_ref().map(|m| m.amount.to_string()),
         facts.settled.as_ref().map(|m| m.currency.code().to_owned()),
+        to.is_terminal(),
     ])?;
+    crate::decisions::record_in(tx, &current, to, actor, reason, now)?;
     if matches!(
         current.status,
         RequestStatus::Submitting | RequestStatus::OutcomeUnknown

@@ -121,10 +121,14 @@ pub async fn request_form(app: &Cashdesk, account: AccountId) -> ApiResult<Reque
 pub async fn account_reference(app: &Cashdesk, account: AccountId) -> ApiResult<ReferenceView> {
     app.viewing()?;
     let methods = list_methods(app, account).await?;
-    let facts = reference::balances(app.cx(), account).await?;
+    let balances = reference::balances(app.cx(), account).await?;
     Ok(ReferenceView {
         methods,
-        facts: facts.into_iter().map(Into::into).collect(),
+        facts: balances
+            .unwrap_or_default()
+            .iter()
+            .map(|b| b.fact().into())
+            .collect(),
         media: vec![],
     })
 }

@@ -30,7 +30,7 @@ pub struct ExportResult {
 
 /// Where exports go: `CASHDESK_EXPORT_DIR`, else the user's downloads
 /// folder, else `exports/` in the data folder.
-fn export_dir(app: &Cashdesk) -> PathBuf {
+pub(crate) fn export_dir(app: &Cashdesk) -> PathBuf {
     let var = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())

@@ -10,9 +10,13 @@ pub mod dto;
 pub mod export;
 pub mod import;
 pub mod operators;
+pub mod overview;
+pub mod people;
 pub mod reconcile;
 pub mod requests;
 pub mod session;
+pub mod shift_report;
+pub mod shifts;
 pub mod supervisor;
 
 use crate::app::Cashdesk;

@@ -124,7 +124,7 @@ pub(crate) fn check_name(name: &str) -> Result<(), CoreError> {
 static CHECKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Checks `secret_text` against `id`'s hash, counting wrong tries.
-fn verify(
+pub(crate) fn verify(
     app: &Cashdesk,
     id: OperatorId,
     secret_text: &str,

@@ -117,8 +117,29 @@ pub(crate) async fn request_facts(app: &Cx, rec: &RequestRecord) -> CoreResult<F
     Ok(asked)
 }
 
-/// Balances of the account, where the provider's document gives them.
-pub(crate) async fn balances(app: &Cx, account: AccountId) -> CoreResult<Vec<Fact>> {
+/// One balance a provider reports: per wallet (`""`: the whole account)
+/// and currency; it may be negative.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Balance {
+    pub wallet: String,
+    pub currency: String,
+    pub amount: Decimal,
+}
+
+impl Balance {
+    pub(crate) fn fact(&self) -> Fact {
+        let label = if self.wallet.is_empty() {
+            "Balance".to_owned()
+        } else {
+            format!("Balance {}", self.wallet)
+        };
+        fact(label, money(self.amount, &self.currency))
+    }
+}
+
+/// Balances of the account, where the provider's document gives a way to
+/// ask (`None`: it gives none).
+pub(crate) async fn balances(app: &Cx, account: AccountId) -> CoreResult<Option<Vec<Balance>>> {
     let kind = app.store().account(account)?.provider;
     super::provider(kind).balances(app, account).await
 }

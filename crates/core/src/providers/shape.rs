@@ -81,13 +81,14 @@ pub(crate) trait Provider: Send + Sync {
     ) -> Option<Vec<super::reference::Method>> {
         None
     }
-    /// The account's balances, where the document gives them.
+    /// The account's balances, where the document gives a way to ask;
+    /// `None`: it gives none (a person types them at a shift close).
     async fn balances(
         &self,
         _app: &Cx,
         _account: AccountId,
-    ) -> CoreResult<Vec<super::reference::Fact>> {
-        Ok(Vec::new())
+    ) -> CoreResult<Option<Vec<super::reference::Balance>>> {
+        Ok(None)
     }
     /// Facts about one request an agent decides with (asked on demand).
     async fn request_facts(

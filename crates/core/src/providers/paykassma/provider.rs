@@ -68,8 +68,8 @@ impl crate::providers::shape::Provider for Paykassma {
         &self,
         app: &Cx,
         account: cashdesk_domain::AccountId,
-    ) -> CoreResult<Vec<crate::providers::reference::Fact>> {
-        super::reference::balances(app, account).await
+    ) -> CoreResult<Option<Vec<crate::providers::reference::Balance>>> {
+        super::reference::balances(app, account).await.map(Some)
     }
 
     async fn request_facts(

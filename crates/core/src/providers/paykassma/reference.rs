@@ -4,7 +4,7 @@
 
 use crate::cx::Cx;
 use crate::error::CoreResult;
-use crate::providers::reference::{Fact, Facts, Method, fact, money, provider};
+use crate::providers::reference::{Balance, Facts, Method, fact, money, provider};
 use cashdesk_domain::{AccountId, RequestKind};
 use cashdesk_paykassma::{DepositInfoQuery, PaymentSystemsQuery};
 use cashdesk_store::RequestRecord;
@@ -75,8 +75,8 @@ pub(crate) async fn fetch_methods(app: &Cx, account: AccountId) -> CoreResult<Ve
     Ok(out)
 }
 
-/// Paykassma's accounts' balance.
-pub(crate) async fn balances(app: &Cx, account: AccountId) -> CoreResult<Vec<Fact>> {
+/// Paykassma's accounts' balance: one per wallet type and currency.
+pub(crate) async fn balances(app: &Cx, account: AccountId) -> CoreResult<Vec<Balance>> {
     Ok(app
         .providers()
         .account::<super::Account>(account)?
@@ -85,11 +85,10 @@ pub(crate) async fn balances(app: &Cx, account: AccountId) -> CoreResult<Vec<Fac
         .await
         .map_err(provider)?
         .into_iter()
-        .map(|b| {
-            fact(
-                format!("Balance {}", b.wallet_type),
-                money(b.amount, &b.currency_code),
-            )
+        .map(|b| Balance {
+            wallet: b.wallet_type,
+            currency: b.currency_code,
+            amount: b.amount,
         })
         .collect())
 }

@@ -1,0 +1,201 @@
+//! The supervisor's overview: the queue now and over time, throughput,
+//! time to decide and rejections over the shift, the day or the week.
+//! Read from indexed ranges (pending view, `decisions` by time, depth
+//! samples), so it stays cheap at a million requests (docs/BENCHMARKS.md).
+
+use super::ApiResult;
+use super::supervisor::{sla_minutes, supervising};
+use crate::app::Cashdesk;
+use crate::figures::figures;
+use cashdesk_domain::RequestStatus;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// How far back the overview looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OverviewRange {
+    /// Since the open shift began (today, if no shift is open).
+    Shift,
+    /// Since midnight (UTC: the day the running totals use).
+    Day,
+    /// The last seven days.
+    Week,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DepthRow {
+    pub provider: String,
+    pub kind: String,
+    pub method: String,
+    pub pending: u32,
+    pub oldest: String,
+}
+
+/// Counts aligned with the times they belong to.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ChartSeries {
+    pub key: String,
+    pub label: String,
+    pub values: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DecideTimesRow {
+    pub operator_id: String,
+    pub name: String,
+    pub decided: u32,
+    /// Decisions made from a claim (opened, then decided): the timed ones.
+    pub timed: u32,
+    #[ts(type = "number | null")]
+    pub median_ms: Option<i64>,
+    #[ts(type = "number | null")]
+    pub p90_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OverviewView {
+    pub range: OverviewRange,
+    pub since: String,
+    pub until: String,
+    /// Pending now, per provider, kind and method.
+    pub depth: Vec<DepthRow>,
+    pub pending: u32,
+    pub oldest_pending: Option<String>,
+    pub past_sla: u32,
+    pub sla_minutes: u32,
+    pub second_approvals: u32,
+    /// Sample times and pending per provider (`*`: the whole queue).
+    pub depth_times: Vec<String>,
+    pub depth_series: Vec<ChartSeries>,
+    /// Hour starts, and decisions per hour per agent and per provider.
+    pub hours: Vec<String>,
+    pub by_agent: Vec<ChartSeries>,
+    pub by_provider: Vec<ChartSeries>,
+    pub decide_times: Vec<DecideTimesRow>,
+    pub rejections: Vec<ReasonCount>,
+    pub decided: u32,
+    pub rejected: u32,
+}
+
+/// How often the queue's depth is sampled.
+pub const DEPTH_SAMPLE_MS: i64 = 5 * 60_000;
+/// Second approvals waiting are counted up to this many.
+const COUNT_CAP: u32 = 100_000;
+
+fn rfc(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339()
+}
+
+/// Where `range` starts, for a view made at `now_ms`.
+pub(crate) fn range_start(app: &Cashdesk, range: OverviewRange, now_ms: i64) -> ApiResult<i64> {
+    Ok(match range {
+        OverviewRange::Shift => match app.store().current_shift()? {
+            Some(s) => s.opened_at.timestamp_millis(),
+            None => cashdesk_store::day_start_ms(),
+        },
+        OverviewRange::Day => cashdesk_store::day_start_ms(),
+        OverviewRange::Week => now_ms - 7 * 24 * 3_600_000,
+    })
+}
+
+/// The overview over `range`. Supervisors and admins.
+pub fn overview(app: &Cashdesk, range: OverviewRange) -> ApiResult<OverviewView> {
+    supervising(app)?;
+    let store = app.store();
+    let now = chrono::Utc::now().timestamp_millis();
+    let since = range_start(app, range, now)?;
+    let until = now + 1;
+    let depth = store.depth_now()?;
+    let sla = sla_minutes(app);
+    let f = figures(&store.decisions_between(since, until)?, since, until);
+    // The depth chart: one series per provider and the whole queue.
+    let points = store.depth_over_time(since)?;
+    let mut times: Vec<i64> = points.iter().map(|p| p.at_ms).collect();
+    times.dedup();
+    let mut series: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    for p in &points {
+        let i = times.binary_search(&p.at_ms).unwrap_or(0);
+        series
+            .entry(p.provider.clone())
+            .or_insert_with(|| vec![0; times.len()])[i] = p.pending as u32;
+    }
+    let chart = |s: crate::figures::Series| ChartSeries {
+        key: s.key,
+        label: s.label,
+        values: s.values,
+    };
+    Ok(OverviewView {
+        range,
+        since: rfc(since),
+        until: rfc(now),
+        pending: depth.iter().map(|d| d.pending as u32).sum(),
+        oldest_pending: depth.iter().map(|d| d.oldest_ms).min().map(rfc),
+        depth: depth
+            .into_iter()
+            .map(|d| DepthRow {
+                provider: d.provider,
+                kind: d.kind,
+                method: d.method,
+                pending: d.pending as u32,
+                oldest: rfc(d.oldest_ms),
+            })
+            .collect(),
+        past_sla: store.pending_before(now - sla * 60_000)? as u32,
+        sla_minutes: sla as u32,
+        second_approvals: store.count_status(RequestStatus::AwaitingSecondApproval, COUNT_CAP)?,
+        depth_times: times.into_iter().map(rfc).collect(),
+        depth_series: series
+            .into_iter()
+            .map(|(k, values)| ChartSeries {
+                label: if k == "*" { "All".into() } else { k.clone() },
+                key: k,
+                values,
+            })
+            .collect(),
+        hours: f.hours.iter().copied().map(rfc).collect(),
+        by_agent: f.by_agent.into_iter().map(chart).collect(),
+        by_provider: f.by_provider.into_iter().map(chart).collect(),
+        decide_times: f
+            .decide_times
+            .into_iter()
+            .map(|d| DecideTimesRow {
+                operator_id: d.operator_id,
+                name: d.name,
+                decided: d.decided,
+                timed: d.timed,
+                median_ms: d.median_ms,
+                p90_ms: d.p90_ms,
+            })
+            .collect(),
+        rejections: f
+            .rejections
+            .into_iter()
+            .map(|(reason, count)| ReasonCount { reason, count })
+            .collect(),
+        decided: f.decided,
+        rejected: f.rejected,
+    })
+}
+
+/// Samples the queue's depth now (the sampler task, every
+/// [`DEPTH_SAMPLE_MS`]), and forgets samples older than five weeks.
+pub(crate) fn sample_depth(store: &cashdesk_store::Store) -> cashdesk_store::Result<()> {
+    let now = chrono::Utc::now().timestamp_millis();
+    store.sample_depth(now - now.rem_euclid(DEPTH_SAMPLE_MS))?;
+    store.forget_depth_before(now - 35 * 24 * 3_600_000)
+}
