@@ -2,115 +2,12 @@
 //! transactions against a real SQLite file.
 
 use cashdesk_domain::{
-    AccountId, Actor, Money, OperatorRef, ProviderKind, RequestKind, RequestStatus, Role, Roles,
+    Actor, Money, OperatorRef, ProviderKind, RequestKind, RequestStatus, Role, Roles,
 };
 use cashdesk_store::*;
 
-struct Desk {
-    _dir: tempfile::TempDir,
-    s: Store,
-    acc: AccountId,
-    admin: Actor,
-}
-
-fn desk() -> Desk {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&dir.path().join("cashdesk.db")).unwrap();
-    let admin = s
-        .add_operator(
-            &NewOperator {
-                name: "Ada",
-                roles: &Roles::new([Role::Admin]),
-                secret_kind: SecretKind::Password,
-                secret_hash: "h",
-            },
-            &Actor::System,
-        )
-        .unwrap();
-    let admin = Actor::Operator(admin.as_ref());
-    let acc = AccountId::new();
-    s.add_account(
-        acc,
-        &NewAccount {
-            provider: ProviderKind::Zexabit,
-            name: "Zexabit BD".into(),
-            base_url: "http://127.0.0.1:1".into(),
-            secret_names: vec![],
-            config: serde_json::json!({}),
-            sandbox: false,
-        },
-        &admin,
-    )
-    .unwrap();
-    Desk {
-        _dir: dir,
-        s,
-        acc,
-        admin,
-    }
-}
-
-impl Desk {
-    fn person(&self, name: &str, roles: &[Role]) -> Actor {
-        let rec = self
-            .s
-            .add_operator(
-                &NewOperator {
-                    name,
-                    roles: &Roles::new(roles.iter().copied()),
-                    secret_kind: SecretKind::Pin,
-                    secret_hash: "h",
-                },
-                &self.admin,
-            )
-            .unwrap();
-        Actor::Operator(rec.as_ref())
-    }
-
-    fn withdrawal(&self, amount: &str, user: &str, by: &Actor, source: Source) -> RequestRecord {
-        let new = NewRequest {
-            kind: RequestKind::Withdrawal,
-            provider: ProviderKind::Zexabit,
-            account_id: self.acc,
-            method: "bkash".into(),
-            money: Money::parse(amount, "BDT").unwrap(),
-            end_user_ref: user.into(),
-            end_user_name: None,
-            provider_user_id: Some("68abc".into()),
-            trx_id: None,
-            sender: None,
-            destination: Some("01811111111".into()),
-            agent_number: None,
-            source,
-            intake_ref: None,
-            details: serde_json::json!({}),
-            screenshot: None,
-        };
-        self.s.insert_request(&new, by).unwrap().0
-    }
-
-    fn rule(&self, scope: RuleScope, threshold: &str) {
-        self.s
-            .add_approval_rule(
-                &ApprovalRule {
-                    id: 0,
-                    scope,
-                    account_id: None,
-                    kind: Some(RequestKind::Withdrawal),
-                    method: None,
-                    currency: "BDT".into(),
-                    threshold: threshold.parse().unwrap(),
-                },
-                &self.admin,
-            )
-            .unwrap();
-    }
-
-    fn approve(&self, r: &RequestRecord, by: &Actor) -> Result<RequestRecord> {
-        self.s
-            .approve(r.id, by, "zexabit.withdrawal", &serde_json::json!({}))
-    }
-}
+mod support;
+use support::desk::*;
 
 fn refused(r: Result<RequestRecord>) -> String {
     match r {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod desk;
+
 use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind};
 use cashdesk_store::*;
 

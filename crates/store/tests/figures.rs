@@ -1,0 +1,255 @@
+//! What the supervisor's desk reads, against a real SQLite file: decisions
+//! recorded in the deciding transaction (and backfilled from history by
+//! the migration), the queue's depth, completed money, and shifts.
+
+use cashdesk_domain::{Actor, RequestKind, RequestStatus, Role};
+use cashdesk_store::*;
+use rust_decimal::Decimal;
+
+mod support;
+use support::desk::*;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// Takes an approved request through to *completed* on the provider's word.
+fn complete(d: &Desk, r: &RequestRecord) {
+    let p = Actor::Provider("zexabit".into());
+    for to in [
+        RequestStatus::Submitting,
+        RequestStatus::AwaitingProvider,
+        RequestStatus::Completed,
+    ] {
+        d.s.transition(r.id, to, &p, None, &ProviderFacts::default())
+            .unwrap();
+    }
+}
+
+#[test]
+fn each_decision_is_recorded_with_its_person_action_and_times() {
+    let d = desk();
+    d.rule(RuleScope::Request, "10000");
+    let rina = d.person("Rina", &[Role::Agent]);
+    let sami = d.person("Sami", &[Role::Supervisor]);
+    let rina_id = rina.operator_ref().unwrap().clone();
+    let w1 = d.withdrawal("500", "u1", &Actor::Intake, Source::Intake);
+    let w2 = d.withdrawal("700", "u2", &Actor::Intake, Source::Intake);
+    let w3 = d.withdrawal("20000", "u3", &Actor::Intake, Source::Intake);
+    let before = now_ms();
+
+    d.s.claim(w1.id, &rina_id, 60_000).unwrap();
+    d.approve(&w1, &rina).unwrap();
+    d.s.reject(w2.id, &rina, "Wrong wallet").unwrap();
+    d.approve(&w3, &rina).unwrap();
+    d.approve(&w3, &sami).unwrap();
+    // The provider's word is not a person's decision.
+    complete(&d, &w1);
+
+    let mine = d
+        .s
+        .decisions_of(
+            rina_id.id,
+            &DecisionFilter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let actions: Vec<Action> = mine.iter().map(|x| x.action).collect();
+    assert_eq!(
+        actions,
+        vec![Action::FirstApproval, Action::Reject, Action::Approve]
+    );
+    assert!(mine[2].handled_ms.is_some(), "decided from a claim: timed");
+    assert_eq!(mine[1].handled_ms, None, "no claim: not timed");
+    assert_eq!(mine[1].reason.as_deref(), Some("Wrong wallet"));
+    assert_eq!(mine[0].amount, dec("20000"));
+
+    let rejects = d
+        .s
+        .decisions_of(
+            rina_id.id,
+            &DecisionFilter {
+                action: Some(Action::Reject),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(rejects.len(), 1);
+
+    let all = d.s.decisions_between(before, now_ms() + 1).unwrap();
+    assert_eq!(all.len(), 4, "three by Rina, the second approval by Sami");
+    let second = all.iter().find(|x| x.operator_name == "Sami").unwrap();
+    assert_eq!(second.action, "second_approval");
+
+    // Rina's running total: what she approved (first approvals count,
+    // rejections do not), each request once.
+    assert_eq!(
+        d.s.approved_since(rina_id.id, day_start_ms()).unwrap(),
+        vec![("BDT".to_owned(), dec("20500"))]
+    );
+}
+
+#[test]
+fn completed_money_is_a_range_on_when_requests_became_final() {
+    let d = desk();
+    let rina = d.person("Rina", &[Role::Agent]);
+    let w1 = d.withdrawal("500.25", "u1", &Actor::Intake, Source::Intake);
+    let w2 = d.withdrawal("700", "u2", &Actor::Intake, Source::Intake);
+    let t0 = now_ms();
+    d.approve(&w1, &rina).unwrap();
+    complete(&d, &w1);
+    d.s.reject(w2.id, &rina, "no").unwrap();
+    let done = d.s.completed_between(t0, now_ms() + 1).unwrap();
+    assert_eq!(done.len(), 1, "rejected money did not move: {done:?}");
+    assert_eq!(done[0].amount, dec("500.25"));
+    assert_eq!(done[0].kind, RequestKind::Withdrawal);
+    assert!(d.s.completed_between(now_ms() + 1, now_ms() + 2).unwrap().is_empty());
+}
+
+#[test]
+fn depth_is_counted_now_and_sampled_once_per_bucket() {
+    let d = desk();
+    for u in ["u1", "u2", "u3"] {
+        d.withdrawal("100", u, &Actor::Intake, Source::Intake);
+    }
+    let now = d.s.depth_now().unwrap();
+    assert_eq!(now.len(), 1);
+    assert_eq!((now[0].kind.as_str(), now[0].pending), ("withdrawal", 3));
+    assert_eq!(d.s.pending_before(now_ms() + 1).unwrap(), 3);
+    assert_eq!(d.s.pending_before(0).unwrap(), 0);
+
+    d.s.sample_depth(300_000).unwrap();
+    d.withdrawal("100", "u4", &Actor::Intake, Source::Intake);
+    // Another server sampling the same bucket changes nothing.
+    d.s.sample_depth(300_000).unwrap();
+    d.s.sample_depth(600_000).unwrap();
+    let points: Vec<(i64, String, u64)> = d
+        .s
+        .depth_over_time(0)
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.at_ms, p.provider, p.pending))
+        .collect();
+    assert_eq!(
+        points,
+        vec![
+            (300_000, "*".into(), 3),
+            (300_000, "zexabit".into(), 3),
+            (600_000, "*".into(), 4),
+            (600_000, "zexabit".into(), 4),
+        ]
+    );
+    d.s.forget_depth_before(600_000).unwrap();
+    assert_eq!(d.s.depth_over_time(0).unwrap().len(), 2);
+}
+
+fn line(d: &Desk, amount: &str, source: BalanceSource) -> BalanceLine {
+    BalanceLine {
+        account_id: d.acc,
+        wallet: String::new(),
+        currency: "BDT".into(),
+        amount: dec(amount),
+        source,
+    }
+}
+
+#[test]
+fn a_close_opens_the_next_shift_with_its_closing_balances_audited() {
+    let d = desk();
+    let rina = d.person("Rina", &[Role::Agent]);
+    let sami = d.person("Sami", &[Role::Supervisor]);
+    assert!(matches!(
+        d.s.open_shift(&[line(&d, "1000", BalanceSource::Hand)], &rina),
+        Err(StoreError::NotAllowed(_))
+    ));
+    let first = d
+        .s
+        .open_shift(&[line(&d, "1000", BalanceSource::Hand)], &sami)
+        .unwrap();
+    assert!(matches!(
+        d.s.open_shift(&[], &sami),
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(d.s.current_shift().unwrap().unwrap().id, first.id);
+
+    let report = serde_json::json!({ "lines": 1 });
+    let closing = [line(&d, "1490", BalanceSource::Hand)];
+    assert!(matches!(
+        d.s.close_shift(first.id, now_ms(), &closing, &report, &rina),
+        Err(StoreError::NotAllowed(_))
+    ));
+    let (closed, next) = d
+        .s
+        .close_shift(first.id, now_ms(), &closing, &report, &sami)
+        .unwrap();
+    assert!(closed.closed_at.is_some());
+    assert_eq!(closed.report, Some(report.clone()));
+    assert_eq!(d.s.current_shift().unwrap().unwrap().id, next.id);
+    assert_eq!(
+        d.s.shift_balances(next.id, false).unwrap(),
+        vec![line(&d, "1490", BalanceSource::Carried)]
+    );
+    assert_eq!(d.s.shift_balances(first.id, true).unwrap(), closing.to_vec());
+    // Closed once: a second signature of the same shift is refused.
+    assert!(matches!(
+        d.s.close_shift(first.id, now_ms(), &closing, &report, &sami),
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(d.s.closed_shifts(10).unwrap().len(), 1);
+    for action in ["shift.open", "shift.close"] {
+        let entries = d
+            .s
+            .audit_page(&AuditFilter {
+                action: Some(action.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(entries.len(), 1, "{action} audited");
+    }
+}
+
+#[test]
+fn the_migration_backfills_decisions_from_history() {
+    let d = desk();
+    let rina = d.person("Rina", &[Role::Agent]);
+    let w1 = d.withdrawal("500", "u1", &Actor::Intake, Source::Intake);
+    let w2 = d.withdrawal("700", "u2", &Actor::Intake, Source::Intake);
+    d.approve(&w1, &rina).unwrap();
+    complete(&d, &w1);
+    d.s.reject(w2.id, &rina, "Wrong wallet").unwrap();
+    let path = d._dir.path().join("cashdesk.db");
+    let recorded = d.s.decisions_between(0, now_ms() + 1).unwrap();
+    let Desk { _dir: dir, s, .. } = d;
+    drop(s);
+    // Back to schema 8, as a desk from before this migration was.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(
+        "DROP TABLE decisions; DROP TABLE depth_samples; DROP TABLE shift_balances;
+         DROP TABLE shifts; DROP INDEX requests_final; ALTER TABLE requests DROP COLUMN final_ms;
+         PRAGMA user_version = 8;",
+    )
+    .unwrap();
+    drop(c);
+    let s = Store::open(&path).unwrap();
+    let backfilled = s.decisions_between(0, now_ms() + 1).unwrap();
+    let strip = |v: &[DecisionFact]| -> Vec<(String, String, Option<String>)> {
+        v.iter()
+            .map(|x| (x.operator_name.clone(), x.action.clone(), x.reason.clone()))
+            .collect()
+    };
+    assert_eq!(strip(&backfilled), strip(&recorded));
+    assert_eq!(
+        s.completed_between(0, now_ms() + 1).unwrap().len(),
+        1,
+        "final times backfilled"
+    );
+    drop(dir);
+}
