@@ -50,9 +50,8 @@ fn each_decision_is_recorded_with_its_person_action_and_times() {
     // The provider's word is not a person's decision.
     complete(&d, &w1);
 
-    let mine = d
-        .s
-        .decisions_of(
+    let mine =
+        d.s.decisions_of(
             rina_id.id,
             &DecisionFilter {
                 limit: 10,
@@ -70,9 +69,8 @@ fn each_decision_is_recorded_with_its_person_action_and_times() {
     assert_eq!(mine[1].reason.as_deref(), Some("Wrong wallet"));
     assert_eq!(mine[0].amount, dec("20000"));
 
-    let rejects = d
-        .s
-        .decisions_of(
+    let rejects =
+        d.s.decisions_of(
             rina_id.id,
             &DecisionFilter {
                 action: Some(Action::Reject),
@@ -110,7 +108,11 @@ fn completed_money_is_a_range_on_when_requests_became_final() {
     assert_eq!(done.len(), 1, "rejected money did not move: {done:?}");
     assert_eq!(done[0].amount, dec("500.25"));
     assert_eq!(done[0].kind, RequestKind::Withdrawal);
-    assert!(d.s.completed_between(now_ms() + 1, now_ms() + 2).unwrap().is_empty());
+    assert!(
+        d.s.completed_between(now_ms() + 1, now_ms() + 2)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -130,13 +132,12 @@ fn depth_is_counted_now_and_sampled_once_per_bucket() {
     // Another server sampling the same bucket changes nothing.
     d.s.sample_depth(300_000).unwrap();
     d.s.sample_depth(600_000).unwrap();
-    let points: Vec<(i64, String, u64)> = d
-        .s
-        .depth_over_time(0)
-        .unwrap()
-        .into_iter()
-        .map(|p| (p.at_ms, p.provider, p.pending))
-        .collect();
+    let points: Vec<(i64, String, u64)> =
+        d.s.depth_over_time(0)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.at_ms, p.provider, p.pending))
+            .collect();
     assert_eq!(
         points,
         vec![
@@ -169,10 +170,9 @@ fn a_close_opens_the_next_shift_with_its_closing_balances_audited() {
         d.s.open_shift(&[line(&d, "1000", BalanceSource::Hand)], &rina),
         Err(StoreError::NotAllowed(_))
     ));
-    let first = d
-        .s
-        .open_shift(&[line(&d, "1000", BalanceSource::Hand)], &sami)
-        .unwrap();
+    let first =
+        d.s.open_shift(&[line(&d, "1000", BalanceSource::Hand)], &sami)
+            .unwrap();
     assert!(matches!(
         d.s.open_shift(&[], &sami),
         Err(StoreError::Conflict(_))
@@ -185,10 +185,9 @@ fn a_close_opens_the_next_shift_with_its_closing_balances_audited() {
         d.s.close_shift(first.id, now_ms(), &closing, &report, &rina),
         Err(StoreError::NotAllowed(_))
     ));
-    let (closed, next) = d
-        .s
-        .close_shift(first.id, now_ms(), &closing, &report, &sami)
-        .unwrap();
+    let (closed, next) =
+        d.s.close_shift(first.id, now_ms(), &closing, &report, &sami)
+            .unwrap();
     assert!(closed.closed_at.is_some());
     assert_eq!(closed.report, Some(report.clone()));
     assert_eq!(d.s.current_shift().unwrap().unwrap().id, next.id);
@@ -196,7 +195,10 @@ fn a_close_opens_the_next_shift_with_its_closing_balances_audited() {
         d.s.shift_balances(next.id, false).unwrap(),
         vec![line(&d, "1490", BalanceSource::Carried)]
     );
-    assert_eq!(d.s.shift_balances(first.id, true).unwrap(), closing.to_vec());
+    assert_eq!(
+        d.s.shift_balances(first.id, true).unwrap(),
+        closing.to_vec()
+    );
     // Closed once: a second signature of the same shift is refused.
     assert!(matches!(
         d.s.close_shift(first.id, now_ms(), &closing, &report, &sami),
@@ -204,9 +206,8 @@ fn a_close_opens_the_next_shift_with_its_closing_balances_audited() {
     ));
     assert_eq!(d.s.closed_shifts(10).unwrap().len(), 1);
     for action in ["shift.open", "shift.close"] {
-        let entries = d
-            .s
-            .audit_page(&AuditFilter {
+        let entries =
+            d.s.audit_page(&AuditFilter {
                 action: Some(action.into()),
                 limit: 10,
                 ..Default::default()

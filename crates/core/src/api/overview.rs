@@ -199,3 +199,10 @@ pub(crate) fn sample_depth(store: &cashdesk_store::Store) -> cashdesk_store::Res
     store.sample_depth(now - now.rem_euclid(DEPTH_SAMPLE_MS))?;
     store.forget_depth_before(now - 35 * 24 * 3_600_000)
 }
+
+/// Samples the queue's depth now, outside the sampler's rhythm (a desk
+/// server's script, tests).
+pub fn sample_depth_now(app: &Cashdesk) -> ApiResult<()> {
+    sample_depth(app.store())?;
+    Ok(())
+}

@@ -85,11 +85,19 @@ pub const COLUMNS: [&str; 15] = [
 /// Writes shift `id`'s report as CSV to the downloads folder (beside it,
 /// then renamed: a crash leaves no half file). Returns the path and lines.
 pub fn export_shift(app: &Cashdesk, id: i64) -> ApiResult<super::export::ExportResult> {
-    let report = shift_report(app, id)?;
     let dir = super::export::export_dir(app);
     std::fs::create_dir_all(&dir)
         .map_err(|e| invalid(format!("cannot create {}: {e}", dir.display())))?;
-    let path = dir.join(format!("cashdesk-shift-{id}.csv"));
+    export_shift_to(app, id, &dir.join(format!("cashdesk-shift-{id}.csv")))
+}
+
+/// Writes shift `id`'s report as CSV to `path`.
+pub fn export_shift_to(
+    app: &Cashdesk,
+    id: i64,
+    path: &std::path::Path,
+) -> ApiResult<super::export::ExportResult> {
+    let report = shift_report(app, id)?;
     let part = path.with_extension("csv.part");
     let io = |e: std::io::Error| invalid(format!("cannot write {}: {e}", part.display()));
     let mut out = std::io::BufWriter::new(std::fs::File::create(&part).map_err(io)?);
@@ -133,7 +141,7 @@ pub fn export_shift(app: &Cashdesk, id: i64) -> ApiResult<super::export::ExportR
         .map_err(|e| invalid(e.to_string()))?
         .sync_all()
         .map_err(io)?;
-    std::fs::rename(&part, &path).map_err(io)?;
+    std::fs::rename(&part, path).map_err(io)?;
     Ok(super::export::ExportResult {
         path: path.display().to_string(),
         rows: report.lines.len() as u64,

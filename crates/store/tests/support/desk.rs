@@ -65,7 +65,13 @@ impl Desk {
         Actor::Operator(rec.as_ref())
     }
 
-    pub fn withdrawal(&self, amount: &str, user: &str, by: &Actor, source: Source) -> RequestRecord {
+    pub fn withdrawal(
+        &self,
+        amount: &str,
+        user: &str,
+        by: &Actor,
+        source: Source,
+    ) -> RequestRecord {
         let new = NewRequest {
             kind: RequestKind::Withdrawal,
             provider: ProviderKind::Zexabit,
@@ -109,4 +115,3 @@ impl Desk {
             .approve(r.id, by, "zexabit.withdrawal", &serde_json::json!({}))
     }
 }
-
