@@ -45,7 +45,7 @@ pub use inbound::{EventApplied, EventChange, EventRecord, How, InboundEvent};
 pub use lookups::Lookup;
 pub use operators::{NewOperator, OperatorChange, OperatorRecord, SecretKind};
 pub use outbox::{OutboxOutcome, OutboxRow, OutboxState};
-pub use overview::{DecisionFact, DepthGroup, DepthPoint};
+pub use overview::{DecideTime, DepthGroup, DepthPoint, HourCount, nearest_rank};
 pub use quarantine::Quarantined;
 pub use queue::{Cursor, QueueFilter, QueuePage, QueueView, queue_sql};
 pub use requests::{HistoryEntry, NewRequest, ProviderFacts, RequestRecord, Source};

@@ -3,9 +3,10 @@
 //! a time range (an index range on `decisions`). The figures made from
 //! them are computed by the caller.
 
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 use rusqlite::params;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Pending requests of one provider, kind and method now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -27,17 +28,54 @@ pub struct DepthPoint {
     pub pending: u64,
 }
 
-/// The part of a decision the overview's figures need.
+/// Decisions by one operator for one provider in one hour.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecisionFact {
-    pub decided_ms: i64,
+pub struct HourCount {
+    pub hour_ms: i64,
     pub operator_id: String,
-    pub operator_name: String,
     pub provider: String,
-    pub action: String,
-    pub reason: Option<String>,
-    pub handled_ms: Option<i64>,
-    pub waited_ms: i64,
+    pub decided: u64,
+}
+
+/// One operator's time to decide (from opening to deciding) over a range,
+/// by nearest rank: the smallest time with at least p% at or below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecideTime {
+    pub operator_id: String,
+    pub decided: u64,
+    pub rejected: u64,
+    /// Decisions made from a claim: the timed ones.
+    pub timed: u64,
+    pub median_ms: Option<i64>,
+    pub p90_ms: Option<i64>,
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// Strings seen in a scan, each kept once and named by its index.
+#[derive(Default)]
+struct Names(Vec<String>, HashMap<String, usize>);
+
+impl Names {
+    fn index(&mut self, s: &str) -> usize {
+        if let Some(i) = self.1.get(s) {
+            return *i;
+        }
+        self.0.push(s.to_owned());
+        self.1.insert(s.to_owned(), self.0.len() - 1);
+        self.0.len() - 1
+    }
+}
+
+/// The nearest-rank percentile `p` of sorted `v`: the smallest value with
+/// at least p% of the values at or below it (rank ⌈n·p/100⌉).
+pub fn nearest_rank(v: &[i64], p: u64) -> Option<i64> {
+    let n = v.len() as u64;
+    if n == 0 {
+        return None;
+    }
+    let rank = (n * p).div_ceil(100).max(1);
+    v.get(rank as usize - 1).copied()
 }
 
 /// The whole queue's row in `depth_samples`.
@@ -49,8 +87,8 @@ impl Store {
         self.read(|c| {
             let mut st = c.prepare_cached(
                 "SELECT provider, kind, method, count(*), min(created_ms) FROM requests
-                 WHERE view = 'queue' AND status = 'pending'
-                 GROUP BY provider, kind, method ORDER BY provider, kind, method",
+                 WHERE status = 'pending' GROUP BY provider, kind, method
+                 ORDER BY provider, kind, method",
             )?;
             let rows = st.query_map([], |r| {
                 Ok(DepthGroup {
@@ -70,8 +108,7 @@ impl Store {
         self.read(|c| {
             let n: i64 = c
                 .prepare_cached(
-                    "SELECT count(*) FROM requests
-                     WHERE view = 'queue' AND created_ms < ?1 AND status = 'pending'",
+                    "SELECT count(*) FROM requests WHERE status = 'pending' AND created_ms < ?1",
                 )?
                 .query_row([before_ms], |r| r.get(0))?;
             Ok(n.max(0) as u64)
@@ -85,13 +122,12 @@ impl Store {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO depth_samples (at_ms, provider, kind, method, pending)
                  SELECT ?1, provider, kind, method, count(*) FROM requests
-                 WHERE view = 'queue' AND status = 'pending' GROUP BY provider, kind, method",
+                 WHERE status = 'pending' GROUP BY provider, kind, method",
             )?
             .execute([at_ms])?;
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO depth_samples (at_ms, provider, kind, method, pending)
-                 SELECT ?1, ?2, ?2, ?2, count(*) FROM requests
-                 WHERE view = 'queue' AND status = 'pending'",
+                 SELECT ?1, ?2, ?2, ?2, count(*) FROM requests WHERE status = 'pending'",
             )?
             .execute(params![at_ms, ALL])?;
             Ok(())
@@ -124,25 +160,98 @@ impl Store {
         })
     }
 
-    /// Every decision in `[since_ms, until_ms)`, oldest first.
-    pub fn decisions_between(&self, since_ms: i64, until_ms: i64) -> Result<Vec<DecisionFact>> {
+    /// Decisions in `[since_ms, until_ms)` counted per hour, operator and
+    /// provider, and each operator's time to decide. One scan of a covering
+    /// index (no row read), aggregated with borrowed strings; rejections
+    /// per operator from the partial index on rejections.
+    pub fn decision_figures(
+        &self,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> Result<(Vec<HourCount>, Vec<DecideTime>)> {
+        self.read(|c| {
+            let mut ops = Names::default();
+            let mut providers = Names::default();
+            let mut counts: HashMap<(i64, usize, usize), u64> = HashMap::new();
+            let mut per_op: Vec<(u64, Vec<i64>)> = Vec::new();
+            let mut st = c.prepare_cached(
+                "SELECT decided_ms, operator_id, provider, handled_ms FROM decisions
+                 WHERE decided_ms >= ?1 AND decided_ms < ?2",
+            )?;
+            let mut rows = st.query(params![since_ms, until_ms])?;
+            while let Some(r) = rows.next()? {
+                let at: i64 = r.get(0)?;
+                let text = |i: usize| -> Result<&str> {
+                    r.get_ref(i)?
+                        .as_str()
+                        .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))
+                };
+                let op = ops.index(text(1)?);
+                let provider = providers.index(text(2)?);
+                *counts.entry((at - at.rem_euclid(HOUR_MS), op, provider)).or_default() += 1;
+                if per_op.len() <= op {
+                    per_op.resize_with(op + 1, Default::default);
+                }
+                per_op[op].0 += 1;
+                if let Some(h) = r.get::<_, Option<i64>>(3)? {
+                    per_op[op].1.push(h);
+                }
+            }
+            let mut hours: Vec<HourCount> = counts
+                .into_iter()
+                .map(|((hour_ms, op, p), decided)| HourCount {
+                    hour_ms,
+                    operator_id: ops.0[op].clone(),
+                    provider: providers.0[p].clone(),
+                    decided,
+                })
+                .collect();
+            hours.sort_by(|a, b| {
+                (a.hour_ms, &a.operator_id, &a.provider).cmp(&(b.hour_ms, &b.operator_id, &b.provider))
+            });
+            let mut times: Vec<DecideTime> = per_op
+                .into_iter()
+                .enumerate()
+                .map(|(i, (decided, mut handled))| {
+                    handled.sort_unstable();
+                    DecideTime {
+                        operator_id: ops.0[i].clone(),
+                        decided,
+                        rejected: 0,
+                        timed: handled.len() as u64,
+                        median_ms: nearest_rank(&handled, 50),
+                        p90_ms: nearest_rank(&handled, 90),
+                    }
+                })
+                .collect();
+            let mut st = c.prepare_cached(
+                "SELECT operator_id, count(*) FROM decisions
+                 WHERE action = 'reject' AND decided_ms >= ?1 AND decided_ms < ?2 GROUP BY operator_id",
+            )?;
+            let rejects = st.query_map(params![since_ms, until_ms], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })?;
+            for row in rejects {
+                let (op, n) = row?;
+                if let Some(t) = times.iter_mut().find(|t| t.operator_id == op) {
+                    t.rejected = n.max(0) as u64;
+                }
+            }
+            times.sort_by(|a, b| a.operator_id.cmp(&b.operator_id));
+            Ok((hours, times))
+        })
+    }
+
+    /// Rejections in `[since_ms, until_ms)` per reason, most frequent first.
+    pub fn rejection_reasons(&self, since_ms: i64, until_ms: i64) -> Result<Vec<(String, u64)>> {
         self.read(|c| {
             let mut st = c.prepare_cached(
-                "SELECT decided_ms, operator_id, operator_name, provider, action, reason,
-                        handled_ms, waited_ms
-                 FROM decisions WHERE decided_ms >= ?1 AND decided_ms < ?2 ORDER BY decided_ms",
+                "SELECT COALESCE(NULLIF(trim(reason), ''), '(no reason)') AS why, count(*) AS n
+                 FROM decisions WHERE action = 'reject' AND decided_ms >= ?1 AND decided_ms < ?2
+                 GROUP BY why ORDER BY n DESC, why",
             )?;
             let rows = st.query_map(params![since_ms, until_ms], |r| {
-                Ok(DecisionFact {
-                    decided_ms: r.get(0)?,
-                    operator_id: r.get(1)?,
-                    operator_name: r.get(2)?,
-                    provider: r.get(3)?,
-                    action: r.get(4)?,
-                    reason: r.get(5)?,
-                    handled_ms: r.get(6)?,
-                    waited_ms: r.get(7)?,
-                })
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })

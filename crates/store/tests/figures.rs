@@ -81,10 +81,24 @@ fn each_decision_is_recorded_with_its_person_action_and_times() {
         .unwrap();
     assert_eq!(rejects.len(), 1);
 
-    let all = d.s.decisions_between(before, now_ms() + 1).unwrap();
-    assert_eq!(all.len(), 4, "three by Rina, the second approval by Sami");
-    let second = all.iter().find(|x| x.operator_name == "Sami").unwrap();
-    assert_eq!(second.action, "second_approval");
+    let (counts, _) = d.s.decision_figures(before, now_ms() + 1).unwrap();
+    assert_eq!(
+        counts.iter().map(|c| c.decided).sum::<u64>(),
+        4,
+        "three by Rina, the second approval by Sami"
+    );
+    let sami_id = sami.operator_ref().unwrap().id;
+    let by_sami =
+        d.s.decisions_of(
+            sami_id,
+            &DecisionFilter {
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(by_sami.len(), 1);
+    assert_eq!(by_sami[0].action, Action::SecondApproval);
 
     // Rina's running total: what she approved (first approvals count,
     // rejections do not), each request once.
@@ -227,30 +241,117 @@ fn the_migration_backfills_decisions_from_history() {
     complete(&d, &w1);
     d.s.reject(w2.id, &rina, "Wrong wallet").unwrap();
     let path = d._dir.path().join("cashdesk.db");
-    let recorded = d.s.decisions_between(0, now_ms() + 1).unwrap();
+    let rina_id = rina.operator_ref().unwrap().id;
+    let all = DecisionFilter {
+        limit: 10,
+        ..Default::default()
+    };
+    let strip = |v: Vec<Decision>| -> Vec<(Action, Option<String>, Decimal)> {
+        v.into_iter()
+            .map(|x| (x.action, x.reason, x.amount))
+            .collect()
+    };
+    let recorded = strip(d.s.decisions_of(rina_id, &all).unwrap());
+    assert_eq!(recorded.len(), 2);
     let Desk { _dir: dir, s, .. } = d;
     drop(s);
     // Back to schema 8, as a desk from before this migration was.
     let c = rusqlite::Connection::open(&path).unwrap();
     c.execute_batch(
         "DROP TABLE decisions; DROP TABLE depth_samples; DROP TABLE shift_balances;
-         DROP TABLE shifts; DROP INDEX requests_final; ALTER TABLE requests DROP COLUMN final_ms;
+         DROP TABLE shifts; DROP INDEX requests_final; DROP INDEX requests_pending_depth;
+         DROP INDEX requests_pending_age; ALTER TABLE requests DROP COLUMN final_ms;
          PRAGMA user_version = 8;",
     )
     .unwrap();
     drop(c);
     let s = Store::open(&path).unwrap();
-    let backfilled = s.decisions_between(0, now_ms() + 1).unwrap();
-    let strip = |v: &[DecisionFact]| -> Vec<(String, String, Option<String>)> {
-        v.iter()
-            .map(|x| (x.operator_name.clone(), x.action.clone(), x.reason.clone()))
-            .collect()
-    };
-    assert_eq!(strip(&backfilled), strip(&recorded));
+    assert_eq!(strip(s.decisions_of(rina_id, &all).unwrap()), recorded);
     assert_eq!(
         s.completed_between(0, now_ms() + 1).unwrap().len(),
         1,
         "final times backfilled"
     );
     drop(dir);
+}
+
+/// A planted decision: who, action, when, time to decide, reason.
+type Planted<'a> = (&'a str, &'a str, i64, Option<i64>, Option<&'a str>);
+
+/// Plants decisions with known times straight into the file.
+fn plant(path: &std::path::Path, rows: &[Planted<'_>]) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    // Decisions without their requests: only the figures are under test.
+    c.pragma_update(None, "foreign_keys", "OFF").unwrap();
+    for (i, (who, action, at, handled, reason)) in rows.iter().enumerate() {
+        c.execute(
+            "INSERT INTO decisions (request_id, operator_id, operator_name, action, to_status,
+                provider, account_id, kind, method, amount, currency, reason, waited_ms,
+                handled_ms, decided_ms)
+             VALUES (?1, ?2, ?2, ?3, 'x', 'zexabit', 'a', 'deposit', 'bkash', '1', 'BDT', ?4, 0, ?5, ?6)",
+            rusqlite::params![format!("r{i}"), who, action, reason, handled, at],
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn counts_percentiles_and_reasons_are_computed_by_sqlite_as_counted_by_hand() {
+    let d = desk();
+    let h = 3_600_000;
+    let path = d._dir.path().join("cashdesk.db");
+    let mut rows = Vec::new();
+    // Asha: ten decisions timed 10..100 s in hour 0, one untimed reject in hour 2.
+    for i in 1..=10 {
+        rows.push(("asha", "approve", h * 100 + i, Some(i * 10_000), None));
+    }
+    rows.push(("asha", "reject", h * 102, None, Some("Wrong wallet")));
+    // Bilal: three timed 20, 40, 400 s; two rejects.
+    rows.push((
+        "bilal",
+        "reject",
+        h * 100 + 5,
+        Some(400_000),
+        Some(" Wrong wallet "),
+    ));
+    rows.push(("bilal", "reject", h * 101, Some(20_000), Some("")));
+    rows.push(("bilal", "approve", h * 102 + 9, Some(40_000), None));
+    // Outside the range.
+    rows.push(("bilal", "reject", h * 103, Some(1), Some("late")));
+    plant(&path, &rows);
+
+    let (since, until) = (h * 100, h * 103);
+    let counts: Vec<(i64, String, u64)> =
+        d.s.decision_figures(since, until)
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|c| ((c.hour_ms - since) / h, c.operator_id, c.decided))
+            .collect();
+    assert_eq!(
+        counts,
+        vec![
+            (0, "asha".into(), 10),
+            (0, "bilal".into(), 1),
+            (1, "bilal".into(), 1),
+            (2, "asha".into(), 1),
+            (2, "bilal".into(), 1),
+        ]
+    );
+    let times = d.s.decision_figures(since, until).unwrap().1;
+    let asha = &times[0];
+    // Nearest rank of 10..100 s: the 5th (50 s) and the 9th (90 s).
+    assert_eq!((asha.decided, asha.rejected, asha.timed), (11, 1, 10));
+    assert_eq!((asha.median_ms, asha.p90_ms), (Some(50_000), Some(90_000)));
+    // 20, 40, 400 s: ranks 2 and 3.
+    let bilal = &times[1];
+    assert_eq!((bilal.decided, bilal.rejected, bilal.timed), (3, 2, 3));
+    assert_eq!(
+        (bilal.median_ms, bilal.p90_ms),
+        (Some(40_000), Some(400_000))
+    );
+    assert_eq!(
+        d.s.rejection_reasons(since, until).unwrap(),
+        vec![("Wrong wallet".into(), 2), ("(no reason)".into(), 1)]
+    );
 }

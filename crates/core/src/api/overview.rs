@@ -122,17 +122,30 @@ pub fn overview(app: &Cashdesk, range: OverviewRange) -> ApiResult<OverviewView>
     let until = now + 1;
     let depth = store.depth_now()?;
     let sla = sla_minutes(app);
-    let f = figures(&store.decisions_between(since, until)?, since, until);
+    let names: std::collections::HashMap<String, String> = store
+        .operators()?
+        .into_iter()
+        .map(|o| (o.id.to_string(), o.name))
+        .collect();
+    let (counts, times) = store.decision_figures(since, until)?;
+    let f = figures(
+        &counts,
+        &store.rejection_reasons(since, until)?,
+        &names,
+        since,
+        until,
+    );
+    let times = crate::figures::by_name(times, &names);
     // The depth chart: one series per provider and the whole queue.
     let points = store.depth_over_time(since)?;
-    let mut times: Vec<i64> = points.iter().map(|p| p.at_ms).collect();
-    times.dedup();
+    let mut at: Vec<i64> = points.iter().map(|p| p.at_ms).collect();
+    at.dedup();
     let mut series: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
     for p in &points {
-        let i = times.binary_search(&p.at_ms).unwrap_or(0);
+        let i = at.binary_search(&p.at_ms).unwrap_or(0);
         series
             .entry(p.provider.clone())
-            .or_insert_with(|| vec![0; times.len()])[i] = p.pending as u32;
+            .or_insert_with(|| vec![0; at.len()])[i] = p.pending as u32;
     }
     let chart = |s: crate::figures::Series| ChartSeries {
         key: s.key,
@@ -158,7 +171,7 @@ pub fn overview(app: &Cashdesk, range: OverviewRange) -> ApiResult<OverviewView>
         past_sla: store.pending_before(now - sla * 60_000)? as u32,
         sla_minutes: sla as u32,
         second_approvals: store.count_status(RequestStatus::AwaitingSecondApproval, COUNT_CAP)?,
-        depth_times: times.into_iter().map(rfc).collect(),
+        depth_times: at.into_iter().map(rfc).collect(),
         depth_series: series
             .into_iter()
             .map(|(k, values)| ChartSeries {
@@ -170,14 +183,13 @@ pub fn overview(app: &Cashdesk, range: OverviewRange) -> ApiResult<OverviewView>
         hours: f.hours.iter().copied().map(rfc).collect(),
         by_agent: f.by_agent.into_iter().map(chart).collect(),
         by_provider: f.by_provider.into_iter().map(chart).collect(),
-        decide_times: f
-            .decide_times
+        decide_times: times
             .into_iter()
-            .map(|d| DecideTimesRow {
+            .map(|(name, d)| DecideTimesRow {
                 operator_id: d.operator_id,
-                name: d.name,
-                decided: d.decided,
-                timed: d.timed,
+                name,
+                decided: d.decided as u32,
+                timed: d.timed as u32,
                 median_ms: d.median_ms,
                 p90_ms: d.p90_ms,
             })

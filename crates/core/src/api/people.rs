@@ -121,16 +121,16 @@ pub fn people(app: &Cashdesk) -> ApiResult<Vec<PersonRow>> {
     let store = app.store();
     let today = day_start_ms();
     let until = chrono::Utc::now().timestamp_millis() + 1;
-    let decided = store.decisions_between(today, until)?;
+    let (_, today) = store.decision_figures(today, until)?;
     store
         .operators()?
         .into_iter()
         .map(|o| {
             let id = o.id.to_string();
-            let mine = decided.iter().filter(|d| d.operator_id == id);
+            let mine = today.iter().find(|d| d.operator_id == id);
             Ok(PersonRow {
-                decided_today: mine.clone().count() as u32,
-                rejected_today: mine.filter(|d| d.action == "reject").count() as u32,
+                decided_today: mine.map_or(0, |d| d.decided as u32),
+                rejected_today: mine.map_or(0, |d| d.rejected as u32),
                 claims_now: store.claims_held(o.id)?.len() as u32,
                 roles: roles(&o.roles),
                 id: o.id,

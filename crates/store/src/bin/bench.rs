@@ -7,6 +7,9 @@
 use cashdesk_domain::{AccountId, Actor, ProviderKind, RequestKind, RequestStatus};
 use cashdesk_store::{NewAccount, QueueFilter, QueueView, Store, queue_sql};
 use std::io::Write;
+
+#[path = "bench/overview.rs"]
+mod overview;
 use std::time::{Duration, Instant};
 
 struct Args {
@@ -36,6 +39,11 @@ fn args() -> Args {
     }
     a
 }
+
+/// When the first synthetic request arrived (2026-01-01).
+const T0: i64 = 1_767_225_600_000;
+/// One request every 5 s: a busy desk's 17,280 a day, a million in 58 days.
+const SPACING_MS: i64 = 5_000;
 
 const PROVIDERS: [&str; 4] = ["zexabit", "paykassma", "zimo_pagos", "cashweb"];
 const STATUSES: [(&str, &str); 5] = [
@@ -74,7 +82,6 @@ fn generate(path: &std::path::Path, rows: u64) -> AccountId {
             "INSERT INTO requests (id, kind, provider, account_id, method, amount, currency, end_user_ref, trx_id, merchant_ref,
                 status, view, source, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, 'bkash', ?5, 'BDT', ?6, ?7, ?8, ?9, ?10, 'intake', ?11, ?11)",
         ).unwrap();
-        let t0 = 1_767_225_600_000i64; // 2026-01-01
         for i in 0..rows {
             let id = uuid::Uuid::now_v7();
             // a cheap deterministic spread over providers, kinds and statuses
@@ -91,7 +98,7 @@ fn generate(path: &std::path::Path, rows: u64) -> AccountId {
                 format!("cd-{}", id.simple()),
                 status,
                 view,
-                t0 + i as i64 * 60,
+                T0 + i as i64 * SPACING_MS,
             ])
             .unwrap();
         }
@@ -114,10 +121,24 @@ fn us(d: Duration) -> String {
 fn main() {
     let a = args();
     let dir = tempfile::tempdir_in(&a.dir).unwrap();
-    let path = dir.path().join("bench.db");
+    let dir = if std::env::var_os("BENCH_KEEP").is_some() {
+        let p = dir.keep();
+        eprintln!("KEEP {}", p.display());
+        tempfile::tempdir_in(&p).unwrap()
+    } else {
+        dir
+    };
+    let path = if std::env::var_os("BENCH_KEEP").is_some() {
+        dir.path().parent().unwrap().join("bench.db")
+    } else {
+        dir.path().join("bench.db")
+    };
     eprintln!("generating {} requests in {} …", a.rows, path.display());
     let t = Instant::now();
     generate(&path, a.rows);
+    // The synthetic requests arrive one every 5 s from 2026-01-01.
+    let end_ms = T0 + a.rows as i64 * SPACING_MS;
+    overview::generate(&path, end_ms);
     eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
 
     let store = Store::open(&path).unwrap();
@@ -242,6 +263,8 @@ fn main() {
     let raw_export_t = t.elapsed();
     assert_eq!(exported, raw_rows, "the export holds every row");
 
+    let overview = overview::measure(&store, end_ms, a.iterations, api_med);
+
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
     let report = format!(
         "# Benchmarks\n\n\
@@ -295,6 +318,7 @@ fn main() {
         exr = exported as f64 / export_t.as_secs_f64(),
         r5 = ratio(export_t, raw_export_t),
     );
+    let report = format!("{report}{overview}");
     print!("{report}");
     if let Some(out) = a.out {
         std::fs::write(out, report).unwrap();
