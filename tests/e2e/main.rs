@@ -1,9 +1,11 @@
 //! The built Cashdesk app in WebKitGTK under Xvfb, driven over WebDriver as
 //! an agent would use it: sandbox queue, approve, reject, drafts across a
-//! kill -9. Screenshots land in target/e2e-screenshots/.
+//! kill -9, and the supervisor's desk (`supervisor.rs`). Screenshots land
+//! in target/e2e-screenshots/.
 
 mod driver;
 mod steps;
+mod supervisor;
 
 use driver::*;
 use fantoccini::Locator;
@@ -62,6 +64,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     wait_text(&c, &css("approval-rules"), "100", Duration::from_secs(10)).await;
     screenshot(&c, "0b-operators-and-rules").await;
     click(&c, "settings").await;
+    supervisor::open_first_shift(&c).await;
 
     // The supervisor's view: the audit trail shows these changes, and the
     // keyed log verifies.
@@ -360,6 +363,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     // He finds it in the supervisor's attention list, opens it from there.
     switch_to(&c, "Sami Haque", SAMI).await;
     click(&c, "supervisor").await;
+    click(&c, "sv-tab-attention").await;
     let item = format!(
         "{}[data-id=\"{big}\"][data-why=\"second_approval\"]",
         css("attention-item")
@@ -389,6 +393,12 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     );
     screenshot(&c, "7-second-approval-completed").await;
 
+    // The supervisor's desk after this run: the overview, Karim's page,
+    // and the shift closed with a planted variance.
+    supervisor::overview_and_people(&c, "Karim Uddin").await;
+    supervisor::close_shift(&c, SAMI).await;
+    click(&c, "supervisor").await;
+
     // The Done tab exported whole: the file holds as many rows as the
     // window says it saved.
     click(&c, "tab-done").await;
@@ -402,7 +412,10 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     let exported = std::fs::read_dir(data.path().join("exports"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "csv"))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("cashdesk-done-"))
+        })
         .expect("the export file");
     let text = std::fs::read_to_string(&exported).unwrap();
     assert_eq!(

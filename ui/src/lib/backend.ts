@@ -14,6 +14,8 @@ import type { AttentionItem } from './bindings/AttentionItem';
 import type { AuditCheck } from './bindings/AuditCheck';
 import type { AuditQuery } from './bindings/AuditQuery';
 import type { AuditRow } from './bindings/AuditRow';
+import type { BalanceInput } from './bindings/BalanceInput';
+import type { ClosePreview } from './bindings/ClosePreview';
 import type { AttachTarget } from './bindings/AttachTarget';
 import type { Changed } from './bindings/Changed';
 import type { ClaimView } from './bindings/ClaimView';
@@ -30,6 +32,11 @@ import type { NewOperatorInput } from './bindings/NewOperatorInput';
 import type { OperatorChangeInput } from './bindings/OperatorChangeInput';
 import type { OperatorId } from './bindings/OperatorId';
 import type { OperatorRow } from './bindings/OperatorRow';
+import type { OverviewRange } from './bindings/OverviewRange';
+import type { OverviewView } from './bindings/OverviewView';
+import type { PersonPage } from './bindings/PersonPage';
+import type { PersonQuery } from './bindings/PersonQuery';
+import type { PersonRow } from './bindings/PersonRow';
 import type { ProviderForm } from './bindings/ProviderForm';
 import type { QuarantineItem } from './bindings/QuarantineItem';
 import type { QueuePage } from './bindings/QueuePage';
@@ -42,6 +49,10 @@ import type { RuleView } from './bindings/RuleView';
 import type { ScreenshotInput } from './bindings/ScreenshotInput';
 import type { SessionView } from './bindings/SessionView';
 import type { SettleOutcome } from './bindings/SettleOutcome';
+import type { ShiftInfo } from './bindings/ShiftInfo';
+import type { ShiftReport } from './bindings/ShiftReport';
+import type { ShiftsView } from './bindings/ShiftsView';
+import type { SignClose } from './bindings/SignClose';
 
 import type { ExportQuery } from './bindings/ExportQuery';
 import type { ExportResult } from './bindings/ExportResult';
@@ -85,6 +96,24 @@ export interface Backend {
   setSlaMinutes(minutes: number): Promise<number>;
   /** Writes the whole filtered view to a CSV file in the downloads folder. */
   exportView(query: ExportQuery): Promise<ExportResult>;
+  /** The desk at a glance over a range: queue depth, throughput, times to decide, rejections. */
+  overview(range: OverviewRange): Promise<OverviewView>;
+  /** Every operator with today's figures, for the people list. */
+  people(): Promise<PersonRow[]>;
+  /** One operator's decisions (filtered, paged by seq), claims held now, totals and rejections. */
+  person(query: PersonQuery): Promise<PersonPage>;
+  /** The shift open now, if any, and the closed ones, newest first. */
+  shifts(): Promise<ShiftsView>;
+  /** Opens a shift; `balances` are those typed for accounts whose provider reports none. */
+  openShift(balances: BalanceInput[]): Promise<ShiftInfo>;
+  /** What closing the open shift would sign: a line per account, wallet and currency. */
+  previewClose(): Promise<ClosePreview>;
+  /** Signs the close of exactly the previewed shift; opens the next one. */
+  signClose(form: SignClose): Promise<ShiftReport>;
+  /** A closed shift's signed report. */
+  shiftReport(id: number): Promise<ShiftReport>;
+  /** Writes a shift's report as CSV to the downloads folder. */
+  exportShift(id: number): Promise<ExportResult>;
   addApprovalRule(rule: RuleView): Promise<RuleView[]>;
   removeApprovalRule(id: number): Promise<RuleView[]>;
   /** Claims a request being decided (or renews the claim) for two minutes. */
@@ -187,6 +216,15 @@ export const tauriBackend: Backend = {
   auditTrail: (query) => call('audit_trail', { query }),
   setSlaMinutes: (minutes) => call('set_sla_minutes', { minutes }),
   exportView: (query) => call('export_view', { query }),
+  overview: (range) => call('overview', { range }),
+  people: () => call('people'),
+  person: (query) => call('person', { query }),
+  shifts: () => call('shifts'),
+  openShift: (balances) => call('open_shift', { balances }),
+  previewClose: () => call('preview_close'),
+  signClose: (form) => call('sign_close', { form }),
+  shiftReport: (id) => call('shift_report', { id }),
+  exportShift: (id) => call('export_shift', { id }),
   // The id is an i64 on the Rust side: it travels as a JSON number.
   addApprovalRule: (rule) => call('add_approval_rule', { rule: { ...rule, id: rule.id === null ? null : Number(rule.id) } }),
   removeApprovalRule: (id) => call('remove_approval_rule', { id: Number(id) }),

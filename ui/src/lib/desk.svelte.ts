@@ -10,7 +10,9 @@ import type { LinkView } from './bindings/LinkView';
 import type { OperatorId } from './bindings/OperatorId';
 import type { Permission } from './bindings/Permission';
 import type { QuarantineItem } from './bindings/QuarantineItem';
+import type { QueueTab } from './bindings/QueueTab';
 import type { RequestDetail } from './bindings/RequestDetail';
+import type { RequestSummary } from './bindings/RequestSummary';
 import type { SessionView } from './bindings/SessionView';
 import { QueueState } from './queue.svelte';
 import { tabOf } from './status';
@@ -378,9 +380,17 @@ export class Desk {
 
   /** Shows a request from the supervisor's list in the detail, on the tab that holds it. */
   openAttention(item: AttentionItem): void {
-    let tab = whyTab(item.why) ?? tabOf(item.summary.status);
-    if (tab === 'second' && !this.may('second_approval')) tab = 'queue';
-    void this.queue.open(item.summary, tab);
+    this.openRequest(item.summary, whyTab(item.why));
+  }
+
+  /**
+   * Shows a request found in a supervisor's view (a person's claims or
+   * decisions) in the detail, on `tab` or the one its status belongs to.
+   */
+  openRequest(summary: RequestSummary, tab: QueueTab | null = null): void {
+    let t = tab ?? tabOf(summary.status);
+    if (t === 'second' && !this.may('second_approval')) t = 'queue';
+    void this.queue.open(summary, t);
     this.closePanel();
   }
 

@@ -32,6 +32,11 @@ import type { ScreenshotInput } from '../lib/bindings/ScreenshotInput';
 import { inTab } from '../lib/status';
 import { FakeSession } from './fake-session';
 import { attentionFixture, auditFixture, auditPage } from './fake-supervise';
+import { FakeSupervisorDesk } from './fake-desk';
+import type { BalanceInput } from '../lib/bindings/BalanceInput';
+import type { OverviewRange } from '../lib/bindings/OverviewRange';
+import type { PersonQuery } from '../lib/bindings/PersonQuery';
+import type { SignClose } from '../lib/bindings/SignClose';
 
 /** Commands the core answers with nobody logged in (the rest are refused). */
 const SESSIONLESS = new Set(['app_info', 'session', 'create_first_admin', 'log_in', 'unlock', 'lock_desk', 'log_out', 'provider_forms']);
@@ -273,7 +278,30 @@ export class FakeBackend implements Backend {
   removeApprovalRule = (id: number) => this.act('remove_approval_rule', [id], () => this.desk.removeRule(id));
   claim = (id: string) => this.act('claim', [id], () => this.desk.claim(id));
   releaseClaim = (id: string) => this.act('release_claim', [id], () => this.desk.release(id));
-  takeOver = (id: string) => this.act('take_over', [id], () => this.desk.takeOver(id));
+  takeOver = (id: string) =>
+    this.act('take_over', [id], () => {
+      const claim = this.desk.takeOver(id);
+      this.sv.tookOver(id);
+      return claim;
+    });
+  /** The overview, people pages and shifts (supervisors and admins). */
+  sv = new FakeSupervisorDesk();
+  private supervised<T>(name: string, args: unknown[], run: () => T): Promise<T> {
+    return this.act(name, args, () => {
+      this.desk.supervising();
+      return run();
+    });
+  }
+  overview = (range: OverviewRange) => this.supervised('overview', [range], () => this.sv.overview(range));
+  people = () => this.supervised('people', [], () => this.sv.peopleRows);
+  person = (query: PersonQuery) => this.supervised('person', [query], () => this.sv.person(query));
+  shifts = () => this.supervised('shifts', [], () => this.sv.shifts());
+  openShift = (balances: BalanceInput[]) =>
+    this.act('open_shift', [balances], () => this.sv.openShift(balances, this.desk.require('supervise').name));
+  previewClose = () => this.act('preview_close', [], () => (this.desk.require('supervise'), this.sv.previewClose()));
+  signClose = (form: SignClose) => this.act('sign_close', [form], () => this.sv.signClose(form, this.desk.require('supervise')));
+  shiftReport = (id: number) => this.supervised('shift_report', [id], () => this.sv.shiftReport(id));
+  exportShift = (id: number) => this.supervised('export_shift', [id], () => this.sv.exportShift(id));
   listQueue = (query: QueueQuery) => {
     const all = this.requests
       .map((r) => r.summary)

@@ -4,9 +4,11 @@ import { FakeBackend, makeRequest } from './fake';
 import { attentionRequests, auditRows } from './fake-supervise';
 import { detailId, renderApp } from './render';
 
+/** Opens the supervisor's view on its Attention tab. */
 async function openSupervisor(fake: FakeBackend) {
   const r = await renderApp(fake);
   await fireEvent.click(await screen.findByTestId('supervisor'));
+  await fireEvent.click(screen.getByTestId('sv-tab-attention'));
   return r;
 }
 
@@ -37,6 +39,8 @@ describe('supervisor view', () => {
     admin.desk.as('op-9');
     await renderApp(admin);
     await fireEvent.click(screen.getByTestId('supervisor'));
+    expect(screen.getByTestId('sv-tab-overview').getAttribute('aria-selected')).toBe('true');
+    await fireEvent.click(screen.getByTestId('sv-tab-attention'));
     expect(await screen.findAllByTestId('attention-item')).toHaveLength(5);
   });
 
@@ -71,7 +75,10 @@ describe('supervisor view', () => {
     const fake = new FakeBackend([makeRequest(1), ...attentionRequests()]);
     const { desk } = await openSupervisor(fake);
     const open = async (i: number) => {
-      if (!screen.queryByTestId('supervisor-view')) await fireEvent.click(screen.getByTestId('supervisor'));
+      if (!screen.queryByTestId('supervisor-view')) {
+        await fireEvent.click(screen.getByTestId('supervisor'));
+        await fireEvent.click(screen.getByTestId('sv-tab-attention'));
+      }
       const items = await screen.findAllByTestId('attention-item');
       await fireEvent.click(within(items[i]).getByTestId('attention-open'));
     };

@@ -77,7 +77,8 @@ pub struct OverviewView {
     pub past_sla: u32,
     pub sla_minutes: u32,
     pub second_approvals: u32,
-    /// Sample times and pending per provider (`*`: the whole queue).
+    /// Sample times and pending per provider (`*`: the whole queue); the
+    /// last point is now.
     pub depth_times: Vec<String>,
     pub depth_series: Vec<ChartSeries>,
     /// Hour starts, and decisions per hour per agent and per provider.
@@ -147,6 +148,23 @@ pub fn overview(app: &Cashdesk, range: OverviewRange) -> ApiResult<OverviewView>
             .entry(p.provider.clone())
             .or_insert_with(|| vec![0; at.len()])[i] = p.pending as u32;
     }
+    // The last point is now, from the live count: the chart ends where
+    // the tiles are, not at the last sample up to 5 minutes ago.
+    at.push(now);
+    for v in series.values_mut() {
+        v.push(0);
+    }
+    let last = at.len() - 1;
+    for d in &depth {
+        for key in [d.provider.as_str(), "*"] {
+            series
+                .entry(key.to_owned())
+                .or_insert_with(|| vec![0; at.len()])[last] += d.pending as u32;
+        }
+    }
+    series
+        .entry("*".to_owned())
+        .or_insert_with(|| vec![0; at.len()]);
     let chart = |s: crate::figures::Series| ChartSeries {
         key: s.key,
         label: s.label,

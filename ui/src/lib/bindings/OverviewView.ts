@@ -11,7 +11,8 @@ export type OverviewView = { range: OverviewRange, since: string, until: string,
  */
 depth: Array<DepthRow>, pending: number, oldest_pending: string | null, past_sla: number, sla_minutes: number, second_approvals: number, 
 /**
- * Sample times and pending per provider (`*`: the whole queue).
+ * Sample times and pending per provider (`*`: the whole queue); the
+ * last point is now.
  */
 depth_times: Array<string>, depth_series: Array<ChartSeries>, 
 /**
