@@ -2,6 +2,7 @@
 //! makes the decision (so it can never disagree with the history), read
 //! by time or by operator for the overview and an agent's page.
 
+use crate::requests::corrupt;
 use crate::{Result, Store, from_ms, now_ms};
 use cashdesk_domain::{Actor, OperatorId, OperatorRef, RequestId, RequestStatus};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -108,14 +109,6 @@ pub(crate) fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decision> 
         handled_ms: r.get(13)?,
         decided_at: from_ms(r.get(14)?),
     })
-}
-
-fn corrupt(what: &str, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        0,
-        rusqlite::types::Type::Text,
-        format!("bad {what} {value:?}").into(),
-    )
 }
 
 /// Records `actor`'s move of `before` to `to`, when it is a person's

@@ -122,7 +122,8 @@ pub(crate) const COLUMNS: &str =
     created_ms, updated_ms, version, details_json, settled_amount, settled_currency,
     entered_by, first_approver";
 
-fn corrupt(what: &str, value: &str) -> rusqlite::Error {
+/// A stored value that does not read back as its type.
+pub(crate) fn corrupt(what: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
         rusqlite::types::Type::Text,

@@ -97,6 +97,13 @@ fn open_in(tx: &Connection) -> Result<Option<Shift>> {
         .optional()?)
 }
 
+fn get_in(c: &Connection, id: i64) -> Result<Shift> {
+    c.prepare_cached(&format!("{SHIFT} WHERE id = ?1"))?
+        .query_row([id], shift_row)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("shift {id}")))
+}
+
 fn supervisor_in(tx: &Connection, actor: &Actor) -> Result<()> {
     if actor.operator_ref().is_none() || !roles_in(tx, actor)?.has(Role::Supervisor) {
         return Err(StoreError::NotAllowed(
@@ -153,12 +160,7 @@ impl Store {
     }
 
     pub fn shift(&self, id: i64) -> Result<Shift> {
-        self.read(|c| {
-            c.prepare_cached(&format!("{SHIFT} WHERE id = ?1"))?
-                .query_row([id], shift_row)
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("shift {id}")))
-        })
+        self.read(|c| get_in(c, id))
     }
 
     /// Closed shifts, newest first.
@@ -269,13 +271,7 @@ impl Store {
                 .collect();
             let next = new_shift_in(tx, actor, closed_ms, &carried)?;
             audit::append(tx, actor, "shift.close", &format!("shift:{id}"), report)?;
-            let closed = tx
-                .prepare_cached(&format!("{SHIFT} WHERE id = ?1"))?
-                .query_row([id], shift_row)?;
-            let next = tx
-                .prepare_cached(&format!("{SHIFT} WHERE id = ?1"))?
-                .query_row([next], shift_row)?;
-            Ok((closed, next))
+            Ok((get_in(tx, id)?, get_in(tx, next)?))
         })
     }
 
