@@ -5,7 +5,6 @@
 mod common;
 
 use cashdesk_core::Cashdesk;
-use cashdesk_core::api::operators::NewOperatorInput;
 use cashdesk_core::api::overview::{OverviewRange, overview};
 use cashdesk_core::api::people::{PersonQuery, people, person};
 use cashdesk_core::api::{self};
@@ -39,21 +38,6 @@ fn file(app: &Cashdesk, acc: AccountId, amount: &str, user: &str) -> RequestId {
         .id
 }
 
-fn add(app: &Cashdesk, name: &str, roles: &[Role]) -> cashdesk_domain::OperatorId {
-    api::operators::add_operator(
-        app,
-        &NewOperatorInput {
-            name: name.into(),
-            roles: roles.to_vec(),
-            login: "password".into(),
-            secret: PASSWORD.into(),
-        },
-    )
-    .unwrap()
-    .badge
-    .id
-}
-
 fn actor(app: &Cashdesk, id: cashdesk_domain::OperatorId) -> Actor {
     Actor::Operator(app.store().operator(id).unwrap().as_ref())
 }
@@ -64,8 +48,8 @@ async fn the_overview_and_an_agents_page_show_the_day_counted_by_hand() {
     let app = Cashdesk::open(config(dir.path())).unwrap();
     act_as(&app, "Sami");
     let acc = offline_zexabit_account(&app);
-    let asha = add(&app, "Asha", &[Role::Agent]);
-    let bilal = add(&app, "Bilal", &[Role::Agent]);
+    let asha = add_person(&app, "Asha", &[Role::Agent]);
+    let bilal = add_person(&app, "Bilal", &[Role::Agent]);
     app.store()
         .add_approval_rule(
             &ApprovalRule {

@@ -6,26 +6,11 @@
 mod common;
 
 use cashdesk_core::Cashdesk;
-use cashdesk_core::api::operators::{NewOperatorInput, OperatorChangeInput, RuleView};
+use cashdesk_core::api::operators::{OperatorChangeInput, RuleView};
 use cashdesk_core::api::session::{self, SecretKind};
 use cashdesk_core::api::{self, dto::*};
-use cashdesk_domain::{OperatorId, RequestKind, RequestStatus, Role};
+use cashdesk_domain::{RequestKind, RequestStatus, Role};
 use common::*;
-
-fn add(app: &Cashdesk, name: &str, roles: &[Role]) -> OperatorId {
-    api::operators::add_operator(
-        app,
-        &NewOperatorInput {
-            name: name.into(),
-            roles: roles.to_vec(),
-            login: "password".into(),
-            secret: PASSWORD.into(),
-        },
-    )
-    .unwrap()
-    .badge
-    .id
-}
 
 fn code<T: std::fmt::Debug>(r: api::ApiResult<T>) -> Option<ErrorCode> {
     r.err().map(|e| e.code)
@@ -42,9 +27,9 @@ async fn each_role_may_do_what_its_role_allows_and_nothing_else() {
     let app = Cashdesk::open(config(dir.path())).unwrap();
     act_as(&app, "Owner");
     let account = add_zexabit_account(&app, &sim);
-    add(&app, "Agnes", &[Role::Agent]);
-    add(&app, "Sami", &[Role::Supervisor]);
-    add(&app, "Ada", &[Role::Admin]);
+    add_person(&app, "Agnes", &[Role::Agent]);
+    add_person(&app, "Sami", &[Role::Supervisor]);
+    add_person(&app, "Ada", &[Role::Admin]);
 
     // Admin work: accounts, operators, thresholds, the intake token.
     for who in ["Agnes", "Sami"] {
@@ -141,9 +126,9 @@ async fn above_the_threshold_a_different_supervisor_gives_the_second_approval() 
         },
     )
     .unwrap();
-    add(&app, "Agnes", &[Role::Agent]);
-    add(&app, "Bilal", &[Role::Agent]);
-    add(&app, "Sami", &[Role::Supervisor]);
+    add_person(&app, "Agnes", &[Role::Agent]);
+    add_person(&app, "Bilal", &[Role::Agent]);
+    add_person(&app, "Sami", &[Role::Supervisor]);
     let id = zexabit_deposit(&app, &sim, account).await; // 500 BDT: at the threshold
 
     act_as(&app, "Agnes");
@@ -193,7 +178,7 @@ async fn the_desk_locks_and_only_the_right_secret_opens_it() {
     let dir = tempfile::tempdir().unwrap();
     let app = Cashdesk::open(config(dir.path())).unwrap();
     session::create_first_admin(&app, "Owner", SecretKind::Pin, "2468").unwrap();
-    let agnes = add(&app, "Agnes", &[Role::Agent]);
+    let agnes = add_person(&app, "Agnes", &[Role::Agent]);
     session::lock(&app).unwrap();
     assert_eq!(
         code(api::drafts::list_drafts(&app)),
@@ -249,7 +234,7 @@ async fn the_desk_locks_and_only_the_right_secret_opens_it() {
         .unwrap()
         .id;
     session::log_in(&app, owner, "2468").unwrap();
-    let bilal = add(&app, "Bilal", &[Role::Agent]);
+    let bilal = add_person(&app, "Bilal", &[Role::Agent]);
     session::log_in(&app, bilal, PASSWORD).unwrap();
     // The owner disables Bilal from another desk sharing the database.
     let other = Cashdesk::open(config(dir.path())).unwrap();
@@ -282,7 +267,7 @@ async fn a_missing_audit_key_is_reported_not_silently_replaced() {
 
     let app = Cashdesk::open(config(dir.path())).unwrap();
     act_as(&app, "Owner");
-    add(&app, "Agnes", &[Role::Agent]);
+    add_person(&app, "Agnes", &[Role::Agent]);
     assert!(
         app.keychain().load_app(&name).is_err(),
         "no new key over a keyed log"

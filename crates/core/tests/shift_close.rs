@@ -163,16 +163,7 @@ async fn a_shift_closes_against_the_providers_balances_with_every_variance_expla
 #[tokio::test(flavor = "multi_thread")]
 async fn only_supervisors_open_and_close_shifts_and_see_the_desk() {
     let d = desk(false, Duration::from_millis(200)).await;
-    api::operators::add_operator(
-        &d.app,
-        &api::operators::NewOperatorInput {
-            name: "Agnes".into(),
-            roles: vec![Role::Agent],
-            login: "password".into(),
-            secret: PASSWORD.into(),
-        },
-    )
-    .unwrap();
+    add_person(&d.app, "Agnes", &[Role::Agent]);
     act_as(&d.app, "Agnes");
     let refused = |c: ErrorCode| assert_eq!(c, ErrorCode::NeedsRole);
     refused(code(shifts::shifts(&d.app)));

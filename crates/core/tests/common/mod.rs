@@ -47,6 +47,27 @@ pub fn act_as(app: &Cashdesk, name: &str) {
     session::log_in(app, added.badge.id, PASSWORD).unwrap();
 }
 
+/// Adds an operator with `roles` and the tests' password (as the logged-in
+/// admin), for tests that need one role only.
+pub fn add_person(
+    app: &Cashdesk,
+    name: &str,
+    roles: &[cashdesk_domain::Role],
+) -> cashdesk_domain::OperatorId {
+    api::operators::add_operator(
+        app,
+        &api::operators::NewOperatorInput {
+            name: name.into(),
+            roles: roles.to_vec(),
+            login: "password".into(),
+            secret: PASSWORD.into(),
+        },
+    )
+    .unwrap()
+    .badge
+    .id
+}
+
 pub fn config(dir: &Path) -> Config {
     Config {
         data_dir: dir.to_owned(),
