@@ -99,7 +99,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     let dep = pick_row(
         &c,
         "[data-provider=\"zexabit\"][data-kind=\"deposit\"]",
-        |d| !d.contains("FAKE"),
+        |d| !d.contains("FAKE") && !d.contains("LOST"),
     )
     .await;
     click(&c, "approve").await;
@@ -113,6 +113,8 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         history.len() >= 5,
         "pending, approved, sending, awaiting provider, completed"
     );
+    // The sandbox's lost call: an unknown outcome, settled further down.
+    let lost = supervisor::approve_lost_deposit(&c).await;
 
     // Approve a Zimo-pagos cashout: sent, then settled by the status
     // Zimo-pagos reports after its notification.
@@ -392,6 +394,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         "both approvals are in the history: {history}"
     );
     screenshot(&c, "7-second-approval-completed").await;
+    supervisor::settle_unknown(&c, &lost).await;
 
     // The supervisor's desk after this run: the overview, Karim's page,
     // and the shift closed with a planted variance.

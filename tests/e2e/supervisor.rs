@@ -1,7 +1,7 @@
 //! The supervisor's desk in the real window: the first shift opened with
-//! a typed balance, and later the overview's charts after a sandbox run,
-//! an agent's page, and a shift close with a planted variance signed,
-//! reported and exported.
+//! a typed balance, an unknown outcome settled from the attention list,
+//! and later the overview's charts after a sandbox run, an agent's page,
+//! and a shift close with a planted variance signed, reported and exported.
 
 use crate::driver::*;
 use crate::steps::*;
@@ -21,6 +21,77 @@ pub async fn open_first_shift(c: &Client) {
     click(c, "shift-open").await;
     find(c, &css("shift-info")).await;
     click(c, "supervisor").await;
+}
+
+/// Approves the sandbox's `LOST` deposit: its call never reaches Zexabit,
+/// so nobody can say whether it arrived and it waits in Needs attention.
+pub async fn approve_lost_deposit(c: &Client) -> String {
+    click(c, "tab-queue").await;
+    let id = pick_row(
+        c,
+        "[data-provider=\"zexabit\"][data-kind=\"deposit\"]",
+        |d| d.contains("LOST"),
+    )
+    .await;
+    click(c, "approve").await;
+    click(c, "tab-attention").await;
+    let row = format!(
+        "{}[data-id=\"{id}\"][data-status=\"outcome_unknown\"]",
+        css("queue-row")
+    );
+    let start = std::time::Instant::now();
+    while c.find(Locator::Css(&row)).await.is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{id} never became an unknown outcome"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    id
+}
+
+/// A supervisor settles that unknown outcome from the attention list,
+/// with the evidence beside it: Zexabit never received it, so it is sent
+/// again (same reference) and completes on Zexabit's word.
+pub async fn settle_unknown(c: &Client, id: &str) {
+    click(c, "supervisor").await;
+    click(c, "sv-tab-attention").await;
+    let item = format!(
+        "{}[data-id=\"{id}\"][data-why=\"outcome_unknown\"]",
+        css("attention-item")
+    );
+    wait_text(
+        c,
+        &format!("{item} {}", css("attention-action")),
+        "not received",
+        Duration::from_secs(10),
+    )
+    .await;
+    screenshot(c, "7b-attention-unknown-outcome").await;
+    find(c, &format!("{item} {}", css("attention-open")))
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(c, &format!("{}[data-id=\"{id}\"]", css("detail"))).await;
+    click(c, "settle").await;
+    click(c, "settle-outcome-not_received").await;
+    type_into(
+        c,
+        "settle-note",
+        "Zexabit support: no deposit with this TrxID arrived",
+    )
+    .await;
+    click(c, "settle-continue").await;
+    screenshot(c, "7c-settle-not-received").await;
+    click(c, "settle-confirm").await;
+    follow_to_done_within(c, id, "completed", Duration::from_secs(30)).await;
+    let detail = text_of(c, &css("detail")).await.unwrap_or_default();
+    assert!(
+        detail.contains("no deposit with this TrxID arrived"),
+        "the supervisor's note is in the history: {detail}"
+    );
+    screenshot(c, "7d-unknown-settled-and-completed").await;
 }
 
 /// The overview after the sandbox has run a while, and an agent's page.

@@ -194,7 +194,10 @@ async fn customers(zx: Client, intake: String, token: String, interval: Duration
         tokio::time::sleep(wait).await;
         let (ext, name, uid) = users[rng.random_range(0..users.len())].clone();
         let method = METHODS[rng.random_range(0..METHODS.len())];
-        let deposit = rng.random_bool(0.65);
+        // Now and then a deposit whose first call to Zexabit is lost (the
+        // simulator's `LOST` marker): a supervisor's unknown outcome.
+        let lost = n % 20 == 2;
+        let deposit = lost || rng.random_bool(0.65);
         let (amount, currency) = amount_for(method, &mut rng);
         let mut req = IntakeRequest {
             intake_ref: intake_ref("zx", n),
@@ -227,7 +230,13 @@ async fn customers(zx: Client, intake: String, token: String, interval: Duration
             let fake = rng.random_bool(0.1);
             req.trx_id = Some(format!(
                 "{}{}",
-                if fake { "FAKE" } else { "TRX" },
+                if lost {
+                    "LOST"
+                } else if fake {
+                    "FAKE"
+                } else {
+                    "TRX"
+                },
                 code(&mut rng, 8)
             ));
             req.sender = Some(wallet(method, &mut rng));

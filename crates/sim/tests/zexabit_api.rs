@@ -349,6 +349,34 @@ async fn drop_after_commit_commits_then_closes_without_an_answer() {
     );
 }
 
+/// The sandbox's `LOST` marker: the first call is closed unanswered with
+/// nothing committed; the same call again goes through.
+#[tokio::test]
+async fn a_lost_trx_id_is_dropped_uncommitted_once() {
+    let sim = sim(fast()).await;
+    let api = Api::new(&sim);
+    let user = api.user("usr_lost").await;
+    let body = json!({"userId": user, "amount": 500, "paymentMethod": "bkash",
+        "paymentNumber": "0171", "transactionId": "LOST1234"});
+    let send = || {
+        api.http
+            .post(format!("{}/partner/deposits", api.base))
+            .bearer_auth(&api.key)
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    let err = send().await.expect_err("no response at all");
+    assert!(!err.is_connect(), "the request did arrive: {err}");
+    assert!(sim.deposits().is_empty(), "nothing committed");
+    assert_eq!(
+        send().await.unwrap().status(),
+        200,
+        "sent again, it arrives"
+    );
+    assert_eq!(sim.deposits().len(), 1);
+}
+
 #[tokio::test]
 async fn hang_after_commit_commits_then_answers_too_late() {
     let sim = sim(fast()).await;

@@ -219,6 +219,9 @@ async fn create_deposit(
         transaction_id: optional(&f, "transactionId")?,
         account_number: None,
     };
+    if lost_first_time(&s, new.transaction_id.as_deref()) {
+        return Ok(server::drop_connection());
+    }
     let txn = commit(&s, new)?;
     let resp = Json(CreateDepositResponse {
         success: true,
@@ -228,6 +231,15 @@ async fn create_deposit(
         estimated_time: Some("5-15 minutes".into()),
     });
     Ok(after_commit(&s, resp.into_response()).await)
+}
+
+/// The sandbox's `LOST` marker: the first call with such a TrxID never
+/// arrives (see the module's documentation).
+fn lost_first_time(s: &Shared, trx: Option<&str>) -> bool {
+    match trx {
+        Some(t) if t.starts_with("LOST") => s.lock().lost.insert(t.to_owned()),
+        _ => false,
+    }
 }
 
 async fn create_withdrawal(

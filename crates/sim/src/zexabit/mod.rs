@@ -10,6 +10,12 @@
 //! deposit's `paymentNumber` is not matched against the agent's number (the
 //! document does not say Zexabit checks it), and an unknown path or method
 //! is answered 404 NOT_FOUND in the documented error shape.
+//!
+//! Sandbox markers (like the `FAKE` TrxID the agent rejects): the first
+//! deposit call whose `transactionId` starts with `LOST` is dropped before
+//! anything is committed (connection closed, no answer, no webhook), so a
+//! desk sees an outcome nobody can learn from Zexabit; the same call sent
+//! again is handled normally.
 
 mod catalog;
 mod deliver;
@@ -116,6 +122,8 @@ pub(crate) struct Inner {
     /// Accepted request times per API key, for the sliding minute.
     pub window: HashMap<String, VecDeque<Instant>>,
     pub requests: u64,
+    /// `LOST` TrxIDs already dropped once.
+    pub lost: HashSet<String>,
 }
 
 pub(crate) type Shared = crate::shared::SimShared<ZexabitSimConfig, Inner>;
@@ -146,6 +154,7 @@ impl ZexabitSim {
             suspended: false,
             window: HashMap::new(),
             requests: 0,
+            lost: HashSet::new(),
         };
         let (shared, stop_tx) = Shared::new(config, inner)?;
         let router = http::router(shared.clone());
