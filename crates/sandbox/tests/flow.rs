@@ -43,10 +43,13 @@ fn pick(app: &Cashdesk, kind: RequestKind) -> RequestSummary {
         Duration::from_secs(20),
         || {
             queue(app, QueueTab::Queue).items.into_iter().find(|r| {
-                // Other providers' simulated customers share the queue.
+                // Other providers' simulated customers share the queue;
+                // FAKE is rejected at Zexabit and LOST's call is dropped.
+                let trx = r.reference.as_deref().unwrap_or("");
                 r.provider == ProviderKind::Zexabit
                     && r.kind == kind
-                    && !r.reference.as_deref().unwrap_or("").starts_with("FAKE")
+                    && !trx.starts_with("FAKE")
+                    && !trx.starts_with("LOST")
             })
         },
     )
