@@ -128,6 +128,11 @@ pub async fn text_of(c: &Client, selector: &str) -> Option<String> {
 pub async fn screenshot(c: &Client, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
+    // WebKitGTK takes the picture at the next repaint; a page where
+    // nothing changes (the supervisor's desk with the queue hidden) would
+    // never repaint, and the screenshot would wait for ever. One pixel in
+    // a corner changes shade for three seconds to give it that repaint.
+    c.execute(REPAINT, vec![]).await.expect("repaint ticker");
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     // The X server's view too: what a person would see on the screen.
@@ -154,3 +159,19 @@ pub fn app_pids(data_dir: &Path) -> Vec<u32> {
     }
     pids
 }
+
+/// Makes a nearly invisible pixel change shade every 100 ms for 3 s.
+const REPAINT: &str = r#"
+    let d = document.getElementById('e2e-repaint');
+    if (!d) {
+        d = document.createElement('div');
+        d.id = 'e2e-repaint';
+        d.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+        document.body.appendChild(d);
+    }
+    let n = 0;
+    const t = setInterval(() => {
+        d.style.background = n % 2 ? 'rgba(0,0,0,0.02)' : 'rgba(0,0,0,0.03)';
+        if (++n > 30) clearInterval(t);
+    }, 100);
+"#;
