@@ -63,33 +63,85 @@ pub fn export_view(app: &Cashdesk, q: &ExportQuery) -> ApiResult<ExportResult> {
     })
 }
 
-/// Exports the view to `path` (written beside it, then renamed: a crash
-/// leaves no half file), from one consistent snapshot. Returns the rows.
+/// Exports the view to `path` (written whole or not at all), from one
+/// consistent snapshot. Returns the rows.
 pub fn export_view_to(app: &Cashdesk, q: &ExportQuery, path: &Path) -> ApiResult<u64> {
     let (who, _) = app.active()?;
     let f = super::requests::tab_filter(q.tab, q.provider, q.kind);
+    write_atomically(path, |out| {
+        use std::io::Write;
+        writeln!(
+            out,
+            "# Cashdesk export; view {}; provider {}; kind {}; by {}; at {}",
+            serde_json::to_string(&q.tab)
+                .unwrap_or_default()
+                .trim_matches('"'),
+            q.provider.map(|p| p.as_str()).unwrap_or("any"),
+            q.kind.map(|k| k.as_str()).unwrap_or("any"),
+            who.name,
+            chrono::Utc::now().to_rfc3339()
+        )
+        .map_err(|e| write_error(path, e))?;
+        let (rows, _) = app.store().export_csv(&f, out)?;
+        Ok(rows)
+    })
+}
+
+/// Writes `path` whole or not at all: `write` fills a buffered `.part`
+/// file beside it, which is synced to disk and then renamed over `path`,
+/// so a crash or a full disk never leaves half an export behind.
+pub(crate) fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> ApiResult<T>,
+) -> ApiResult<T> {
     let part = path.with_extension("csv.part");
-    let io = |e: std::io::Error| invalid(format!("cannot write {}: {e}", part.display()));
-    let file = std::fs::File::create(&part).map_err(io)?;
-    let mut out = std::io::BufWriter::new(file);
+    let io = |e: std::io::Error| write_error(&part, e);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&part).map_err(io)?);
+    let done = write(&mut out).and_then(|v| {
+        out.into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)?;
+        std::fs::rename(&part, path).map_err(io)?;
+        Ok(v)
+    });
+    if done.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    done
+}
+
+/// The error a user sees when `path` cannot be written (disk full, no
+/// permission): which file, and why.
+pub(crate) fn write_error(path: &Path, e: impl std::fmt::Display) -> crate::api::ApiError {
+    invalid(format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
     use std::io::Write;
-    writeln!(
-        out,
-        "# Cashdesk export; view {}; provider {}; kind {}; by {}; at {}",
-        serde_json::to_string(&q.tab)
-            .unwrap_or_default()
-            .trim_matches('"'),
-        q.provider.map(|p| p.as_str()).unwrap_or("any"),
-        q.kind.map(|k| k.as_str()).unwrap_or("any"),
-        who.name,
-        chrono::Utc::now().to_rfc3339()
-    )
-    .map_err(io)?;
-    let (rows, out) = app.store().export_csv(&f, out)?;
-    out.into_inner()
-        .map_err(|e| invalid(e.to_string()))?
-        .sync_all()
-        .map_err(io)?;
-    std::fs::rename(&part, path).map_err(io)?;
-    Ok(rows)
+
+    #[test]
+    fn a_write_that_fails_leaves_no_file_and_one_that_succeeds_is_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("view.csv");
+        let err = write_atomically(&path, |out| {
+            out.write_all(b"half a row").unwrap();
+            Err::<(), _>(invalid("the disk is full"))
+        })
+        .unwrap_err();
+        assert!(err.message.contains("the disk is full"));
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "no .part left"
+        );
+        write_atomically(&path, |out| {
+            out.write_all(b"a,b\n").map_err(|e| write_error(&path, e))
+        })
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }

@@ -91,57 +91,53 @@ pub fn export_shift(app: &Cashdesk, id: i64) -> ApiResult<super::export::ExportR
     export_shift_to(app, id, &dir.join(format!("cashdesk-shift-{id}.csv")))
 }
 
-/// Writes shift `id`'s report as CSV to `path`.
+/// Writes shift `id`'s report as CSV to `path` (whole or not at all).
 pub fn export_shift_to(
     app: &Cashdesk,
     id: i64,
     path: &std::path::Path,
 ) -> ApiResult<super::export::ExportResult> {
     let report = shift_report(app, id)?;
-    let part = path.with_extension("csv.part");
-    let io = |e: std::io::Error| invalid(format!("cannot write {}: {e}", part.display()));
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&part).map_err(io)?);
-    use std::io::Write;
-    writeln!(
-        out,
-        "# Cashdesk shift {id}; opened {} by {}; closed {}; signed by {}",
-        report.opened_at, report.opened_by, report.closed_at, report.signed_by
-    )
-    .map_err(io)?;
-    let mut w = csv::Writer::from_writer(out);
-    let csv_err = |e: csv::Error| invalid(format!("cannot write {}: {e}", part.display()));
-    w.write_record(COLUMNS).map_err(csv_err)?;
-    // Names, wallets and reasons are text from outside (a leading `=` is
-    // data, never a formula); the amounts are Cashdesk's own decimals,
-    // written as they are so a spreadsheet reads −10 as a number.
-    let cell = cashdesk_store::export::cell;
-    let raw = |v: &Option<String>| v.clone().unwrap_or_default();
-    for l in &report.lines {
-        w.write_record([
-            cell(&l.account),
-            cell(&l.provider),
-            cell(&l.wallet),
-            cell(&l.currency),
-            raw(&l.opening),
-            raw(&l.opening_source),
-            l.deposits.clone(),
-            l.deposits_count.to_string(),
-            l.withdrawals.clone(),
-            l.withdrawals_count.to_string(),
-            l.expected.clone(),
-            raw(&l.closing),
-            raw(&l.closing_source),
-            raw(&l.variance),
-            l.reason.as_deref().map(cell).unwrap_or_default(),
-        ])
-        .map_err(csv_err)?;
-    }
-    let out = w.into_inner().map_err(|e| invalid(e.to_string()))?;
-    out.into_inner()
-        .map_err(|e| invalid(e.to_string()))?
-        .sync_all()
-        .map_err(io)?;
-    std::fs::rename(&part, path).map_err(io)?;
+    let failed = |e: &dyn std::fmt::Display| super::export::write_error(path, e);
+    super::export::write_atomically(path, |out| {
+        use std::io::Write;
+        writeln!(
+            out,
+            "# Cashdesk shift {id}; opened {} by {}; closed {}; signed by {}",
+            report.opened_at, report.opened_by, report.closed_at, report.signed_by
+        )
+        .map_err(|e| failed(&e))?;
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(COLUMNS).map_err(|e| failed(&e))?;
+        // Names, wallets and reasons are text from outside (a leading `=`
+        // is data, never a formula); the amounts are Cashdesk's own
+        // decimals, written as they are so a spreadsheet reads −10 as a
+        // number.
+        let cell = cashdesk_store::export::cell;
+        let raw = |v: &Option<String>| v.clone().unwrap_or_default();
+        for l in &report.lines {
+            w.write_record([
+                cell(&l.account),
+                cell(&l.provider),
+                cell(&l.wallet),
+                cell(&l.currency),
+                raw(&l.opening),
+                raw(&l.opening_source),
+                l.deposits.clone(),
+                l.deposits_count.to_string(),
+                l.withdrawals.clone(),
+                l.withdrawals_count.to_string(),
+                l.expected.clone(),
+                raw(&l.closing),
+                raw(&l.closing_source),
+                raw(&l.variance),
+                l.reason.as_deref().map(cell).unwrap_or_default(),
+            ])
+            .map_err(|e| failed(&e))?;
+        }
+        w.flush().map_err(|e| failed(&e))?;
+        Ok(())
+    })?;
     Ok(super::export::ExportResult {
         path: path.display().to_string(),
         rows: report.lines.len() as u64,
