@@ -116,6 +116,13 @@ async fn audit_trail(d: S<'_>, query: AuditQuery) -> ApiResult<Vec<AuditRow>> {
     api::supervisor::audit_trail(d.get()?, &query)
 }
 #[tauri::command]
+async fn export_audit(
+    d: S<'_>,
+    query: AuditQuery,
+) -> ApiResult<cashdesk_core::api::export::ExportResult> {
+    api::audit_export::export_audit(d.get()?, &query)
+}
+#[tauri::command]
 async fn set_sla_minutes(d: S<'_>, minutes: i64) -> ApiResult<i64> {
     api::supervisor::set_sla_minutes(d.get()?, minutes)
 }
@@ -344,6 +351,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         attention,
         export_view,
         audit_trail,
+        export_audit,
         set_sla_minutes,
         claim,
         release_claim,

@@ -79,6 +79,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     .await;
     click(&c, "audit-verify").await;
     wait_text(&c, &css("audit-result"), "Intact", Duration::from_secs(10)).await;
+    supervisor::export_audit(&c, &data.path().join("exports")).await;
     screenshot(&c, "0c-audit-trail").await;
     click(&c, "supervisor").await;
 

@@ -94,6 +94,39 @@ pub async fn settle_unknown(c: &Client, id: &str) {
     screenshot(c, "7d-unknown-settled-and-completed").await;
 }
 
+/// Exports the whole audit log: the file holds as many entries as the
+/// window says it saved (every one, not the 50 shown).
+pub async fn export_audit(c: &Client, exports: &std::path::Path) {
+    click(c, "audit-export").await;
+    let said = wait_text(
+        c,
+        &css("audit-export-result"),
+        "Saved",
+        Duration::from_secs(20),
+    )
+    .await;
+    let rows: usize = said
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no entry count in {said:?}"));
+    let file = std::fs::read_dir(exports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("cashdesk-audit-"))
+        })
+        .expect("the audit export file");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(rows > 0, "{said}");
+    assert_eq!(
+        text.lines().count(),
+        rows + 2,
+        "filter line, header, every entry"
+    );
+}
+
 /// The overview after the sandbox has run a while, and an agent's page.
 pub async fn overview_and_people(c: &Client, agent: &str) {
     click(c, "supervisor").await;

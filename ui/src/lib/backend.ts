@@ -92,6 +92,8 @@ export interface Backend {
   attention(): Promise<AttentionItem[]>;
   /** The audit log, filtered, newest first (supervisor, admin). */
   auditTrail(query: AuditQuery): Promise<AuditRow[]>;
+  /** Every entry the filter matches, to a CSV file (no page size). */
+  exportAudit(query: AuditQuery): Promise<ExportResult>;
   /** Minutes a request may wait before it is past the SLA (admin). */
   setSlaMinutes(minutes: number): Promise<number>;
   /** Writes the whole filtered view to a CSV file in the downloads folder. */
@@ -214,6 +216,7 @@ export const tauriBackend: Backend = {
   verifyAudit: () => call('verify_audit'),
   attention: () => call('attention'),
   auditTrail: (query) => call('audit_trail', { query }),
+  exportAudit: (query) => call('export_audit', { query }),
   setSlaMinutes: (minutes) => call('set_sla_minutes', { minutes }),
   exportView: (query) => call('export_view', { query }),
   overview: (range) => call('overview', { range }),

@@ -261,6 +261,14 @@ export class FakeBackend implements Backend {
       this.desk.supervising();
       return auditPage(this.auditRows, query, (id) => this.desk.operators.find((o) => o.id === id)?.name ?? null);
     });
+  exportAudit = (query: AuditQuery) =>
+    this.act('export_audit', [query], () => {
+      this.desk.supervising();
+      const all = auditPage(this.auditRows, { ...query, limit: 1_000_000 }, (id) =>
+        this.desk.operators.find((o) => o.id === id)?.name ?? null,
+      );
+      return { path: '/home/asha/Downloads/cashdesk-audit.csv', rows: all.length };
+    });
   setSlaMinutes = (minutes: number) => this.act('set_sla_minutes', [minutes], () => this.desk.setSla(minutes));
   /** When set, export_view answers with it; else the view's row count. */
   exportAnswer: ExportResult | null = null;

@@ -172,6 +172,17 @@ describe('audit trail', () => {
     await waitFor(() => expect(lastAuditQuery(fake)).not.toHaveProperty('operator'));
   });
 
+  it('exports every entry the filters match, without the page size', async () => {
+    const fake = new FakeBackend();
+    await openAudit(fake);
+    await fireEvent.change(screen.getByTestId('audit-filter-operator'), { target: { value: 'op-3' } });
+    await waitFor(() => expect(lastAuditQuery(fake)).toEqual({ limit: 50, operator: 'op-3' }));
+    await fireEvent.click(screen.getByTestId('audit-export'));
+    const said = await screen.findByTestId('audit-export-result');
+    expect(fake.callsTo('export_audit').at(-1)?.[0]).toEqual({ operator: 'op-3' });
+    expect(said.textContent).toContain('Saved 1 entry to /home/asha/Downloads/cashdesk-audit.csv');
+  });
+
   it('pages with "Load more" from the last row shown', async () => {
     const fake = new FakeBackend();
     fake.auditRows = auditRows(70);

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_export;
 pub mod desk;
 pub mod drafts;
 pub mod dto;

@@ -165,26 +165,37 @@ fn time(s: &Option<String>, what: &str) -> ApiResult<Option<i64>> {
 /// The audit log, filtered, newest first.
 pub fn audit_trail(app: &Cashdesk, q: &AuditQuery) -> ApiResult<Vec<AuditRow>> {
     supervising(app)?;
-    let f = AuditFilter {
+    let mut f = audit_filter(q)?;
+    f.limit = q.limit.unwrap_or(200);
+    Ok(app
+        .store()
+        .audit_page(&f)?
+        .into_iter()
+        .map(audit_row)
+        .collect())
+}
+
+/// The store's filter for a query from the window (its page size unset).
+pub(crate) fn audit_filter(q: &AuditQuery) -> ApiResult<AuditFilter> {
+    Ok(AuditFilter {
         operator: q.operator,
         subject: q.request.map(|r| format!("request:{r}")),
         action: q.action.clone().filter(|a| !a.trim().is_empty()),
         since_ms: time(&q.since, "since")?,
         until_ms: time(&q.until, "until")?,
         before_seq: q.before,
-        limit: q.limit.unwrap_or(200),
-    };
-    Ok(app
-        .store()
-        .audit_page(&f)?
-        .into_iter()
-        .map(|e| AuditRow {
-            seq: e.seq,
-            at: e.at.to_rfc3339(),
-            who: super::requests::actor_name(&cashdesk_domain::Actor::parse(&e.actor)),
-            action: e.action,
-            subject: e.subject,
-            details: e.details.to_string(),
-        })
-        .collect())
+        limit: 0,
+    })
+}
+
+/// An entry as the window and the export show it.
+pub(crate) fn audit_row(e: cashdesk_store::AuditEntry) -> AuditRow {
+    AuditRow {
+        seq: e.seq,
+        at: e.at.to_rfc3339(),
+        who: super::requests::actor_name(&cashdesk_domain::Actor::parse(&e.actor)),
+        action: e.action,
+        subject: e.subject,
+        details: e.details.to_string(),
+    }
 }
