@@ -406,27 +406,14 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     // The Done tab exported whole: the file holds as many rows as the
     // window says it saved.
     click(&c, "tab-done").await;
-    click(&c, "export-view").await;
-    let said = wait_text(&c, &css("export-result"), "Saved", Duration::from_secs(20)).await;
-    let rows: usize = said
-        .split_whitespace()
-        .nth(1)
-        .and_then(|n| n.replace(',', "").parse().ok())
-        .unwrap_or_else(|| panic!("no row count in {said:?}"));
-    let exported = std::fs::read_dir(data.path().join("exports"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("cashdesk-done-"))
-        })
-        .expect("the export file");
-    let text = std::fs::read_to_string(&exported).unwrap();
-    assert_eq!(
-        text.lines().count(),
-        rows + 2,
-        "comment, header and every row"
-    );
+    export_matches(
+        &c,
+        "export-view",
+        "export-result",
+        &data.path().join("exports"),
+        "cashdesk-done-",
+    )
+    .await;
     screenshot(&c, "7c-exported").await;
 
     // Locking the desk hides the work until the same secret is given.

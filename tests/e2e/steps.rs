@@ -94,7 +94,14 @@ pub async fn follow_to_done(c: &Client, id: &str, status: &str) {
 /// Like `follow_to_done`, for outcomes that take the provider a while
 /// (a CashWeb deposit is credited once the customer's coins confirm).
 pub async fn follow_to_done_within(c: &Client, id: &str, status: &str, timeout: Duration) {
-    click(c, "tab-done").await;
+    wait_listed(c, "done", id, status, timeout).await;
+    follow_to_done(c, id, status).await;
+}
+
+/// Opens the queue's `tab` and waits until request `id` is listed there
+/// with `status`.
+pub async fn wait_listed(c: &Client, tab: &str, id: &str, status: &str, timeout: Duration) {
+    click(c, &format!("tab-{tab}")).await;
     let selector = format!(
         "{}[data-id=\"{id}\"][data-status=\"{status}\"]",
         css("queue-row")
@@ -104,7 +111,42 @@ pub async fn follow_to_done_within(c: &Client, id: &str, status: &str, timeout: 
         assert!(start.elapsed() < timeout, "{id} never became {status}");
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    follow_to_done(c, id, status).await;
+}
+
+/// Clicks an export button, reads the count the window says it saved
+/// ("Saved 1,234 …" in `result`), finds the file whose name starts with
+/// `prefix` in `exports`, and checks it holds that many lines after its
+/// filter line and header. Returns the count.
+pub async fn export_matches(
+    c: &Client,
+    button: &str,
+    result: &str,
+    exports: &std::path::Path,
+    prefix: &str,
+) -> usize {
+    click(c, button).await;
+    let said = wait_text(c, &css(result), "Saved", Duration::from_secs(20)).await;
+    let rows: usize = said
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no count in {said:?}"));
+    let file = std::fs::read_dir(exports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
+        .unwrap_or_else(|| panic!("no {prefix}* file in {}", exports.display()));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        rows + 2,
+        "filter line, header and every row of {}",
+        file.display()
+    );
+    rows
 }
 
 pub async fn choose_option(c: &Client, select: &str, text: &str) {
