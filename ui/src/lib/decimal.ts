@@ -5,9 +5,12 @@
 /** Digits, at most one point with digits after it, an optional minus. */
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
-/** Codes written with South Asian grouping (1,50,000.00), as the core groups them. */
-// As the core groups them (crates/domain/src/money.rs): one rule for both.
-const LAKH_GROUPING = new Set(['BDT', 'INR', 'NPR']);
+/**
+ * Codes written with South Asian grouping (1,50,000.00). The core's
+ * crates/domain/src/money.rs has BDT, INR and NPR; PKR is grouped in lakhs
+ * here too (issue 12), and core-written amounts are regrouped for display.
+ */
+export const LAKH_GROUPING: ReadonlySet<string> = new Set(['BDT', 'INR', 'NPR', 'PKR']);
 /** Crypto tickers: eight places. */
 const CRYPTO = new Set(['BTC', 'ETH', 'USDT', 'USDC', 'TRX', 'BNB', 'LTC', 'SOL', 'TON', 'DOGE']);
 /** Codes with no minor unit. */
@@ -106,7 +109,7 @@ function groupDigits(int: string, lakh: boolean): string {
 /**
  * An amount grouped as `currency` is written, without the code: at least
  * the currency's places (more when the amount has them), a minus when below
- * zero: "1,50,000.00" (BDT, INR, NPR), "150,000.00" otherwise. Text
+ * zero: "1,50,000.00" (BDT, INR, NPR, PKR), "150,000.00" otherwise. Text
  * that is not a decimal comes back as it was.
  */
 export function groupAmount(amount: string, currency: string): string {

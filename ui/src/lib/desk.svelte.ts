@@ -53,6 +53,8 @@ export class Desk {
   quarantine = $state<QuarantineItem[]>([]);
   /** The draft open in the form; null with view 'draft' means a new one. */
   editing = $state<DraftView | null>(null);
+  /** A Settings section to bring into view when Settings opens (the operator menu's way there). */
+  settingsSection = $state<'appearance' | null>(null);
   /** The decision dialog open over the detail, if any. */
   dialog = $state<'reject' | 'settle' | null>(null);
   /** Bumped each time the form opens, so it starts fresh. */
@@ -392,6 +394,12 @@ export class Desk {
     if (t === 'second' && !this.may('second_approval')) t = 'queue';
     void this.queue.open(summary, t);
     this.closePanel();
+  }
+
+  /** Settings, at "Appearance & language". */
+  openAppearance(): void {
+    this.settingsSection = 'appearance';
+    this.view = 'settings';
   }
 
   closePanel(): void {

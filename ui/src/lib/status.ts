@@ -1,6 +1,8 @@
 // Presentation facts about statuses and providers that the bindings do not
-// carry. Labels (status in words) always come from the backend; this only
-// picks a colour tone and mirrors which tab a status belongs to.
+// carry. Labels (status in words) come from the backend; other languages
+// put their own words over them (`statusLabel`). Labels here are getters so
+// they follow the window's language wherever they are read.
+import { digits, t, tOr } from './i18n';
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { QueueTab } from './bindings/QueueTab';
 import type { RequestKind } from './bindings/RequestKind';
@@ -56,13 +58,23 @@ export function inTab(status: RequestStatus, tab: QueueTab): boolean {
   return tab === 'second' ? status === 'awaiting_second_approval' : tabOf(status) === tab;
 }
 
-export const TABS: { id: QueueTab; label: string }[] = [
-  { id: 'queue', label: 'Queue' },
-  { id: 'second', label: 'Second approval' },
-  { id: 'in_flight', label: 'In flight' },
-  { id: 'attention', label: 'Needs attention' },
-  { id: 'done', label: 'Done' },
-];
+/** `{ id, label }` whose label is the current language's `${ns}.${id}`. */
+function labelled<T extends string>(ns: string, ids: T[]): { id: T; label: string }[] {
+  return ids.map((id) => ({
+    id,
+    get label() {
+      return t(`${ns}.${id}`);
+    },
+  }));
+}
+
+export const TABS: { id: QueueTab; label: string }[] = labelled<QueueTab>('tabs', [
+  'queue',
+  'second',
+  'in_flight',
+  'attention',
+  'done',
+]);
 
 export const PROVIDERS: { id: ProviderKind; label: string }[] = [
   { id: 'zexabit', label: 'Zexabit' },
@@ -72,11 +84,7 @@ export const PROVIDERS: { id: ProviderKind; label: string }[] = [
 ];
 
 /** Operators' roles in words, in the order the desk lists them. */
-export const ROLES: { id: Role; label: string }[] = [
-  { id: 'agent', label: 'Agent' },
-  { id: 'supervisor', label: 'Supervisor' },
-  { id: 'admin', label: 'Admin' },
-];
+export const ROLES: { id: Role; label: string }[] = labelled<Role>('roles', ['agent', 'supervisor', 'admin']);
 
 /** "Agent, Supervisor": an operator's roles for the menu and the admin's list. */
 export function rolesText(roles: Role[]): string {
@@ -86,13 +94,22 @@ export function rolesText(roles: Role[]): string {
 }
 
 export const KIND_LABEL: Record<RequestKind, string> = {
-  deposit: 'Deposit',
-  withdrawal: 'Withdrawal',
+  get deposit() {
+    return t('kind.deposit');
+  },
+  get withdrawal() {
+    return t('kind.withdrawal');
+  },
 };
+
+/** A status in the current language; the core's own words in English. */
+export function statusLabel(status: RequestStatus, coreLabel: string): string {
+  return tOr(`status.${status}`, coreLabel);
+}
 
 /** Tab counts are capped at 9999 by the backend. */
 export function formatCount(n: number): string {
-  return n >= 9999 ? '9999+' : String(n);
+  return digits(n >= 9999 ? '9999+' : String(n));
 }
 
 /**
@@ -107,8 +124,8 @@ export function providerLine(
 ): string | null {
   if (reason) {
     const refused = status === 'rejected_by_provider' || status === 'failed';
-    return `${providerLabel} ${refused ? 'refused' : 'says'}: ${reason}`;
+    return t(refused ? 'status.provider_refused' : 'status.provider_says', { provider: providerLabel, reason });
   }
-  if (providerStatus) return `${providerLabel} status: ${providerStatus}`;
+  if (providerStatus) return t('status.provider_status', { provider: providerLabel, status: providerStatus });
   return null;
 }

@@ -1,6 +1,10 @@
 // Relative ages for the queue ("12 s", "3 min", "2 h", "4 d") and local
-// timestamps for history. Pure functions: `now` is passed in so the caller
-// decides how often it ticks.
+// timestamps for history. Pure functions of their arguments and the current
+// language: `now` is passed in so the caller decides how often it ticks.
+// English keeps the desk's compact forms exactly; other languages get
+// Intl's words and (when chosen) native digits.
+import { FALLBACK, locale } from './i18n/state.svelte';
+import { ago as agoIntl, clock, dateTime, unitCount } from './i18n/format';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -12,19 +16,46 @@ export function parseTime(iso: string): number {
   return Date.parse(iso);
 }
 
+const english = () => locale() === FALLBACK;
+
+type Unit = 'second' | 'minute' | 'hour' | 'day';
+const SHORT: Record<Unit, string> = { second: 's', minute: 'min', hour: 'h', day: 'd' };
+
+/** The age in its largest whole unit, or null for a time that is not one. */
+function age(iso: string, now: number): { n: number; unit: Unit } | null {
+  const at = parseTime(iso);
+  if (Number.isNaN(at)) return null;
+  const ms = Math.max(0, now - at);
+  if (ms < MINUTE) return { n: Math.floor(ms / SECOND), unit: 'second' };
+  if (ms < HOUR) return { n: Math.floor(ms / MINUTE), unit: 'minute' };
+  if (ms < DAY) return { n: Math.floor(ms / HOUR), unit: 'hour' };
+  return { n: Math.floor(ms / DAY), unit: 'day' };
+}
+
 /** Age of `iso` at `now` in the shortest honest unit; never negative. */
 export function relativeAge(iso: string, now: number): string {
-  const at = parseTime(iso);
-  if (Number.isNaN(at)) return '—';
-  const ms = Math.max(0, now - at);
-  if (ms < MINUTE) return `${Math.floor(ms / SECOND)} s`;
-  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min`;
-  if (ms < DAY) return `${Math.floor(ms / HOUR)} h`;
-  return `${Math.floor(ms / DAY)} d`;
+  const a = age(iso, now);
+  if (!a) return '—';
+  return english() ? `${a.n} ${SHORT[a.unit]}` : unitCount(a.n, a.unit);
+}
+
+/** "3 min ago" (Intl.RelativeTimeFormat outside English); never in the future. */
+export function timeAgo(iso: string, now: number): string {
+  const a = age(iso, now);
+  if (!a) return '—';
+  return english() ? `${a.n} ${SHORT[a.unit]} ago` : agoIntl(a.n, a.unit);
 }
 
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
+}
+
+function day(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function sameDay(a: Date, b: Date): boolean {
+  return day(a) === day(b);
 }
 
 /** "2024-05-01 14:03:07" in local time, for history and tooltips. */
@@ -32,10 +63,8 @@ export function localTime(iso: string): string {
   const at = parseTime(iso);
   if (Number.isNaN(at)) return iso;
   const d = new Date(at);
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
-  );
+  if (!english()) return dateTime(d);
+  return `${day(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 /**
@@ -46,11 +75,10 @@ export function clockTime(iso: string, now: number): string {
   const at = parseTime(iso);
   if (Number.isNaN(at)) return iso;
   const d = new Date(at);
-  const today = new Date(now);
+  const today = sameDay(d, new Date(now));
+  if (!english()) return today ? clock(d) : dateTime(d, false);
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const sameDay =
-    d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
-  return sameDay ? hm : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+  return today ? hm : `${day(d)} ${hm}`;
 }
 
 /**
@@ -63,6 +91,7 @@ export function spanEnd(first: string, last: string): string | null {
   const b = parseTime(last);
   if (Number.isNaN(b)) return last === first ? null : last;
   if (!Number.isNaN(a) && Math.floor(a / SECOND) === Math.floor(b / SECOND)) return null;
-  const full = localTime(last);
-  return !Number.isNaN(a) && localTime(first).slice(0, 10) === full.slice(0, 10) ? full.slice(11) : full;
+  const end = new Date(b);
+  if (Number.isNaN(a) || !sameDay(new Date(a), end)) return localTime(last);
+  return english() ? `${pad(end.getHours())}:${pad(end.getMinutes())}:${pad(end.getSeconds())}` : clock(end, true);
 }

@@ -65,7 +65,7 @@ describe('amount formatting', () => {
   it('groups lakh and crore for South Asian currencies, thousands otherwise', () => {
     expect(groupAmount('150000', 'BDT')).toBe('1,50,000.00');
     expect(groupAmount('12345678.5', 'INR')).toBe('1,23,45,678.50');
-    expect(groupAmount('150000', 'PKR')).toBe('150,000.00');
+    expect(groupAmount('150000', 'PKR')).toBe('1,50,000.00');
     expect(groupAmount('150000', 'USD')).toBe('150,000.00');
     expect(groupAmount('1234567.891', 'MXN')).toBe('1,234,567.891');
     expect(groupAmount('999', 'BDT')).toBe('999.00');
