@@ -3,6 +3,7 @@
 import type { LinkState } from './bindings/LinkState';
 import type { LinkView } from './bindings/LinkView';
 import type { Tone } from './status';
+import { t } from './i18n';
 import { clockTime } from './time';
 
 export const LINK_TONE: Record<LinkState, Tone> = {
@@ -16,13 +17,13 @@ export const LINK_TONE: Record<LinkState, Tone> = {
 export function linkWords(link: LinkView, now: number): string {
   switch (link.state) {
     case 'online':
-      return 'online';
+      return t('links.online');
     case 'offline':
-      return link.since ? `offline since ${clockTime(link.since, now)}` : 'offline';
+      return link.since ? t('links.offline_since', { time: clockTime(link.since, now) }) : t('links.offline');
     case 'refusing':
-      return 'answering with an error';
+      return t('links.refusing');
     case 'unknown':
-      return 'not checked yet';
+      return t('links.unknown');
   }
 }
 
@@ -33,19 +34,16 @@ export function linkWords(link: LinkView, now: number): string {
 export function waitingNote(link: LinkView | undefined, now: number): string | null {
   if (!link) return null;
   if (link.state === 'offline') {
-    const since = link.since ? ` since ${clockTime(link.since, now)}` : '';
-    return (
-      `Waiting to send: ${link.account_name} is offline${since}. ` +
-      'It goes out by itself when the connection returns; nothing to do.'
-    );
+    const account = link.account_name;
+    return link.since
+      ? t('links.waiting_offline_since', { account, time: clockTime(link.since, now) })
+      : t('links.waiting_offline', { account });
   }
   if (link.state === 'refusing') {
     const detail = link.detail.trim();
-    return (
-      `Waiting to send: ${link.provider_label} answers with an error` +
-      (detail ? `: ${detail}${/[.!?]$/.test(detail) ? '' : '.'} ` : '. ') +
-      'It goes out once that is fixed.'
-    );
+    const provider = link.provider_label;
+    if (!detail) return t('links.waiting_refusing', { provider });
+    return t('links.waiting_refusing_detail', { provider, detail: /[.!?]$/.test(detail) ? detail : `${detail}.` });
   }
   return null;
 }

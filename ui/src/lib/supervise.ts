@@ -1,6 +1,7 @@
 // Presentation helpers for the supervisor's view: why a request needs a
 // person in words, the queue tab that holds it, audit times and details.
 import type { QueueTab } from './bindings/QueueTab';
+import { translated, t } from './i18n';
 
 /** The core's `why`s, in the order the counts show them. */
 export const WHYS = [
@@ -11,15 +12,6 @@ export const WHYS = [
   'past_sla',
   'expired_maybe_paid',
 ] as const;
-
-const WHY_LABEL: Record<string, string> = {
-  outcome_unknown: 'Outcome unknown',
-  amount_differs: 'Amount differs',
-  failed: 'Failed',
-  second_approval: 'Second approval',
-  past_sla: 'Past SLA',
-  expired_maybe_paid: 'Expired — may have paid',
-};
 
 const WHY_TAB: Record<string, QueueTab> = {
   outcome_unknown: 'attention',
@@ -32,7 +24,8 @@ const WHY_TAB: Record<string, QueueTab> = {
 
 /** "Outcome unknown": a short label for a `why` (an unknown one as it came). */
 export function whyLabel(why: string): string {
-  return WHY_LABEL[why] ?? why.replace(/_/g, ' ');
+  const key = `why.${why}`;
+  return (WHYS as readonly string[]).includes(why) || translated(key) ? t(key) : why.replace(/_/g, ' ');
 }
 
 /** The queue tab that lists a request needing a person for `why`, if known. */

@@ -23,17 +23,20 @@ export function signed(value: string, currency: string): string {
   return digits(signedAmount(value, currency));
 }
 
-const DISPLAY = /^(-?)([0-9][0-9,]*)(\.[0-9]+)? ([A-Za-z0-9]+)$/;
+const DISPLAY = /^(-?)([0-9]{1,3}(?:,[0-9]{3})+)(\.[0-9]+)? ([A-Za-z0-9]+)$/;
+/** Grouped in lakhs by the core already (crates/domain/src/money.rs). */
+const CORE_LAKH = new Set(['BDT', 'INR', 'NPR']);
 
 /**
- * An amount the core already wrote ("150,000.00 PKR", `amount_display`),
- * regrouped where the desk groups that currency in lakhs, in the current
- * digits. Other text comes back with only its digits changed.
+ * An amount the core already wrote (`amount_display`), in the current
+ * digits. "150,000.00 PKR" (the core groups PKR in thousands) is regrouped
+ * in lakhs as the window groups PKR; other text keeps its grouping.
  */
 export function amountText(display: string): string {
   const m = DISPLAY.exec(display.trim());
-  if (!m || !LAKH_GROUPING.has(m[4].toUpperCase())) return digits(display);
-  const [, sign, int, frac = '', code] = m;
+  const code = m?.[4].toUpperCase() ?? '';
+  if (!m || !LAKH_GROUPING.has(code) || CORE_LAKH.has(code)) return digits(display);
+  const [, sign, int, frac = ''] = m;
   return digits(`${sign}${groupAmount(int.replace(/,/g, '') + frac, code)} ${code}`);
 }
 
