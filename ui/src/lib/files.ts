@@ -1,4 +1,5 @@
 // Picked files on their way to the backend, and how their sizes read.
+import { t } from './i18n';
 import type { ScreenshotInput } from './bindings/ScreenshotInput';
 
 /** The file's bytes as standard base64 (no `data:` prefix). */
@@ -9,7 +10,7 @@ export function readBase64(file: Blob): Promise<string> {
       const url = String(reader.result ?? '');
       resolve(url.slice(url.indexOf(',') + 1));
     };
-    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
+    reader.onerror = () => reject(reader.error ?? new Error(t('files.unreadable')));
     reader.readAsDataURL(file);
   });
 }
@@ -19,7 +20,7 @@ export function readText(file: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result ?? ''));
-    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
+    reader.onerror = () => reject(reader.error ?? new Error(t('files.unreadable')));
     reader.readAsText(file);
   });
 }

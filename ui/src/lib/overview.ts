@@ -6,15 +6,21 @@ import type { DepthRow } from './bindings/DepthRow';
 import type { OverviewRange } from './bindings/OverviewRange';
 import type { ReasonCount } from './bindings/ReasonCount';
 import { timeLabels, toMinutes, total, totalsText, type Series } from './charts';
+import { t } from './i18n';
 import { KIND_LABEL, PROVIDERS } from './status';
 
-export const RANGES: { id: OverviewRange; label: string }[] = [
-  { id: 'shift', label: 'This shift' },
-  { id: 'day', label: 'Today' },
-  { id: 'week', label: 'Last 7 days' },
-];
+// Labels are getters: they follow the window's language wherever read.
+export const RANGES: { id: OverviewRange; label: string }[] = (['shift', 'day', 'week'] as const).map((id) => ({
+  id,
+  get label() {
+    return t(`overview.${id}`);
+  },
+}));
 
-export const NOTHING_DECIDED = 'Nothing decided in this range yet.';
+/** "Nothing decided in this range yet." in the current language. */
+export function nothingDecided(): string {
+  return t('overview.nothing');
+}
 
 /** "Zexabit" for a provider key the core sends ("zexabit"); other text as it came. */
 export function providerLabel(key: string): string {
@@ -31,7 +37,7 @@ export function depthSeries(series: ChartSeries[]): Series[] {
   const all = series.filter((s) => s.key === '*');
   const rest = series.filter((s) => s.key !== '*');
   return [
-    ...all.map((s) => ({ label: 'All', values: s.values, emphasis: true })),
+    ...all.map((s) => ({ label: t('overview.all'), values: s.values, emphasis: true })),
     ...rest.map((s) => ({ label: providerLabel(s.label), values: s.values })),
   ];
 }
@@ -44,18 +50,21 @@ export function countSeries(series: ChartSeries[]): Series[] {
 export function depthSummary(times: string[], series: Series[]): string {
   const labels = timeLabels(times);
   const all = series.find((s) => s.emphasis) ?? series[0];
-  if (!all || labels.length === 0) return 'Queue depth over time: no samples yet.';
+  if (!all || labels.length === 0) return t('overview.depth_none');
   const now = all.values[all.values.length - 1] ?? 0;
   const peak = Math.max(...all.values);
-  return (
-    `Queue depth over time, ${labels.length} samples from ${labels[0]} to ${labels[labels.length - 1]}: ` +
-    `${now} pending at the last sample, peak ${peak}.`
-  );
+  return t('overview.depth_summary', {
+    n: labels.length,
+    from: labels[0],
+    to: labels[labels.length - 1],
+    now,
+    peak,
+  });
 }
 
-export function throughputSummary(by: string, hours: string[], series: Series[]): string {
+export function throughputSummary(by: 'agent' | 'provider', hours: string[], series: Series[]): string {
   const n = series.reduce((a, s) => a + total(s.values), 0);
-  return `Decided per hour per ${by}: ${n} decisions over ${hours.length} hours. ${totalsText(series)}.`;
+  return t('overview.throughput_summary', { by: t(`overview.by_${by}`), n, hours: hours.length, totals: totalsText(series) });
 }
 
 /** Median and 90th percentile time to decide, in minutes, for agents with timed decisions. */
@@ -64,8 +73,8 @@ export function decideTimes(rows: DecideTimesRow[]): { labels: string[]; series:
   return {
     labels: timed.map((r) => r.name),
     series: [
-      { label: 'Median', values: timed.map((r) => toMinutes(r.median_ms ?? 0)) },
-      { label: '90th percentile', values: timed.map((r) => toMinutes(r.p90_ms ?? 0)) },
+      { label: t('overview.median'), values: timed.map((r) => toMinutes(r.median_ms ?? 0)) },
+      { label: t('overview.p90'), values: timed.map((r) => toMinutes(r.p90_ms ?? 0)) },
     ],
     untimed: rows.filter((r) => !(r.timed > 0 && r.median_ms !== null)).map((r) => r.name),
   };
@@ -73,12 +82,14 @@ export function decideTimes(rows: DecideTimesRow[]): { labels: string[]; series:
 
 export function decideTimesSummary(labels: string[], series: Series[]): string {
   const [median, p90] = series;
-  const parts = labels.map((l, i) => `${l} median ${median.values[i].toFixed(1)} min, 90% within ${p90.values[i].toFixed(1)} min`);
-  return `Time to decide per agent: ${parts.join('; ')}.`;
+  const parts = labels.map((l, i) =>
+    t('overview.times_part', { name: l, median: median.values[i].toFixed(1), p90: p90.values[i].toFixed(1) }),
+  );
+  return t('overview.times_summary', { parts: parts.join('; ') });
 }
 
 export function rejectionsSummary(rows: ReasonCount[]): string {
-  return `Rejections by reason: ${rows.map((r) => `${r.reason} ${r.count}`).join(', ')}.`;
+  return t('overview.rejections_summary', { parts: rows.map((r) => `${r.reason} ${r.count}`).join(', ') });
 }
 
 /** Pending now per provider, kind and method, most first, with each row's share of the largest. */

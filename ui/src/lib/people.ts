@@ -2,17 +2,24 @@
 // words, roles, and how close an agent is to their daily limit.
 import type { RunningTotal } from './bindings/RunningTotal';
 import { percentOf } from './decimal';
+import { t } from './i18n';
 import { ROLES } from './status';
 
 /** The decisions a person page filters by, as the core names them. */
 export const ACTIONS: { id: string; label: string }[] = [
-  { id: 'approve', label: 'Approved' },
-  { id: 'first_approval', label: 'First approval' },
-  { id: 'second_approval', label: 'Second approval' },
-  { id: 'send_again', label: 'Sent again' },
-  { id: 'reject', label: 'Rejected' },
-  { id: 'settle', label: 'Settled' },
-];
+  'approve',
+  'first_approval',
+  'second_approval',
+  'send_again',
+  'reject',
+  'settle',
+].map((id) => ({
+  id,
+  // A getter: the label follows the window's language wherever it is read.
+  get label() {
+    return t(`actions.${id}`);
+  },
+}));
 
 /** "Second approval" for `second_approval`; an unknown action as it came. */
 export function actionLabel(action: string): string {

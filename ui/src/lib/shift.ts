@@ -5,17 +5,14 @@ import type { ClosePreview } from './bindings/ClosePreview';
 import type { ShiftLine } from './bindings/ShiftLine';
 import type { SignClose } from './bindings/SignClose';
 import { isDecimal, isZeroDecimal, subtractDecimal } from './decimal';
+import { t } from './i18n';
 
-const SOURCE: Record<string, string> = {
-  provider: 'from the provider',
-  hand: 'typed',
-  carried: 'carried over',
-};
+const SOURCES = ['provider', 'hand', 'carried'];
 
 /** Where an opening or closing balance came from, in words. */
 export function sourceText(source: string | null): string {
   if (source === null) return '';
-  return SOURCE[source] ?? source;
+  return SOURCES.includes(source) ? t(`shift.src_${source}`) : source;
 }
 
 /** One line's identity: account, wallet ("" for the whole account), currency. */
@@ -35,9 +32,9 @@ export interface TypedBalance {
 
 /** What is wrong with a typed opening balance, or null. */
 export function balanceProblem(b: TypedBalance): string | null {
-  if (!b.account_id) return 'Pick the account.';
-  if (!/^[A-Za-z0-9]{2,10}$/.test(b.currency.trim())) return 'Type the currency code, e.g. BDT.';
-  if (!isDecimal(b.amount)) return 'Type the amount as digits with a point, e.g. -1500.50.';
+  if (!b.account_id) return t('shift.pick_account');
+  if (!/^[A-Za-z0-9]{2,10}$/.test(b.currency.trim())) return t('shift.type_currency');
+  if (!isDecimal(b.amount)) return t('shift.type_amount');
   return null;
 }
 

@@ -1,7 +1,7 @@
 // Presentation helpers for the supervisor's view: why a request needs a
 // person in words, the queue tab that holds it, audit times and details.
 import type { QueueTab } from './bindings/QueueTab';
-import { translated, t } from './i18n';
+import { digits, translated, t } from './i18n';
 
 /** The core's `why`s, in the order the counts show them. */
 export const WHYS = [
@@ -56,7 +56,7 @@ export function auditDetails(details: string): { short: string; full: string } {
   }
 }
 
-/** "1,234": counts grouped the same way whatever the locale. */
+/** "1,234": counts grouped the same way whatever the locale, in the chosen digits. */
 export function formatRows(n: number): string {
-  return n.toLocaleString('en-US');
+  return digits(n.toLocaleString('en-US'));
 }
