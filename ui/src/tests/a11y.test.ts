@@ -1,0 +1,64 @@
+import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import axe from 'axe-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLocale } from '../lib/i18n';
+import { FakeBackend, makeRequest } from './fake';
+import { renderApp } from './render';
+
+afterEach(() => {
+  setLocale('en');
+  localStorage.clear();
+});
+
+/** Serious and critical axe findings on the page (contrast is checked on the palettes: jsdom has no layout). */
+async function serious(): Promise<string[]> {
+  const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('accessibility (axe)', () => {
+  it.each(['en', 'ur'])('log-in screen in %s', async (code) => {
+    setLocale(code);
+    const fake = new FakeBackend([makeRequest(1)]);
+    fake.desk.loggedOut();
+    await renderApp(fake);
+    await screen.findByTestId('login-screen');
+    expect(await serious()).toEqual([]);
+  });
+
+  it.each(['en', 'bn'])('desk with a request open, then Settings, in %s', async (code) => {
+    setLocale(code);
+    const fake = new FakeBackend([makeRequest(1), makeRequest(2)]);
+    await renderApp(fake);
+    await screen.findByTestId('detail');
+    expect(await serious()).toEqual([]);
+    await fireEvent.click(screen.getByTestId('settings'));
+    await screen.findByTestId('appearance');
+    expect(await serious()).toEqual([]);
+  });
+
+  it('supervisor desk in Urdu', async () => {
+    setLocale('ur');
+    const fake = new FakeBackend([makeRequest(1)]);
+    await renderApp(fake);
+    await fireEvent.click(await screen.findByTestId('supervisor'));
+    await screen.findByTestId('overview');
+    expect(screen.getByTestId('sv-tab-overview').getAttribute('aria-selected')).toBe('true');
+    expect(await serious()).toEqual([]);
+  });
+});
+
+describe('Appearance & language from the operator menu', () => {
+  it('opens Settings at the section, its heading focused', async () => {
+    const fake = new FakeBackend([makeRequest(1)]);
+    await renderApp(fake);
+    await fireEvent.click(await screen.findByTestId('operator-menu'));
+    await fireEvent.click(screen.getByTestId('menu-appearance'));
+    const heading = await screen.findByRole('heading', { name: 'Appearance & language' });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    expect(screen.getByTestId('prefs-language')).toBeTruthy();
+    expect(screen.getByTestId('prefs-theme')).toBeTruthy();
+  });
+});
