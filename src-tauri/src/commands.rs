@@ -10,6 +10,7 @@ use cashdesk_core::api::reconcile::Candidate;
 
 use cashdesk_core::api::session::{SecretKind, SessionView};
 use cashdesk_core::api::supervisor::{AttentionItem, AuditQuery, AuditRow};
+use cashdesk_core::api::views::SavedView;
 use cashdesk_core::api::{self, ApiResult, dto::*};
 use cashdesk_domain::{AccountId, DraftId, OperatorId, RequestId};
 
@@ -103,9 +104,21 @@ async fn remove_approval_rule(d: S<'_>, id: i64) -> ApiResult<Vec<RuleView>> {
 #[tauri::command]
 async fn export_view(
     d: S<'_>,
-    query: cashdesk_core::api::export::ExportQuery,
+    query: QueueQuery,
 ) -> ApiResult<cashdesk_core::api::export::ExportResult> {
     api::export::export_view(d.get()?, &query)
+}
+#[tauri::command]
+async fn saved_views(d: S<'_>) -> ApiResult<Vec<SavedView>> {
+    api::views::saved_views(d.get()?)
+}
+#[tauri::command]
+async fn save_view(d: S<'_>, name: String, query: QueueQuery) -> ApiResult<Vec<SavedView>> {
+    api::views::save_view(d.get()?, &name, &query)
+}
+#[tauri::command]
+async fn delete_view(d: S<'_>, name: String) -> ApiResult<Vec<SavedView>> {
+    api::views::delete_view(d.get()?, &name)
 }
 #[tauri::command]
 async fn attention(d: S<'_>) -> ApiResult<Vec<AttentionItem>> {
@@ -350,6 +363,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         export_shift,
         attention,
         export_view,
+        saved_views,
+        save_view,
+        delete_view,
         audit_trail,
         export_audit,
         set_sla_minutes,

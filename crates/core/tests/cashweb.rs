@@ -45,8 +45,8 @@ fn request_for(app: &Cashdesk, txn: &str) -> RequestDetail {
             tab: QueueTab::Queue,
             provider: Some(ProviderKind::Cashweb),
             kind: None,
-            after: None,
             limit: Some(100),
+            ..Default::default()
         },
     )
     .unwrap();
@@ -62,8 +62,8 @@ fn queued(app: &Cashdesk) -> usize {
         tab: QueueTab::Queue,
         provider: Some(ProviderKind::Cashweb),
         kind: None,
-        after: None,
         limit: Some(100),
+        ..Default::default()
     };
     api::requests::list_queue(app, &q).unwrap().items.len()
 }

@@ -79,6 +79,7 @@ async fn every_row_of_the_view_is_exported_with_the_filter_in_the_file() {
                 tab,
                 provider: None,
                 kind,
+                ..Default::default()
             },
             &path,
         )

@@ -16,8 +16,8 @@ fn queued(app: &Cashdesk) -> usize {
             tab: QueueTab::Queue,
             provider: None,
             kind: None,
-            after: None,
             limit: Some(100),
+            ..Default::default()
         },
     )
     .unwrap()

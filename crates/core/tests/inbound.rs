@@ -178,8 +178,8 @@ async fn forged_tampered_and_unsigned_webhooks_change_nothing() {
             tab: api::dto::QueueTab::Queue,
             provider: None,
             kind: None,
-            after: None,
             limit: None,
+            ..Default::default()
         },
     )
     .unwrap();

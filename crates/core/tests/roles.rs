@@ -155,8 +155,8 @@ async fn above_the_threshold_a_different_supervisor_gives_the_second_approval() 
             tab: QueueTab::Second,
             provider: None,
             kind: None,
-            after: None,
             limit: None,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -189,8 +189,8 @@ async fn the_desk_locks_and_only_the_right_secret_opens_it() {
         tab: QueueTab::Queue,
         provider: None,
         kind: None,
-        after: None,
         limit: None,
+        ..Default::default()
     };
     assert_eq!(
         code(api::requests::list_queue(&app, &q)),

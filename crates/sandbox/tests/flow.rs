@@ -30,8 +30,8 @@ fn queue(app: &Cashdesk, tab: QueueTab) -> QueuePage {
             tab,
             provider: None,
             kind: None,
-            after: None,
             limit: None,
+            ..Default::default()
         },
     )
     .unwrap()

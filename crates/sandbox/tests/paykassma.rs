@@ -31,8 +31,8 @@ async fn sandbox_customers_feed_paykassma_requests_that_complete_on_approval() {
                     tab: QueueTab::Queue,
                     provider: Some(ProviderKind::Paykassma),
                     kind: Some(RequestKind::Deposit),
-                    after: None,
                     limit: Some(100),
+                    ..Default::default()
                 },
             )
             .unwrap();

@@ -37,8 +37,8 @@ fn pick(app: &Cashdesk, rejected: bool) -> RequestDetail {
                     tab: QueueTab::Queue,
                     provider: Some(ProviderKind::ZimoPagos),
                     kind: None,
-                    after: None,
                     limit: Some(100),
+                    ..Default::default()
                 },
             )
             .unwrap();

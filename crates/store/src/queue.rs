@@ -1,11 +1,15 @@
 //! The queue: keyset-paginated listing that stays instant at a million rows.
-//! Each tab is one `view` value, so a page is one index range scan.
+//! Each tab is one `view` value, so a page is one index range scan; search
+//! narrows through the trigram index first (migration 0010).
 
-use crate::requests::{COLUMNS, from_row};
+use crate::requests::COLUMN_COUNT;
+use crate::requests::from_row;
 use crate::{Result, Store};
-use cashdesk_domain::{ProviderKind, RequestKind, RequestStatus};
-use rusqlite::types::Value;
+use cashdesk_domain::{AccountId, OperatorId, ProviderKind, RequestKind, RequestStatus};
 use serde::{Deserialize, Serialize};
+
+pub use crate::queue_sql::{amount_key, queue_sql};
+pub(crate) use crate::queue_sql::{filter_sql, order};
 
 /// The queue's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,31 +45,69 @@ impl QueueView {
     }
 
     /// Oldest first where work is waiting; newest first in the archive.
-    fn newest_first(self) -> bool {
+    pub(crate) fn newest_first(self) -> bool {
         matches!(self, Self::Done)
     }
 }
 
-/// Position after the last row of a page: (created_ms, seq).
+/// How a view is ordered. Every order ends on `seq`, so a keyset cursor
+/// names one position exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueSort {
+    /// The view's own order: oldest first where work waits, newest first
+    /// in the archive.
+    #[default]
+    Arrival,
+    /// Nearest deadline first: the provider's expiry where it sets one,
+    /// else arrival plus the desk's SLA.
+    TimeLeft,
+    /// Largest amount first (by the number, whatever the currency: filter
+    /// by currency to compare like with like).
+    Amount,
+}
+
+impl QueueSort {
+    fn tag(self) -> char {
+        match self {
+            Self::Arrival => 'o',
+            Self::TimeLeft => 't',
+            Self::Amount => 'm',
+        }
+    }
+}
+
+/// Position after the last row of a page: the order's key and `seq`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
-    pub created_ms: i64,
+    pub sort: QueueSort,
+    pub key: i64,
     pub seq: i64,
 }
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        format!("{}.{}", self.created_ms, self.seq)
+        format!("{}{}.{}", self.sort.tag(), self.key, self.seq)
     }
     pub fn decode(s: &str) -> Option<Cursor> {
-        let (a, b) = s.split_once('.')?;
+        let mut chars = s.chars();
+        let sort = match chars.next()? {
+            'o' => QueueSort::Arrival,
+            't' => QueueSort::TimeLeft,
+            'm' => QueueSort::Amount,
+            _ => return None,
+        };
+        let (a, b) = chars.as_str().split_once('.')?;
         Some(Cursor {
-            created_ms: a.parse().ok()?,
+            sort,
+            key: a.parse().ok()?,
             seq: b.parse().ok()?,
         })
     }
 }
 
+/// One view of the queue: a tab narrowed by any of these, in one order.
+/// Every field but `view` is optional and they combine with AND.
 #[derive(Debug, Clone)]
 pub struct QueueFilter {
     pub view: QueueView,
@@ -73,6 +115,23 @@ pub struct QueueFilter {
     pub status: Option<RequestStatus>,
     pub provider: Option<ProviderKind>,
     pub kind: Option<RequestKind>,
+    pub account: Option<AccountId>,
+    pub method: Option<String>,
+    pub currency: Option<String>,
+    /// Amount bounds, inclusive, as [`amount_key`]s.
+    pub amount_min: Option<i64>,
+    pub amount_max: Option<i64>,
+    /// Arrived at or before this time (older than an age).
+    pub created_before_ms: Option<i64>,
+    /// Arrived at or after this time (younger than an age).
+    pub created_after_ms: Option<i64>,
+    /// Entered, claimed, approved first or decided by this operator.
+    pub operator: Option<OperatorId>,
+    /// Three or more characters of any identifier (see migration 0010).
+    pub search: Option<String>,
+    pub sort: QueueSort,
+    /// The SLA that `TimeLeft` adds to arrival where no expiry is set.
+    pub sla_ms: i64,
     pub after: Option<Cursor>,
     pub limit: u32,
 }
@@ -84,6 +143,17 @@ impl QueueFilter {
             status: None,
             provider: None,
             kind: None,
+            account: None,
+            method: None,
+            currency: None,
+            amount_min: None,
+            amount_max: None,
+            created_before_ms: None,
+            created_after_ms: None,
+            operator: None,
+            search: None,
+            sort: QueueSort::Arrival,
+            sla_ms: 15 * 60_000,
             after: None,
             limit: 100,
         }
@@ -111,13 +181,12 @@ impl Store {
                     more = true;
                     break;
                 }
-                let seq: i64 = r.get(crate::requests::COLUMN_COUNT)?;
-                let rec = from_row(r)?;
                 last = Some(Cursor {
-                    created_ms: rec.created_at.timestamp_millis(),
-                    seq,
+                    sort: f.sort,
+                    seq: r.get(COLUMN_COUNT)?,
+                    key: r.get(COLUMN_COUNT + 1)?,
                 });
-                items.push(rec);
+                items.push(from_row(r)?);
             }
             Ok(QueuePage {
                 items,
@@ -126,8 +195,20 @@ impl Store {
         })
     }
 
+    /// How many requests match `f`, counting at most `cap` (a capped count
+    /// keeps a saved view's badge cheap at a million rows).
+    pub fn count_filtered(&self, f: &QueueFilter, cap: u32) -> Result<u32> {
+        let (sql, mut args) = filter_sql(f);
+        let sql = format!("SELECT COUNT(*) FROM ({sql} LIMIT ?)");
+        args.push(i64::from(cap).into());
+        self.read(|c| {
+            Ok(c.prepare_cached(&sql)?
+                .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?)
+        })
+    }
+
     /// How many requests are in `status`, counting at most `cap`.
-    pub fn count_status(&self, status: cashdesk_domain::RequestStatus, cap: u32) -> Result<u32> {
+    pub fn count_status(&self, status: RequestStatus, cap: u32) -> Result<u32> {
         self.read(|c| {
             Ok(c.query_row(
                 "SELECT COUNT(*) FROM (SELECT 1 FROM requests WHERE status = ?1 LIMIT ?2)",
@@ -148,59 +229,4 @@ impl Store {
             )?)
         })
     }
-}
-
-/// Builds the page query. Public so the benchmark can run the very same SQL
-/// raw against the same file.
-pub fn queue_sql(f: &QueueFilter) -> (String, Vec<Value>) {
-    let (mut sql, mut args) = filter_sql(f);
-    let desc = f.view.newest_first();
-    if let Some(c) = f.after {
-        sql.push_str(if desc {
-            " AND (created_ms, seq) < (?, ?)"
-        } else {
-            " AND (created_ms, seq) > (?, ?)"
-        });
-        args.push(c.created_ms.into());
-        args.push(c.seq.into());
-    }
-    sql.push_str(order(f));
-    sql.push_str(" LIMIT ?");
-    args.push(i64::from(f.limit.clamp(1, 500) + 1).into());
-    (sql, args)
-}
-
-/// The view's order: newest first where the view reads that way.
-pub(crate) fn order(f: &QueueFilter) -> &'static str {
-    if f.view.newest_first() {
-        " ORDER BY created_ms DESC, seq DESC"
-    } else {
-        " ORDER BY created_ms, seq"
-    }
-}
-
-/// `SELECT … WHERE` for the filter's view, status, provider and kind
-/// (no cursor, no order, no limit).
-pub(crate) fn filter_sql(f: &QueueFilter) -> (String, Vec<Value>) {
-    let mut sql = format!("SELECT {COLUMNS}, seq FROM requests WHERE ");
-    let mut args: Vec<Value> = Vec::new();
-    match f.status {
-        Some(s) => {
-            sql.push_str("status = ?");
-            args.push(s.as_str().to_owned().into());
-        }
-        None => {
-            sql.push_str("view = ?");
-            args.push(f.view.as_str().to_owned().into());
-        }
-    }
-    if let Some(p) = f.provider {
-        sql.push_str(" AND provider = ?");
-        args.push(p.as_str().to_owned().into());
-    }
-    if let Some(k) = f.kind {
-        sql.push_str(" AND kind = ?");
-        args.push(k.as_str().to_owned().into());
-    }
-    (sql, args)
 }

@@ -29,6 +29,24 @@ impl Store {
 }
 
 impl Store {
+    /// An operator's own preference (their saved views): not desk
+    /// configuration, so not audited.
+    pub fn put_personal(&self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ('personal.' || ?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn personal(&self, key: &str) -> Result<Option<String>> {
+        self.setting(&format!("personal.{key}"))
+    }
+}
+
+impl Store {
     /// Keeps reference data fetched from a provider (payment methods), so
     /// desk entry works offline. Not configuration: not audited.
     pub fn put_cache(&self, key: &str, value: &str) -> Result<()> {

@@ -255,10 +255,13 @@ fn the_migration_backfills_decisions_from_history() {
     assert_eq!(recorded.len(), 2);
     let Desk { _dir: dir, s, .. } = d;
     drop(s);
-    // Back to schema 8, as a desk from before this migration was.
+    // Back to schema 8, as a desk from before this migration (and 10) was.
     let c = rusqlite::Connection::open(&path).unwrap();
     c.execute_batch(
-        "DROP TABLE decisions; DROP TABLE depth_samples; DROP TABLE shift_balances;
+        "DROP TRIGGER requests_search_insert; DROP TRIGGER requests_search_update;
+         DROP VIEW request_terms; DROP TABLE request_search; DROP INDEX requests_view_amount;
+         ALTER TABLE requests DROP COLUMN amount_key;
+         DROP TABLE decisions; DROP TABLE depth_samples; DROP TABLE shift_balances;
          DROP TABLE shifts; DROP INDEX requests_final; DROP INDEX requests_pending_depth;
          DROP INDEX requests_pending_age; ALTER TABLE requests DROP COLUMN final_ms;
          PRAGMA user_version = 8;",
@@ -271,6 +274,13 @@ fn the_migration_backfills_decisions_from_history() {
         s.completed_between(0, now_ms() + 1).unwrap().len(),
         1,
         "final times backfilled"
+    );
+    let mut f = QueueFilter::view(QueueView::Done);
+    f.search = Some(w2.merchant_ref.0[22..35].to_owned());
+    assert_eq!(
+        s.count_filtered(&f, 10).unwrap(),
+        1,
+        "search index backfilled"
     );
     drop(dir);
 }

@@ -54,9 +54,10 @@ import type { ShiftReport } from './bindings/ShiftReport';
 import type { ShiftsView } from './bindings/ShiftsView';
 import type { SignClose } from './bindings/SignClose';
 
-import type { ExportQuery } from './bindings/ExportQuery';
 import type { ExportResult } from './bindings/ExportResult';
-export type { ExportQuery, ExportResult };
+/** An export takes the queue's own query: what is shown is what is saved. */
+export type ExportQuery = QueueQuery;
+export type { ExportResult };
 
 export const CHANGED_EVENT = 'cashdesk://changed';
 

@@ -3,7 +3,8 @@
 //! No secret is ever a field of an outgoing type.
 
 use cashdesk_domain::{
-    AccountId, DraftId, MerchantRef, Money, ProviderKind, RequestId, RequestKind, RequestStatus,
+    AccountId, DraftId, MerchantRef, Money, OperatorId, ProviderKind, RequestId, RequestKind,
+    RequestStatus,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -23,10 +24,11 @@ pub struct AppInfo {
 }
 
 /// The queue's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum QueueTab {
+    #[default]
     Queue,
     /// Requests waiting for a supervisor's second approval (also in Queue).
     Second,
@@ -35,19 +37,82 @@ pub enum QueueTab {
     Done,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+/// How a view is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum QueueOrder {
+    /// Oldest first where work waits; newest first in Done.
+    #[default]
+    Arrival,
+    /// Nearest deadline first (the provider's expiry, else arrival + SLA).
+    TimeLeft,
+    /// Largest amount first.
+    Amount,
+}
+
+/// One view of the queue: a tab and any of these narrowings, combined.
+/// Also what a saved view keeps (without `after` and `limit`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct QueueQuery {
     pub tab: QueueTab,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub provider: Option<ProviderKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub kind: Option<RequestKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub account: Option<AccountId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub status: Option<RequestStatus>,
+    /// Exact decimal text, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub amount_min: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub amount_max: Option<String>,
+    /// Waiting at least this many minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub older_than_minutes: Option<u32>,
+    /// Waiting at most this many minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub newer_than_minutes: Option<u32>,
+    /// Entered, claimed, approved first or decided by this operator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub operator: Option<OperatorId>,
+    /// Any 3+ characters of an end user, TrxID / UTR / hash, account or
+    /// wallet number, our reference or the provider's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub search: Option<String>,
+    #[serde(default, skip_serializing_if = "is_arrival")]
+    #[ts(optional)]
+    pub order: Option<QueueOrder>,
     /// Opaque cursor from the previous page's `next`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub limit: Option<u32>,
+}
+
+fn is_arrival(o: &Option<QueueOrder>) -> bool {
+    matches!(o, None | Some(QueueOrder::Arrival))
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

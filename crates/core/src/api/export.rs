@@ -2,23 +2,16 @@
 //! a time (constant memory), the filter, the person and the time written
 //! in the file's first line, and the row count checked against the view's.
 
-use super::dto::QueueTab;
+use super::dto::QueueQuery;
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
-use cashdesk_domain::{ProviderKind, RequestKind};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, Deserialize, TS)]
-#[ts(export)]
-pub struct ExportQuery {
-    pub tab: QueueTab,
-    #[ts(optional)]
-    pub provider: Option<ProviderKind>,
-    #[ts(optional)]
-    pub kind: Option<RequestKind>,
-}
+/// An export is of a view exactly as the queue shows it (its cursor and
+/// page size are ignored).
+pub type ExportQuery = super::dto::QueueQuery;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -67,17 +60,26 @@ pub fn export_view(app: &Cashdesk, q: &ExportQuery) -> ApiResult<ExportResult> {
 /// consistent snapshot. Returns the rows.
 pub fn export_view_to(app: &Cashdesk, q: &ExportQuery, path: &Path) -> ApiResult<u64> {
     let (who, _) = app.active()?;
-    let f = super::requests::tab_filter(q.tab, q.provider, q.kind);
+    let f = super::views::query_filter(app, q)?;
+    let narrowed = QueueQuery {
+        tab: q.tab,
+        provider: None,
+        kind: None,
+        after: None,
+        limit: None,
+        ..q.clone()
+    };
     write_atomically(path, |out| {
         use std::io::Write;
         writeln!(
             out,
-            "# Cashdesk export; view {}; provider {}; kind {}; by {}; at {}",
+            "# Cashdesk export; view {}; provider {}; kind {}; filter {}; by {}; at {}",
             serde_json::to_string(&q.tab)
                 .unwrap_or_default()
                 .trim_matches('"'),
             q.provider.map(|p| p.as_str()).unwrap_or("any"),
             q.kind.map(|k| k.as_str()).unwrap_or("any"),
+            serde_json::to_string(&narrowed).unwrap_or_default(),
             who.name,
             chrono::Utc::now().to_rfc3339()
         )

@@ -19,6 +19,7 @@ pub mod session;
 pub mod shift_report;
 pub mod shifts;
 pub mod supervisor;
+pub mod views;
 
 use crate::app::Cashdesk;
 use dto::{ApiError, AppInfo, ErrorCode};

@@ -1,36 +1,15 @@
 //! Queue, detail and decisions.
 
 use super::dto::{
-    ClaimView, DetailLine, HistoryItem, LookupItem, QueuePage, QueueQuery, QueueTab, RequestDetail,
+    ClaimView, DetailLine, HistoryItem, LookupItem, QueuePage, QueueQuery, RequestDetail,
     RequestSummary, SettleOutcome, TabCounts,
 };
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
 use cashdesk_domain::{Actor, ProviderKind, RequestId, RequestKind, RequestStatus};
-use cashdesk_store::{Cursor, ProviderFacts, QueueFilter, QueueView, RequestRecord};
+use cashdesk_store::{Cursor, ProviderFacts, QueueView, RequestRecord};
 
-const COUNT_CAP: u32 = 9999;
-
-/// What a tab lists, with the window's provider and kind filters: the one
-/// place a tab becomes a store filter (the queue's pages and the export).
-pub(crate) fn tab_filter(
-    tab: QueueTab,
-    provider: Option<cashdesk_domain::ProviderKind>,
-    kind: Option<cashdesk_domain::RequestKind>,
-) -> QueueFilter {
-    let view = match tab {
-        QueueTab::Queue | QueueTab::Second => QueueView::Queue,
-        QueueTab::InFlight => QueueView::InFlight,
-        QueueTab::Attention => QueueView::Attention,
-        QueueTab::Done => QueueView::Done,
-    };
-    let mut f = QueueFilter::view(view);
-    // The second-approval tab is the queue narrowed to one status.
-    f.status = (tab == QueueTab::Second).then_some(RequestStatus::AwaitingSecondApproval);
-    f.provider = provider;
-    f.kind = kind;
-    f
-}
+use super::views::COUNT_CAP;
 
 pub(crate) fn summary(app: &Cashdesk, r: &RequestRecord) -> RequestSummary {
     RequestSummary {
@@ -96,17 +75,16 @@ fn extra_lines(details: &serde_json::Value) -> Vec<DetailLine> {
 
 pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
     app.viewing()?;
-    let after = match &q.after {
-        Some(c) => {
-            Some(Cursor::decode(c).ok_or_else(|| invalid("after: not a cursor from this queue"))?)
-        }
+    let mut filter = super::views::query_filter(app, q)?;
+    filter.after = match &q.after {
+        Some(c) => Some(
+            Cursor::decode(c)
+                .filter(|c| c.sort == filter.sort)
+                .ok_or_else(|| invalid("after: not a cursor from this view"))?,
+        ),
         None => None,
     };
-    let filter = QueueFilter {
-        after,
-        limit: q.limit.unwrap_or(100),
-        ..tab_filter(q.tab, q.provider, q.kind)
-    };
+    filter.limit = q.limit.unwrap_or(100);
     let page = app.store().list_queue(&filter)?;
     let count = |v| app.store().count_view(v, COUNT_CAP);
     Ok(QueuePage {

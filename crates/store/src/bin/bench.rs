@@ -147,8 +147,8 @@ fn main() {
         status: Some(RequestStatus::Pending),
         provider: Some(ProviderKind::Zexabit),
         kind: Some(RequestKind::Deposit),
-        after: None,
         limit: 100,
+        ..QueueFilter::view(QueueView::Queue)
     };
     // (a) first page: store API vs the same SQL on a raw connection.
     let raw =

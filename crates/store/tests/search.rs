@@ -1,0 +1,178 @@
+//! Finding a request in the queue: any identifier by a piece of it, every
+//! filter combined, each sort paged to the last row.
+
+use cashdesk_domain::{Actor, Money, RequestKind, RequestStatus};
+use cashdesk_store::*;
+
+mod support;
+use support::*;
+
+fn ids(s: &Store, f: &QueueFilter) -> Vec<cashdesk_domain::RequestId> {
+    s.list_queue(f)
+        .unwrap()
+        .items
+        .iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+fn searching(text: &str) -> QueueFilter {
+    let mut f = QueueFilter::view(QueueView::Queue);
+    f.search = Some(text.into());
+    f
+}
+
+#[test]
+fn any_piece_of_any_identifier_finds_the_request_and_nothing_else() {
+    let (_d, s, acc) = store();
+    let mut a = deposit(acc, Some("shop-ord-77123"));
+    a.trx_id = Some("8N7A6D5C4B".into());
+    a.sender = Some("01811112222".into());
+    a.details = serde_json::json!({"utr": "UTR998877", "n": 5});
+    let a = s.insert_request(&a, &Actor::Intake).unwrap().0;
+    let mut b = deposit(acc, Some("other-ref"));
+    b.trx_id = Some("ZZQQ1234".into());
+    b.sender = Some("01999990000".into());
+    b.end_user_ref = "usr_other".into();
+    b.end_user_name = Some("Nadia".into());
+    let b = s.insert_request(&b, &Actor::Intake).unwrap().0;
+
+    for piece in [
+        "8N7A", "n7a6d", "1111222", "77123", "UTR9988", "Karim", "usr_1",
+    ] {
+        assert_eq!(ids(&s, &searching(piece)), vec![a.id], "{piece}");
+    }
+    // our merchant reference, typed in part
+    let ours = &b.merchant_ref.0[22..33];
+    assert_eq!(ids(&s, &searching(ours)), vec![b.id]);
+    assert!(ids(&s, &searching("no-such-thing")).is_empty());
+    // query syntax typed by an agent is text, not a query
+    assert!(ids(&s, &searching("8N7A OR ZZQQ")).is_empty());
+    assert!(ids(&s, &searching("\"8N7A")).is_empty());
+    // two characters cannot be looked up in a trigram index: no narrowing
+    assert_eq!(ids(&s, &searching("8N")).len(), 2);
+    assert_eq!(s.count_filtered(&searching("0199999"), 100).unwrap(), 1);
+}
+
+#[test]
+fn the_providers_id_is_found_once_it_is_known() {
+    let (_d, s, acc) = store();
+    let r = s
+        .insert_from_feed(&deposit(acc, Some("feed-1")), &Actor::Intake, "PK-55501")
+        .unwrap()
+        .0;
+    assert_eq!(ids(&s, &searching("PK-555")), vec![r.id]);
+}
+
+#[test]
+fn filters_combine_and_amounts_compare_exactly() {
+    let (_d, s, acc) = store();
+    let mut made = Vec::new();
+    for (i, (amount, currency, method)) in [
+        ("99.99", "BDT", "bkash"),
+        ("100", "BDT", "nagad"),
+        ("100.01", "BDT", "bkash"),
+        ("2500.5", "INR", "upi"),
+        ("50000", "BDT", "bkash"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut d = deposit(acc, Some(&format!("f{i}")));
+        d.money = Money::parse(amount, currency).unwrap();
+        d.method = method.into();
+        if i == 4 {
+            d.kind = RequestKind::Withdrawal;
+        }
+        made.push(s.insert_request(&d, &Actor::Intake).unwrap().0.id);
+    }
+    let key = |t: &str| amount_key(t.parse().unwrap());
+    let mut f = QueueFilter::view(QueueView::Queue);
+    f.amount_min = key("100");
+    f.amount_max = key("2500.50");
+    assert_eq!(ids(&s, &f), vec![made[1], made[2], made[3]]);
+    f.currency = Some("BDT".into());
+    assert_eq!(ids(&s, &f), vec![made[1], made[2]]);
+    f.method = Some("bkash".into());
+    assert_eq!(ids(&s, &f), vec![made[2]]);
+    f.account = Some(cashdesk_domain::AccountId::new());
+    assert!(ids(&s, &f).is_empty(), "another account has none");
+
+    let mut f = QueueFilter::view(QueueView::Queue);
+    f.kind = Some(RequestKind::Withdrawal);
+    assert_eq!(ids(&s, &f), vec![made[4]]);
+    f.kind = None;
+    f.status = Some(RequestStatus::Pending);
+    f.created_after_ms = Some(i64::MAX);
+    assert!(ids(&s, &f).is_empty(), "none arrived in the future");
+    f.created_after_ms = None;
+    f.created_before_ms = Some(0);
+    assert!(ids(&s, &f).is_empty(), "none arrived before 1970");
+    f.created_before_ms = None;
+    f.operator = Some(cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)));
+    assert!(ids(&s, &f).is_empty(), "Rina has touched none yet");
+    s.reject(made[0], &agent(), "duplicate").unwrap();
+    let mut done = QueueFilter::view(QueueView::Done);
+    done.operator = f.operator;
+    assert_eq!(ids(&s, &done), vec![made[0]], "Rina decided this one");
+}
+
+/// Every sort pages through all rows exactly once, in its order, with ties
+/// broken by arrival.
+#[test]
+fn each_sort_pages_through_every_row_once_in_its_order() {
+    let (_d, s, acc) = store();
+    let amounts = ["300", "10.5", "300", "7000", "10.50", "1", "300.01"];
+    let mut made = Vec::new();
+    for (i, amount) in amounts.iter().enumerate() {
+        let mut d = deposit(acc, Some(&format!("s{i}")));
+        d.money = Money::parse(amount, "BDT").unwrap();
+        made.push(s.insert_request(&d, &Actor::Intake).unwrap().0);
+    }
+    let walk = |sort: QueueSort| {
+        let mut f = QueueFilter::view(QueueView::Queue);
+        f.sort = sort;
+        f.sla_ms = 900_000;
+        f.limit = 2;
+        let mut seen = Vec::new();
+        loop {
+            let page = s.list_queue(&f).unwrap();
+            seen.extend(page.items.iter().map(|r| r.id));
+            match page.next {
+                Some(c) => f.after = Some(Cursor::decode(&c.encode()).unwrap()),
+                None => break seen,
+            }
+        }
+    };
+    let arrival: Vec<_> = made.iter().map(|r| r.id).collect();
+    assert_eq!(walk(QueueSort::Arrival), arrival);
+    assert_eq!(
+        walk(QueueSort::TimeLeft),
+        arrival,
+        "same SLA: oldest due first"
+    );
+    let mut by_amount = made.clone();
+    by_amount.sort_by_key(|r| std::cmp::Reverse(r.money.amount));
+    let by_amount: Vec<_> = by_amount.iter().map(|r| r.id).collect();
+    let walked = walk(QueueSort::Amount);
+    assert_eq!(walked.len(), made.len());
+    assert_eq!(walked[0], made[3].id, "largest first");
+    assert_eq!(walked[6], made[5].id, "smallest last");
+    let amounts_walked: Vec<_> = walked
+        .iter()
+        .map(|id| s.get_request(*id).unwrap().money.amount)
+        .collect();
+    let expected: Vec<_> = by_amount
+        .iter()
+        .map(|id| s.get_request(*id).unwrap().money.amount)
+        .collect();
+    assert_eq!(amounts_walked, expected);
+    // a cursor of one sort does not page another
+    let mut f = QueueFilter::view(QueueView::Queue);
+    f.limit = 2;
+    let c = s.list_queue(&f).unwrap().next.unwrap();
+    assert_eq!(
+        Cursor::decode(&c.encode()).unwrap().sort,
+        QueueSort::Arrival
+    );
+}
