@@ -252,6 +252,19 @@ async fn the_desk_locks_and_only_the_right_secret_opens_it() {
         code(api::drafts::list_drafts(&app)),
         Some(ErrorCode::LoggedOut)
     );
+    // The lock-out and the change are in the audit log, by whom.
+    let entries = app.store().audit_entries(100).unwrap();
+    let by = |action: &str| {
+        entries
+            .iter()
+            .find(|e| e.action == action)
+            .map(|e| e.actor.clone())
+    };
+    assert!(by("operator.locked").is_some(), "{entries:?}");
+    assert!(
+        by("operator.change").is_some_and(|a| a.contains("Owner")),
+        "{entries:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -96,6 +96,10 @@ fn sum(tx: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Decima
     Ok(total)
 }
 
+/// The rows a rule covers, after `?5` account, `?6` kind, `?7` method.
+const IN_SCOPE: &str = "AND (?5 IS NULL OR account_id = ?5) AND (?6 IS NULL OR kind = ?6)
+    AND (?7 IS NULL OR lower(method) = lower(?7))";
+
 /// Why `rec` needs a second approval when `actor` approves it, if it does.
 fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<Option<String>> {
     let mut st = tx.prepare_cached(&format!(
@@ -117,34 +121,50 @@ fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<O
     let cur = rec.money.currency.code();
     let since = day_start_ms();
     for rule in rules {
+        // A running total counts what the rule covers: a rule for any
+        // account sums every account's, one for withdrawals only those.
+        let scope = (
+            rule.account_id.map(|a| a.to_string()),
+            rule.kind.map(|k| k.as_str()),
+            rule.method.clone(),
+        );
         let (total, what) = match rule.scope {
             RuleScope::Request => (amount, "this request is"),
             RuleScope::AgentDay => {
                 let Some(o) = actor.operator_ref() else {
                     continue;
                 };
-                let before = crate::decisions::approved_since_in(tx, o.id, since, Some(rec.id))?
-                    .into_iter()
-                    .find(|(c, _)| c == cur)
-                    .map_or(Decimal::ZERO, |(_, t)| t);
+                // Each request once: sending a failed one again is not more money.
+                let before = sum(
+                    tx,
+                    &format!(
+                        "SELECT amount FROM (SELECT DISTINCT request_id, amount FROM decisions
+                           WHERE operator_id = ?1 AND decided_ms >= ?2 AND action IN {}
+                             AND request_id != ?3 AND currency = ?4 {IN_SCOPE})",
+                        crate::decisions::APPROVALS
+                    ),
+                    params![
+                        o.id.to_string(),
+                        since,
+                        rec.id.to_string(),
+                        cur,
+                        scope.0,
+                        scope.1,
+                        scope.2
+                    ],
+                )?;
                 (before + amount, "your approvals today come to")
             }
             RuleScope::EndUserDay => {
                 let before = sum(
                     tx,
-                    "SELECT amount FROM requests WHERE currency = ?1 AND id != ?2
-                       AND account_id = ?3 AND end_user_ref = ?4 AND kind = ?5
-                       AND status NOT IN ('pending','rejected','rejected_by_provider','expired','failed')
-                       AND id IN (SELECT request_id FROM request_events WHERE at_ms >= ?6
-                         AND to_status IN ('approved','awaiting_second_approval'))",
-                    params![
-                        cur,
-                        rec.id.to_string(),
-                        rec.account_id.to_string(),
-                        rec.end_user_ref,
-                        rec.kind.as_str(),
-                        since
-                    ],
+                    &format!(
+                        "SELECT amount FROM requests WHERE end_user_ref = ?1 AND id != ?3 AND currency = ?4 {IN_SCOPE}
+                           AND status NOT IN ('pending','rejected','rejected_by_provider','expired','failed')
+                           AND id IN (SELECT request_id FROM request_events WHERE at_ms >= ?2
+                             AND to_status IN ('approved','awaiting_second_approval'))"
+                    ),
+                    params![rec.end_user_ref, since, rec.id.to_string(), cur, scope.0, scope.1, scope.2],
                 )?;
                 (before + amount, "this end user's requests today come to")
             }

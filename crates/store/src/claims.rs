@@ -58,22 +58,30 @@ pub(crate) fn check_claim_in(tx: &Connection, id: RequestId, actor: &Actor) -> R
     }
 }
 
-fn put(tx: &Connection, id: RequestId, by: &OperatorRef, since: i64, lease_ms: i64) -> Result<()> {
+/// Writes the claim and returns it as written (not re-read against the
+/// clock: a lease shorter than the write must still come back).
+fn put(
+    tx: &Connection,
+    id: RequestId,
+    by: &OperatorRef,
+    since: i64,
+    lease_ms: i64,
+) -> Result<Claim> {
+    let until = now_ms() + lease_ms;
     tx.execute(
         "INSERT INTO claims (request_id, operator_id, operator_name, since_ms, until_ms)
          VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(request_id) DO UPDATE SET operator_id = excluded.operator_id,
             operator_name = excluded.operator_name, since_ms = excluded.since_ms,
             until_ms = excluded.until_ms",
-        params![
-            id.to_string(),
-            by.id.to_string(),
-            by.name,
-            since,
-            now_ms() + lease_ms
-        ],
+        params![id.to_string(), by.id.to_string(), by.name, since, until],
     )?;
-    Ok(())
+    Ok(Claim {
+        request_id: id,
+        by: by.clone(),
+        since: from_ms(since),
+        until: from_ms(until),
+    })
 }
 
 impl Store {
@@ -87,8 +95,7 @@ impl Store {
                 Some(c) => c.since.timestamp_millis(),
                 None => now_ms(),
             };
-            put(tx, id, by, since, lease_ms)?;
-            live_in(tx, id)?.ok_or_else(|| StoreError::Conflict("claim not kept".into()))
+            put(tx, id, by, since, lease_ms)
         })
     }
 
@@ -117,7 +124,7 @@ impl Store {
                 ));
             }
             let before = live_in(tx, id)?;
-            put(tx, id, me, now_ms(), lease_ms)?;
+            let claim = put(tx, id, me, now_ms(), lease_ms)?;
             crate::audit::append(
                 tx,
                 actor,
@@ -125,7 +132,7 @@ impl Store {
                 &format!("request:{id}"),
                 &serde_json::json!({ "from": before.map(|c| c.by.name) }),
             )?;
-            live_in(tx, id)?.ok_or_else(|| StoreError::Conflict("claim not kept".into()))
+            Ok(claim)
         })
     }
 

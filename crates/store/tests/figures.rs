@@ -260,6 +260,7 @@ fn the_migration_backfills_decisions_from_history() {
     c.execute_batch(
         "DROP TRIGGER requests_search_insert; DROP TRIGGER requests_search_update;
          DROP VIEW request_terms; DROP TABLE request_search; DROP INDEX requests_view_amount;
+         DROP INDEX requests_end_user;
          ALTER TABLE requests DROP COLUMN amount_key;
          DROP TABLE decisions; DROP TABLE depth_samples; DROP TABLE shift_balances;
          DROP TABLE shifts; DROP INDEX requests_final; DROP INDEX requests_pending_depth;

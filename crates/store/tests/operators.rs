@@ -331,3 +331,95 @@ fn whoever_imports_a_file_is_the_maker_of_its_requests() {
         RequestStatus::Approved
     );
 }
+
+/// A rule for any account sums the end user's withdrawals at every
+/// account; what the rule does not cover (deposits) does not count, for
+/// the end user's total and for the agent's.
+#[test]
+fn running_totals_count_what_the_rule_covers_across_accounts() {
+    let d = desk();
+    d.rule(RuleScope::EndUserDay, "3000");
+    let agent = d.person("Rina", &[Role::Agent]);
+    let second = cashdesk_domain::AccountId::new();
+    d.s.add_account(
+        second,
+        &NewAccount {
+            provider: ProviderKind::Zexabit,
+            name: "Zexabit BD 2".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            secret_names: vec![],
+            config: serde_json::json!({}),
+            sandbox: false,
+        },
+        &d.admin,
+    )
+    .unwrap();
+    let at_first = d.withdrawal("2000", "karim", &Actor::Intake, Source::Intake);
+    let mut new = NewRequest {
+        account_id: second,
+        ..withdrawal_like(&d, "1500", "karim")
+    };
+    let mut deposit = withdrawal_like(&d, "9000", "karim");
+    deposit.kind = RequestKind::Deposit;
+    let deposit = d.s.insert_request(&deposit, &Actor::Intake).unwrap().0;
+    assert_eq!(
+        d.s.approve(
+            deposit.id,
+            &agent,
+            "zexabit.deposit",
+            &serde_json::json!({})
+        )
+        .unwrap()
+        .status,
+        RequestStatus::Approved,
+        "deposits are not under the rule"
+    );
+    assert_eq!(
+        d.approve(&at_first, &agent).unwrap().status,
+        RequestStatus::Approved,
+        "2,000 of withdrawals: the 9,000 deposit does not count"
+    );
+    new.intake_ref = Some("second-account".into());
+    let at_second = d.s.insert_request(&new, &Actor::Intake).unwrap().0;
+    assert_eq!(
+        d.approve(&at_second, &agent).unwrap().status,
+        RequestStatus::AwaitingSecondApproval,
+        "3,500 across both accounts"
+    );
+
+    let d = desk();
+    d.rule(RuleScope::AgentDay, "1000");
+    let agent = d.person("Rina", &[Role::Agent]);
+    let mut big = withdrawal_like(&d, "5000", "u1");
+    big.kind = RequestKind::Deposit;
+    let big = d.s.insert_request(&big, &Actor::Intake).unwrap().0;
+    d.s.approve(big.id, &agent, "zexabit.deposit", &serde_json::json!({}))
+        .unwrap();
+    let w = d.withdrawal("600", "u2", &Actor::Intake, Source::Intake);
+    assert_eq!(
+        d.approve(&w, &agent).unwrap().status,
+        RequestStatus::Approved,
+        "Rina's deposits are not withdrawals"
+    );
+}
+
+fn withdrawal_like(d: &Desk, amount: &str, user: &str) -> NewRequest {
+    NewRequest {
+        kind: RequestKind::Withdrawal,
+        provider: ProviderKind::Zexabit,
+        account_id: d.acc,
+        method: "bkash".into(),
+        money: Money::parse(amount, "BDT").unwrap(),
+        end_user_ref: user.into(),
+        end_user_name: None,
+        provider_user_id: Some("68abc".into()),
+        trx_id: None,
+        sender: None,
+        destination: Some("01811111111".into()),
+        agent_number: None,
+        source: Source::Intake,
+        intake_ref: None,
+        details: serde_json::json!({}),
+        screenshot: None,
+    }
+}

@@ -127,7 +127,7 @@ describe('settings for an agent', () => {
     expect(screen.queryByTestId('operators')).toBeNull();
     expect(screen.queryByTestId('approval-rules')).toBeNull();
     expect(fake.callsTo('operators')).toEqual([]);
-    await screen.findByTestId('intake-url');
-    expect(screen.queryByTestId('intake-rotate')).toBeNull();
+    expect(screen.queryByTestId('intake')).toBeNull();
+    expect(fake.callsTo('intake_info')).toEqual([]);
   });
 });

@@ -58,7 +58,8 @@ pub struct IntakeInfo {
 }
 
 pub fn intake_info(app: &Cashdesk) -> ApiResult<IntakeInfo> {
-    app.viewing()?;
+    // The command prints the token that files requests: an admin's.
+    app.acting(cashdesk_domain::Permission::Administer)?;
     let http = app.http_info().ok_or_else(|| ApiError {
         code: ErrorCode::NotFound,
         message: "The local HTTP server is not running".into(),

@@ -48,3 +48,7 @@ BEGIN
     INSERT INTO request_search(rowid, terms)
     SELECT seq, terms FROM request_terms WHERE seq = new.seq;
 END;
+
+-- An end user's requests: the daily total a maker–checker rule counts,
+-- and their recent history in the detail, without a scan.
+CREATE INDEX requests_end_user ON requests(end_user_ref, created_ms);
