@@ -42,6 +42,7 @@ import type { QuarantineItem } from './bindings/QuarantineItem';
 import type { QueuePage } from './bindings/QueuePage';
 import type { QueueQuery } from './bindings/QueueQuery';
 import type { ReferenceView } from './bindings/ReferenceView';
+import type { SavedView } from './bindings/SavedView';
 import type { RequestDetail } from './bindings/RequestDetail';
 import type { RequestForm } from './bindings/RequestForm';
 import type { RequestId } from './bindings/RequestId';
@@ -125,6 +126,12 @@ export interface Backend {
   /** Takes another operator's claim over (supervisor; audited). */
   takeOver(id: RequestId): Promise<ClaimView>;
   listQueue(query: QueueQuery): Promise<QueuePage>;
+  /** The operator's saved views of the queue, each with its live count. */
+  savedViews(): Promise<SavedView[]>;
+  /** Saves (or replaces, by name) a view; answers the whole list. */
+  saveView(name: string, query: QueueQuery): Promise<SavedView[]>;
+  /** Forgets a saved view; answers the whole list. */
+  deleteView(name: string): Promise<SavedView[]>;
   getRequest(id: RequestId): Promise<RequestDetail>;
   approve(id: RequestId): Promise<RequestDetail>;
   reject(id: RequestId, reason: string): Promise<RequestDetail>;
@@ -236,6 +243,9 @@ export const tauriBackend: Backend = {
   releaseClaim: (id) => call('release_claim', { id }),
   takeOver: (id) => call('take_over', { id }),
   listQueue: (query) => call('list_queue', { query }),
+  savedViews: () => call('saved_views'),
+  saveView: (name, query) => call('save_view', { name, query }),
+  deleteView: (name) => call('delete_view', { name }),
   getRequest: (id) => call('get_request', { id }),
   approve: (id) => call('approve', { id }),
   reject: (id, reason) => call('reject', { id, reason }),

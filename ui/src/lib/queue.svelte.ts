@@ -1,7 +1,8 @@
 // Queue state: the current tab and filters, the loaded pages, the selected
 // request and its detail, and the decisions taken on it.
-import { errorCode, type Backend } from './backend';
+import { errorCode, errorMessage, type Backend } from './backend';
 import type { ProviderKind } from './bindings/ProviderKind';
+import type { QueuePage } from './bindings/QueuePage';
 import type { QueueQuery } from './bindings/QueueQuery';
 import type { QueueTab } from './bindings/QueueTab';
 import type { RequestDetail } from './bindings/RequestDetail';
@@ -10,28 +11,108 @@ import type { RequestKind } from './bindings/RequestKind';
 import type { RequestSummary } from './bindings/RequestSummary';
 import type { SettleOutcome } from './bindings/SettleOutcome';
 import type { TabCounts } from './bindings/TabCounts';
-import { inTab } from './status';
+
+import { amountText, t } from './i18n';
+import type { QueueOrder } from './bindings/QueueOrder';
+import type { RequestStatus } from './bindings/RequestStatus';
+import type { SavedView } from './bindings/SavedView';
+import { inTab, statusLabel } from './status';
 
 export const PAGE_SIZE = 50;
-/** Upper bound when a refresh re-reads every page already loaded. */
-const MAX_RELOAD = 500;
+/** Rows per call when a refresh re-reads what is already loaded. */
+export const RELOAD_PAGE = 500;
+/** Saved views' counts are read again at most this often (on queue refreshes). */
+export const VIEWS_EVERY_MS = 5000;
+/** Search narrows from this many characters on (the core ignores fewer). */
+export const SEARCH_MIN = 3;
+
+/** The narrowings a person sets above the list (a tab's view is these and the tab). */
+export interface QueueFilters {
+  kind: RequestKind | '';
+  provider: ProviderKind | '';
+  currency: string;
+  method: string;
+  status: RequestStatus | '';
+  amountMin: string;
+  amountMax: string;
+  /** Whole minutes, '' for any age. */
+  olderThan: string;
+  /** As typed; it narrows only from SEARCH_MIN characters. */
+  search: string;
+  order: QueueOrder;
+}
+
+export const NO_FILTERS: QueueFilters = {
+  kind: '',
+  provider: '',
+  currency: '',
+  method: '',
+  status: '',
+  amountMin: '',
+  amountMax: '',
+  olderThan: '',
+  search: '',
+  order: 'arrival',
+};
+
+/** The search text that narrows: trimmed, and only from SEARCH_MIN characters. */
+export function effectiveSearch(text: string): string {
+  const s = text.trim();
+  return [...s].length >= SEARCH_MIN ? s : '';
+}
+
+/** A QueueQuery (a saved view's) as the filters above the list. */
+export function filtersOf(query: QueueQuery): QueueFilters {
+  return {
+    kind: query.kind ?? '',
+    provider: query.provider ?? '',
+    currency: query.currency ?? '',
+    method: query.method ?? '',
+    status: query.status ?? '',
+    amountMin: query.amount_min ?? '',
+    amountMax: query.amount_max ?? '',
+    olderThan: query.older_than_minutes == null ? '' : String(query.older_than_minutes),
+    search: query.search ?? '',
+    order: query.order ?? 'arrival',
+  };
+}
 
 export class QueueState {
   tab = $state<QueueTab>('queue');
   kind = $state<RequestKind | ''>('');
   provider = $state<ProviderKind | ''>('');
+  currency = $state('');
+  method = $state('');
+  status = $state<RequestStatus | ''>('');
+  amountMin = $state('');
+  amountMax = $state('');
+  olderThan = $state('');
+  search = $state('');
+  order = $state<QueueOrder>('arrival');
   items = $state<RequestSummary[]>([]);
   next = $state<string | null>(null);
   counts = $state<TabCounts>({ queue: 0, second: 0, in_flight: 0, attention: 0 });
   loaded = $state(false);
+  /** The core's word on filters it refused (a bad amount, a status not on the tab). */
+  invalid = $state<string | null>(null);
+  /** A next page is being read. */
+  loadingMore = $state(false);
   selectedId = $state<RequestId | null>(null);
   detail = $state<RequestDetail | null>(null);
   /** One line about the last decision, e.g. "Approved … → waiting to send". */
   notice = $state<string | null>(null);
+  /** The operator's saved views with their live counts. */
+  views = $state<SavedView[]>([]);
+  /** Currencies and methods seen in loaded rows, for the filter selects. */
+  seenCurrencies = $state<string[]>([]);
+  seenMethods = $state<{ id: string; label: string }[]>([]);
 
   private chain: Promise<void> = Promise.resolve();
   private reloadQueued = false;
+  private moreQueued = false;
   private detailToken = 0;
+  private viewsAt = -Infinity;
+  private viewsToken = 0;
   private deciding = new Set<RequestId>();
 
   private backend: Backend;
@@ -61,10 +142,48 @@ export class QueueState {
     return this.items.findIndex((r) => r.id === this.selectedId);
   }
 
-  private query(after?: string, limit = PAGE_SIZE): QueueQuery {
-    const q: QueueQuery = { tab: this.tab, limit };
-    if (this.kind) q.kind = this.kind;
+  get filters(): QueueFilters {
+    return {
+      kind: this.kind,
+      provider: this.provider,
+      currency: this.currency,
+      method: this.method,
+      status: this.status,
+      amountMin: this.amountMin,
+      amountMax: this.amountMax,
+      olderThan: this.olderThan,
+      search: this.search,
+      order: this.order,
+    };
+  }
+
+  /** Any narrowing besides the tab (the order is not one; short search text is not either). */
+  get filtered(): boolean {
+    const q = this.viewQuery();
+    return Object.keys(q).some((k) => k !== 'tab' && k !== 'order');
+  }
+
+  /** The view on screen as the core takes it: what is listed, exported and saved. */
+  viewQuery(): QueueQuery {
+    const q: QueueQuery = { tab: this.tab };
     if (this.provider) q.provider = this.provider;
+    if (this.kind) q.kind = this.kind;
+    if (this.method) q.method = this.method;
+    if (this.currency) q.currency = this.currency;
+    if (this.status && this.tab !== 'second') q.status = this.status;
+    if (this.amountMin.trim()) q.amount_min = this.amountMin.trim();
+    if (this.amountMax.trim()) q.amount_max = this.amountMax.trim();
+    const older = Number(this.olderThan.trim());
+    if (this.olderThan.trim() !== '' && Number.isInteger(older) && older >= 0) q.older_than_minutes = older;
+    const search = effectiveSearch(this.search);
+    if (search) q.search = search;
+    if (this.order !== 'arrival') q.order = this.order;
+    return q;
+  }
+
+  private query(after?: string | null, limit = PAGE_SIZE): QueueQuery {
+    const q = this.viewQuery();
+    q.limit = limit;
     if (after) q.after = after;
     return q;
   }
@@ -74,34 +193,129 @@ export class QueueState {
     return this.chain;
   }
 
-  /** Re-reads the loaded range (coalesced: many calls, one fetch). */
+  /**
+   * Re-reads every row already loaded, from the start in pages of
+   * RELOAD_PAGE, and swaps them in at once: a refresh never cuts the list
+   * back, so the place in it is kept (coalesced: many calls, one fetch).
+   */
   reload(): Promise<void> {
     if (this.reloadQueued) return this.chain;
     this.reloadQueued = true;
     return this.enqueue(async () => {
       this.reloadQueued = false;
-      const limit = Math.min(MAX_RELOAD, Math.max(PAGE_SIZE, this.items.length));
-      const page = await this.backend.listQueue(this.query(undefined, limit));
-      this.items = page.items;
-      this.next = page.next;
+      const want = Math.max(PAGE_SIZE, this.items.length);
+      const rows: RequestSummary[] = [];
+      const seen = new Set<RequestId>();
+      let after: string | null = null;
+      let page: QueuePage;
+      try {
+        do {
+          page = await this.backend.listQueue(this.query(after, Math.min(RELOAD_PAGE, want - rows.length)));
+          for (const r of page.items) {
+            if (!seen.has(r.id)) {
+              seen.add(r.id);
+              rows.push(r);
+            }
+          }
+          after = page.next;
+        } while (after && rows.length < want);
+      } catch (e) {
+        if (!this.refused(e)) throw e;
+        return;
+      }
+      this.invalid = null;
+      this.items = rows;
+      this.next = after;
       this.counts = page.counts;
       this.loaded = true;
-      if (this.selectedId === null && page.items.length > 0) {
-        this.select(page.items[0].id);
+      this.remember(rows);
+      if (this.selectedId === null && rows.length > 0) {
+        this.select(rows[0].id);
+      }
+      void this.loadViews();
+    });
+  }
+
+  /** The core refused the filters: its message shows by them, the list is empty. */
+  private refused(e: unknown): boolean {
+    if (errorCode(e) !== 'invalid_input') return false;
+    this.invalid = errorMessage(e);
+    this.items = [];
+    this.next = null;
+    this.loaded = true;
+    return true;
+  }
+
+  /** The next page after the last row loaded (once, however often asked). */
+  loadMore(): Promise<void> {
+    if (this.moreQueued || !this.next) return this.chain;
+    this.moreQueued = true;
+    this.loadingMore = true;
+    return this.enqueue(async () => {
+      try {
+        const after = this.next;
+        if (!after) return;
+        const page = await this.backend.listQueue(this.query(after));
+        const seen = new Set(this.items.map((r) => r.id));
+        this.items = [...this.items, ...page.items.filter((r) => !seen.has(r.id))];
+        this.next = page.next;
+        this.counts = page.counts;
+        this.remember(page.items);
+      } finally {
+        this.moreQueued = false;
+        this.loadingMore = false;
       }
     });
   }
 
-  loadMore(): Promise<void> {
-    return this.enqueue(async () => {
-      const after = this.next;
-      if (!after) return;
-      const page = await this.backend.listQueue(this.query(after));
-      const seen = new Set(this.items.map((r) => r.id));
-      this.items = [...this.items, ...page.items.filter((r) => !seen.has(r.id))];
-      this.next = page.next;
-      this.counts = page.counts;
-    });
+  private remember(rows: RequestSummary[]): void {
+    const currencies = new Set(this.seenCurrencies);
+    const methods = new Map(this.seenMethods.map((m) => [m.id, m.label]));
+    const before = currencies.size + methods.size;
+    for (const r of rows) {
+      currencies.add(r.money.currency);
+      if (!methods.has(r.method)) methods.set(r.method, r.method_label);
+    }
+    if (currencies.size + methods.size === before) return;
+    this.seenCurrencies = [...currencies].sort();
+    this.seenMethods = [...methods].map(([id, label]) => ({ id, label })).sort((a, b) => a.label.localeCompare(b.label));
+  }
+
+  /**
+   * The saved views and their counts, read again when `force`d or when the
+   * last read is older than VIEWS_EVERY_MS. A failure leaves them as they were.
+   */
+  async loadViews(force = false): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.viewsAt < VIEWS_EVERY_MS) return;
+    this.viewsAt = now;
+    const token = ++this.viewsToken;
+    try {
+      const views = await this.backend.savedViews();
+      if (token === this.viewsToken) this.views = views;
+    } catch {
+      // Counts are a convenience: the queue itself reports its own errors.
+    }
+  }
+
+  /** Saves the view on screen under `name` (the core replaces one of that name). */
+  async saveView(name: string): Promise<void> {
+    const views = await this.backend.saveView(name.trim(), this.viewQuery());
+    this.viewsToken++;
+    this.viewsAt = Date.now();
+    this.views = views;
+  }
+
+  async deleteView(name: string): Promise<void> {
+    const views = await this.backend.deleteView(name);
+    this.viewsToken++;
+    this.viewsAt = Date.now();
+    this.views = views;
+  }
+
+  /** Shows a saved view: its tab, filters and order. */
+  applyView(v: SavedView): Promise<void> {
+    return this.setQuery(v.query.tab, filtersOf(v.query));
   }
 
   /** Forgets what was loaded (e.g. on log-out: the next operator starts afresh). */
@@ -113,6 +327,9 @@ export class QueueState {
     this.detail = null;
     this.notice = null;
     this.detailToken++;
+    this.views = [];
+    this.viewsAt = -Infinity;
+    this.viewsToken++;
   }
 
   /** Starts over on `tab` from the first page (after a log-in or a switch). */
@@ -124,12 +341,36 @@ export class QueueState {
 
   /** Changing tab or filter starts from the first page and the first row. */
   setView(tab: QueueTab, kind: RequestKind | '', provider: ProviderKind | ''): Promise<void> {
-    if (tab === this.tab && kind === this.kind && provider === this.provider) {
-      return this.chain;
-    }
+    return this.setQuery(tab, { ...this.filters, kind, provider });
+  }
+
+  /** Changes some filters on the tab on screen. */
+  setFilters(change: Partial<QueueFilters>): Promise<void> {
+    return this.setQuery(this.tab, { ...this.filters, ...change });
+  }
+
+  /** Every filter off, the search emptied, the order kept. */
+  clearFilters(): Promise<void> {
+    return this.setQuery(this.tab, { ...NO_FILTERS, order: this.order });
+  }
+
+  /** A tab and its filters; nothing is read again when the query stays the same. */
+  setQuery(tab: QueueTab, f: QueueFilters): Promise<void> {
+    const before = JSON.stringify(this.viewQuery());
+    // A status belongs to one tab: another tab drops it.
+    const status = f.status && inTab(f.status, tab) && tab !== 'second' ? f.status : '';
     this.tab = tab;
-    this.kind = kind;
-    this.provider = provider;
+    this.kind = f.kind;
+    this.provider = f.provider;
+    this.currency = f.currency;
+    this.method = f.method;
+    this.status = status;
+    this.amountMin = f.amountMin;
+    this.amountMax = f.amountMax;
+    this.olderThan = f.olderThan;
+    this.search = f.search;
+    this.order = f.order;
+    if (JSON.stringify(this.viewQuery()) === before) return this.chain;
     this.items = [];
     this.next = null;
     this.selectedId = null;
@@ -157,18 +398,33 @@ export class QueueState {
   /**
    * Selects a request found elsewhere (the supervisor's list). When it is not
    * in the tab on screen, the queue moves to `tab`, the one that holds it,
-   * dropping a kind or provider filter that would hide it.
+   * dropping the filters that could hide it (a kind or provider it has stays).
    */
   open(s: RequestSummary, tab: QueueTab): Promise<void> {
+    const onlyKindProvider = !(
+      this.currency ||
+      this.method ||
+      this.status ||
+      this.amountMin.trim() ||
+      this.amountMax.trim() ||
+      this.olderThan.trim() ||
+      effectiveSearch(this.search)
+    );
     const shown =
       this.items.some((r) => r.id === s.id) ||
-      (inTab(s.status, this.tab) && (!this.kind || this.kind === s.kind) && (!this.provider || this.provider === s.provider));
+      (inTab(s.status, this.tab) &&
+        onlyKindProvider &&
+        (!this.kind || this.kind === s.kind) &&
+        (!this.provider || this.provider === s.provider));
     if (!shown) {
-      const kind = this.kind === s.kind ? this.kind : '';
-      const provider = this.provider === s.provider ? this.provider : '';
-      void this.setView(tab, kind, provider);
+      void this.setQuery(tab, {
+        ...NO_FILTERS,
+        order: this.order,
+        kind: this.kind === s.kind ? this.kind : '',
+        provider: this.provider === s.provider ? this.provider : '',
+      });
     }
-    // After setView: the reload then keeps this selection instead of the first row.
+    // After setQuery: the reload then keeps this selection instead of the first row.
     return this.select(s.id);
   }
 
@@ -219,7 +475,8 @@ export class QueueState {
     const id = d.summary.id;
     try {
       await this.backend.takeOver(id);
-      this.notice = `Took over ${d.summary.amount_display} · ${d.summary.end_user}${d.claim ? ` from ${d.claim.by}` : ''}`;
+      const what = `${amountText(d.summary.amount_display)} · ${d.summary.end_user}`;
+      this.notice = d.claim ? t('queue.took_over_from', { what, name: d.claim.by }) : t('queue.took_over', { what });
       this.refreshDetail([id]);
     } catch (e) {
       this.onError(e);
@@ -229,7 +486,7 @@ export class QueueState {
   approve(): Promise<boolean> {
     const d = this.current;
     if (!d || !this.decidable) return Promise.resolve(false);
-    const verb = d.summary.status === 'awaiting_second_approval' ? 'Second approval:' : 'Approved';
+    const verb = d.summary.status === 'awaiting_second_approval' ? t('queue.second_approval') : t('actions.approve');
     return this.decide(d.summary.id, verb, () => this.backend.approve(d.summary.id));
   }
 
@@ -237,7 +494,7 @@ export class QueueState {
     const d = this.current;
     if (!d || !this.decidable || reason.trim() === '') return Promise.resolve(false);
     const id = d.summary.id;
-    return this.decide(id, 'Rejected', () => this.backend.reject(id, reason.trim()));
+    return this.decide(id, t('actions.reject'), () => this.backend.reject(id, reason.trim()));
   }
 
   settle(outcome: SettleOutcome, note: string): Promise<boolean> {
@@ -258,7 +515,7 @@ export class QueueState {
       const res = await call();
       this.applyResult(res);
       if (this.selectedId === res.summary.id) this.show(res);
-      this.notice = `Settled ${res.summary.amount_display} → ${res.summary.status_label}`;
+      this.notice = t('queue.settled', { what: amountText(res.summary.amount_display), status: shownStatus(res.summary) });
       void this.reload();
       return true;
     } catch (e) {
@@ -275,7 +532,7 @@ export class QueueState {
       const res = await this.backend.checkWithProvider(d.summary.id);
       this.applyResult(res);
       if (this.selectedId === res.summary.id) this.show(res);
-      this.notice = `Checked with ${res.summary.provider_label}: ${res.summary.status_label}`;
+      this.notice = t('queue.checked', { provider: res.summary.provider_label, status: shownStatus(res.summary) });
     } catch (e) {
       this.onError(e);
     }
@@ -292,7 +549,11 @@ export class QueueState {
     const nextId = i < 0 ? null : (this.items[i + 1]?.id ?? this.items[i - 1]?.id ?? null);
     try {
       const res = await send();
-      this.notice = `${verb} ${res.summary.amount_display} · ${res.summary.end_user} → ${res.summary.status_label}`;
+      this.notice = t('queue.decided', {
+        verb,
+        what: `${amountText(res.summary.amount_display)} · ${res.summary.end_user}`,
+        status: shownStatus(res.summary),
+      });
       this.applyResult(res);
       if (this.selectedId === id) {
         if (nextId !== null && this.items.some((r) => r.id === nextId)) void this.select(nextId);
@@ -317,4 +578,9 @@ export class QueueState {
       this.items = this.items.filter((r) => r.id !== s.id);
     }
   }
+}
+
+/** A row's status in the window's language. */
+function shownStatus(s: RequestSummary): string {
+  return statusLabel(s.status, s.status_label);
 }

@@ -9,8 +9,9 @@ describe('queue', () => {
   it('renders rows with right-aligned amounts and statuses in words', async () => {
     const fake = new FakeBackend([...three(), makeRequest(4, { status: 'completed' })]);
     await renderApp(fake);
-    const rows = await screen.findAllByTestId('queue-row');
-    expect(rows).toHaveLength(3);
+    // The virtual list mounts rows once it knows its height.
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(3));
+    const rows = screen.getAllByTestId('queue-row');
     expect(rows[0].getAttribute('data-id')).toBe('req-1');
     expect(rows[0].getAttribute('data-status')).toBe('pending');
     const amount = within(rows[1]).getByText('200.00 BDT');
@@ -66,14 +67,14 @@ describe('queue', () => {
     expect(screen.getByTestId('tab-in_flight').textContent).toContain('1');
   });
 
-  it('loads the next page with Load more', async () => {
+  it('reads the next page by itself while the rows loaded fill the window', async () => {
     const many = Array.from({ length: 60 }, (_, i) => makeRequest(i + 1));
     const fake = new FakeBackend(many);
-    await renderApp(fake);
-    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(50));
-    await fireEvent.click(screen.getByTestId('load-more'));
-    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(60));
-    expect(fake.callsTo('list_queue').at(-1)?.[0]).toMatchObject({ tab: 'queue', after: '50' });
+    const { desk } = await renderApp(fake);
+    // 50 rows do not fill a 4000 px window: the next page is read at once.
+    await waitFor(() => expect(desk.queue.items).toHaveLength(60));
+    expect(fake.callsTo('list_queue').at(-1)?.[0]).toMatchObject({ tab: 'queue', after: 'arrival:50' });
+    expect(desk.queue.next).toBeNull();
     expect(screen.queryByTestId('load-more')).toBeNull();
   });
 

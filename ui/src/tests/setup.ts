@@ -5,3 +5,7 @@ import '@testing-library/svelte/vitest';
 // draws nothing and the hidden table carries the numbers) instead of
 // jsdom's "not implemented" message.
 HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
+
+// The queue's virtual list needs a viewport size and scrollTo (see layout.ts).
+import { installLayout } from './layout';
+installLayout();
