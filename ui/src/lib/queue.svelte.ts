@@ -110,6 +110,8 @@ export class QueueState {
   private chain: Promise<void> = Promise.resolve();
   private reloadQueued = false;
   private moreQueued = false;
+  /** Bumped when the view changes: pages read for the one before are dropped. */
+  private generation = 0;
   private detailToken = 0;
   private viewsAt = -Infinity;
   private viewsToken = 0;
@@ -181,13 +183,6 @@ export class QueueState {
     return q;
   }
 
-  private query(after?: string | null, limit = PAGE_SIZE): QueueQuery {
-    const q = this.viewQuery();
-    q.limit = limit;
-    if (after) q.after = after;
-    return q;
-  }
-
   private enqueue(task: () => Promise<void>): Promise<void> {
     this.chain = this.chain.then(task).catch((e) => this.onError(e));
     return this.chain;
@@ -203,6 +198,8 @@ export class QueueState {
     this.reloadQueued = true;
     return this.enqueue(async () => {
       this.reloadQueued = false;
+      const generation = this.generation;
+      const view = this.viewQuery();
       const want = Math.max(PAGE_SIZE, this.items.length);
       const rows: RequestSummary[] = [];
       const seen = new Set<RequestId>();
@@ -210,7 +207,9 @@ export class QueueState {
       let page: QueuePage;
       try {
         do {
-          page = await this.backend.listQueue(this.query(after, Math.min(RELOAD_PAGE, want - rows.length)));
+          page = await this.backend.listQueue(pageOf(view, after, Math.min(RELOAD_PAGE, want - rows.length)));
+          // The view changed meanwhile: its own reload follows.
+          if (generation !== this.generation) return;
           for (const r of page.items) {
             if (!seen.has(r.id)) {
               seen.add(r.id);
@@ -220,6 +219,7 @@ export class QueueState {
           after = page.next;
         } while (after && rows.length < want);
       } catch (e) {
+        if (generation !== this.generation) return;
         if (!this.refused(e)) throw e;
         return;
       }
@@ -255,7 +255,9 @@ export class QueueState {
       try {
         const after = this.next;
         if (!after) return;
-        const page = await this.backend.listQueue(this.query(after));
+        const generation = this.generation;
+        const page = await this.backend.listQueue(pageOf(this.viewQuery(), after, PAGE_SIZE));
+        if (generation !== this.generation) return;
         const seen = new Set(this.items.map((r) => r.id));
         this.items = [...this.items, ...page.items.filter((r) => !seen.has(r.id))];
         this.next = page.next;
@@ -320,6 +322,18 @@ export class QueueState {
 
   /** Forgets what was loaded (e.g. on log-out: the next operator starts afresh). */
   clear(): void {
+    this.generation++;
+    this.kind = NO_FILTERS.kind;
+    this.provider = NO_FILTERS.provider;
+    this.currency = NO_FILTERS.currency;
+    this.method = NO_FILTERS.method;
+    this.status = NO_FILTERS.status;
+    this.amountMin = NO_FILTERS.amountMin;
+    this.amountMax = NO_FILTERS.amountMax;
+    this.olderThan = NO_FILTERS.olderThan;
+    this.search = NO_FILTERS.search;
+    this.order = NO_FILTERS.order;
+    this.invalid = null;
     this.items = [];
     this.next = null;
     this.loaded = false;
@@ -371,6 +385,7 @@ export class QueueState {
     this.search = f.search;
     this.order = f.order;
     if (JSON.stringify(this.viewQuery()) === before) return this.chain;
+    this.generation++;
     this.items = [];
     this.next = null;
     this.selectedId = null;
@@ -578,6 +593,13 @@ export class QueueState {
       this.items = this.items.filter((r) => r.id !== s.id);
     }
   }
+}
+
+/** One page of `view`: `limit` rows after the cursor `after` (from the start when null). */
+function pageOf(view: QueueQuery, after: string | null, limit: number): QueueQuery {
+  const q: QueueQuery = { ...view, limit };
+  if (after) q.after = after;
+  return q;
 }
 
 /** A row's status in the window's language. */
