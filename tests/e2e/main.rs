@@ -394,6 +394,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
         history.contains("Karim Uddin") && history.contains("Sami Haque"),
         "both approvals are in the history: {history}"
     );
+    sent_once_to_zexabit(data.path(), &history).await;
     screenshot(&c, "7-second-approval-completed").await;
     supervisor::settle_unknown(&c, &lost).await;
 

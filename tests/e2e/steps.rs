@@ -254,3 +254,39 @@ pub async fn retype(c: &Client, testid: &str, text: &str) {
     e.clear().await.unwrap();
     e.send_keys(text).await.unwrap();
 }
+
+/// The withdrawal whose provider id `detail` shows reached the simulated
+/// Zexabit exactly once: counted at the provider, from what the sandbox
+/// writes it received (`<data>/sandbox/zexabit-received.json`).
+pub async fn sent_once_to_zexabit(data: &std::path::Path, detail: &str) {
+    let id = detail
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| w.starts_with("wdr_"))
+        .unwrap_or_else(|| panic!("the provider's id is shown: {detail}"))
+        .to_owned();
+    let file = data.join("sandbox").join("zexabit-received.json");
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let rows: Vec<serde_json::Value> = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        if let Some(me) = rows.iter().find(|r| r["id"] == id.as_str()) {
+            let copies = rows
+                .iter()
+                .filter(|r| {
+                    ["external_user_id", "account_number", "amount"]
+                        .iter()
+                        .all(|k| r[*k] == me[*k])
+                })
+                .count();
+            assert_eq!(copies, 1, "sent once to the provider: {rows:?}");
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{id} never reached the simulated provider: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}

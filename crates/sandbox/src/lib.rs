@@ -123,6 +123,14 @@ async fn run(app: &Cashdesk) -> CoreResult<()> {
     let paykassma = crate::paykassma::start(app, &http).await?;
     let cashweb = crate::cashweb::start(app, interval * 2).await?;
     let customers = vec![
+        tokio::spawn(report_received(
+            sim.ledger(),
+            app.config()
+                .data_dir
+                .join("sandbox")
+                .join("zexabit-received.json"),
+            interval,
+        )),
         tokio::spawn(customers(
             client,
             intake.clone(),
@@ -151,6 +159,49 @@ async fn run(app: &Cashdesk) -> CoreResult<()> {
         "sandbox mode: simulated Zexabit, Zimo-pagos, Paykassma, CashWeb and customers are running"
     );
     Ok(())
+}
+
+/// Writes what the simulated Zexabit received to `path` whenever it grew:
+/// proof, counted at the provider, that each approval was sent once.
+async fn report_received(
+    ledger: cashdesk_sim::zexabit::ZexabitLedger,
+    path: std::path::PathBuf,
+    interval: Duration,
+) {
+    let mut written = usize::MAX;
+    loop {
+        tokio::time::sleep(interval).await;
+        let txns: Vec<_> = ledger
+            .deposits()
+            .into_iter()
+            .chain(ledger.withdrawals())
+            .collect();
+        if txns.len() == written {
+            continue;
+        }
+        let rows: Vec<serde_json::Value> = txns
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "id": t.id,
+                    "external_user_id": t.external_user_id,
+                    "amount": t.amount.to_string(),
+                    "currency": t.currency,
+                    "account_number": t.account_number,
+                    "transaction_id": t.transaction_id,
+                })
+            })
+            .collect();
+        let tmp = path.with_extension("tmp");
+        let ok = path
+            .parent()
+            .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+            && std::fs::write(&tmp, serde_json::Value::from(rows).to_string()).is_ok()
+            && std::fs::rename(&tmp, &path).is_ok();
+        if ok {
+            written = txns.len();
+        }
+    }
 }
 
 /// A fresh `intake_ref` for a simulated customer's request: unique across

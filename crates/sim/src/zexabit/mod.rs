@@ -169,6 +169,21 @@ impl ZexabitSim {
 
 crate::shared::running_common!(RunningZexabit);
 
+/// What the simulated Zexabit received, readable from another task (the
+/// sandbox reports it so an end-to-end test counts calls at the provider).
+#[derive(Clone)]
+pub struct ZexabitLedger(Arc<Shared>);
+
+impl ZexabitLedger {
+    pub fn deposits(&self) -> Vec<SimTxn> {
+        self.0.lock().ledger.deposits.clone()
+    }
+
+    pub fn withdrawals(&self) -> Vec<SimTxn> {
+        self.0.lock().ledger.withdrawals.clone()
+    }
+}
+
 /// A running simulator; dropping it stops it.
 pub struct RunningZexabit {
     shared: Arc<Shared>,
@@ -204,6 +219,11 @@ impl RunningZexabit {
 
     pub fn withdrawals(&self) -> Vec<SimTxn> {
         self.shared.lock().ledger.withdrawals.clone()
+    }
+
+    /// The ledger as a handle a task can keep while the simulator runs.
+    pub fn ledger(&self) -> ZexabitLedger {
+        ZexabitLedger(self.shared.clone())
     }
 
     /// Applies to webhooks fired from now on.
