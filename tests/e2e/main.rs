@@ -407,6 +407,7 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     // The Done tab exported whole: the file holds as many rows as the
     // window says it saved.
     click(&c, "tab-done").await;
+    clear_search(&c).await;
     export_matches(
         &c,
         "export-view",

@@ -28,6 +28,7 @@ pub async fn click(c: &Client, testid: &str) {
 /// passes `accept` (sandbox fakes are skipped), and returns its id.
 pub async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -> String {
     let selector = format!("{}[data-status=\"pending\"]{filter}", css("queue-row"));
+    clear_search(c).await;
     let start = std::time::Instant::now();
     // Each row is opened once: a refused one is not read again.
     let mut tried = std::collections::HashSet::new();
@@ -42,22 +43,30 @@ pub async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -
             if row.click().await.is_err() {
                 continue;
             }
-            // The full detail (history and all) has loaded, not only the row.
-            find(
-                c,
-                &format!(
-                    "{}[data-id=\"{id}\"] {}",
-                    css("detail"),
-                    css("history-item")
-                ),
-            )
-            .await;
+            // The full detail (history and all) has loaded, not only the
+            // row. A row the virtual list moved under the pointer opened
+            // another: that one is not this, look again.
+            let loaded = format!(
+                "{}[data-id=\"{id}\"] {}",
+                css("detail"),
+                css("history-item")
+            );
+            let opened = c
+                .wait()
+                .at_most(Duration::from_secs(5))
+                .for_element(Locator::Css(&loaded))
+                .await
+                .is_ok();
+            if !opened {
+                tried.remove(&id);
+                continue;
+            }
             if accept(&text_of(c, &css("detail")).await.unwrap_or_default()) {
                 return id;
             }
         }
-        // Not on the pages shown yet: read on, as an agent would.
-        if load_more(c).await {
+        // Not among the rows on screen: scroll on, as an agent would.
+        if scroll_on(c).await {
             continue;
         }
         if start.elapsed() >= Duration::from_secs(40) {
@@ -82,6 +91,7 @@ pub async fn pick_row(c: &Client, filter: &str, accept: impl Fn(&str) -> bool) -
 /// opens it once it is listed with `status`, and waits for the detail to say so.
 pub async fn follow_to_done(c: &Client, id: &str, status: &str) {
     click(c, "tab-done").await;
+    search_for(c, id).await;
     let selector = format!(
         "{}[data-id=\"{id}\"][data-status=\"{status}\"]",
         css("queue-row")
@@ -102,6 +112,7 @@ pub async fn follow_to_done_within(c: &Client, id: &str, status: &str, timeout: 
 /// with `status`.
 pub async fn wait_listed(c: &Client, tab: &str, id: &str, status: &str, timeout: Duration) {
     click(c, &format!("tab-{tab}")).await;
+    search_for(c, id).await;
     let selector = format!(
         "{}[data-id=\"{id}\"][data-status=\"{status}\"]",
         css("queue-row")
@@ -167,27 +178,59 @@ pub async fn type_into(c: &Client, testid: &str, text: &str) {
     find(c, &css(testid)).await.send_keys(text).await.unwrap();
 }
 
-/// Clicks the queue's "Load more" if it is shown; true when it was.
-async fn load_more(c: &Client) -> bool {
-    let Ok(more) = c.find(Locator::Css(&css("load-more"))).await else {
-        return false;
-    };
-    if more.click().await.is_err() {
-        return false;
+/// Scrolls the queue's list down by a screen (the next page is read near
+/// the end); true when it moved.
+async fn scroll_on(c: &Client) -> bool {
+    let moved = c
+        .execute(
+            "const l = document.querySelector('[data-testid=\"queue-list\"]');
+             if (!l) return false;
+             const s = [l, ...l.querySelectorAll('*')].find((e) =>
+               e.scrollHeight > e.clientHeight + 1 && getComputedStyle(e).overflowY !== 'visible');
+             if (!s) return false;
+             const before = s.scrollTop;
+             s.scrollTop = before + s.clientHeight;
+             return s.scrollTop !== before;",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if moved {
+        tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    true
+    moved
+}
+
+/// Narrows the queue to request `id` with the search box: the list mounts
+/// only the rows on screen, and the core's search knows every request's id.
+/// The search stays until a step needs the whole queue again.
+pub async fn search_for(c: &Client, id: &str) {
+    clear_search(c).await;
+    type_into(c, "queue-search", id).await;
+}
+
+/// Empties the search box (Escape clears it) if anything is typed there.
+pub async fn clear_search(c: &Client) {
+    let search = find(c, &css("queue-search")).await;
+    let typed = search
+        .prop("value")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if !typed.is_empty() {
+        search.send_keys("\u{e00c}").await.unwrap();
+    }
 }
 
 /// Opens the row of request `id` in the current tab and waits for its detail.
 pub async fn open_row(c: &Client, id: &str) {
     let row = format!("{}[data-id=\"{id}\"]", css("queue-row"));
+    search_for(c, id).await;
     let start = std::time::Instant::now();
     while c.find(Locator::Css(&row)).await.is_err() {
-        // Older pending requests fill the first page: read on.
-        if load_more(c).await {
-            continue;
-        }
         if start.elapsed() > Duration::from_secs(20) {
             screenshot(c, "failed-open-row").await;
             panic!("request {id} is not listed");
