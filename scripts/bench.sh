@@ -4,4 +4,8 @@
 # Usage: bash scripts/bench.sh [--rows N] [--iterations N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo run --release -p cashdesk-store --bin cashdesk-bench -- --dir "${BENCH_DIR:-target}" --out docs/BENCHMARKS.md "$@"
+# The database goes beside the build (wherever CARGO_TARGET_DIR puts it)
+# unless BENCH_DIR says otherwise.
+dir="${BENCH_DIR:-${CARGO_TARGET_DIR:-target}}"
+mkdir -p "$dir"
+cargo run --release -p cashdesk-store --bin cashdesk-bench -- --dir "$dir" --out docs/BENCHMARKS.md "$@"

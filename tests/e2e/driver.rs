@@ -32,6 +32,8 @@ fn free_port() -> u16 {
 pub struct Driver {
     child: Child,
     port: u16,
+    /// The app's data folder: a failed session's app is found by it.
+    data_dir: Option<std::path::PathBuf>,
 }
 
 impl Driver {
@@ -51,7 +53,15 @@ impl Driver {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        Driver { child, port }
+        let data_dir = env
+            .iter()
+            .find(|(k, _)| *k == "CASHDESK_DATA_DIR")
+            .map(|(_, v)| std::path::PathBuf::from(v));
+        Driver {
+            child,
+            port,
+            data_dir,
+        }
     }
 
     /// Opens the app: a new process with the same data folder each time.
@@ -63,12 +73,31 @@ impl Driver {
         let serde_json::Value::Object(caps) = caps else {
             unreachable!()
         };
-        // Plain HTTP on loopback: the WebDriver client needs no TLS stack.
-        ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("WebDriver session with the app")
+        // tauri-driver sometimes drops the first new-session request: try
+        // again, after stopping any app that half-started for it (one app
+        // per data folder, or the kill -9 step finds two).
+        let mut last = None;
+        for attempt in 1..=4 {
+            // Plain HTTP on loopback: the WebDriver client needs no TLS stack.
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
+                Ok(c) => return c,
+                Err(e) => {
+                    eprintln!("WebDriver new session, attempt {attempt}: {e}");
+                    last = Some(e);
+                }
+            }
+            if let Some(dir) = &self.data_dir {
+                for pid in app_pids(dir) {
+                    let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+        panic!("WebDriver session with the app: {last:?}")
     }
 }
 

@@ -35,8 +35,9 @@ const CRYPTO: &[&str] = &[
 ];
 /// Codes with no minor unit.
 const ZERO_DECIMAL: &[&str] = &["JPY", "KRW", "VND", "CLP", "IDR"];
-/// Codes written with South Asian digit grouping (1,00,000).
-const LAKH_GROUPING: &[&str] = &["INR", "BDT", "NPR"];
+/// Codes written with South Asian digit grouping (1,00,000), as the
+/// window groups them too.
+const LAKH_GROUPING: &[&str] = &["INR", "BDT", "NPR", "PKR"];
 
 /// An ISO 4217 code or a crypto ticker.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -246,6 +247,11 @@ mod tests {
             display_amount(Decimal::new(-15000050, 2), &bdt),
             "-1,50,000.50 BDT"
         );
+        let pkr = Currency::new("PKR").unwrap();
+        assert_eq!(
+            display_amount(Decimal::new(150_000, 0), &pkr),
+            "1,50,000.00 PKR"
+        );
         let usdt = Currency::new("USDT").unwrap();
         assert_eq!(display_amount(Decimal::new(5, 1), &usdt), "0.50000000 USDT");
     }
@@ -288,7 +294,8 @@ mod tests {
         assert_eq!(m("500", "BDT").display(), "500.00 BDT");
         assert_eq!(m("150000", "BDT").display(), "1,50,000.00 BDT");
         assert_eq!(m("12345678.9", "INR").display(), "1,23,45,678.90 INR");
-        assert_eq!(m("1234567.5", "PKR").display(), "1,234,567.50 PKR");
+        assert_eq!(m("1234567.5", "PKR").display(), "12,34,567.50 PKR");
+        assert_eq!(m("1234567.5", "MXN").display(), "1,234,567.50 MXN");
         assert_eq!(m("0.0001", "BTC").display(), "0.00010000 BTC");
         assert_eq!(m("1500", "JPY").display(), "1,500 JPY");
     }

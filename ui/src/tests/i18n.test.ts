@@ -103,7 +103,8 @@ describe('amounts, digits and ages', () => {
     expect(groupAmount('12345678.5', 'INR')).toBe('1,23,45,678.50');
     expect(amount('150000', 'PKR')).toBe('1,50,000.00 PKR');
     expect(amount('123456789012345678.01', 'BDT')).toBe('1,23,45,67,89,01,23,45,678.01 BDT');
-    // The core writes PKR in thousands; the window shows it as it groups PKR.
+    // Text the core wrote in thousands before it grouped PKR in lakhs.
+    expect(amountText('1,50,000.00 PKR')).toBe('1,50,000.00 PKR');
     expect(amountText('150,000.00 PKR')).toBe('1,50,000.00 PKR');
     expect(amountText('-1,500.50 USD')).toBe('-1,500.50 USD');
     expect(amountText('not money')).toBe('not money');

@@ -24,13 +24,14 @@ export function signed(value: string, currency: string): string {
 }
 
 const DISPLAY = /^(-?)([0-9]{1,3}(?:,[0-9]{3})+)(\.[0-9]+)? ([A-Za-z0-9]+)$/;
-/** Grouped in lakhs by the core already (crates/domain/src/money.rs). */
+/** Grouped in lakhs by the core from the start (crates/domain/src/money.rs). */
 const CORE_LAKH = new Set(['BDT', 'INR', 'NPR']);
 
 /**
  * An amount the core already wrote (`amount_display`), in the current
- * digits. "150,000.00 PKR" (the core groups PKR in thousands) is regrouped
- * in lakhs as the window groups PKR; other text keeps its grouping.
+ * digits. The core groups PKR in lakhs too; text it wrote before it did
+ * ("150,000.00 PKR", in exports and history) is regrouped in lakhs as the
+ * window groups PKR; other text keeps its grouping.
  */
 export function amountText(display: string): string {
   const m = DISPLAY.exec(display.trim());
