@@ -3,7 +3,9 @@
 use cashdesk_core::Cashdesk;
 use cashdesk_core::api::IntakeInfo;
 use cashdesk_core::api::accounts::LinkView;
-use cashdesk_core::api::desk::{AttachTarget, ReferenceView, RequestForm, ScreenshotInput};
+use cashdesk_core::api::desk::{
+    AttachTarget, ReferenceView, RequestForm, RevealedCard, ScreenshotInput,
+};
 use cashdesk_core::api::import::ImportReport;
 use cashdesk_core::api::operators::{NewOperatorInput, OperatorChangeInput, OperatorRow, RuleView};
 use cashdesk_core::api::reconcile::Candidate;
@@ -107,6 +109,10 @@ async fn export_view(
     query: QueueQuery,
 ) -> ApiResult<cashdesk_core::api::export::ExportResult> {
     api::export::export_view(d.get()?, &query)
+}
+#[tauri::command]
+async fn reveal_card(d: S<'_>, id: RequestId) -> ApiResult<Vec<RevealedCard>> {
+    api::desk::reveal_card(d.get()?, id)
 }
 #[tauri::command]
 async fn saved_views(d: S<'_>) -> ApiResult<Vec<SavedView>> {
@@ -364,6 +370,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         attention,
         export_view,
         saved_views,
+        reveal_card,
         save_view,
         delete_view,
         audit_trail,

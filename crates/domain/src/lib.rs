@@ -3,6 +3,7 @@
 //! Pure data and rules, no I/O, so the lifecycle and money rules are tested
 //! once here and trusted everywhere else.
 
+pub mod card;
 pub mod ids;
 pub mod money;
 pub mod operator;

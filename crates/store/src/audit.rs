@@ -104,12 +104,17 @@ pub(crate) fn append(
 }
 
 impl Store {
-    /// Most recent entries first, `limit` at most.
     /// A configuration change with no other record (e.g. a rotated token).
     pub fn record_config_change(&self, actor: &Actor, action: &str, subject: &str) -> Result<()> {
         self.write(|tx| append(tx, actor, action, subject, &serde_json::json!({})))
     }
 
+    /// A person saw something kept from the screen (a whole card number).
+    pub fn record_access(&self, actor: &Actor, action: &str, subject: &str) -> Result<()> {
+        self.write(|tx| append(tx, actor, action, subject, &serde_json::json!({})))
+    }
+
+    /// Most recent entries first, `limit` at most.
     pub fn audit_entries(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         self.read(|c| {
             let mut st = c.prepare(

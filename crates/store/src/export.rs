@@ -5,6 +5,7 @@
 use crate::queue::{QueueFilter, filter_sql, order};
 use crate::requests::{COLUMN_COUNT, RequestRecord, from_row};
 use crate::{Result, Store, StoreError};
+use cashdesk_domain::card::masked;
 use rusqlite::{Connection, OpenFlags};
 
 impl Store {
@@ -100,8 +101,9 @@ pub fn csv_record(r: &RequestRecord) -> Vec<String> {
         o(&r.end_user_name),
         o(&r.provider_user_id),
         o(&r.trx_id),
-        o(&r.sender),
-        o(&r.destination),
+        // Card numbers masked, as on screen: a file travels further.
+        cell(&r.sender.as_deref().map(masked).unwrap_or_default()),
+        cell(&r.destination.as_deref().map(masked).unwrap_or_default()),
         o(&r.agent_number),
         r.merchant_ref.0.clone(),
         o(&r.provider_txn_id),

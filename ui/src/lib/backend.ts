@@ -55,6 +55,7 @@ import type { ShiftReport } from './bindings/ShiftReport';
 import type { ShiftsView } from './bindings/ShiftsView';
 import type { SignClose } from './bindings/SignClose';
 
+import type { RevealedCard } from './bindings/RevealedCard';
 import type { ExportResult } from './bindings/ExportResult';
 /** An export takes the queue's own query: what is shown is what is saved. */
 export type ExportQuery = QueueQuery;
@@ -171,6 +172,8 @@ export interface Backend {
   listLinks(): Promise<LinkView[]>;
   /** Where the operator's platform sends requests; the token itself never comes here. */
   intakeInfo(): Promise<IntakeInfo>;
+  /** A request's whole card numbers (audited); the detail shows them masked. */
+  revealCard(id: string): Promise<RevealedCard[]>;
   /** A new intake token: the old one stops working at once. */
   rotateIntakeToken(): Promise<IntakeInfo>;
   /** Files a CSV batch of requests, all rows or none. */
@@ -272,6 +275,7 @@ export const tauriBackend: Backend = {
   attachmentData: (id) => call('attachment_data', { id }),
   listLinks: () => call('list_links'),
   intakeInfo: () => call('intake_info'),
+  revealCard: (id) => call('reveal_card', { id }),
   rotateIntakeToken: () => call('rotate_intake_token'),
   importCsv: (text) => call('import_csv', { text }),
   onChanged: (handler) => listen<Changed>(CHANGED_EVENT, (event) => handler(event.payload)),

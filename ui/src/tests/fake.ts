@@ -91,6 +91,7 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
     status_reason: null,
     source: 'intake',
     extra: [],
+    masked: false,
     history: [
       { at: created, actor: 'Operator platform', from: null, to: status, to_label: LABELS[status] ?? status, reason: null },
     ],
@@ -549,6 +550,10 @@ export class FakeBackend implements Backend {
   };
   listLinks = () => this.log('list_links', [], this.links);
   intakeInfo = () => this.log('intake_info', [], this.intake);
+  /** Whole card numbers by request id (the detail shows them masked). */
+  cards: Record<string, { field: string; value: string }[]> = {};
+  revealCard = (id: string) =>
+    this.log('reveal_card', [id], this.cards[id] ?? []);
   rotateIntakeToken = () => this.log('rotate_intake_token', [], this.intake);
   importCsv = (text: string) => {
     const report: ImportReport = this.importReport?.(text) ?? this.fileAll(text);

@@ -186,3 +186,43 @@ pub fn attachment_data(app: &Cashdesk, id: &str) -> ApiResult<String> {
         base64::engine::general_purpose::STANDARD.encode(bytes)
     ))
 }
+
+/// A whole card number, for the person who must type it elsewhere.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RevealedCard {
+    /// `destination`, `sender`, or the label of a provider-specific line.
+    pub field: String,
+    pub value: String,
+}
+
+/// The card numbers of request `id` in full: only for someone who decides
+/// requests, and audited, since everywhere else they are masked.
+pub fn reveal_card(app: &Cashdesk, id: RequestId) -> ApiResult<Vec<RevealedCard>> {
+    let actor = app.acting(cashdesk_domain::Permission::Decide)?;
+    let r = app.store().get_request(id)?;
+    let card = |t: &str| cashdesk_domain::card::mask_card(t).is_some();
+    let mut found: Vec<RevealedCard> = [("destination", &r.destination), ("sender", &r.sender)]
+        .into_iter()
+        .filter_map(|(field, v)| v.as_deref().filter(|t| card(t)).map(|t| (field, t)))
+        .map(|(field, t)| RevealedCard {
+            field: field.into(),
+            value: t.to_owned(),
+        })
+        .collect();
+    found.extend(
+        super::requests::extra_lines(&r.details)
+            .into_iter()
+            .filter(|l| card(&l.value))
+            .map(|l| RevealedCard {
+                field: l.label,
+                value: l.value,
+            }),
+    );
+    if found.is_empty() {
+        return Err(invalid("This request holds no card number"));
+    }
+    app.store()
+        .record_access(&actor, "request.reveal_card", &format!("request:{id}"))?;
+    Ok(found)
+}

@@ -192,6 +192,9 @@ pub struct RequestDetail {
     pub history: Vec<HistoryItem>,
     /// Provider-specific facts (e.g. a Zimo-pagos beneficiary), in order.
     pub extra: Vec<DetailLine>,
+    /// A card number in it is shown masked (first six, last four);
+    /// `reveal_card` gives the whole number, audited.
+    pub masked: bool,
     /// Approve/reject apply (pending, awaiting second approval, or failed:
     /// approving a failed request sends it again with the same reference).
     pub can_decide: bool,

@@ -6,6 +6,7 @@ use super::dto::{
 };
 use super::{ApiResult, invalid};
 use crate::app::Cashdesk;
+use cashdesk_domain::card::{mask_card, masked};
 use cashdesk_domain::{Actor, ProviderKind, RequestId, RequestKind, RequestStatus};
 use cashdesk_store::{Cursor, ProviderFacts, QueueView, RequestRecord};
 
@@ -30,7 +31,7 @@ pub(crate) fn summary(app: &Cashdesk, r: &RequestRecord) -> RequestSummary {
             .unwrap_or_else(|| r.end_user_ref.clone()),
         reference: match r.kind {
             RequestKind::Deposit => r.trx_id.clone(),
-            RequestKind::Withdrawal => r.destination.clone(),
+            RequestKind::Withdrawal => r.destination.as_deref().map(masked),
         },
         status: r.status,
         status_label: r.status.label().to_owned(),
@@ -52,7 +53,18 @@ pub(crate) fn actor_name(a: &Actor) -> String {
 
 /// A request's provider-specific details as labelled lines, in the order
 /// they were given ("beneficiary_name" → "Beneficiary name").
-fn extra_lines(details: &serde_json::Value) -> Vec<DetailLine> {
+/// Whether any field of `r` the detail shows holds a card number.
+pub(crate) fn has_card(r: &RequestRecord) -> bool {
+    [&r.sender, &r.destination]
+        .into_iter()
+        .flatten()
+        .any(|t| mask_card(t).is_some())
+        || extra_lines(&r.details)
+            .iter()
+            .any(|l| mask_card(&l.value).is_some())
+}
+
+pub(crate) fn extra_lines(details: &serde_json::Value) -> Vec<DetailLine> {
     let Some(map) = details.as_object() else {
         return Vec::new();
     };
@@ -131,8 +143,8 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         end_user_name: r.end_user_name.clone(),
         provider_user_id: r.provider_user_id.clone(),
         trx_id: r.trx_id.clone(),
-        sender: r.sender.clone(),
-        destination: r.destination.clone(),
+        sender: r.sender.as_deref().map(masked),
+        destination: r.destination.as_deref().map(masked),
         agent_number: r.agent_number.clone(),
         provider_txn_id: r.provider_txn_id.clone(),
         provider_status: r.provider_status.clone(),
@@ -140,7 +152,14 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         status_reason: r.status_reason.clone(),
         source: r.source.as_str().to_owned(),
         history,
-        extra: extra_lines(&r.details),
+        extra: extra_lines(&r.details)
+            .into_iter()
+            .map(|l| DetailLine {
+                value: masked(&l.value),
+                ..l
+            })
+            .collect(),
+        masked: has_card(&r),
         // A failed request may be approved again (sent again, same
         // reference) once its cause is fixed, or rejected for good.
         can_decide: r.status.is_decidable() || r.status == RequestStatus::Failed,

@@ -10,6 +10,8 @@ use std::io::Write;
 
 #[path = "bench/overview.rs"]
 mod overview;
+#[path = "bench/queries.rs"]
+mod queries;
 use std::time::{Duration, Instant};
 
 struct Args {
@@ -263,6 +265,7 @@ fn main() {
     let raw_export_t = t.elapsed();
     assert_eq!(exported, raw_rows, "the export holds every row");
 
+    let queries = queries::measure(&store, &raw, end_ms, a.iterations);
     let overview = overview::measure(&store, end_ms, a.iterations, api_med);
 
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
@@ -318,7 +321,7 @@ fn main() {
         exr = exported as f64 / export_t.as_secs_f64(),
         r5 = ratio(export_t, raw_export_t),
     );
-    let report = format!("{report}{overview}");
+    let report = format!("{report}{queries}{overview}");
     print!("{report}");
     if let Some(out) = a.out {
         std::fs::write(out, report).unwrap();

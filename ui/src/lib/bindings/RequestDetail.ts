@@ -19,6 +19,11 @@ provider_reason: string | null, status_reason: string | null, source: string, hi
  */
 extra: Array<DetailLine>, 
 /**
+ * A card number in it is shown masked (first six, last four);
+ * `reveal_card` gives the whole number, audited.
+ */
+masked: boolean, 
+/**
  * Approve/reject apply (pending, awaiting second approval, or failed:
  * approving a failed request sends it again with the same reference).
  */
