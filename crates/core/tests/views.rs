@@ -52,6 +52,14 @@ async fn search_filters_and_saved_views_with_live_counts() {
     let page = list_queue(&app, &q).unwrap();
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].end_user, "usr_17");
+    let r = &page.items[0];
+    let due = chrono::DateTime::parse_from_rfc3339(r.due_at.as_deref().unwrap()).unwrap();
+    let arrived = chrono::DateTime::parse_from_rfc3339(&r.created_at).unwrap();
+    assert_eq!(
+        (due - arrived).num_minutes(),
+        15,
+        "arrival plus the default SLA"
+    );
 
     // 100..3000 in steps of 100: 2500 and up, largest first, paged by 2
     let mut q = QueueQuery {

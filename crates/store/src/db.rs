@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_supervise.sql"),
     include_str!("migrations/0009_overview_shifts.sql"),
     include_str!("migrations/0010_search.sql"),
+    include_str!("migrations/0011_due.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -130,8 +130,6 @@ pub struct QueueFilter {
     /// Three or more characters of any identifier (see migration 0010).
     pub search: Option<String>,
     pub sort: QueueSort,
-    /// The SLA that `TimeLeft` adds to arrival where no expiry is set.
-    pub sla_ms: i64,
     pub after: Option<Cursor>,
     pub limit: u32,
 }
@@ -153,7 +151,6 @@ impl QueueFilter {
             operator: None,
             search: None,
             sort: QueueSort::Arrival,
-            sla_ms: 15 * 60_000,
             after: None,
             limit: 100,
         }

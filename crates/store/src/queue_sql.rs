@@ -13,11 +13,12 @@ pub fn amount_key(amount: Decimal) -> Option<i64> {
     i64::try_from(units).ok()
 }
 
-/// The order's key as SQL; `?` is the SLA in milliseconds for `TimeLeft`.
+/// The order's key as SQL: each an indexed column (with `view`, `seq`).
 fn key_sql(sort: QueueSort) -> &'static str {
     match sort {
         QueueSort::Arrival => "created_ms",
-        QueueSort::TimeLeft => "COALESCE(expires_ms, created_ms + ?)",
+        // Deadline or arrival plus SLA, kept by triggers (migration 11).
+        QueueSort::TimeLeft => "due_ms",
         QueueSort::Amount => "amount_key",
     }
 }
@@ -39,9 +40,6 @@ pub fn queue_sql(f: &QueueFilter) -> (String, Vec<Value>) {
     if let Some(c) = f.after {
         let cmp = if descending(f) { "<" } else { ">" };
         sql.push_str(&format!(" AND ({}, seq) {cmp} (?, ?)", key_sql(f.sort)));
-        if f.sort == QueueSort::TimeLeft {
-            args.push(f.sla_ms.into());
-        }
         args.push(c.key.into());
         args.push(c.seq.into());
     }
@@ -56,7 +54,7 @@ pub(crate) fn order(f: &QueueFilter) -> &'static str {
     match (f.sort, descending(f)) {
         (QueueSort::Arrival, false) => " ORDER BY created_ms, seq",
         (QueueSort::Arrival, true) => " ORDER BY created_ms DESC, seq DESC",
-        (QueueSort::TimeLeft, _) => " ORDER BY sort_key, seq",
+        (QueueSort::TimeLeft, _) => " ORDER BY due_ms, seq",
         (QueueSort::Amount, _) => " ORDER BY amount_key DESC, seq DESC",
     }
 }
@@ -65,9 +63,6 @@ pub(crate) fn order(f: &QueueFilter) -> &'static str {
 /// filter holds (no cursor, no order, no limit).
 pub(crate) fn filter_sql(f: &QueueFilter) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = Vec::new();
-    if f.sort == QueueSort::TimeLeft {
-        args.push(f.sla_ms.into());
-    }
     let mut sql = format!(
         "SELECT {}, seq, {} AS sort_key FROM requests WHERE ",
         crate::requests::COLUMNS,
@@ -109,15 +104,23 @@ pub(crate) fn filter_sql(f: &QueueFilter) -> (String, Vec<Value>) {
         and(" AND created_ms >= ?", v.into());
     }
     if let Some(op) = &f.operator {
+        // One indexed lookup per way a person touches a request (migration
+        // 11), so the filter reads their requests, not the whole view.
         let op = op.to_string();
-        and(" AND (entered_by = ?", op.clone().into());
-        and(" OR first_approver = ?", op.clone().into());
         and(
-            " OR id IN (SELECT request_id FROM claims WHERE operator_id = ?)",
+            " AND seq IN (SELECT seq FROM requests WHERE entered_by = ?",
             op.clone().into(),
         );
         and(
-            " OR id IN (SELECT request_id FROM decisions WHERE operator_id = ?))",
+            " UNION SELECT seq FROM requests WHERE first_approver = ?",
+            op.clone().into(),
+        );
+        and(
+            " UNION SELECT r.seq FROM claims c JOIN requests r ON r.id = c.request_id WHERE c.operator_id = ?",
+            op.clone().into(),
+        );
+        and(
+            " UNION SELECT r.seq FROM decisions d JOIN requests r ON r.id = d.request_id WHERE d.operator_id = ?)",
             op.into(),
         );
     }

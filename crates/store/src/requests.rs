@@ -93,6 +93,9 @@ pub struct RequestRecord {
     pub entered_by: Option<cashdesk_domain::OperatorId>,
     /// The operator who gave the first of two approvals.
     pub first_approver: Option<cashdesk_domain::OperatorId>,
+    /// When it is due: the provider's deadline, or arrival plus the desk's
+    /// SLA (migration 11 keeps it).
+    pub due: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What a provider told us, recorded alongside a transition.
@@ -120,7 +123,7 @@ pub(crate) const COLUMNS: &str =
     end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
     provider_txn_id, provider_status, provider_reason, status, status_reason, source, intake_ref,
     created_ms, updated_ms, version, details_json, settled_amount, settled_currency,
-    entered_by, first_approver";
+    entered_by, first_approver, due_ms";
 
 /// A stored value that does not read back as its type.
 pub(crate) fn corrupt(what: &str, value: &str) -> rusqlite::Error {
@@ -133,7 +136,7 @@ pub(crate) fn corrupt(what: &str, value: &str) -> rusqlite::Error {
 
 /// How many columns `COLUMNS` names: a query that selects more reads its
 /// extra columns from this index on.
-pub(crate) const COLUMN_COUNT: usize = 30;
+pub(crate) const COLUMN_COUNT: usize = 31;
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
     let text = |i: usize| r.get::<_, String>(i);
@@ -183,6 +186,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
         },
         entered_by: operator_id(r.get(28)?),
         first_approver: operator_id(r.get(29)?),
+        due: r.get::<_, Option<i64>>(30)?.map(from_ms),
     })
 }
 

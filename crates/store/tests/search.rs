@@ -115,6 +115,9 @@ fn filters_combine_and_amounts_compare_exactly() {
     let mut done = QueueFilter::view(QueueView::Done);
     done.operator = f.operator;
     assert_eq!(ids(&s, &done), vec![made[0]], "Rina decided this one");
+    let rina = agent().operator_ref().unwrap().clone();
+    s.claim(made[1], &rina, 60_000).unwrap();
+    assert_eq!(ids(&s, &f), vec![made[1]], "and is on this one");
 }
 
 /// Every sort pages through all rows exactly once, in its order, with ties
@@ -132,7 +135,6 @@ fn each_sort_pages_through_every_row_once_in_its_order() {
     let walk = |sort: QueueSort| {
         let mut f = QueueFilter::view(QueueView::Queue);
         f.sort = sort;
-        f.sla_ms = 900_000;
         f.limit = 2;
         let mut seen = Vec::new();
         loop {
@@ -174,5 +176,52 @@ fn each_sort_pages_through_every_row_once_in_its_order() {
     assert_eq!(
         Cursor::decode(&c.encode()).unwrap().sort,
         QueueSort::Arrival
+    );
+}
+
+/// Time left is the provider's deadline where it sets one, else arrival
+/// plus the desk's SLA; changing the SLA re-dates the requests waiting.
+#[test]
+fn time_left_follows_a_providers_deadline_and_the_desks_sla() {
+    let (dir, s, acc) = store();
+    let made: Vec<_> = (0..3)
+        .map(|i| {
+            s.insert_request(&deposit(acc, Some(&format!("d{i}"))), &Actor::Intake)
+                .unwrap()
+                .0
+                .id
+        })
+        .collect();
+    let c = rusqlite::Connection::open(dir.path().join("cashdesk.db")).unwrap();
+    let due = |id: cashdesk_domain::RequestId| -> i64 {
+        c.query_row(
+            "SELECT due_ms - created_ms FROM requests WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(due(made[0]), 15 * 60_000, "the default SLA");
+    // A deadline a minute after arrival (as CashWeb's expires_at sets).
+    c.execute(
+        "UPDATE requests SET expires_ms = created_ms + 60000 WHERE id = ?1",
+        [made[2].to_string()],
+    )
+    .unwrap();
+    assert_eq!(due(made[2]), 60_000);
+    let mut f = QueueFilter::view(QueueView::Queue);
+    f.sort = QueueSort::TimeLeft;
+    assert_eq!(ids(&s, &f), vec![made[2], made[0], made[1]]);
+
+    s.set_setting("desk.sla_minutes", "30", &agent()).unwrap();
+    assert_eq!(due(made[0]), 30 * 60_000);
+    assert_eq!(due(made[2]), 60_000, "a deadline stays");
+    s.reject(made[1], &agent(), "duplicate").unwrap();
+    s.set_setting("desk.sla_minutes", "5", &agent()).unwrap();
+    assert_eq!(due(made[0]), 5 * 60_000);
+    assert_eq!(
+        due(made[1]),
+        30 * 60_000,
+        "a decided one keeps its due time"
     );
 }

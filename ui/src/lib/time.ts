@@ -95,3 +95,20 @@ export function spanEnd(first: string, last: string): string | null {
   if (Number.isNaN(a) || !sameDay(new Date(a), end)) return localTime(last);
   return english() ? `${pad(end.getHours())}:${pad(end.getMinutes())}:${pad(end.getSeconds())}` : clock(end, true);
 }
+
+/** Under this much time left a waiting request shows as due soon. */
+export const SOON_MS = 5 * MINUTE;
+
+/**
+ * Time left until `dueIso` at `now`: the span in the age's units and a
+ * band for colour ("ok", "soon" under five minutes, "over" once past), or
+ * null for a time that is not one.
+ */
+export function timeLeft(dueIso: string, now: number): { span: string; band: 'ok' | 'soon' | 'over' } | null {
+  const due = parseTime(dueIso);
+  if (Number.isNaN(due)) return null;
+  const left = due - now;
+  // The span is an age either way: of now seen from the due time, or of the due time.
+  const span = left >= 0 ? relativeAge(new Date(now).toISOString(), due) : relativeAge(dueIso, now);
+  return { span, band: left < 0 ? 'over' : left < SOON_MS ? 'soon' : 'ok' };
+}

@@ -73,6 +73,7 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
       status_label: LABELS[status] ?? status,
       created_at: created,
       updated_at: created,
+      due_at: null,
       ...over,
     },
     account_id: 'acc-1',

@@ -155,6 +155,9 @@ pub struct RequestSummary {
     /// RFC 3339, UTC.
     pub created_at: String,
     pub updated_at: String,
+    /// When a waiting request is due (the provider's deadline, or arrival
+    /// plus the desk's SLA), RFC 3339; none once it left the queue.
+    pub due_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

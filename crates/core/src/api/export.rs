@@ -60,7 +60,7 @@ pub fn export_view(app: &Cashdesk, q: &ExportQuery) -> ApiResult<ExportResult> {
 /// consistent snapshot. Returns the rows.
 pub fn export_view_to(app: &Cashdesk, q: &ExportQuery, path: &Path) -> ApiResult<u64> {
     let (who, _) = app.active()?;
-    let f = super::views::query_filter(app, q)?;
+    let f = super::views::query_filter(q)?;
     let narrowed = QueueQuery {
         tab: q.tab,
         provider: None,

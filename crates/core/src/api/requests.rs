@@ -37,6 +37,10 @@ pub(crate) fn summary(app: &Cashdesk, r: &RequestRecord) -> RequestSummary {
         status_label: r.status.label().to_owned(),
         created_at: r.created_at.to_rfc3339(),
         updated_at: r.updated_at.to_rfc3339(),
+        due_at: r
+            .due
+            .filter(|_| QueueView::of(r.status) == QueueView::Queue)
+            .map(|d| d.to_rfc3339()),
     }
 }
 
@@ -87,7 +91,7 @@ pub(crate) fn extra_lines(details: &serde_json::Value) -> Vec<DetailLine> {
 
 pub fn list_queue(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueuePage> {
     app.viewing()?;
-    let mut filter = super::views::query_filter(app, q)?;
+    let mut filter = super::views::query_filter(q)?;
     filter.after = match &q.after {
         Some(c) => Some(
             Cursor::decode(c)

@@ -19,7 +19,7 @@ const MAX_NAME: usize = 40;
 /// The store filter for `q` (without its cursor and limit): every
 /// narrowing checked here, so a bad amount is the window's error, not an
 /// empty list.
-pub(crate) fn query_filter(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueueFilter> {
+pub(crate) fn query_filter(q: &QueueQuery) -> ApiResult<QueueFilter> {
     let view = match q.tab {
         QueueTab::Queue | QueueTab::Second => QueueView::Queue,
         QueueTab::InFlight => QueueView::InFlight,
@@ -62,7 +62,6 @@ pub(crate) fn query_filter(app: &Cashdesk, q: &QueueQuery) -> ApiResult<QueueFil
         QueueOrder::TimeLeft => QueueSort::TimeLeft,
         QueueOrder::Amount => QueueSort::Amount,
     };
-    f.sla_ms = super::supervisor::sla_minutes(app) * 60_000;
     Ok(f)
 }
 
@@ -113,7 +112,7 @@ pub fn saved_views(app: &Cashdesk) -> ApiResult<Vec<SavedView>> {
     let mut views = stored_views(app)?;
     for v in &mut views {
         // A view saved under rules that no longer hold counts as nothing.
-        v.count = match query_filter(app, &v.query) {
+        v.count = match query_filter(&v.query) {
             Ok(f) => Some(app.store().count_filtered(&f, COUNT_CAP)?),
             Err(_) => None,
         };
@@ -130,7 +129,7 @@ pub fn save_view(app: &Cashdesk, name: &str, query: &QueueQuery) -> ApiResult<Ve
             "A view's name is 1 to {MAX_NAME} characters"
         )));
     }
-    query_filter(app, query)?;
+    query_filter(query)?;
     let mut views = stored_views(app)?;
     let query = QueueQuery {
         after: None,

@@ -134,6 +134,7 @@ mod tests {
             settled: None,
             entered_by: None,
             first_approver: None,
+            due: None,
         }
     }
 

@@ -25,4 +25,9 @@ status_label: string,
 /**
  * RFC 3339, UTC.
  */
-created_at: string, updated_at: string, };
+created_at: string, updated_at: string, 
+/**
+ * When a waiting request is due (the provider's deadline, or arrival
+ * plus the desk's SLA), RFC 3339; none once it left the queue.
+ */
+due_at: string | null, };

@@ -1,0 +1,33 @@
+import { screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { timeLeft } from '../lib/time';
+import { FakeBackend, makeRequest } from './fake';
+import { renderApp } from './render';
+
+describe('deadlines', () => {
+  it('puts the time left in words and a band', () => {
+    const now = Date.parse('2026-12-06T10:00:00Z');
+    expect(timeLeft('2026-12-06T10:12:30Z', now)).toEqual({ span: '12 min', band: 'ok' });
+    expect(timeLeft('2026-12-06T10:04:00Z', now)).toEqual({ span: '4 min', band: 'soon' });
+    expect(timeLeft('2026-12-06T09:57:00Z', now)).toEqual({ span: '3 min', band: 'over' });
+    expect(timeLeft('not a time', now)).toBeNull();
+  });
+
+  it('shows each waiting request its time left, and the overdue ones as over', async () => {
+    const soon = new Date(Date.now() + 2 * 60_000).toISOString();
+    const late = new Date(Date.now() - 7 * 60_000).toISOString();
+    const fake = new FakeBackend([
+      makeRequest(1, { due_at: late }),
+      makeRequest(2, { due_at: soon }),
+      makeRequest(3),
+    ]);
+    await renderApp(fake);
+    await waitFor(() => expect(screen.getAllByTestId('time-left')).toHaveLength(2));
+    const [over, near] = screen.getAllByTestId('time-left');
+    expect(over.getAttribute('data-band')).toBe('over');
+    expect(over.textContent).toMatch(/^7 min over$/);
+    expect(near.getAttribute('data-band')).toBe('soon');
+    expect(near.textContent).toMatch(/^[12] min left$/);
+    expect(near.getAttribute('title')).toMatch(/^Due /);
+  });
+});
