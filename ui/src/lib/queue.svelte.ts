@@ -1,5 +1,6 @@
-// Queue state: the current tab and filters, the loaded pages, the selected
-// request and its detail, and the decisions taken on it.
+// Queue state: the loaded pages of the view on screen, the selected request
+// and its detail, and the decisions taken on it. The view itself (tab,
+// filters, saved views) is QueueViewState, in queue-filters.svelte.ts.
 import { errorCode, errorMessage, type Backend } from './backend';
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { QueuePage } from './bindings/QueuePage';
@@ -9,86 +10,18 @@ import type { RequestDetail } from './bindings/RequestDetail';
 import type { RequestId } from './bindings/RequestId';
 import type { RequestKind } from './bindings/RequestKind';
 import type { RequestSummary } from './bindings/RequestSummary';
+import type { SavedView } from './bindings/SavedView';
 import type { SettleOutcome } from './bindings/SettleOutcome';
 import type { TabCounts } from './bindings/TabCounts';
-
 import { amountText, t } from './i18n';
-import type { QueueOrder } from './bindings/QueueOrder';
-import type { RequestStatus } from './bindings/RequestStatus';
-import type { SavedView } from './bindings/SavedView';
+import { NO_FILTERS, QueueViewState, filtersOf, type QueueFilters } from './queue-filters.svelte';
 import { inTab, statusLabel } from './status';
 
 export const PAGE_SIZE = 50;
 /** Rows per call when a refresh re-reads what is already loaded. */
 export const RELOAD_PAGE = 500;
-/** Saved views' counts are read again at most this often (on queue refreshes). */
-export const VIEWS_EVERY_MS = 5000;
-/** Search narrows from this many characters on (the core ignores fewer). */
-export const SEARCH_MIN = 3;
 
-/** The narrowings a person sets above the list (a tab's view is these and the tab). */
-export interface QueueFilters {
-  kind: RequestKind | '';
-  provider: ProviderKind | '';
-  currency: string;
-  method: string;
-  status: RequestStatus | '';
-  amountMin: string;
-  amountMax: string;
-  /** Whole minutes, '' for any age. */
-  olderThan: string;
-  /** As typed; it narrows only from SEARCH_MIN characters. */
-  search: string;
-  order: QueueOrder;
-}
-
-export const NO_FILTERS: QueueFilters = {
-  kind: '',
-  provider: '',
-  currency: '',
-  method: '',
-  status: '',
-  amountMin: '',
-  amountMax: '',
-  olderThan: '',
-  search: '',
-  order: 'arrival',
-};
-
-/** The search text that narrows: trimmed, and only from SEARCH_MIN characters. */
-export function effectiveSearch(text: string): string {
-  const s = text.trim();
-  return [...s].length >= SEARCH_MIN ? s : '';
-}
-
-/** A QueueQuery (a saved view's) as the filters above the list. */
-export function filtersOf(query: QueueQuery): QueueFilters {
-  return {
-    kind: query.kind ?? '',
-    provider: query.provider ?? '',
-    currency: query.currency ?? '',
-    method: query.method ?? '',
-    status: query.status ?? '',
-    amountMin: query.amount_min ?? '',
-    amountMax: query.amount_max ?? '',
-    olderThan: query.older_than_minutes == null ? '' : String(query.older_than_minutes),
-    search: query.search ?? '',
-    order: query.order ?? 'arrival',
-  };
-}
-
-export class QueueState {
-  tab = $state<QueueTab>('queue');
-  kind = $state<RequestKind | ''>('');
-  provider = $state<ProviderKind | ''>('');
-  currency = $state('');
-  method = $state('');
-  status = $state<RequestStatus | ''>('');
-  amountMin = $state('');
-  amountMax = $state('');
-  olderThan = $state('');
-  search = $state('');
-  order = $state<QueueOrder>('arrival');
+export class QueueState extends QueueViewState {
   items = $state<RequestSummary[]>([]);
   next = $state<string | null>(null);
   counts = $state<TabCounts>({ queue: 0, second: 0, in_flight: 0, attention: 0 });
@@ -101,8 +34,6 @@ export class QueueState {
   detail = $state<RequestDetail | null>(null);
   /** One line about the last decision, e.g. "Approved … → waiting to send". */
   notice = $state<string | null>(null);
-  /** The operator's saved views with their live counts. */
-  views = $state<SavedView[]>([]);
   /** Currencies and methods seen in loaded rows, for the filter selects. */
   seenCurrencies = $state<string[]>([]);
   seenMethods = $state<{ id: string; label: string }[]>([]);
@@ -113,15 +44,12 @@ export class QueueState {
   /** Bumped when the view changes: pages read for the one before are dropped. */
   private generation = 0;
   private detailToken = 0;
-  private viewsAt = -Infinity;
-  private viewsToken = 0;
   private deciding = new Set<RequestId>();
 
-  private backend: Backend;
   private onError: (e: unknown) => void;
 
   constructor(backend: Backend, onError: (e: unknown) => void) {
-    this.backend = backend;
+    super(backend);
     this.onError = onError;
   }
 
@@ -142,45 +70,6 @@ export class QueueState {
 
   get selectedIndex(): number {
     return this.items.findIndex((r) => r.id === this.selectedId);
-  }
-
-  get filters(): QueueFilters {
-    return {
-      kind: this.kind,
-      provider: this.provider,
-      currency: this.currency,
-      method: this.method,
-      status: this.status,
-      amountMin: this.amountMin,
-      amountMax: this.amountMax,
-      olderThan: this.olderThan,
-      search: this.search,
-      order: this.order,
-    };
-  }
-
-  /** Any narrowing besides the tab (the order is not one; short search text is not either). */
-  get filtered(): boolean {
-    const q = this.viewQuery();
-    return Object.keys(q).some((k) => k !== 'tab' && k !== 'order');
-  }
-
-  /** The view on screen as the core takes it: what is listed, exported and saved. */
-  viewQuery(): QueueQuery {
-    const q: QueueQuery = { tab: this.tab };
-    if (this.provider) q.provider = this.provider;
-    if (this.kind) q.kind = this.kind;
-    if (this.method) q.method = this.method;
-    if (this.currency) q.currency = this.currency;
-    if (this.status && this.tab !== 'second') q.status = this.status;
-    if (this.amountMin.trim()) q.amount_min = this.amountMin.trim();
-    if (this.amountMax.trim()) q.amount_max = this.amountMax.trim();
-    const older = Number(this.olderThan.trim());
-    if (this.olderThan.trim() !== '' && Number.isInteger(older) && older >= 0) q.older_than_minutes = older;
-    const search = effectiveSearch(this.search);
-    if (search) q.search = search;
-    if (this.order !== 'arrival') q.order = this.order;
-    return q;
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
@@ -283,38 +172,6 @@ export class QueueState {
     this.seenMethods = [...methods].map(([id, label]) => ({ id, label })).sort((a, b) => a.label.localeCompare(b.label));
   }
 
-  /**
-   * The saved views and their counts, read again when `force`d or when the
-   * last read is older than VIEWS_EVERY_MS. A failure leaves them as they were.
-   */
-  async loadViews(force = false): Promise<void> {
-    const now = Date.now();
-    if (!force && now - this.viewsAt < VIEWS_EVERY_MS) return;
-    this.viewsAt = now;
-    const token = ++this.viewsToken;
-    try {
-      const views = await this.backend.savedViews();
-      if (token === this.viewsToken) this.views = views;
-    } catch {
-      // Counts are a convenience: the queue itself reports its own errors.
-    }
-  }
-
-  /** Saves the view on screen under `name` (the core replaces one of that name). */
-  async saveView(name: string): Promise<void> {
-    const views = await this.backend.saveView(name.trim(), this.viewQuery());
-    this.viewsToken++;
-    this.viewsAt = Date.now();
-    this.views = views;
-  }
-
-  async deleteView(name: string): Promise<void> {
-    const views = await this.backend.deleteView(name);
-    this.viewsToken++;
-    this.viewsAt = Date.now();
-    this.views = views;
-  }
-
   /** Shows a saved view: its tab, filters and order. */
   applyView(v: SavedView): Promise<void> {
     return this.setQuery(v.query.tab, filtersOf(v.query));
@@ -323,16 +180,7 @@ export class QueueState {
   /** Forgets what was loaded (e.g. on log-out: the next operator starts afresh). */
   clear(): void {
     this.generation++;
-    this.kind = NO_FILTERS.kind;
-    this.provider = NO_FILTERS.provider;
-    this.currency = NO_FILTERS.currency;
-    this.method = NO_FILTERS.method;
-    this.status = NO_FILTERS.status;
-    this.amountMin = NO_FILTERS.amountMin;
-    this.amountMax = NO_FILTERS.amountMax;
-    this.olderThan = NO_FILTERS.olderThan;
-    this.search = NO_FILTERS.search;
-    this.order = NO_FILTERS.order;
+    this.resetView();
     this.invalid = null;
     this.items = [];
     this.next = null;
@@ -341,9 +189,6 @@ export class QueueState {
     this.detail = null;
     this.notice = null;
     this.detailToken++;
-    this.views = [];
-    this.viewsAt = -Infinity;
-    this.viewsToken++;
   }
 
   /** Starts over on `tab` from the first page (after a log-in or a switch). */
@@ -370,21 +215,7 @@ export class QueueState {
 
   /** A tab and its filters; nothing is read again when the query stays the same. */
   setQuery(tab: QueueTab, f: QueueFilters): Promise<void> {
-    const before = JSON.stringify(this.viewQuery());
-    // A status belongs to one tab: another tab drops it.
-    const status = f.status && inTab(f.status, tab) && tab !== 'second' ? f.status : '';
-    this.tab = tab;
-    this.kind = f.kind;
-    this.provider = f.provider;
-    this.currency = f.currency;
-    this.method = f.method;
-    this.status = status;
-    this.amountMin = f.amountMin;
-    this.amountMax = f.amountMax;
-    this.olderThan = f.olderThan;
-    this.search = f.search;
-    this.order = f.order;
-    if (JSON.stringify(this.viewQuery()) === before) return this.chain;
+    if (!this.assign(tab, f)) return this.chain;
     this.generation++;
     this.items = [];
     this.next = null;
@@ -416,29 +247,8 @@ export class QueueState {
    * dropping the filters that could hide it (a kind or provider it has stays).
    */
   open(s: RequestSummary, tab: QueueTab): Promise<void> {
-    const onlyKindProvider = !(
-      this.currency ||
-      this.method ||
-      this.status ||
-      this.amountMin.trim() ||
-      this.amountMax.trim() ||
-      this.olderThan.trim() ||
-      effectiveSearch(this.search)
-    );
-    const shown =
-      this.items.some((r) => r.id === s.id) ||
-      (inTab(s.status, this.tab) &&
-        onlyKindProvider &&
-        (!this.kind || this.kind === s.kind) &&
-        (!this.provider || this.provider === s.provider));
-    if (!shown) {
-      void this.setQuery(tab, {
-        ...NO_FILTERS,
-        order: this.order,
-        kind: this.kind === s.kind ? this.kind : '',
-        provider: this.provider === s.provider ? this.provider : '',
-      });
-    }
+    const shown = this.items.some((r) => r.id === s.id) || this.lists(s);
+    if (!shown) void this.setQuery(tab, this.widenedFor(s));
     // After setQuery: the reload then keeps this selection instead of the first row.
     return this.select(s.id);
   }

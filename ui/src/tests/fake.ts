@@ -21,17 +21,14 @@ import type { NewOperatorInput } from '../lib/bindings/NewOperatorInput';
 import type { OperatorChangeInput } from '../lib/bindings/OperatorChangeInput';
 import type { ProviderForm } from '../lib/bindings/ProviderForm';
 import type { QuarantineItem } from '../lib/bindings/QuarantineItem';
-import type { QueuePage } from '../lib/bindings/QueuePage';
 import type { QueueQuery } from '../lib/bindings/QueueQuery';
 import type { ReferenceView } from '../lib/bindings/ReferenceView';
 import type { RequestDetail } from '../lib/bindings/RequestDetail';
 import type { RequestForm } from '../lib/bindings/RequestForm';
 import type { RequestStatus } from '../lib/bindings/RequestStatus';
-import type { RequestSummary } from '../lib/bindings/RequestSummary';
 import type { RuleView } from '../lib/bindings/RuleView';
-import type { SavedView } from '../lib/bindings/SavedView';
 import type { ScreenshotInput } from '../lib/bindings/ScreenshotInput';
-import { inTab } from '../lib/status';
+import { FakeQueue } from './fake-queue';
 import { FakeSession } from './fake-session';
 import { attentionFixture, auditFixture, auditPage } from './fake-supervise';
 import { FakeSupervisorDesk } from './fake-desk';
@@ -43,7 +40,7 @@ import type { SignClose } from '../lib/bindings/SignClose';
 /** Commands the core answers with nobody logged in (the rest are refused). */
 const SESSIONLESS = new Set(['app_info', 'session', 'create_first_admin', 'log_in', 'unlock', 'lock_desk', 'log_out', 'provider_forms']);
 
-const LABELS: Partial<Record<RequestStatus, string>> = {
+export const LABELS: Partial<Record<RequestStatus, string>> = {
   pending: 'pending',
   awaiting_second_approval: 'awaiting second approval',
   approved: 'waiting to send',
@@ -105,10 +102,6 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
     screenshot: null,
     lookups: [],
   };
-}
-
-function invalid(message: string): ApiError {
-  return { code: 'invalid_input', message };
 }
 
 export class FakeBackend implements Backend {
@@ -282,7 +275,7 @@ export class FakeBackend implements Backend {
   exportAnswer: ExportResult | null = null;
   exportView = (query: ExportQuery) =>
     this.act('export_view', [query], () => {
-      const rows = this.queueRows(query).length;
+      const rows = this.queue.rows(query).length;
       return this.exportAnswer ?? { path: `/home/asha/Downloads/cashdesk-${query.tab}.csv`, rows };
     });
   addApprovalRule = (rule: RuleView) => this.act('add_approval_rule', [rule], () => this.desk.addRule(rule));
@@ -313,113 +306,12 @@ export class FakeBackend implements Backend {
   signClose = (form: SignClose) => this.act('sign_close', [form], () => this.sv.signClose(form, this.desk.require('supervise')));
   shiftReport = (id: number) => this.supervised('shift_report', [id], () => this.sv.shiftReport(id));
   exportShift = (id: number) => this.supervised('export_shift', [id], () => this.sv.exportShift(id));
-  /**
-   * The queue as the core lists it: every narrowing of `query` (search from
-   * three characters in end user, reference, TrxID, our reference or id),
-   * in its order, paged by a cursor that belongs to that order.
-   */
-  listQueue = (query: QueueQuery) =>
-    this.act('list_queue', [query], () => {
-      const order = query.order ?? 'arrival';
-      const listed = this.queueRows(query);
-      let start = 0;
-      if (query.after) {
-        const [of, at] = query.after.split(':');
-        if (of !== order || !/^[0-9]+$/.test(at ?? '')) throw invalid('That page belongs to another order: start again.');
-        start = Number(at);
-      }
-      const limit = Math.min(query.limit ?? 50, 500);
-      const all = this.queueRows({ ...query, tab: 'queue', status: undefined }, true);
-      const count = (t: QueueQuery['tab']) => all.filter((s) => inTab(s.status, t)).length;
-      const page: QueuePage = {
-        items: listed.slice(start, start + limit),
-        next: start + limit < listed.length ? `${order}:${start + limit}` : null,
-        counts: { queue: count('queue'), second: count('second'), in_flight: count('in_flight'), attention: count('attention') },
-      };
-      return page;
-    });
-
-  /** The rows `query` lists, sorted; `anyTab` keeps every tab (for the counts). */
-  queueRows(query: QueueQuery, anyTab = false): RequestSummary[] {
-    if (query.status && !anyTab && (query.tab === 'second' || !inTab(query.status, query.tab))) {
-      throw invalid(`status ${LABELS[query.status] ?? query.status} is not on this tab`);
-    }
-    const bound = (text: string | undefined, what: string): number | null => {
-      const t = text?.trim();
-      if (!t) return null;
-      if (!/^[0-9]+(\.[0-9]+)?$/.test(t)) throw invalid(`The ${what} is not an amount: ${t}`);
-      return Number(t);
-    };
-    const lo = bound(query.amount_min, 'lowest amount');
-    const hi = bound(query.amount_max, 'highest amount');
-    if (lo !== null && hi !== null && lo > hi) throw invalid('The lowest amount is above the highest');
-    const search = query.search?.trim().toLowerCase() ?? '';
-    const needle = [...search].length >= 3 ? search : '';
-    const now = Date.now();
-    const rows = this.requests.filter((r) => {
-      const s = r.summary;
-      const amount = Number(s.money.amount);
-      const age = (now - Date.parse(s.created_at)) / 60_000;
-      return (
-        (anyTab || inTab(s.status, query.tab)) &&
-        (!query.status || anyTab || s.status === query.status) &&
-        (!query.kind || s.kind === query.kind) &&
-        (!query.provider || s.provider === query.provider) &&
-        (!query.account || r.account_id === query.account) &&
-        (!query.method || s.method === query.method) &&
-        (!query.currency || s.money.currency === query.currency) &&
-        (lo === null || amount >= lo) &&
-        (hi === null || amount <= hi) &&
-        (query.older_than_minutes == null || age >= query.older_than_minutes) &&
-        (query.newer_than_minutes == null || age <= query.newer_than_minutes) &&
-        (!needle ||
-          [s.id, s.end_user, s.reference, r.merchant_ref, r.trx_id, r.end_user_ref, r.provider_txn_id].some((v) =>
-            v?.toLowerCase().includes(needle),
-          ))
-      );
-    });
-    const arrival = (a: RequestSummary, b: RequestSummary) =>
-      Date.parse(a.created_at) - Date.parse(b.created_at) || a.id.localeCompare(b.id);
-    const summaries = rows.map((r) => r.summary);
-    // Time left runs out in arrival order when every request has the same SLA.
-    if (query.order === 'amount') {
-      return summaries.sort((a, b) => Number(b.money.amount) - Number(a.money.amount) || arrival(a, b));
-    }
-    return summaries.sort(arrival);
-  }
-
-  /** The operator's saved views (as stored, without counts). */
-  views: SavedView[] = [];
-  /** The stored views, each counted now (a view the core refuses counts as nothing). */
-  private countedViews(): SavedView[] {
-    return this.views.map((v) => {
-      try {
-        return { ...v, count: Math.min(9999, this.queueRows(v.query).length) };
-      } catch {
-        return { name: v.name, query: v.query };
-      }
-    });
-  }
-  savedViews = () => this.act('saved_views', [], () => this.countedViews());
-  saveView = (name: string, query: QueueQuery) =>
-    this.act('save_view', [name, query], () => {
-      const n = name.trim();
-      if (!n || n.length > 40) throw invalid("A view's name is 1 to 40 characters");
-      this.queueRows(query);
-      const stored: QueueQuery = { ...query };
-      delete stored.after;
-      delete stored.limit;
-      const same = this.views.find((v) => v.name === n);
-      if (same) same.query = stored;
-      else if (this.views.length >= 12) throw invalid('At most 12 saved views: delete one first');
-      else this.views.push({ name: n, query: stored });
-      return this.countedViews();
-    });
-  deleteView = (name: string) =>
-    this.act('delete_view', [name], () => {
-      this.views = this.views.filter((v) => v.name !== name);
-      return this.countedViews();
-    });
+  /** list_queue's narrowing, order and cursor, and the saved views, over `requests`. */
+  queue = new FakeQueue(() => this.requests);
+  listQueue = (query: QueueQuery) => this.act('list_queue', [query], () => this.queue.page(query));
+  savedViews = () => this.act('saved_views', [], () => this.queue.counted());
+  saveView = (name: string, query: QueueQuery) => this.act('save_view', [name, query], () => this.queue.save(name, query));
+  deleteView = (name: string) => this.act('delete_view', [name], () => this.queue.remove(name));
   getRequest = async (id: string) => this.log('get_request', [id], this.desk.shown(this.find(id)));
   approve = async (id: string) => this.log('approve', [id], this.desk.shown(this.transition(id, 'approved', null)));
   reject = async (id: string, reason: string) =>

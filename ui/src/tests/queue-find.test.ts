@@ -195,7 +195,7 @@ describe('saved views', () => {
 
   it("lists the operator's views with live counts and applies a view's tab and search", async () => {
     const fake = mixed();
-    fake.views = [
+    fake.queue.views = [
       { name: 'Needs a person', query: { tab: 'attention', status: 'amount_differs' } },
       { name: 'User 1x', query: { tab: 'queue', search: 'user-1', order: 'amount' } },
     ];
