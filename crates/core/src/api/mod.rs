@@ -13,6 +13,7 @@ pub mod import;
 pub mod operators;
 pub mod overview;
 pub mod people;
+mod queue_dto;
 pub mod reconcile;
 pub mod requests;
 pub mod session;
