@@ -9,6 +9,33 @@ async function ready(fake: FakeBackend, id = 'req-1') {
 }
 
 describe('reject', () => {
+  it('picks a usual reason by its number, from the keyboard only', async () => {
+    const fake = new FakeBackend([makeRequest(1), makeRequest(2, { kind: 'withdrawal' })]);
+    await ready(fake);
+    await fireEvent.keyDown(window, { key: 'r' });
+    const reason = (await screen.findByTestId('reject-reason')) as HTMLTextAreaElement;
+    expect(screen.getAllByTestId('reject-template').map((b) => b.textContent?.trim())).toEqual([
+      '1 TrxID not found in the statement',
+      '2 Amount does not match the payment received',
+      '3 TrxID already used for another deposit',
+      '4 Screenshot is not a payment receipt',
+    ]);
+    await fireEvent.keyDown(reason, { key: '3' });
+    expect(reason.value).toBe('TrxID already used for another deposit');
+    // Once there is text, digits are typed as digits.
+    await fireEvent.keyDown(reason, { key: '1' });
+    expect(reason.value).toBe('TrxID already used for another deposit');
+    await fireEvent.keyDown(reason, { key: 'Enter' });
+    await waitFor(() =>
+      expect(fake.callsTo('reject')).toEqual([['req-1', 'TrxID already used for another deposit']]),
+    );
+    // The next one is a withdrawal: its own usual reasons.
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-2'));
+    await fireEvent.keyDown(window, { key: 'r' });
+    await screen.findByTestId('reject-reason');
+    expect(screen.getAllByTestId('reject-template')[1].textContent).toContain('Customer asked to cancel');
+  });
+
   it('requires a reason: confirm is disabled while it is empty', async () => {
     const fake = new FakeBackend([makeRequest(1), makeRequest(2)]);
     await ready(fake);
