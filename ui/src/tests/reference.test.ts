@@ -101,6 +101,27 @@ describe('detail: provider facts', () => {
     expect(link.getAttribute('href')).toBe('https://cdn.example.com/nagad-howto.mp4');
   });
 
+  it("warns before approving when the provider's figures speak against it", async () => {
+    const fake = new FakeBackend([makeRequest(1, { kind: 'withdrawal' })]);
+    fake.requestReferences['req-1'] = {
+      methods: [],
+      facts: [
+        { label: 'User balance', value: '2,00,000.00 BDT' },
+        {
+          label: 'Withdrawable',
+          value: '0.00 BDT',
+          warning: 'This withdrawal (100.00 BDT) is more than the user may withdraw (0.00 BDT)',
+        },
+      ],
+      media: [],
+    };
+    await ready(fake);
+    const warning = await screen.findByTestId('fact-warning');
+    expect(warning.getAttribute('role')).toBe('alert');
+    expect(warning.textContent).toBe('This withdrawal (100.00 BDT) is more than the user may withdraw (0.00 BDT)');
+    expect(screen.getAllByTestId('fact-warning')).toHaveLength(1);
+  });
+
   it('shows a quiet waiting state, then a failure inline without the error banner', async () => {
     const fake = new FakeBackend([makeRequest(1)]);
     let fail: (e: unknown) => void = () => {};

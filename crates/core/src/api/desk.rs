@@ -33,6 +33,10 @@ pub struct RequestForm {
 pub struct FactView {
     pub label: String,
     pub value: String,
+    /// Said before approving: the provider's figures speak against it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub warning: Option<String>,
 }
 
 impl From<Fact> for FactView {
@@ -40,6 +44,7 @@ impl From<Fact> for FactView {
         FactView {
             label: f.label,
             value: f.value,
+            warning: f.warning,
         }
     }
 }

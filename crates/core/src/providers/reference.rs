@@ -32,12 +32,25 @@ pub struct Method {
 pub struct Fact {
     pub label: String,
     pub value: String,
+    /// Why this fact should stop the person before approving, if it should
+    /// (a withdrawal above what the user may withdraw, an amount outside
+    /// the method's limits).
+    pub warning: Option<String>,
 }
 
 pub(crate) fn fact(label: impl Into<String>, value: impl Into<String>) -> Fact {
     Fact {
         label: label.into(),
         value: value.into(),
+        warning: None,
+    }
+}
+
+/// A fact that warns: shown, and said, before anyone approves.
+pub(crate) fn warning(fact: Fact, why: Option<String>) -> Fact {
+    Fact {
+        warning: why,
+        ..fact
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::cx::Cx;
 use crate::error::CoreResult;
-use crate::providers::reference::{Fact, Facts, Method, fact, money, provider};
+use crate::providers::reference::{Fact, Facts, Method, fact, money, provider, warning};
 use cashdesk_domain::AccountId;
 use cashdesk_store::RequestRecord;
 use cashdesk_zexabit::PaymentMethod;
@@ -59,19 +59,38 @@ pub(crate) async fn request_facts(app: &Cx, rec: &RequestRecord) -> CoreResult<F
         let c = rec.money.currency.code();
         facts.push(fact("User balance", money(b.balance, c)));
         facts.push(fact("Deposit balance", money(b.deposit_balance, c)));
-        facts.push(fact("Withdrawable", money(b.withdraw_balance, c)));
+        // Zexabit would refuse it, or the user is paid what they do not have.
+        let over = (rec.kind == cashdesk_domain::RequestKind::Withdrawal
+            && rec.money.amount > b.withdraw_balance)
+            .then(|| {
+                format!(
+                    "This withdrawal ({}) is more than the user may withdraw ({})",
+                    rec.money.display(),
+                    money(b.withdraw_balance, c)
+                )
+            });
+        facts.push(warning(
+            fact("Withdrawable", money(b.withdraw_balance, c)),
+            over,
+        ));
     }
     if let Some(m) =
         cached(app, rec.account_id).and_then(|ms| ms.into_iter().find(|m| m.method == rec.method))
     {
-        facts.push(fact(
-            "Method limits",
-            format!(
-                "{} – {}",
-                money(m.min_amount, &m.currency),
-                money(m.max_amount, &m.currency)
-            ),
-        ));
+        let limits = format!(
+            "{} – {}",
+            money(m.min_amount, &m.currency),
+            money(m.max_amount, &m.currency)
+        );
+        let outside = (m.currency == rec.money.currency.code()
+            && (rec.money.amount < m.min_amount || rec.money.amount > m.max_amount))
+            .then(|| {
+                format!(
+                    "{} is outside the method's limits ({limits})",
+                    rec.money.display()
+                )
+            });
+        facts.push(warning(fact("Method limits", limits.clone()), outside));
     }
     Ok((facts, Vec::new()))
 }
