@@ -64,11 +64,7 @@ fn audit_key(keychain: &Keychain, store: &Store) -> CoreResult<Vec<u8>> {
         let seq = match store.first_keyed_audit()? {
             Some(seq) => seq,
             None => {
-                store.record_config_change(
-                    &cashdesk_domain::Actor::System,
-                    "audit.keyed",
-                    "audit",
-                )?;
+                store.record_act(&cashdesk_domain::Actor::System, "audit.keyed", "audit")?;
                 store.first_keyed_audit()?.unwrap_or_default()
             }
         };

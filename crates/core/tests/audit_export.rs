@@ -18,7 +18,7 @@ async fn every_entry_the_filter_matches_is_exported_past_one_page() {
     act_as(&app, "Sami");
     for n in 0..2_345 {
         app.store()
-            .record_config_change(&Actor::System, "token.rotate", &format!("=cmd|{n}"))
+            .record_act(&Actor::System, "token.rotate", &format!("=cmd|{n}"))
             .unwrap();
     }
     let rotations = AuditQuery {

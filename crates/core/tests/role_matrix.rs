@@ -13,14 +13,6 @@ use cashdesk_core::api::{self, dto::*};
 use cashdesk_domain::{ProviderKind, RequestKind, RequestStatus, Role};
 use common::*;
 
-fn code<T: std::fmt::Debug>(r: api::ApiResult<T>) -> Option<ErrorCode> {
-    r.err().map(|e| e.code)
-}
-
-fn needs_role<T: std::fmt::Debug>(r: api::ApiResult<T>) -> bool {
-    code(r) == Some(ErrorCode::NeedsRole)
-}
-
 fn rule(threshold: &str) -> RuleView {
     RuleView {
         id: None,

@@ -12,14 +12,6 @@ use cashdesk_core::api::{self, dto::*};
 use cashdesk_domain::{RequestKind, RequestStatus, Role};
 use common::*;
 
-fn code<T: std::fmt::Debug>(r: api::ApiResult<T>) -> Option<ErrorCode> {
-    r.err().map(|e| e.code)
-}
-
-fn needs_role<T: std::fmt::Debug>(r: api::ApiResult<T>) -> bool {
-    code(r) == Some(ErrorCode::NeedsRole)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn each_role_may_do_what_its_role_allows_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();

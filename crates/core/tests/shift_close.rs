@@ -26,10 +26,6 @@ fn dec(s: Option<&str>) -> rust_decimal::Decimal {
     s.expect("an amount").parse().unwrap()
 }
 
-fn code<T: std::fmt::Debug>(r: api::ApiResult<T>) -> ErrorCode {
-    r.expect_err("refused").code
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_shift_closes_against_the_providers_balances_with_every_variance_explained() {
     let d = desk(true, Duration::from_millis(200)).await;
@@ -38,7 +34,7 @@ async fn a_shift_closes_against_the_providers_balances_with_every_variance_expla
     assert!(shifts::shifts(&d.app).unwrap().open.is_none());
     // The first shift: Paykassma's balances as it reports them, Zexabit's typed.
     assert_eq!(
-        code(shifts::open_shift(&d.app, &[typed(d.account, "1")]).await),
+        refusal(shifts::open_shift(&d.app, &[typed(d.account, "1")]).await),
         ErrorCode::InvalidInput,
         "a reported balance is not typed"
     );
@@ -107,7 +103,7 @@ async fn a_shift_closes_against_the_providers_balances_with_every_variance_expla
         reason: "Counted cash short by 10".into(),
     }];
     assert_eq!(
-        code(shifts::sign_close(
+        refusal(shifts::sign_close(
             &d.app,
             &form(short.clone(), reason.clone(), "wrong")
         )),
@@ -119,7 +115,7 @@ async fn a_shift_closes_against_the_providers_balances_with_every_variance_expla
     assert_eq!(report.signed_by, "Rina");
     // Signed once: the same preview cannot be signed again.
     assert_eq!(
-        code(shifts::sign_close(&d.app, &form(short, reason, PASSWORD))),
+        refusal(shifts::sign_close(&d.app, &form(short, reason, PASSWORD))),
         ErrorCode::InvalidInput
     );
 
@@ -166,13 +162,13 @@ async fn only_supervisors_open_and_close_shifts_and_see_the_desk() {
     add_person(&d.app, "Agnes", &[Role::Agent]);
     act_as(&d.app, "Agnes");
     let refused = |c: ErrorCode| assert_eq!(c, ErrorCode::NeedsRole);
-    refused(code(shifts::shifts(&d.app)));
-    refused(code(shifts::open_shift(&d.app, &[]).await));
-    refused(code(shifts::preview_close(&d.app).await));
-    refused(code(api::overview::overview(
+    refused(refusal(shifts::shifts(&d.app)));
+    refused(refusal(shifts::open_shift(&d.app, &[]).await));
+    refused(refusal(shifts::preview_close(&d.app).await));
+    refused(refusal(api::overview::overview(
         &d.app,
         api::overview::OverviewRange::Day,
     )));
-    refused(code(api::people::people(&d.app)));
+    refused(refusal(api::people::people(&d.app)));
     d.app.shutdown().await;
 }

@@ -32,10 +32,6 @@ fn new(acc: AccountId, i: usize) -> NewRequest {
     }
 }
 
-fn code<T: std::fmt::Debug>(r: cashdesk_core::api::ApiResult<T>) -> ErrorCode {
-    r.unwrap_err().code
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn search_filters_and_saved_views_with_live_counts() {
     let dir = tempfile::tempdir().unwrap();
@@ -95,7 +91,7 @@ async fn search_filters_and_saved_views_with_live_counts() {
         after: by_amount.next,
         ..q.clone()
     };
-    assert_eq!(code(list_queue(&app, &wrong)), ErrorCode::InvalidInput);
+    assert_eq!(refusal(list_queue(&app, &wrong)), ErrorCode::InvalidInput);
 
     for bad in [
         QueueQuery {
@@ -118,7 +114,7 @@ async fn search_filters_and_saved_views_with_live_counts() {
         },
     ] {
         assert_eq!(
-            code(list_queue(&app, &bad)),
+            refusal(list_queue(&app, &bad)),
             ErrorCode::InvalidInput,
             "{bad:?}"
         );
@@ -145,12 +141,12 @@ async fn search_filters_and_saved_views_with_live_counts() {
         .unwrap();
     assert_eq!(views::saved_views(&app).unwrap()[0].count, Some(2), "live");
     assert_eq!(
-        code(views::save_view(&app, "", &big)),
+        refusal(views::save_view(&app, "", &big)),
         ErrorCode::InvalidInput,
         "a name is needed"
     );
     assert_eq!(
-        code(views::save_view(
+        refusal(views::save_view(
             &app,
             "bad",
             &QueueQuery {
@@ -165,7 +161,7 @@ async fn search_filters_and_saved_views_with_live_counts() {
         views::save_view(&app, &format!("v{i}"), &big).unwrap();
     }
     assert_eq!(
-        code(views::save_view(&app, "one too many", &big)),
+        refusal(views::save_view(&app, "one too many", &big)),
         ErrorCode::InvalidInput
     );
 

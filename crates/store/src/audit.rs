@@ -104,13 +104,10 @@ pub(crate) fn append(
 }
 
 impl Store {
-    /// A configuration change with no other record (e.g. a rotated token).
-    pub fn record_config_change(&self, actor: &Actor, action: &str, subject: &str) -> Result<()> {
-        self.write(|tx| append(tx, actor, action, subject, &serde_json::json!({})))
-    }
-
-    /// A person saw something kept from the screen (a whole card number).
-    pub fn record_access(&self, actor: &Actor, action: &str, subject: &str) -> Result<()> {
+    /// An audited act with no other record: a configuration change (a
+    /// rotated token), or a person seeing what is kept from the screen (a
+    /// whole card number).
+    pub fn record_act(&self, actor: &Actor, action: &str, subject: &str) -> Result<()> {
         self.write(|tx| append(tx, actor, action, subject, &serde_json::json!({})))
     }
 

@@ -204,7 +204,23 @@ impl Store {
         operator: OperatorId,
         since_ms: i64,
     ) -> Result<Vec<(String, Decimal)>> {
-        self.read(|c| approved_since_in(c, operator, since_ms, None))
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                // Each request once: sending a failed one again is not more money.
+                "SELECT DISTINCT request_id, currency, amount FROM decisions
+                 WHERE operator_id = ?1 AND decided_ms >= ?2 AND action IN {APPROVALS}"
+            ))?;
+            let rows = st.query_map(params![operator.to_string(), since_ms], |r| {
+                Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?;
+            let mut totals: std::collections::BTreeMap<String, Decimal> = Default::default();
+            for row in rows {
+                let (currency, amount) = row?;
+                *totals.entry(currency).or_default() +=
+                    amount.parse::<Decimal>().unwrap_or(Decimal::ZERO);
+            }
+            Ok(totals.into_iter().collect())
+        })
     }
 
     /// Claims `operator` holds now: request ids, since when.
@@ -227,34 +243,4 @@ impl Store {
             Ok(out)
         })
     }
-}
-
-/// Approvals by `operator` since `since_ms` per currency, leaving `except`
-/// out (the request being approved now).
-pub(crate) fn approved_since_in(
-    c: &Connection,
-    operator: OperatorId,
-    since_ms: i64,
-    except: Option<RequestId>,
-) -> Result<Vec<(String, Decimal)>> {
-    let mut st = c.prepare_cached(&format!(
-        // Each request once: sending a failed one again is not more money.
-        "SELECT DISTINCT request_id, currency, amount FROM decisions
-         WHERE operator_id = ?1 AND decided_ms >= ?2 AND action IN {APPROVALS}
-           AND (?3 IS NULL OR request_id != ?3)"
-    ))?;
-    let rows = st.query_map(
-        params![
-            operator.to_string(),
-            since_ms,
-            except.map(|e| e.to_string())
-        ],
-        |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
-    )?;
-    let mut totals: std::collections::BTreeMap<String, Decimal> = Default::default();
-    for row in rows {
-        let (currency, amount) = row?;
-        *totals.entry(currency).or_default() += amount.parse::<Decimal>().unwrap_or(Decimal::ZERO);
-    }
-    Ok(totals.into_iter().collect())
 }

@@ -357,9 +357,9 @@ fn running_totals_count_what_the_rule_covers_across_accounts() {
     let at_first = d.withdrawal("2000", "karim", &Actor::Intake, Source::Intake);
     let mut new = NewRequest {
         account_id: second,
-        ..withdrawal_like(&d, "1500", "karim")
+        ..d.new_withdrawal("1500", "karim")
     };
-    let mut deposit = withdrawal_like(&d, "9000", "karim");
+    let mut deposit = d.new_withdrawal("9000", "karim");
     deposit.kind = RequestKind::Deposit;
     let deposit = d.s.insert_request(&deposit, &Actor::Intake).unwrap().0;
     assert_eq!(
@@ -390,7 +390,7 @@ fn running_totals_count_what_the_rule_covers_across_accounts() {
     let d = desk();
     d.rule(RuleScope::AgentDay, "1000");
     let agent = d.person("Rina", &[Role::Agent]);
-    let mut big = withdrawal_like(&d, "5000", "u1");
+    let mut big = d.new_withdrawal("5000", "u1");
     big.kind = RequestKind::Deposit;
     let big = d.s.insert_request(&big, &Actor::Intake).unwrap().0;
     d.s.approve(big.id, &agent, "zexabit.deposit", &serde_json::json!({}))
@@ -401,25 +401,4 @@ fn running_totals_count_what_the_rule_covers_across_accounts() {
         RequestStatus::Approved,
         "Rina's deposits are not withdrawals"
     );
-}
-
-fn withdrawal_like(d: &Desk, amount: &str, user: &str) -> NewRequest {
-    NewRequest {
-        kind: RequestKind::Withdrawal,
-        provider: ProviderKind::Zexabit,
-        account_id: d.acc,
-        method: "bkash".into(),
-        money: Money::parse(amount, "BDT").unwrap(),
-        end_user_ref: user.into(),
-        end_user_name: None,
-        provider_user_id: Some("68abc".into()),
-        trx_id: None,
-        sender: None,
-        destination: Some("01811111111".into()),
-        agent_number: None,
-        source: Source::Intake,
-        intake_ref: None,
-        details: serde_json::json!({}),
-        screenshot: None,
-    }
 }

@@ -206,28 +206,15 @@ pub struct RevealedCard {
 pub fn reveal_card(app: &Cashdesk, id: RequestId) -> ApiResult<Vec<RevealedCard>> {
     let actor = app.acting(cashdesk_domain::Permission::Decide)?;
     let r = app.store().get_request(id)?;
-    let card = |t: &str| cashdesk_domain::card::mask_card(t).is_some();
-    let mut found: Vec<RevealedCard> = [("destination", &r.destination), ("sender", &r.sender)]
+    let extra = super::requests::extra_lines(&r.details);
+    let found: Vec<RevealedCard> = super::requests::card_fields(&r, &extra)
         .into_iter()
-        .filter_map(|(field, v)| v.as_deref().filter(|t| card(t)).map(|t| (field, t)))
-        .map(|(field, t)| RevealedCard {
-            field: field.into(),
-            value: t.to_owned(),
-        })
+        .map(|(field, value)| RevealedCard { field, value })
         .collect();
-    found.extend(
-        super::requests::extra_lines(&r.details)
-            .into_iter()
-            .filter(|l| card(&l.value))
-            .map(|l| RevealedCard {
-                field: l.label,
-                value: l.value,
-            }),
-    );
     if found.is_empty() {
         return Err(invalid("This request holds no card number"));
     }
     app.store()
-        .record_access(&actor, "request.reveal_card", &format!("request:{id}"))?;
+        .record_act(&actor, "request.reveal_card", &format!("request:{id}"))?;
     Ok(found)
 }

@@ -84,6 +84,6 @@ pub fn rotate_intake_token(app: &Cashdesk) -> ApiResult<IntakeInfo> {
     let actor = app.acting(cashdesk_domain::Permission::Administer)?;
     crate::intake_http::rotate(app)?;
     app.store()
-        .record_config_change(&actor, "intake.token_rotated", "intake")?;
+        .record_act(&actor, "intake.token_rotated", "intake")?;
     intake_info(app)
 }

@@ -57,15 +57,17 @@ pub(crate) fn actor_name(a: &Actor) -> String {
 
 /// A request's provider-specific details as labelled lines, in the order
 /// they were given ("beneficiary_name" → "Beneficiary name").
-/// Whether any field of `r` the detail shows holds a card number.
-pub(crate) fn has_card(r: &RequestRecord) -> bool {
-    [&r.sender, &r.destination]
+/// The fields of `r` the detail shows that hold a card number, by name
+/// (`destination`, `sender`, or a provider-specific line's label), with
+/// the whole number; `extra` is `r`'s provider-specific lines.
+pub(crate) fn card_fields(r: &RequestRecord, extra: &[DetailLine]) -> Vec<(String, String)> {
+    [("destination", &r.destination), ("sender", &r.sender)]
         .into_iter()
-        .flatten()
-        .any(|t| mask_card(t).is_some())
-        || extra_lines(&r.details)
-            .iter()
-            .any(|l| mask_card(&l.value).is_some())
+        .filter_map(|(field, v)| v.as_deref().map(|t| (field.to_owned(), t)))
+        .chain(extra.iter().map(|l| (l.label.clone(), l.value.as_str())))
+        .filter(|(_, t)| mask_card(t).is_some())
+        .map(|(field, t)| (field, t.to_owned()))
+        .collect()
 }
 
 pub(crate) fn extra_lines(details: &serde_json::Value) -> Vec<DetailLine> {
@@ -138,6 +140,8 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
             reason: h.reason,
         })
         .collect();
+    let extra = extra_lines(&r.details);
+    let masked_any = !card_fields(&r, &extra).is_empty();
     Ok(RequestDetail {
         summary: summary(app, &r),
         account_id: r.account_id,
@@ -156,14 +160,14 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         status_reason: r.status_reason.clone(),
         source: r.source.as_str().to_owned(),
         history,
-        extra: extra_lines(&r.details)
+        extra: extra
             .into_iter()
             .map(|l| DetailLine {
                 value: masked(&l.value),
                 ..l
             })
             .collect(),
-        masked: has_card(&r),
+        masked: masked_any,
         // A failed request may be approved again (sent again, same
         // reference) once its cause is fixed, or rejected for good.
         can_decide: r.status.is_decidable() || r.status == RequestStatus::Failed,

@@ -49,6 +49,21 @@ pub fn act_as(app: &Cashdesk, name: &str) {
 
 /// Adds an operator with `roles` and the tests' password (as the logged-in
 /// admin), for tests that need one role only.
+/// The code a call was refused with, if it was refused.
+pub fn code<T: std::fmt::Debug>(r: api::ApiResult<T>) -> Option<api::dto::ErrorCode> {
+    r.err().map(|e| e.code)
+}
+
+/// Refused because the operator's roles do not allow it.
+pub fn needs_role<T: std::fmt::Debug>(r: api::ApiResult<T>) -> bool {
+    code(r) == Some(api::dto::ErrorCode::NeedsRole)
+}
+
+/// The code of a call that must be refused (fails the test otherwise).
+pub fn refusal<T: std::fmt::Debug>(r: api::ApiResult<T>) -> api::dto::ErrorCode {
+    r.expect_err("refused").code
+}
+
 pub fn add_person(
     app: &Cashdesk,
     name: &str,

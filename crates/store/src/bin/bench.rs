@@ -5,7 +5,7 @@
 //! Usage: cashdesk-bench [--rows N] [--iterations N] [--dir PATH] [--out FILE]
 
 use cashdesk_domain::{AccountId, Actor, ProviderKind, RequestKind, RequestStatus};
-use cashdesk_store::{NewAccount, QueueFilter, QueueView, Store, queue_sql};
+use cashdesk_store::{NewAccount, QueueFilter, QueueView, Store};
 use std::io::Write;
 
 #[path = "bench/overview.rs"]
@@ -156,27 +156,8 @@ fn main() {
     let raw =
         rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .unwrap();
-    let (sql, params) = queue_sql(&filter);
-    let mut raw_t = Vec::new();
-    let mut api_t = Vec::new();
-    for _ in 0..a.iterations {
-        let t = Instant::now();
-        let mut st = raw.prepare_cached(&sql).unwrap();
-        let mut rows = st.query(rusqlite::params_from_iter(params.iter())).unwrap();
-        let mut n = 0;
-        while let Some(r) = rows.next().unwrap() {
-            for i in 0..27 {
-                let _: rusqlite::types::Value = r.get(i).unwrap();
-            }
-            n += 1;
-        }
-        raw_t.push(t.elapsed());
-        assert!(n >= 100);
-        let t = Instant::now();
-        let page = store.list_queue(&filter).unwrap();
-        api_t.push(t.elapsed());
-        assert_eq!(page.items.len(), 100);
-    }
+    let (raw_t, api_t, rows) = queries::time_page(&store, &raw, &filter, a.iterations);
+    assert_eq!(rows, 100);
     let (raw_med, raw_p99) = stats(raw_t);
     let (api_med, api_p99) = stats(api_t);
 

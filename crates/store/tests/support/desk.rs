@@ -73,6 +73,15 @@ impl Desk {
         source: Source,
     ) -> RequestRecord {
         let new = NewRequest {
+            source,
+            ..self.new_withdrawal(amount, user)
+        };
+        self.s.insert_request(&new, by).unwrap().0
+    }
+
+    /// A bKash withdrawal from intake at this desk's account, not yet filed.
+    pub fn new_withdrawal(&self, amount: &str, user: &str) -> NewRequest {
+        NewRequest {
             kind: RequestKind::Withdrawal,
             provider: ProviderKind::Zexabit,
             account_id: self.acc,
@@ -85,12 +94,11 @@ impl Desk {
             sender: None,
             destination: Some("01811111111".into()),
             agent_number: None,
-            source,
+            source: Source::Intake,
             intake_ref: None,
             details: serde_json::json!({}),
             screenshot: None,
-        };
-        self.s.insert_request(&new, by).unwrap().0
+        }
     }
 
     pub fn rule(&self, scope: RuleScope, threshold: &str) {

@@ -2,6 +2,7 @@
 //! each filter, search, a later page): the store against the very same SQL
 //! run raw on the same file, so the ratio is the store's own cost.
 
+use crate::stats;
 use cashdesk_domain::{OperatorId, ProviderKind, RequestKind, RequestStatus};
 use cashdesk_store::{QueueFilter, QueueSort, QueueView, Store, amount_key, queue_sql};
 use std::time::{Duration, Instant};
@@ -106,14 +107,41 @@ fn views(end_ms: i64) -> Vec<(&'static str, QueueFilter)> {
     ]
 }
 
-fn stats(mut v: Vec<Duration>) -> (Duration, Duration) {
-    v.sort();
-    let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
-    (p(0.5), p(0.99))
-}
-
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// Times one page `runs` times: the SQL raw (every column of every row
+/// read) and through the store. Returns both timings and the page's rows.
+pub fn time_page(
+    store: &Store,
+    raw: &rusqlite::Connection,
+    f: &QueueFilter,
+    runs: usize,
+) -> (Vec<Duration>, Vec<Duration>, usize) {
+    let (sql, params) = queue_sql(f);
+    let mut raw_t = Vec::new();
+    let mut api_t = Vec::new();
+    let mut rows = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut st = raw.prepare_cached(&sql).unwrap();
+        let mut r = st.query(rusqlite::params_from_iter(params.iter())).unwrap();
+        let cols = r.as_ref().map_or(0, |s| s.column_count());
+        let mut n = 0;
+        while let Some(row) = r.next().unwrap() {
+            for i in 0..cols {
+                let _: rusqlite::types::Value = row.get(i).unwrap();
+            }
+            n += 1;
+        }
+        raw_t.push(t.elapsed());
+        let t = Instant::now();
+        rows = store.list_queue(f).unwrap().items.len();
+        api_t.push(t.elapsed());
+        assert!(n >= rows);
+    }
+    (raw_t, api_t, rows)
 }
 
 /// Times the first page and the page after it for every view; returns a
@@ -141,28 +169,7 @@ pub fn measure(
                 )
             }));
         for (label, f) in pages {
-            let (sql, params) = queue_sql(&f);
-            let mut raw_t = Vec::new();
-            let mut api_t = Vec::new();
-            let mut rows = 0;
-            for _ in 0..runs {
-                let t = Instant::now();
-                let mut st = raw.prepare_cached(&sql).unwrap();
-                let mut r = st.query(rusqlite::params_from_iter(params.iter())).unwrap();
-                let cols = r.as_ref().map_or(0, |s| s.column_count());
-                let mut n = 0;
-                while let Some(row) = r.next().unwrap() {
-                    for i in 0..cols {
-                        let _: rusqlite::types::Value = row.get(i).unwrap();
-                    }
-                    n += 1;
-                }
-                raw_t.push(t.elapsed());
-                let t = Instant::now();
-                rows = store.list_queue(&f).unwrap().items.len();
-                api_t.push(t.elapsed());
-                assert!(n >= rows);
-            }
+            let (raw_t, api_t, rows) = time_page(store, raw, &f, runs);
             let (rm, rp) = stats(raw_t);
             let (am, ap) = stats(api_t);
             let r99 = ap.as_secs_f64() / rp.as_secs_f64();
