@@ -35,6 +35,9 @@ pub struct Store {
     listener: std::sync::RwLock<Option<crate::changes::Listener>>,
     /// The desk's audit key, once the core has set it (`audit.rs`).
     pub(crate) audit_key: crate::audit::AuditKey,
+    /// Declared last: dropped after the writer, so its final checkpoint
+    /// sees every commit.
+    checkpointer: crate::checkpoint::Checkpointer,
 }
 
 impl std::fmt::Debug for Store {
@@ -103,6 +106,8 @@ impl Store {
         let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
         // All-or-nothing: rusqlite_migration runs the pending steps in one transaction.
         migrations.to_latest(&mut writer)?;
+        crate::checkpoint::install(&writer)?;
+        let checkpointer = crate::checkpoint::Checkpointer::start(path)?;
 
         let readers = (0..READERS)
             .map(|_| {
@@ -125,6 +130,7 @@ impl Store {
             touched,
             listener: std::sync::RwLock::new(None),
             audit_key,
+            checkpointer,
         })
     }
 
@@ -143,6 +149,16 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        match crate::checkpoint::pages_after_commit() {
+            p if p >= crate::checkpoint::HARD_PAGES => {
+                // The thread is far behind: bound the log here, as SQLite would.
+                if let Err(e) = crate::checkpoint::passive(&conn) {
+                    tracing::warn!(error = %e, "WAL checkpoint on the writer failed");
+                }
+            }
+            p if p >= crate::checkpoint::SOFT_PAGES => self.checkpointer.wake(),
+            _ => {}
+        }
         let rows = self.touched.take();
         let listener = self
             .listener
@@ -298,5 +314,61 @@ mod tests {
             SCHEMA_VERSION + 1,
             "refusing must not touch the database"
         );
+    }
+
+    /// Decisions no longer fold the log into the file themselves, yet the
+    /// log stays bounded: the checkpointer thread copies it and SQLite
+    /// rewinds it, and the last checkpoint on close leaves nothing behind.
+    #[test]
+    fn the_log_is_checkpointed_off_the_writer_and_stays_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let store = Store::open(&path).unwrap();
+        let auto: i64 = store
+            .write(|tx| Ok(tx.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(auto, 0, "the committing thread must not checkpoint");
+        let wal = dir.path().join("c.db-wal");
+        let mut largest = 0;
+        for i in 0..6000 {
+            store
+                .write(|tx| {
+                    tx.execute(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        rusqlite::params![format!("bench.{}", i % 50), "x".repeat(3000)],
+                    )?;
+                    Ok(())
+                })
+                .unwrap();
+            largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+        }
+        let page = 4096 + 24;
+        assert!(
+            largest < (crate::checkpoint::HARD_PAGES as u64 + 100) * page,
+            "the log grew to {largest} bytes"
+        );
+        let kept: i64 = store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM settings WHERE key LIKE 'bench.%'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(kept, 50);
+        drop(store);
+        let left = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(left, 0, "closing checkpoints and removes the log");
+        let c = Connection::open(&path).unwrap();
+        let n: i64 = c
+            .query_row(
+                "SELECT count(*) FROM settings WHERE key LIKE 'bench.%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 50);
     }
 }

@@ -10,6 +10,7 @@ mod approvals;
 mod attachments;
 mod audit;
 mod changes;
+mod checkpoint;
 mod claims;
 mod db;
 mod decisions;
