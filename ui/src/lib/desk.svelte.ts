@@ -166,7 +166,9 @@ export class Desk {
     this.loadedFor = this.session?.operator?.id ?? null;
     const tab = this.queue.tab === 'second' && !this.may('second_approval') ? 'queue' : this.queue.tab;
     await Promise.all([
+      // Before loadOperators: restarting the queue forgets its operators.
       this.queue.restart(tab),
+      this.loadOperators(),
       this.loadDrafts(),
       this.loadAccounts(),
       this.loadLinks(),
@@ -177,7 +179,14 @@ export class Desk {
   private async reloadAll(): Promise<void> {
     const q = this.queue;
     if (q.selectedId !== null) q.refreshDetail([q.selectedId]);
-    await Promise.all([q.reload(), this.loadDrafts(), this.loadAccounts(), this.loadLinks(), this.loadQuarantine()]);
+    await Promise.all([
+      q.reload(),
+      this.loadOperators(),
+      this.loadDrafts(),
+      this.loadAccounts(),
+      this.loadLinks(),
+      this.loadQuarantine(),
+    ]);
   }
 
   /** Drops what belonged to the operator who left. */
@@ -330,6 +339,15 @@ export class Desk {
     }
     try {
       this.drafts = await this.backend.listDrafts();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Whom the queue's operator filter offers (an agent, refused the list, gets no filter). */
+  async loadOperators(): Promise<void> {
+    try {
+      await this.queue.loadOperators();
     } catch (e) {
       this.fail(e);
     }

@@ -1,8 +1,11 @@
 // What the queue shows, apart from what was read for it: the tab, the
-// filters, the search and the order, the QueueQuery they make, and the
-// operator's saved views of them. QueueState (queue.svelte.ts) builds on it
-// with the pages, the selection and the decisions.
-import type { Backend } from './backend';
+// filters, the search and the order, the QueueQuery they make, the
+// operator's saved views of them and whom the operator filter offers.
+// QueueState (queue.svelte.ts) builds on it with the pages, the selection
+// and the decisions.
+import { errorCode, type Backend } from './backend';
+import type { AccountId } from './bindings/AccountId';
+import type { OperatorId } from './bindings/OperatorId';
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { QueueOrder } from './bindings/QueueOrder';
 import type { QueueQuery } from './bindings/QueueQuery';
@@ -22,6 +25,8 @@ export const SEARCH_MIN = 3;
 export interface QueueFilters {
   kind: RequestKind | '';
   provider: ProviderKind | '';
+  /** A provider account's id, '' for any. */
+  account: AccountId | '';
   currency: string;
   method: string;
   status: RequestStatus | '';
@@ -29,6 +34,10 @@ export interface QueueFilters {
   amountMax: string;
   /** Whole minutes, '' for any age. */
   olderThan: string;
+  /** Whole minutes, '' for any age: waiting at most this long. */
+  newerThan: string;
+  /** Entered, claimed, approved first or decided by this operator; '' for anyone. */
+  operator: OperatorId | '';
   /** As typed; it narrows only from SEARCH_MIN characters. */
   search: string;
   order: QueueOrder;
@@ -37,12 +46,15 @@ export interface QueueFilters {
 export const NO_FILTERS: QueueFilters = {
   kind: '',
   provider: '',
+  account: '',
   currency: '',
   method: '',
   status: '',
   amountMin: '',
   amountMax: '',
   olderThan: '',
+  newerThan: '',
+  operator: '',
   search: '',
   order: 'arrival',
 };
@@ -53,17 +65,27 @@ export function effectiveSearch(text: string): string {
   return [...s].length >= SEARCH_MIN ? s : '';
 }
 
+/** Whole minutes as typed, or undefined when the text is not a whole number from 0. */
+function minutesOf(text: string): number | undefined {
+  const t = text.trim();
+  const n = Number(t);
+  return t !== '' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
 /** A QueueQuery (a saved view's) as the filters above the list. */
 export function filtersOf(query: QueueQuery): QueueFilters {
   return {
     kind: query.kind ?? '',
     provider: query.provider ?? '',
+    account: query.account ?? '',
     currency: query.currency ?? '',
     method: query.method ?? '',
     status: query.status ?? '',
     amountMin: query.amount_min ?? '',
     amountMax: query.amount_max ?? '',
     olderThan: query.older_than_minutes == null ? '' : String(query.older_than_minutes),
+    newerThan: query.newer_than_minutes == null ? '' : String(query.newer_than_minutes),
+    operator: query.operator ?? '',
     search: query.search ?? '',
     order: query.order ?? 'arrival',
   };
@@ -78,19 +100,28 @@ export class QueueViewState {
   tab = $state<QueueTab>('queue');
   kind = $state<RequestKind | ''>('');
   provider = $state<ProviderKind | ''>('');
+  account = $state<AccountId | ''>('');
   currency = $state('');
   method = $state('');
   status = $state<RequestStatus | ''>('');
   amountMin = $state('');
   amountMax = $state('');
   olderThan = $state('');
+  newerThan = $state('');
+  operator = $state<OperatorId | ''>('');
   search = $state('');
   order = $state<QueueOrder>('arrival');
   /** The operator's saved views with their live counts. */
   views = $state<SavedView[]>([]);
+  /**
+   * Whom the operator filter offers; null while unknown and for an operator
+   * the core does not let list operators (an agent): the filter is then hidden.
+   */
+  operatorChoices = $state<{ id: OperatorId; name: string }[] | null>(null);
 
   private viewsAt = -Infinity;
   private viewsToken = 0;
+  private operatorsToken = 0;
 
   protected backend: Backend;
 
@@ -102,12 +133,15 @@ export class QueueViewState {
     return {
       kind: this.kind,
       provider: this.provider,
+      account: this.account,
       currency: this.currency,
       method: this.method,
       status: this.status,
       amountMin: this.amountMin,
       amountMax: this.amountMax,
       olderThan: this.olderThan,
+      newerThan: this.newerThan,
+      operator: this.operator,
       search: this.search,
       order: this.order,
     };
@@ -124,13 +158,17 @@ export class QueueViewState {
     const q: QueueQuery = { tab: this.tab };
     if (this.provider) q.provider = this.provider;
     if (this.kind) q.kind = this.kind;
+    if (this.account) q.account = this.account;
     if (this.method) q.method = this.method;
     if (this.currency) q.currency = this.currency;
     if (this.status && this.tab !== 'second') q.status = this.status;
     if (this.amountMin.trim()) q.amount_min = this.amountMin.trim();
     if (this.amountMax.trim()) q.amount_max = this.amountMax.trim();
-    const older = Number(this.olderThan.trim());
-    if (this.olderThan.trim() !== '' && Number.isInteger(older) && older >= 0) q.older_than_minutes = older;
+    const older = minutesOf(this.olderThan);
+    if (older !== undefined) q.older_than_minutes = older;
+    const newer = minutesOf(this.newerThan);
+    if (newer !== undefined) q.newer_than_minutes = newer;
+    if (this.operator) q.operator = this.operator;
     const search = effectiveSearch(this.search);
     if (search) q.search = search;
     if (this.order !== 'arrival') q.order = this.order;
@@ -145,23 +183,28 @@ export class QueueViewState {
     this.tab = tab;
     this.kind = f.kind;
     this.provider = f.provider;
+    this.account = f.account;
     this.currency = f.currency;
     this.method = f.method;
     this.status = status;
     this.amountMin = f.amountMin;
     this.amountMax = f.amountMax;
     this.olderThan = f.olderThan;
+    this.newerThan = f.newerThan;
+    this.operator = f.operator;
     this.search = f.search;
     this.order = f.order;
     return JSON.stringify(this.viewQuery()) !== before;
   }
 
-  /** Every filter off and the saved views forgotten (the tab stays): for the next operator. */
+  /** Every filter off, the saved views and the operators forgotten (the tab stays): for the next operator. */
   protected resetView(): void {
     this.assign(this.tab, NO_FILTERS);
     this.views = [];
     this.viewsAt = -Infinity;
     this.viewsToken++;
+    this.operatorChoices = null;
+    this.operatorsToken++;
   }
 
   /**
@@ -170,12 +213,15 @@ export class QueueViewState {
    */
   protected lists(s: RequestSummary): boolean {
     const onlyKindProvider = !(
+      this.account ||
       this.currency ||
       this.method ||
       this.status ||
       this.amountMin.trim() ||
       this.amountMax.trim() ||
       this.olderThan.trim() ||
+      this.newerThan.trim() ||
+      this.operator ||
       effectiveSearch(this.search)
     );
     return (
@@ -210,6 +256,23 @@ export class QueueViewState {
       if (token === this.viewsToken) this.views = views;
     } catch {
       // Counts are a convenience: the queue itself reports its own errors.
+    }
+  }
+
+  /**
+   * Reads whom the operator filter offers (the people list). The core refuses
+   * it to an agent (needs_role): the filter is then hidden, and that is no
+   * error. Any other failure leaves the filter hidden and is thrown.
+   */
+  async loadOperators(): Promise<void> {
+    const token = ++this.operatorsToken;
+    try {
+      const people = await this.backend.people();
+      if (token === this.operatorsToken) this.operatorChoices = people.map((p) => ({ id: p.id, name: p.name }));
+    } catch (e) {
+      if (token !== this.operatorsToken) return;
+      this.operatorChoices = null;
+      if (errorCode(e) !== 'needs_role') throw e;
     }
   }
 

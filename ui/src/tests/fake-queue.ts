@@ -17,6 +17,8 @@ function invalid(message: string): ApiError {
 export class FakeQueue {
   /** The operator's saved views (as stored, without counts). */
   views: SavedView[] = [];
+  /** Who entered, claimed, approved first or decided each request (operator ids by request id). */
+  handledBy: Record<string, string[]> = {};
   /** The backend's requests, read at each call (tests push to them and replace them). */
   private requests: () => RequestDetail[];
 
@@ -81,6 +83,7 @@ export class FakeQueue {
         (hi === null || amount <= hi) &&
         (query.older_than_minutes == null || age >= query.older_than_minutes) &&
         (query.newer_than_minutes == null || age <= query.newer_than_minutes) &&
+        (!query.operator || (this.handledBy[s.id] ?? []).includes(query.operator)) &&
         (!needle ||
           [s.id, s.end_user, s.reference, r.merchant_ref, r.trx_id, r.end_user_ref, r.provider_txn_id].some((v) =>
             v?.toLowerCase().includes(needle),
