@@ -142,6 +142,17 @@ async fn export_audit(
     api::audit_export::export_audit(d.get()?, &query)
 }
 #[tauri::command]
+async fn desk_policy(d: S<'_>) -> ApiResult<api::policy::DeskPolicy> {
+    api::policy::desk_policy(d.get()?)
+}
+#[tauri::command]
+async fn set_desk_policy(
+    d: S<'_>,
+    policy: api::policy::DeskPolicy,
+) -> ApiResult<api::policy::DeskPolicy> {
+    api::policy::set_desk_policy(d.get()?, &policy)
+}
+#[tauri::command]
 async fn set_sla_minutes(d: S<'_>, minutes: i64) -> ApiResult<i64> {
     api::supervisor::set_sla_minutes(d.get()?, minutes)
 }
@@ -215,8 +226,11 @@ async fn get_request(d: S<'_>, id: RequestId) -> ApiResult<RequestDetail> {
     api::requests::get_request(d.get()?, id)
 }
 #[tauri::command]
-async fn approve(d: S<'_>, id: RequestId) -> ApiResult<RequestDetail> {
-    api::requests::approve(d.get()?, id)
+async fn approve(d: S<'_>, id: RequestId, confirmed: Option<bool>) -> ApiResult<RequestDetail> {
+    match confirmed {
+        Some(true) => api::requests::approve_confirmed(d.get()?, id),
+        _ => api::requests::approve(d.get()?, id),
+    }
 }
 #[tauri::command]
 async fn reject(d: S<'_>, id: RequestId, reason: String) -> ApiResult<RequestDetail> {
@@ -376,6 +390,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         audit_trail,
         export_audit,
         set_sla_minutes,
+        desk_policy,
+        set_desk_policy,
         claim,
         release_claim,
         take_over,

@@ -24,6 +24,9 @@ pub enum CoreError {
     Secret(#[from] SecretError),
     #[error("{0}")]
     Provider(String),
+    /// The amount reaches the admin's threshold and was not confirmed.
+    #[error("{0}")]
+    NeedsConfirmation(String),
     #[error("could not start the local HTTP server on {addr}: {source}")]
     Bind {
         addr: String,
@@ -66,6 +69,7 @@ impl CoreError {
             CoreError::Secret(SecretError::Unavailable { .. }) => ErrorCode::KeychainUnavailable,
             CoreError::Secret(_) => ErrorCode::Provider,
             CoreError::Provider(_) => ErrorCode::Provider,
+            CoreError::NeedsConfirmation(_) => ErrorCode::NeedsConfirmation,
         };
         ApiError {
             code,

@@ -69,12 +69,15 @@ impl IntakeScreenshot {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(self.data_base64.trim())
             .map_err(|e| CoreError::Invalid(format!("screenshot: not base64 ({e})")))?;
-        let shot = NewAttachment {
+        let mut shot = NewAttachment {
             file_name: self.file_name.trim().to_owned(),
             mime: self.content_type.trim().to_owned(),
             bytes,
+            phash: None,
         };
         crate::providers::check_screenshot(&shot)?;
+        // Only once the bytes passed the rules (type, size) are they decoded.
+        shot.phash = crate::risk::perceptual_hash(&shot.bytes);
         Ok(shot)
     }
 }

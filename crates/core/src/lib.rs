@@ -16,6 +16,7 @@ pub mod notify;
 /// Provider accounts; public for its account settings and keychain entry
 /// names (the sandbox configures accounts as Settings would).
 pub mod providers;
+pub mod risk;
 mod server;
 pub mod session;
 mod shift_lines;

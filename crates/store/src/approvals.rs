@@ -248,6 +248,10 @@ impl Store {
         self.write(|tx| {
             let rec = get_in(tx, id)?;
             check_claim_in(tx, id, actor)?;
+            // Every approval step, whatever path asked for it.
+            if let Some(why) = crate::risk::blocking_duplicate_in(tx, id)? {
+                return Err(StoreError::Conflict(why));
+            }
             let me = actor.operator_ref().map(|o| o.id);
             if me.is_some() && rec.entered_by == me {
                 return Err(StoreError::NotAllowed(

@@ -14,6 +14,9 @@ pub struct NewAttachment {
     pub file_name: String,
     pub mime: String,
     pub bytes: Vec<u8>,
+    /// A 64-bit perceptual hash of the picture (the core computes it;
+    /// `None` when it could not be decoded): finds re-encoded copies.
+    pub phash: Option<u64>,
 }
 
 impl std::fmt::Debug for NewAttachment {
@@ -80,9 +83,10 @@ pub(crate) fn put_in(tx: &Connection, owner: Owner, a: &NewAttachment) -> Result
     let id = uuid::Uuid::now_v7().simple().to_string();
     let sha = hex::encode(Sha256::digest(&a.bytes));
     tx.execute(
-        "INSERT INTO attachments (id, owner_kind, owner_id, file_name, mime, sha256, bytes, created_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, owner.kind(), owner.id(), a.file_name, a.mime, sha, a.bytes, now_ms()],
+        "INSERT INTO attachments (id, owner_kind, owner_id, file_name, mime, sha256, bytes, created_ms, phash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![id, owner.kind(), owner.id(), a.file_name, a.mime, sha, a.bytes, now_ms(),
+            a.phash.map(|h| h as i64)],
     )?;
     info_in(tx, owner)?.ok_or_else(|| StoreError::Corrupt("attachment vanished".into()))
 }

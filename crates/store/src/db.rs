@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_overview_shifts.sql"),
     include_str!("migrations/0010_search.sql"),
     include_str!("migrations/0011_due.sql"),
+    include_str!("migrations/0012_risk.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -29,6 +29,7 @@ mod quarantine;
 mod queue;
 mod queue_sql;
 mod requests;
+mod risk;
 mod settings;
 mod shifts;
 mod supervise;
@@ -51,6 +52,7 @@ pub use overview::{DecideTime, DepthGroup, DepthPoint, HourCount, nearest_rank};
 pub use quarantine::Quarantined;
 pub use queue::{Cursor, QueueFilter, QueuePage, QueueSort, QueueView, amount_key, queue_sql};
 pub use requests::{HistoryEntry, NewRequest, ProviderFacts, RequestRecord, Source};
+pub use risk::{BLOCK_DUPLICATE_KEY, RiskKind, RiskSignal};
 pub use shifts::{BalanceLine, BalanceSource, Completed, Shift};
 pub use supervise::{AuditFilter, NeedsPerson};
 

@@ -26,6 +26,27 @@ impl Store {
             audit::append(tx, actor, "setting.changed", key, &serde_json::json!({ "value": value }))
         })
     }
+
+    /// Several settings that belong together, all or none; each audited
+    /// when its value changes.
+    pub fn set_settings(&self, pairs: &[(&str, String)], actor: &Actor) -> Result<()> {
+        self.write(|tx| {
+            for (key, value) in pairs {
+                let was: Option<String> = tx
+                    .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+                    .optional()?;
+                if was.as_deref() == Some(value.as_str()) {
+                    continue;
+                }
+                tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    params![key, value],
+                )?;
+                audit::append(tx, actor, "setting.changed", key, &serde_json::json!({ "value": value }))?;
+            }
+            Ok(())
+        })
+    }
 }
 
 impl Store {

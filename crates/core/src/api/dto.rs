@@ -82,6 +82,14 @@ pub struct RequestDetail {
     /// Every question asked of the provider about it and the answer,
     /// oldest first: what a person settling an unknown outcome goes by.
     pub lookups: Vec<LookupItem>,
+    /// What history says about it (duplicate reference or screenshot,
+    /// recent rejections, many requests), each naming the other request.
+    pub risk: Vec<super::risk::RiskView>,
+    /// Why approving is refused by the desk's policy (rejecting stays open).
+    pub approve_blocked: Option<String>,
+    /// The admin's threshold this amount reaches: approving takes a
+    /// one-key confirmation (`approve` with `confirmed`).
+    pub confirm_from: Option<Money>,
 }
 
 /// One question asked of a provider, its answer and how often it came.
@@ -316,6 +324,9 @@ pub enum ErrorCode {
     NeedsRole,
     /// Another operator is deciding this request.
     Claimed,
+    /// The amount reaches the desk's confirmation threshold: ask, then
+    /// approve again with `confirmed`.
+    NeedsConfirmation,
     Provider,
     Storage,
 }

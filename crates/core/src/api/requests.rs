@@ -142,6 +142,8 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         .collect();
     let extra = extra_lines(&r.details);
     let masked_any = !card_fields(&r, &extra).is_empty();
+    let (risk, approve_blocked) = super::risk::risk_of(app, id)?;
+    let confirm_from = super::policy::confirm_threshold(&super::policy::read(app), &r.money);
     Ok(RequestDetail {
         summary: summary(app, &r),
         account_id: r.account_id,
@@ -192,14 +194,38 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
                 times: u32::try_from(l.times).unwrap_or(u32::MAX),
             })
             .collect(),
+        risk,
+        approve_blocked,
+        confirm_from,
     })
 }
 
 /// Commits the decision and its provider call together, wakes the outbox
 /// worker and returns at once: approving never waits on the network.
+/// An amount at or above the admin's threshold is refused unconfirmed
+/// (`approve_confirmed`), whatever window or script asked.
 pub fn approve(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
+    approve_as(app, id, false)
+}
+
+/// Approves after the person confirmed the amount (the one-key prompt).
+pub fn approve_confirmed(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
+    approve_as(app, id, true)
+}
+
+fn approve_as(app: &Cashdesk, id: RequestId, confirmed: bool) -> ApiResult<RequestDetail> {
     let actor = app.acting(cashdesk_domain::Permission::Decide)?;
     let rec = app.store().get_request(id)?;
+    if !confirmed
+        && let Some(t) = super::policy::confirm_threshold(&super::policy::read(app), &rec.money)
+    {
+        return Err(crate::error::CoreError::NeedsConfirmation(format!(
+            "Approving {} needs a confirmation: the desk confirms approvals from {}.",
+            rec.money.display(),
+            t.display()
+        ))
+        .into());
+    }
     let call = crate::providers::outbox_call(app.cx(), &rec)?;
     app.store()
         .approve(id, &actor, &call.effect, &call.payload)?;

@@ -8,6 +8,7 @@ import type { LookupItem } from "./LookupItem";
 import type { MerchantRef } from "./MerchantRef";
 import type { Money } from "./Money";
 import type { RequestSummary } from "./RequestSummary";
+import type { RiskView } from "./RiskView";
 
 export type RequestDetail = { summary: RequestSummary, account_id: AccountId, account_name: string, merchant_ref: MerchantRef, end_user_ref: string, end_user_name: string | null, provider_user_id: string | null, trx_id: string | null, sender: string | null, destination: string | null, agent_number: string | null, provider_txn_id: string | null, provider_status: string | null, 
 /**
@@ -55,4 +56,18 @@ screenshot: AttachmentView | null,
  * Every question asked of the provider about it and the answer,
  * oldest first: what a person settling an unknown outcome goes by.
  */
-lookups: Array<LookupItem>, };
+lookups: Array<LookupItem>, 
+/**
+ * What history says about it (duplicate reference or screenshot,
+ * recent rejections, many requests), each naming the other request.
+ */
+risk: Array<RiskView>, 
+/**
+ * Why approving is refused by the desk's policy (rejecting stays open).
+ */
+approve_blocked: string | null, 
+/**
+ * The admin's threshold this amount reaches: approving takes a
+ * one-key confirmation (`approve` with `confirmed`).
+ */
+confirm_from: Money | null, };
