@@ -19,6 +19,7 @@ import type { ClosePreview } from './bindings/ClosePreview';
 import type { AttachTarget } from './bindings/AttachTarget';
 import type { Changed } from './bindings/Changed';
 import type { ClaimView } from './bindings/ClaimView';
+import type { DeskPolicy } from './bindings/DeskPolicy';
 import type { DraftFields } from './bindings/DraftFields';
 import type { DraftId } from './bindings/DraftId';
 import type { DraftView } from './bindings/DraftView';
@@ -97,6 +98,10 @@ export interface Backend {
   auditTrail(query: AuditQuery): Promise<AuditRow[]>;
   /** Every entry the filter matches, to a CSV file (no page size). */
   exportAudit(query: AuditQuery): Promise<ExportResult>;
+  /** The desk's policy: duplicate references, confirmation thresholds, reject reasons (anyone logged in). */
+  deskPolicy(): Promise<DeskPolicy>;
+  /** Replaces the whole policy (admin); answers it as stored. */
+  setDeskPolicy(policy: DeskPolicy): Promise<DeskPolicy>;
   /** Minutes a request may wait before it is past the SLA (admin). */
   setSlaMinutes(minutes: number): Promise<number>;
   /** Writes the whole filtered view to a CSV file in the downloads folder. */
@@ -134,7 +139,12 @@ export interface Backend {
   /** Forgets a saved view; answers the whole list. */
   deleteView(name: string): Promise<SavedView[]>;
   getRequest(id: RequestId): Promise<RequestDetail>;
-  approve(id: RequestId): Promise<RequestDetail>;
+  /**
+   * Approves (or gives the second approval, or sends a failed one again).
+   * At or above the admin's threshold (`confirm_from`) the core refuses
+   * it with `needs_confirmation` unless `confirmed` is true.
+   */
+  approve(id: RequestId, confirmed?: boolean): Promise<RequestDetail>;
   reject(id: RequestId, reason: string): Promise<RequestDetail>;
   settle(id: RequestId, outcome: SettleOutcome, note: string): Promise<RequestDetail>;
   /** Provider events that settled nothing and could be this request (Zexabit). */
@@ -228,6 +238,8 @@ export const tauriBackend: Backend = {
   attention: () => call('attention'),
   auditTrail: (query) => call('audit_trail', { query }),
   exportAudit: (query) => call('export_audit', { query }),
+  deskPolicy: () => call('desk_policy'),
+  setDeskPolicy: (policy) => call('set_desk_policy', { policy }),
   setSlaMinutes: (minutes) => call('set_sla_minutes', { minutes }),
   exportView: (query) => call('export_view', { query }),
   overview: (range) => call('overview', { range }),
@@ -250,7 +262,7 @@ export const tauriBackend: Backend = {
   saveView: (name, query) => call('save_view', { name, query }),
   deleteView: (name) => call('delete_view', { name }),
   getRequest: (id) => call('get_request', { id }),
-  approve: (id) => call('approve', { id }),
+  approve: (id, confirmed) => call('approve', confirmed ? { id, confirmed: true } : { id }),
   reject: (id, reason) => call('reject', { id, reason }),
   settle: (id, outcome, note) => call('settle', { id, outcome, note }),
   settleCandidates: (id) => call('settle_candidates', { id }),

@@ -4,6 +4,7 @@ import type { AccountView } from './bindings/AccountView';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AttentionItem } from './bindings/AttentionItem';
 import type { Changed } from './bindings/Changed';
+import type { DeskPolicy } from './bindings/DeskPolicy';
 import type { DraftView } from './bindings/DraftView';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { LinkView } from './bindings/LinkView';
@@ -12,6 +13,8 @@ import type { Permission } from './bindings/Permission';
 import type { QuarantineItem } from './bindings/QuarantineItem';
 import type { QueueTab } from './bindings/QueueTab';
 import type { RequestDetail } from './bindings/RequestDetail';
+import type { RequestId } from './bindings/RequestId';
+import type { RequestKind } from './bindings/RequestKind';
 import type { RequestSummary } from './bindings/RequestSummary';
 import type { SessionView } from './bindings/SessionView';
 import { QueueState } from './queue.svelte';
@@ -51,6 +54,8 @@ export class Desk {
   links = $state<LinkView[]>([]);
   /** Provider items Cashdesk could not read, set aside; most recent first. */
   quarantine = $state<QuarantineItem[]>([]);
+  /** The admin's desk policy (reject reasons, thresholds); null until read. */
+  policy = $state<DeskPolicy | null>(null);
   /** The draft open in the form; null with view 'draft' means a new one. */
   editing = $state<DraftView | null>(null);
   /** A Settings section to bring into view when Settings opens (the operator menu's way there). */
@@ -173,6 +178,7 @@ export class Desk {
       this.loadAccounts(),
       this.loadLinks(),
       this.loadQuarantine(),
+      this.loadPolicy(),
     ]);
   }
 
@@ -186,6 +192,7 @@ export class Desk {
       this.loadAccounts(),
       this.loadLinks(),
       this.loadQuarantine(),
+      this.loadPolicy(),
     ]);
   }
 
@@ -197,6 +204,7 @@ export class Desk {
     this.editing = null;
     this.dialog = null;
     this.drafts = [];
+    this.policy = null;
     this.queue.clear();
   }
 
@@ -377,6 +385,20 @@ export class Desk {
     }
   }
 
+  async loadPolicy(): Promise<void> {
+    try {
+      this.policy = await this.backend.deskPolicy();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** The reject reasons an admin set for `kind`; empty: the language's own. */
+  rejectReasons(kind: RequestKind): string[] {
+    const p = this.policy;
+    return (kind === 'deposit' ? p?.reject_reasons_deposit : p?.reject_reasons_withdrawal) ?? [];
+  }
+
   linkOf(accountId: string): LinkView | undefined {
     return this.links.find((l) => l.account_id === accountId);
   }
@@ -412,6 +434,15 @@ export class Desk {
     if (t === 'second' && !this.may('second_approval')) t = 'queue';
     void this.queue.open(summary, t);
     this.closePanel();
+  }
+
+  /** Shows a request named elsewhere (a risk banner's other request), on the tab that holds it. */
+  async openRequestId(id: RequestId): Promise<void> {
+    try {
+      this.openRequest((await this.backend.getRequest(id)).summary);
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   /** Settings, at "Appearance & language". */

@@ -32,6 +32,12 @@ export class QueueState extends QueueViewState {
   loadingMore = $state(false);
   selectedId = $state<RequestId | null>(null);
   detail = $state<RequestDetail | null>(null);
+  /**
+   * The request whose approval waits for its one-key confirmation: its
+   * amount reaches the admin's threshold (`confirm_from`), or the core
+   * asked for one (`needs_confirmation`).
+   */
+  confirming = $state<RequestId | null>(null);
   /** One line about the last decision, e.g. "Approved … → waiting to send". */
   notice = $state<string | null>(null);
   /** Currencies and methods seen in loaded rows, for the filter selects. */
@@ -66,6 +72,17 @@ export class QueueState extends QueueViewState {
   get decidable(): boolean {
     const d = this.current;
     return !!d && d.can_decide && !d.blocked;
+  }
+
+  /** Approve applies too: the desk's policy does not block it (`approve_blocked`). */
+  get approvable(): boolean {
+    return this.decidable && !this.current?.approve_blocked;
+  }
+
+  /** The request on screen waits for its approval to be confirmed. */
+  get asking(): boolean {
+    const d = this.current;
+    return !!d && this.confirming === d.summary.id && this.approvable;
   }
 
   get selectedIndex(): number {
@@ -188,6 +205,7 @@ export class QueueState extends QueueViewState {
     this.selectedId = null;
     this.detail = null;
     this.notice = null;
+    this.confirming = null;
     this.detailToken++;
   }
 
@@ -221,11 +239,14 @@ export class QueueState extends QueueViewState {
     this.next = null;
     this.selectedId = null;
     this.detail = null;
+    this.confirming = null;
     return this.reload();
   }
 
   select(id: RequestId | null): Promise<void> {
     this.selectedId = id;
+    // Moving on drops a confirmation asked for another request.
+    if (id !== this.confirming) this.confirming = null;
     const token = ++this.detailToken;
     if (id === null) {
       this.detail = null;
@@ -308,11 +329,48 @@ export class QueueState extends QueueViewState {
     }
   }
 
+  /**
+   * Approve (the button or `a`). From the admin's threshold on it first
+   * asks for a confirmation; asked already, it confirms (so `a`, `a`).
+   */
   approve(): Promise<boolean> {
     const d = this.current;
-    if (!d || !this.decidable) return Promise.resolve(false);
+    if (!d || !this.approvable) return Promise.resolve(false);
+    const id = d.summary.id;
+    if (this.confirming === id) return this.sendApproval(d, true);
+    if (d.confirm_from) {
+      this.confirming = id;
+      return Promise.resolve(false);
+    }
+    return this.sendApproval(d, false);
+  }
+
+  /** Confirms the approval asked for (Enter, `a` or the button). */
+  confirmApproval(): Promise<boolean> {
+    const d = this.current;
+    if (!d || !this.asking) return Promise.resolve(false);
+    return this.sendApproval(d, true);
+  }
+
+  /** Escape: no approval, nothing sent. */
+  cancelApproval(): void {
+    this.confirming = null;
+  }
+
+  private sendApproval(d: RequestDetail, confirmed: boolean): Promise<boolean> {
+    const id = d.summary.id;
     const verb = d.summary.status === 'awaiting_second_approval' ? t('queue.second_approval') : t('actions.approve');
-    return this.decide(d.summary.id, verb, () => this.backend.approve(d.summary.id));
+    this.confirming = null;
+    const send = () => (confirmed ? this.backend.approve(id, true) : this.backend.approve(id));
+    return this.decide(id, verb, send, (e) => {
+      // The threshold changed since the detail was read: ask, as for any amount above it.
+      if (errorCode(e) !== 'needs_confirmation') return false;
+      if (this.selectedId === id) {
+        this.confirming = id;
+        this.refreshDetail([id]);
+      }
+      return true;
+    });
   }
 
   reject(reason: string): Promise<boolean> {
@@ -363,10 +421,12 @@ export class QueueState extends QueueViewState {
     }
   }
 
+  /** `handled` may take a refusal as its own (true): it is then not shown as an error. */
   private async decide(
     id: RequestId,
     verb: string,
     send: () => Promise<RequestDetail>,
+    handled: (e: unknown) => boolean = () => false,
   ): Promise<boolean> {
     if (this.deciding.has(id)) return false;
     this.deciding.add(id);
@@ -387,7 +447,7 @@ export class QueueState extends QueueViewState {
       void this.reload();
       return true;
     } catch (e) {
-      this.onError(e);
+      if (!handled(e)) this.onError(e);
       return false;
     } finally {
       this.deciding.delete(id);

@@ -3,6 +3,7 @@ import axe from 'axe-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLocale } from '../lib/i18n';
 import { FakeBackend, makeRequest } from './fake';
+import { riskOf } from './fake-policy';
 import { renderApp } from './render';
 
 afterEach(() => {
@@ -36,6 +37,24 @@ describe('accessibility (axe)', () => {
     expect(await serious()).toEqual([]);
     await fireEvent.click(screen.getByTestId('settings'));
     await screen.findByTestId('appearance');
+    expect(await serious()).toEqual([]);
+  });
+
+  it.each(['en', 'ur'])('risk banners and an approval asking for its confirmation, in %s', async (code) => {
+    setLocale(code);
+    const r = makeRequest(1);
+    r.risk = [riskOf('same_reference', 'req-2', { blocking: true }), riskOf('recent_rejections', 'req-2', { count: 2 })];
+    const big = makeRequest(3);
+    big.confirm_from = { amount: '100.00', currency: 'BDT' };
+    const fake = new FakeBackend([r, makeRequest(2, { status: 'rejected' }), big]);
+    r.approve_blocked = 'The same TrxID is on another deposit: reject one of the two.';
+    await renderApp(fake);
+    await screen.findAllByTestId('risk-banner');
+    expect(await serious()).toEqual([]);
+    await fireEvent.keyDown(window, { key: 'j' });
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-3'));
+    await fireEvent.keyDown(window, { key: 'a' });
+    await screen.findByTestId('approve-confirm');
     expect(await serious()).toEqual([]);
   });
 

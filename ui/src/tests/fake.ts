@@ -28,6 +28,8 @@ import type { RequestForm } from '../lib/bindings/RequestForm';
 import type { RequestStatus } from '../lib/bindings/RequestStatus';
 import type { RuleView } from '../lib/bindings/RuleView';
 import type { ScreenshotInput } from '../lib/bindings/ScreenshotInput';
+import type { DeskPolicy } from '../lib/bindings/DeskPolicy';
+import { FakePolicy } from './fake-policy';
 import { FakeQueue } from './fake-queue';
 import { FakeSession } from './fake-session';
 import { attentionFixture, auditFixture, auditPage } from './fake-supervise';
@@ -101,6 +103,9 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
     settled_display: null,
     screenshot: null,
     lookups: [],
+    risk: [],
+    approve_blocked: null,
+    confirm_from: null,
   };
 }
 
@@ -270,6 +275,10 @@ export class FakeBackend implements Backend {
       );
       return { path: '/home/asha/Downloads/cashdesk-audit.csv', rows: all.length };
     });
+  /** The desk's policy (fake-policy.ts); approving goes by it too. */
+  policy = new FakePolicy(this.desk);
+  deskPolicy = () => this.act('desk_policy', [], () => this.policy.get());
+  setDeskPolicy = (p: DeskPolicy) => this.act('set_desk_policy', [p], () => this.policy.set(p));
   setSlaMinutes = (minutes: number) => this.act('set_sla_minutes', [minutes], () => this.desk.setSla(minutes));
   /** When set, export_view answers with it; else the view's row count. */
   exportAnswer: ExportResult | null = null;
@@ -313,7 +322,12 @@ export class FakeBackend implements Backend {
   saveView = (name: string, query: QueueQuery) => this.act('save_view', [name, query], () => this.queue.save(name, query));
   deleteView = (name: string) => this.act('delete_view', [name], () => this.queue.remove(name));
   getRequest = async (id: string) => this.log('get_request', [id], this.desk.shown(this.find(id)));
-  approve = async (id: string) => this.log('approve', [id], this.desk.shown(this.transition(id, 'approved', null)));
+  /** Recorded as [id], or [id, true] when confirmed. */
+  approve = async (id: string, confirmed?: boolean) =>
+    this.act('approve', confirmed === undefined ? [id] : [id, confirmed], () => {
+      this.policy.checkApprove(this.find(id), confirmed === true);
+      return this.desk.shown(this.transition(id, 'approved', null));
+    });
   reject = async (id: string, reason: string) =>
     this.log('reject', [id, reason], this.desk.shown(this.transition(id, 'rejected', reason)));
   candidates: Record<string, Candidate[]> = {};
