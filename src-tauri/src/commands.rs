@@ -142,6 +142,17 @@ async fn export_audit(
     api::audit_export::export_audit(d.get()?, &query)
 }
 #[tauri::command]
+async fn notify_prefs(d: S<'_>) -> ApiResult<api::notify_prefs::NotifyPrefs> {
+    api::notify_prefs::notify_prefs(d.get()?)
+}
+#[tauri::command]
+async fn set_notify_prefs(
+    d: S<'_>,
+    prefs: api::notify_prefs::NotifyPrefs,
+) -> ApiResult<api::notify_prefs::NotifyPrefs> {
+    api::notify_prefs::set_notify_prefs(d.get()?, &prefs)
+}
+#[tauri::command]
 async fn desk_policy(d: S<'_>) -> ApiResult<api::policy::DeskPolicy> {
     api::policy::desk_policy(d.get()?)
 }
@@ -392,6 +403,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         set_sla_minutes,
         desk_policy,
         set_desk_policy,
+        notify_prefs,
+        set_notify_prefs,
         claim,
         release_claim,
         take_over,

@@ -32,6 +32,15 @@ fn main() {
             app.manage(commands::Desk(desk));
             Ok(())
         })
+        // The shell, not the webview, says whether the window has focus:
+        // notifications are held back while the agent looks at the queue.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Focused(focused) = event
+                && let Ok(desk) = window.state::<commands::Desk>().0.as_ref()
+            {
+                desk.window_focused(*focused);
+            }
+        })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

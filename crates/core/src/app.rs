@@ -16,6 +16,15 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
+/// See [`Cashdesk::downgrade`].
+pub(crate) struct WeakCashdesk(std::sync::Weak<Inner>);
+
+impl WeakCashdesk {
+    pub(crate) fn upgrade(&self) -> Option<Cashdesk> {
+        self.0.upgrade().map(|inner| Cashdesk { inner })
+    }
+}
+
 /// Cheap to clone; every clone is the same app.
 #[derive(Clone)]
 pub struct Cashdesk {
@@ -86,6 +95,17 @@ impl Cashdesk {
             .close_preview
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A handle that does not keep the app alive (background tasks).
+    pub(crate) fn downgrade(&self) -> WeakCashdesk {
+        WeakCashdesk(Arc::downgrade(&self.inner))
+    }
+
+    /// The shell says whether the window has the keyboard focus: an agent
+    /// looking at the queue is not sent notifications of what it shows.
+    pub fn window_focused(&self, focused: bool) {
+        self.cx().events().set_focused(focused);
     }
 
     /// The context provider steps and background tasks receive.

@@ -5,6 +5,7 @@
 use crate::api::dto::Changed;
 use crate::notify::Notice;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{Notify, broadcast, mpsc};
 
 pub(crate) struct Events {
@@ -13,6 +14,8 @@ pub(crate) struct Events {
     /// Taken once by the notifier task.
     notices_rx: Mutex<Option<mpsc::UnboundedReceiver<Notice>>>,
     worker_wake: Notify,
+    /// Whether the window has focus (false with no window: headless).
+    focused: AtomicBool,
 }
 
 impl Events {
@@ -24,6 +27,7 @@ impl Events {
             notices,
             notices_rx: Mutex::new(Some(notices_rx)),
             worker_wake: Notify::new(),
+            focused: AtomicBool::new(false),
         }
     }
 
@@ -51,6 +55,14 @@ impl Events {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take()
+    }
+
+    pub fn set_focused(&self, focused: bool) {
+        self.focused.store(focused, Ordering::Relaxed);
+    }
+
+    pub fn focused(&self) -> bool {
+        self.focused.load(Ordering::Relaxed)
     }
 
     pub fn wake_worker(&self) {

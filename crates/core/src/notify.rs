@@ -4,7 +4,8 @@
 //! timeout, and only after checking that a notification server owns the bus
 //! name: D-Bus activation of a missing server can block for 25 s.
 
-use crate::cx::Cx;
+pub use crate::api::notify_prefs::{NotifyPrefs, NotifyWhen};
+use crate::app::Cashdesk;
 use cashdesk_store::RequestRecord;
 use std::time::Duration;
 
@@ -13,11 +14,20 @@ const TIMEOUT: Duration = Duration::from_secs(3);
 /// Notices arriving within this window are grouped into one.
 const GROUP_WINDOW: Duration = Duration::from_millis(700);
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    NewRequest,
+    /// A request ended (completed, refused by the provider, failed).
+    Outcome,
+    /// A waiting request passed its due time: for supervisors.
+    Breach,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub summary: String,
     pub body: String,
-    pub new_request: bool,
+    pub kind: NoticeKind,
 }
 
 fn kind_word(rec: &RequestRecord) -> &'static str {
@@ -37,7 +47,29 @@ impl Notice {
                 rec.provider.label(),
                 rec.end_user_name.as_deref().unwrap_or(&rec.end_user_ref)
             ),
-            new_request: true,
+            kind: NoticeKind::NewRequest,
+        }
+    }
+
+    /// "Past due · deposit 500.00 BDT · bKash"
+    pub fn breach(rec: &RequestRecord) -> Notice {
+        let due = rec
+            .due
+            .map(|d| format!("due {} UTC", d.format("%H:%M")))
+            .unwrap_or_default();
+        Notice {
+            summary: format!(
+                "Past due · {} {} · {}",
+                kind_word(rec),
+                rec.money,
+                rec.method
+            ),
+            body: format!(
+                "{} · {} · {due}",
+                rec.provider.label(),
+                rec.end_user_name.as_deref().unwrap_or(&rec.end_user_ref)
+            ),
+            kind: NoticeKind::Breach,
         }
     }
 
@@ -54,7 +86,7 @@ impl Notice {
                 .clone()
                 .or_else(|| rec.status_reason.clone())
                 .unwrap_or_default(),
-            new_request: false,
+            kind: NoticeKind::Outcome,
         }
     }
 }
@@ -145,9 +177,12 @@ pub fn group(batch: &[Notice]) -> Option<Notice> {
         [] => None,
         [one] => Some(one.clone()),
         many => {
-            let new = many.iter().filter(|n| n.new_request).count();
+            let count = |k| many.iter().filter(|n| n.kind == k).count();
+            let (new, late) = (count(NoticeKind::NewRequest), count(NoticeKind::Breach));
             let summary = if new == many.len() {
                 format!("{new} new requests")
+            } else if late == many.len() {
+                format!("{late} requests past due")
             } else {
                 format!("{} updates ({new} new requests)", many.len())
             };
@@ -157,20 +192,42 @@ pub fn group(batch: &[Notice]) -> Option<Notice> {
                 .map(|n| n.summary.as_str())
                 .collect::<Vec<_>>()
                 .join("\n");
+            let kind = match (new, late) {
+                (n, _) if n > 0 => NoticeKind::NewRequest,
+                (_, l) if l == many.len() => NoticeKind::Breach,
+                _ => NoticeKind::Outcome,
+            };
             Some(Notice {
                 summary,
                 body,
-                new_request: new > 0,
+                kind,
             })
         }
     }
 }
 
-pub(crate) fn spawn(app: &Cx) {
-    let rx = app.events().take_notices();
-    let (Some(mut rx), true) = (rx, app.config().notifications) else {
+/// Whether this notice is shown, by the desk's preferences, whether the
+/// window has focus (the agent is looking at the queue already) and who is
+/// at the desk (breaches are for supervisors).
+pub fn wanted(prefs: &NotifyPrefs, focused: bool, supervisor: bool, kind: NoticeKind) -> bool {
+    let now = match prefs.when {
+        NotifyWhen::Never => false,
+        NotifyWhen::Unfocused => !focused,
+        NotifyWhen::Always => true,
+    };
+    now && match kind {
+        NoticeKind::NewRequest => prefs.new_requests,
+        NoticeKind::Outcome => prefs.outcomes,
+        NoticeKind::Breach => prefs.breaches && supervisor,
+    }
+}
+
+pub(crate) fn spawn(app: &Cashdesk) {
+    let rx = app.cx().events().take_notices();
+    let (Some(mut rx), true) = (rx, app.cx().config().notifications) else {
         return;
     };
+    let app = app.downgrade();
     tokio::spawn(async move {
         while let Some(first) = rx.recv().await {
             let mut batch = vec![first];
@@ -178,6 +235,13 @@ pub(crate) fn spawn(app: &Cx) {
             while let Ok(Some(n)) = tokio::time::timeout_at(deadline, rx.recv()).await {
                 batch.push(n);
             }
+            let Some(app) = app.upgrade() else { return };
+            let prefs = crate::api::notify_prefs::read(app.store());
+            let focused = app.cx().events().focused();
+            let supervisor = app
+                .active()
+                .is_ok_and(|(_, roles)| roles.may(cashdesk_domain::Permission::Supervise));
+            batch.retain(|n| wanted(&prefs, focused, supervisor, n.kind));
             if let Some(n) = group(&batch)
                 && let Err(e) = send(&n.summary, &n.body).await
             {

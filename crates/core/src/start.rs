@@ -26,7 +26,8 @@ impl Cashdesk {
         crate::worker::spawn(cx);
         crate::worker::spawn_poller(cx);
         crate::links::spawn_prober(cx);
-        crate::notify::spawn(cx);
+        crate::notify::spawn(&app);
+        spawn_breach_watch(cx);
         spawn_depth_sampler(cx);
         Ok(app)
     }
@@ -47,6 +48,33 @@ impl Cashdesk {
         Ok(())
     }
 }
+
+/// Announces each waiting request that passes its due time, once (the
+/// store marks it in the same transaction); `notify` shows it to a
+/// supervisor at the desk, per the desk's preferences.
+fn spawn_breach_watch(cx: &Cx) {
+    let cx = cx.clone();
+    tokio::spawn(async move {
+        // The first look a moment after start, once the desk has settled.
+        let first = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+        let mut tick = tokio::time::interval_at(first, BREACH_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let now = chrono::Utc::now().timestamp_millis();
+            match cx.store().take_breaches(now, 50) {
+                Ok(late) => late
+                    .iter()
+                    .for_each(|r| cx.notice(crate::notify::Notice::breach(r))),
+                Err(e) => tracing::warn!("looking for requests past due: {e}"),
+            }
+        }
+    });
+}
+
+/// How often past-due requests are looked for: well inside a minute, the
+/// unit the desk's SLA is set in.
+const BREACH_TICK: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Samples the queue's depth at start and at each bucket (the overview's
 /// "depth over time"), so a chart has points from the first minutes.

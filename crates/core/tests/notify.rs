@@ -135,7 +135,7 @@ fn bursts_are_grouped_into_one_notification() {
     let n = |s: &str| notify::Notice {
         summary: s.into(),
         body: String::new(),
-        new_request: true,
+        kind: notify::NoticeKind::NewRequest,
     };
     assert_eq!(notify::group(&[n("a")]).unwrap().summary, "a");
     let g = notify::group(&[n("a"), n("b"), n("c")]).unwrap();

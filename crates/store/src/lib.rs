@@ -9,6 +9,7 @@ mod accounts;
 mod approvals;
 mod attachments;
 mod audit;
+mod breaches;
 mod changes;
 mod checkpoint;
 mod claims;

@@ -10,6 +10,7 @@ pub mod drafts;
 pub mod dto;
 pub mod export;
 pub mod import;
+pub mod notify_prefs;
 pub mod operators;
 pub mod overview;
 pub mod people;
