@@ -62,6 +62,8 @@ export class Desk {
   settingsSection = $state<'appearance' | null>(null);
   /** The decision dialog open over the detail, if any. */
   dialog = $state<'reject' | 'settle' | null>(null);
+  /** The keyboard shortcut sheet (`?` or the header's button) is open. */
+  shortcuts = $state(false);
   /** Bumped each time the form opens, so it starts fresh. */
   formSession = $state(0);
   /** Bumped on each change the core announces while someone is at the desk. */
@@ -203,6 +205,7 @@ export class Desk {
     this.view = 'detail';
     this.editing = null;
     this.dialog = null;
+    this.shortcuts = false;
     this.drafts = [];
     this.policy = null;
     this.queue.clear();

@@ -58,6 +58,16 @@ describe('accessibility (axe)', () => {
     expect(await serious()).toEqual([]);
   });
 
+  it.each(['en', 'ur'])('the keyboard shortcut sheet in %s', async (code) => {
+    setLocale(code);
+    const fake = new FakeBackend([makeRequest(1)]);
+    await renderApp(fake);
+    await screen.findByTestId('detail');
+    await fireEvent.keyDown(document.body, { key: '?', shiftKey: true });
+    await screen.findByTestId('shortcut-sheet');
+    expect(await serious()).toEqual([]);
+  });
+
   it('supervisor desk in Urdu', async () => {
     setLocale('ur');
     const fake = new FakeBackend([makeRequest(1)]);
