@@ -30,6 +30,7 @@ import type { LinkView } from './bindings/LinkView';
 import type { MethodInfo } from './bindings/MethodInfo';
 import type { NewAccountInput } from './bindings/NewAccountInput';
 import type { NewOperatorInput } from './bindings/NewOperatorInput';
+import type { NotifyPrefs } from './bindings/NotifyPrefs';
 import type { OperatorChangeInput } from './bindings/OperatorChangeInput';
 import type { OperatorId } from './bindings/OperatorId';
 import type { OperatorRow } from './bindings/OperatorRow';
@@ -102,6 +103,10 @@ export interface Backend {
   deskPolicy(): Promise<DeskPolicy>;
   /** Replaces the whole policy (admin); answers it as stored. */
   setDeskPolicy(policy: DeskPolicy): Promise<DeskPolicy>;
+  /** Which desktop notifications this desk shows, and when (anyone logged in). */
+  notifyPrefs(): Promise<NotifyPrefs>;
+  /** Replaces them (anyone logged in; this screen's preference, not audited); answers them as stored. */
+  setNotifyPrefs(prefs: NotifyPrefs): Promise<NotifyPrefs>;
   /** Minutes a request may wait before it is past the SLA (admin). */
   setSlaMinutes(minutes: number): Promise<number>;
   /** Writes the whole filtered view to a CSV file in the downloads folder. */
@@ -240,6 +245,8 @@ export const tauriBackend: Backend = {
   exportAudit: (query) => call('export_audit', { query }),
   deskPolicy: () => call('desk_policy'),
   setDeskPolicy: (policy) => call('set_desk_policy', { policy }),
+  notifyPrefs: () => call('notify_prefs'),
+  setNotifyPrefs: (prefs) => call('set_notify_prefs', { prefs }),
   setSlaMinutes: (minutes) => call('set_sla_minutes', { minutes }),
   exportView: (query) => call('export_view', { query }),
   overview: (range) => call('overview', { range }),

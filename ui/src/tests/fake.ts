@@ -29,6 +29,8 @@ import type { RequestStatus } from '../lib/bindings/RequestStatus';
 import type { RuleView } from '../lib/bindings/RuleView';
 import type { ScreenshotInput } from '../lib/bindings/ScreenshotInput';
 import type { DeskPolicy } from '../lib/bindings/DeskPolicy';
+import type { NotifyPrefs } from '../lib/bindings/NotifyPrefs';
+import { FakeNotify } from './fake-notify';
 import { FakePolicy } from './fake-policy';
 import { FakeQueue } from './fake-queue';
 import { FakeSession } from './fake-session';
@@ -279,6 +281,10 @@ export class FakeBackend implements Backend {
   policy = new FakePolicy(this.desk);
   deskPolicy = () => this.act('desk_policy', [], () => this.policy.get());
   setDeskPolicy = (p: DeskPolicy) => this.act('set_desk_policy', [p], () => this.policy.set(p));
+  /** This desk's notification preferences (fake-notify.ts). */
+  notify = new FakeNotify(this.desk);
+  notifyPrefs = () => this.act('notify_prefs', [], () => this.notify.get());
+  setNotifyPrefs = (p: NotifyPrefs) => this.act('set_notify_prefs', [p], () => this.notify.set(p));
   setSlaMinutes = (minutes: number) => this.act('set_sla_minutes', [minutes], () => this.desk.setSla(minutes));
   /** When set, export_view answers with it; else the view's row count. */
   exportAnswer: ExportResult | null = null;
