@@ -4,8 +4,13 @@
 //! in target/e2e-screenshots/.
 
 mod driver;
+mod scale;
+mod seed;
 mod steps;
 mod supervisor;
+
+/// One app window at a time: two on two cores make both time out.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 use driver::*;
 use fantoccini::Locator;
@@ -18,6 +23,7 @@ const SAMI: &str = "sami-desk-2026";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
+    let _one_app_at_a_time = SERIAL.lock().await;
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start(&[
         ("CASHDESK_DATA_DIR", data.path().display().to_string()),
