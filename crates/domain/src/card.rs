@@ -15,7 +15,7 @@ pub fn mask_card(text: &str) -> Option<String> {
         return None;
     }
     let digits: Vec<u32> = t.chars().filter_map(|c| c.to_digit(10)).collect();
-    if !(13..=19).contains(&digits.len()) || !luhn(&digits) {
+    if !(13..=19).contains(&digits.len()) || !luhn(&digits) || clabe(&digits) {
         return None;
     }
     let n = digits.len();
@@ -37,6 +37,20 @@ pub fn mask_card(text: &str) -> Option<String> {
 /// `text` masked when it is a card number, as it was otherwise.
 pub fn masked(text: &str) -> String {
     mask_card(text).unwrap_or_else(|| text.to_owned())
+}
+
+/// A Mexican CLABE (18 digits, weights 3-7-1, check digit last): one in
+/// ten also passes Luhn by chance, and a bank account is not a card to hide.
+fn clabe(digits: &[u32]) -> bool {
+    if digits.len() != 18 {
+        return false;
+    }
+    let sum: u32 = digits[..17]
+        .iter()
+        .zip([3, 7, 1].iter().cycle())
+        .map(|(d, w)| (d * w) % 10)
+        .sum();
+    (10 - sum % 10) % 10 == digits[17]
 }
 
 /// The Luhn checksum (ISO/IEC 7812-1): what tells a card number from any
@@ -61,6 +75,29 @@ fn luhn(digits: &[u32]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by brute force: an 18-digit CLABE that also passes Luhn.
+    #[test]
+    fn a_clabe_that_passes_luhn_is_not_taken_for_a_card() {
+        let found = (0..1_000_000u64)
+            .map(|n| format!("0021800{n:010}"))
+            .map(|s| {
+                let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+                let sum: u32 = d
+                    .iter()
+                    .zip([3, 7, 1].iter().cycle())
+                    .map(|(d, w)| (d * w) % 10)
+                    .sum();
+                format!("{s}{}", (10 - sum % 10) % 10)
+            })
+            .find(|s| luhn(&s.chars().filter_map(|c| c.to_digit(10)).collect::<Vec<_>>()))
+            .unwrap();
+        assert_eq!(found.len(), 18);
+        assert_eq!(mask_card(&found), None, "{found} is a CLABE");
+        // Card numbers are still masked.
+        let card = "6011000990139424"; // 16 digits, Luhn-valid
+        assert!(mask_card(card).is_some());
+    }
 
     #[test]
     fn card_numbers_are_masked_and_other_numbers_are_not() {
