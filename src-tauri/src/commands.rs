@@ -238,10 +238,7 @@ async fn get_request(d: S<'_>, id: RequestId) -> ApiResult<RequestDetail> {
 }
 #[tauri::command]
 async fn approve(d: S<'_>, id: RequestId, confirmed: Option<bool>) -> ApiResult<RequestDetail> {
-    match confirmed {
-        Some(true) => api::requests::approve_confirmed(d.get()?, id),
-        _ => api::requests::approve(d.get()?, id),
-    }
+    api::requests::approve_from_window(d.get()?, id, confirmed == Some(true)).await
 }
 #[tauri::command]
 async fn reject(d: S<'_>, id: RequestId, reason: String) -> ApiResult<RequestDetail> {

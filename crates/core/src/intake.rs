@@ -243,6 +243,7 @@ pub(crate) fn new_request(
         intake_ref,
         details: details(&req.details)?,
         screenshot: req.screenshot.as_ref().map(|s| s.decode()).transpose()?,
+        expires: None,
     };
     crate::providers::validate_new(app.cx(), &new)?;
     Ok(new)

@@ -291,6 +291,7 @@ mod tests {
                     intake_ref: None,
                     details: serde_json::json!({}),
                     screenshot: None,
+                    expires: None,
                 };
                 let (r, _) = store.insert_request(&new, &Actor::Intake).unwrap();
                 let agent = Actor::operator(

@@ -30,6 +30,7 @@ fn payout(acc: cashdesk_domain::AccountId, destination: &str) -> NewRequest {
         intake_ref: None,
         details: serde_json::json!({"beneficiary_card": "5500 0000 0000 0004", "bank": "BBVA"}),
         screenshot: None,
+        expires: None,
     }
 }
 

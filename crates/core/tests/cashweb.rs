@@ -256,3 +256,67 @@ async fn intake_of_a_cashweb_request_is_refused() {
     assert!(err.to_string().contains("transaction list"), "{err}");
     app.shutdown().await;
 }
+
+/// The document: "If a transaction is near expiry, fetch latest state
+/// before any user-facing action." Near its deadline, approving asks
+/// CashWeb first: an expired deposit is recorded expired, not approved; a
+/// live one is approved, the question kept with the request.
+#[tokio::test(flavor = "multi_thread")]
+async fn near_its_deadline_approving_asks_cashweb_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = CashWebSim::start(CashWebSimConfig {
+        confirmation_interval: Duration::from_millis(10),
+        deposit_expiry: Duration::from_secs(3),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let app = Cashdesk::start(config(dir.path())).await.unwrap();
+    add_account(&app, &sim);
+    let late = create(&sim, "order-late");
+    let live = create(&sim, "order-live");
+    api::requests::sync_cashweb(&app).await.unwrap();
+    let listed = request_for(&app, &late);
+    // Due at CashWeb's own deadline (seconds away), not arrival + 15 min.
+    let expires = listed
+        .extra
+        .iter()
+        .find(|l| l.label == "Expires at")
+        .map(|l| l.value.clone());
+    let due = listed.summary.due_at.clone().expect("a due time");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(&due).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(&expires.unwrap()).unwrap()
+    );
+    let late = listed.summary.id;
+    let live_id = request_for(&app, &live).summary.id;
+    sim.deposit_arrives(&live).unwrap();
+    // Both are within minutes of their deadline; the first passes it.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let refused = api::requests::approve_from_window(&app, late, false)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::InvalidInput, "{}", refused.message);
+    assert!(refused.message.contains("expired"), "{}", refused.message);
+    let d = api::requests::get_request(&app, late).unwrap();
+    assert_eq!(d.summary.status, RequestStatus::Expired);
+    assert!(
+        d.lookups
+            .iter()
+            .any(|l| l.question.contains("near its deadline, before approving")),
+        "{:?}",
+        d.lookups
+    );
+    let d = api::requests::approve_from_window(&app, live_id, false)
+        .await
+        .unwrap();
+    assert_ne!(d.summary.status, RequestStatus::Pending);
+    assert!(
+        d.lookups
+            .iter()
+            .any(|l| l.question.contains("near its deadline")),
+        "{:?}",
+        d.lookups
+    );
+    app.shutdown().await;
+}

@@ -33,6 +33,7 @@ fn new(acc: AccountId, i: usize, name: &str) -> NewRequest {
         intake_ref: None,
         details: serde_json::json!({}),
         screenshot: None,
+        expires: None,
     }
 }
 

@@ -30,6 +30,7 @@ fn file(app: &Cashdesk, acc: AccountId, amount: &str, user: &str) -> RequestId {
         intake_ref: None,
         details: serde_json::json!({}),
         screenshot: None,
+        expires: None,
     };
     app.store()
         .insert_request(&new, &Actor::Intake)

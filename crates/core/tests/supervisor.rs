@@ -35,6 +35,7 @@ fn file(
         intake_ref: None,
         details: serde_json::json!({}),
         screenshot: None,
+        expires: None,
     };
     app.store()
         .insert_request(&new, &Actor::Intake)

@@ -29,6 +29,7 @@ fn new(acc: AccountId, i: usize) -> NewRequest {
         intake_ref: None,
         details: serde_json::json!({}),
         screenshot: None,
+        expires: None,
     }
 }
 

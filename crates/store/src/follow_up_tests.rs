@@ -39,6 +39,7 @@ fn feed_request(s: &Store, acc: AccountId, txn: &str) -> (crate::RequestRecord, 
         intake_ref: Some(txn.into()),
         details: serde_json::json!({}),
         screenshot: None,
+        expires: None,
     };
     s.insert_from_feed(&new, &Actor::System, txn).unwrap()
 }

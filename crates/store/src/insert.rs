@@ -91,8 +91,8 @@ pub(crate) fn insert_in(
     tx.execute(
         "INSERT INTO requests (id, kind, provider, account_id, method, amount, currency, end_user_ref,
             end_user_name, provider_user_id, trx_id, sender, destination, agent_number, merchant_ref,
-            status, view, source, intake_ref, created_ms, updated_ms, details_json, entered_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
+            status, view, source, intake_ref, created_ms, updated_ms, details_json, entered_by, expires_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23)",
         params![
             id.to_string(),
             new.kind.as_str(),
@@ -118,7 +118,8 @@ pub(crate) fn insert_in(
             // A person filing it at the desk is its maker: never its checker.
             maker
                 .or(actor.operator_ref().map(|o| o.id))
-                .map(|id| id.to_string())
+                .map(|id| id.to_string()),
+            new.expires.map(|t| t.timestamp_millis())
         ],
     )?;
     tx.execute(

@@ -58,6 +58,9 @@ pub struct NewRequest {
     pub details: serde_json::Value,
     /// The customer's payment screenshot, stored with the request.
     pub screenshot: Option<crate::NewAttachment>,
+    /// The provider's own deadline (CashWeb's `expires_at`): the request is
+    /// due then rather than at arrival plus the desk's SLA.
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

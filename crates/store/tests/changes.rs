@@ -24,6 +24,7 @@ fn deposit(account: AccountId, user: &str) -> NewRequest {
         intake_ref: None,
         details: serde_json::json!({}),
         screenshot: None,
+        expires: None,
     }
 }
 

@@ -89,6 +89,7 @@ fn deposit(account: AccountId, n: usize) -> NewRequest {
         intake_ref: Some(format!("ref-{n}")),
         details: serde_json::json!({}),
         screenshot: None,
+        expires: None,
     }
 }
 

@@ -320,6 +320,7 @@ fn whoever_imports_a_file_is_the_maker_of_its_requests() {
         intake_ref: Some("csv-1".into()),
         details: serde_json::json!({}),
         screenshot: None,
+        expires: None,
     }];
     let filed =
         d.s.insert_requests_made_by(&batch, &Actor::Intake, agent.operator_ref().map(|o| o.id))

@@ -213,6 +213,19 @@ pub fn approve_confirmed(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDeta
     approve_as(app, id, true)
 }
 
+/// What the window calls: the provider's latest state first where its
+/// document asks for it (CashWeb near a deadline), then the approval.
+pub async fn approve_from_window(
+    app: &Cashdesk,
+    id: RequestId,
+    confirmed: bool,
+) -> ApiResult<RequestDetail> {
+    app.acting(cashdesk_domain::Permission::Decide)?;
+    let rec = app.store().get_request(id)?;
+    crate::providers::before_approve(app.cx(), &rec).await?;
+    approve_as(app, id, confirmed)
+}
+
 fn approve_as(app: &Cashdesk, id: RequestId, confirmed: bool) -> ApiResult<RequestDetail> {
     let actor = app.acting(cashdesk_domain::Permission::Decide)?;
     let rec = app.store().get_request(id)?;

@@ -276,6 +276,10 @@ pub(crate) async fn before_reject(app: &Cx, rec: &RequestRecord) -> CoreResult<(
     provider(rec.provider).before_reject(app, rec).await
 }
 
+pub(crate) async fn before_approve(app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
+    provider(rec.provider).before_approve(app, rec).await
+}
+
 /// The provider call an agent's rejection causes, if any.
 pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<Option<StoredCall>> {
     provider(rec.provider).reject_call(rec)

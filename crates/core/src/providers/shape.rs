@@ -57,6 +57,11 @@ pub(crate) trait Provider: Send + Sync {
     async fn before_reject(&self, _app: &Cx, _rec: &RequestRecord) -> CoreResult<()> {
         Ok(())
     }
+    /// What must be checked with the provider before an agent approves
+    /// (CashWeb: the latest state near its deadline).
+    async fn before_approve(&self, _app: &Cx, _rec: &RequestRecord) -> CoreResult<()> {
+        Ok(())
+    }
     /// Sends one claimed outbox row and sorts the answer into an outcome.
     async fn deliver(&self, app: &Cx, row: &OutboxRow) -> OutboxOutcome;
     /// What a row left `sending` by a crash becomes (never a blind resend).

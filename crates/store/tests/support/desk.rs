@@ -98,6 +98,7 @@ impl Desk {
             intake_ref: None,
             details: serde_json::json!({}),
             screenshot: None,
+            expires: None,
         }
     }
 

@@ -50,6 +50,7 @@ pub fn deposit(account: AccountId, intake_ref: Option<&str>) -> NewRequest {
         intake_ref: intake_ref.map(str::to_owned),
         details: serde_json::json!({}),
         screenshot: None,
+        expires: None,
     }
 }
 

@@ -336,6 +336,48 @@ pub(crate) async fn check_before_reject(app: &Cx, rec: &RequestRecord) -> CoreRe
     }
 }
 
+/// Within this of its deadline (or past it) a transaction is asked about
+/// again before an agent acts on it.
+pub(crate) const NEAR_DEADLINE: chrono::Duration = chrono::Duration::minutes(5);
+
+pub(crate) fn near_deadline(rec: &RequestRecord) -> bool {
+    rec.due
+        .is_some_and(|due| due - chrono::Utc::now() <= NEAR_DEADLINE)
+}
+
+/// The latest state of a transaction near its deadline, before approving:
+/// an expired or cancelled one is recorded so and not approved; no answer
+/// means nothing is approved either (the deadline may have passed).
+pub(crate) async fn check_before_approve(app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
+    let Some(id) = rec.provider_txn_id.as_deref() else {
+        return Ok(());
+    };
+    let acc = app
+        .providers()
+        .account::<crate::providers::cashweb::Account>(rec.account_id)?;
+    let question = format!("transaction {id}, near its deadline, before approving");
+    let t = match acc.client.transaction(id).await {
+        Ok(t) => t,
+        Err(e) => {
+            crate::providers::note_lookup(app, rec, &question, &format!("no answer: {e}"))?;
+            return Err(CoreError::Provider(format!(
+                "CashWeb could not be asked for the latest state of this deposit near its deadline ({e}); nothing was approved: try again when CashWeb answers"
+            )));
+        }
+    };
+    crate::providers::note_lookup(app, rec, &question, &t.summary())?;
+    show_status(app, rec, &waiting(&t))?;
+    apply_expiry(app, rec, &t)?;
+    match t.evidence() {
+        Evidence::Expired | Evidence::Cancelled => Err(CoreError::Invalid(format!(
+            "CashWeb shows this deposit {} ({}): nothing was approved",
+            t.status,
+            t.summary()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn new_request(
     account: cashdesk_domain::AccountId,
     t: &Transaction,
@@ -377,5 +419,7 @@ pub(crate) fn new_request(
             "expires_at": t.deadline().to_rfc3339(),
         }),
         screenshot: None,
+        // Due at CashWeb's deadline, not at arrival plus the desk's SLA.
+        expires: Some(t.deadline()),
     })
 }

@@ -113,6 +113,16 @@ impl crate::providers::shape::Provider for Cashweb {
         }
     }
 
+    /// Near its deadline, the latest state first (the document: "fetch
+    /// latest state before any user-facing action").
+    async fn before_approve(&self, app: &Cx, rec: &RequestRecord) -> CoreResult<()> {
+        if rec.status.is_decidable() && crate::providers::cashweb::near_deadline(rec) {
+            crate::providers::cashweb::check_before_approve(app, rec).await
+        } else {
+            Ok(())
+        }
+    }
+
     async fn deliver(&self, app: &Cx, row: &OutboxRow) -> OutboxOutcome {
         match app.providers().account::<Account>(row.account_id) {
             Ok(acc) => deliver(&acc, row).await,
