@@ -142,6 +142,18 @@ async fn export_audit(
     api::audit_export::export_audit(d.get()?, &query)
 }
 #[tauri::command]
+async fn method_slas(d: S<'_>) -> ApiResult<Vec<api::supervisor::MethodSla>> {
+    api::supervisor::method_slas(d.get()?)
+}
+#[tauri::command]
+async fn set_method_sla(
+    d: S<'_>,
+    method: String,
+    minutes: Option<u32>,
+) -> ApiResult<Vec<api::supervisor::MethodSla>> {
+    api::supervisor::set_method_sla(d.get()?, &method, minutes)
+}
+#[tauri::command]
 async fn notify_prefs(d: S<'_>) -> ApiResult<api::notify_prefs::NotifyPrefs> {
     api::notify_prefs::notify_prefs(d.get()?)
 }
@@ -402,6 +414,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         set_desk_policy,
         notify_prefs,
         set_notify_prefs,
+        method_slas,
+        set_method_sla,
         claim,
         release_claim,
         take_over,

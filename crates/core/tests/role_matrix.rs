@@ -92,11 +92,28 @@ async fn admin_work_is_an_admins_and_entering_and_settling_are_not() {
         assert!(needs_role(api::accounts::add_account(&app, &new_account)));
         assert!(needs_role(api::intake_info(&app)), "the token's command");
         assert!(needs_role(api::supervisor::set_sla_minutes(&app, 1)));
+        assert!(needs_role(api::supervisor::set_method_sla(
+            &app,
+            "bkash",
+            Some(5)
+        )));
+        assert!(needs_role(api::policy::set_desk_policy(
+            &app,
+            &Default::default()
+        )));
     }
     act_as(&app, "Ada");
     assert!(api::operators::add_approval_rule(&app, &rule("200000")).is_ok());
     assert!(api::operators::remove_approval_rule(&app, rule_id).is_ok());
     assert!(api::supervisor::set_sla_minutes(&app, 20).is_ok());
+    let slas = api::supervisor::set_method_sla(&app, " bkash ", Some(5)).unwrap();
+    assert_eq!((slas[0].method.as_str(), slas[0].minutes), ("bkash", 5));
+    assert!(api::supervisor::set_method_sla(&app, "bkash", Some(0)).is_err());
+    assert!(
+        api::supervisor::set_method_sla(&app, "bkash", None)
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         !needs_role(api::intake_info(&app)),
         "no server here, but allowed"

@@ -100,7 +100,8 @@ async fn everything_that_needs_a_person_is_listed_oldest_first_with_its_action()
     // Age the first one past the 15-minute SLA, as time would.
     let db = rusqlite::Connection::open(dir.path().join("cashdesk.db")).unwrap();
     db.execute(
-        "UPDATE requests SET created_ms = created_ms - 3600000 WHERE id = ?1",
+        "UPDATE requests SET created_ms = created_ms - 3600000, due_ms = due_ms - 3600000
+         WHERE id = ?1",
         [old.to_string()],
     )
     .unwrap();

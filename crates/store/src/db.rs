@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_due.sql"),
     include_str!("migrations/0012_risk.sql"),
     include_str!("migrations/0013_breach.sql"),
+    include_str!("migrations/0014_method_sla.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -103,3 +103,37 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Methods with an SLA of their own, in minutes (migration 14).
+    pub fn method_slas(&self) -> Result<Vec<(String, u32)>> {
+        self.read(|c| {
+            let mut st =
+                c.prepare_cached("SELECT method, minutes FROM method_sla ORDER BY method")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Sets or removes a method's SLA; triggers re-date its waiting
+    /// requests in this transaction. Audited: it is configuration.
+    pub fn set_method_sla(&self, method: &str, minutes: Option<u32>, actor: &Actor) -> Result<()> {
+        self.write(|tx| {
+            match minutes {
+                Some(m) => tx.execute(
+                    "INSERT INTO method_sla (method, minutes) VALUES (?1, ?2)
+                     ON CONFLICT(method) DO UPDATE SET minutes = excluded.minutes",
+                    params![method, m],
+                )?,
+                None => tx.execute("DELETE FROM method_sla WHERE method = ?1", [method])?,
+            };
+            audit::append(
+                tx,
+                actor,
+                "setting.method_sla",
+                method,
+                &serde_json::json!({ "minutes": minutes }),
+            )
+        })
+    }
+}

@@ -39,8 +39,9 @@ pub struct AuditFilter {
 
 impl Store {
     /// Up to `limit` requests of each kind that needs a person, oldest
-    /// first overall. `sla_ms`: how long a request may wait pending.
-    pub fn attention(&self, sla_ms: i64, limit: u32) -> Result<Vec<(NeedsPerson, RequestRecord)>> {
+    /// first overall. Past its SLA: past the stored due time (the
+    /// provider's deadline, the method's SLA or the desk's).
+    pub fn attention(&self, limit: u32) -> Result<Vec<(NeedsPerson, RequestRecord)>> {
         let now = now_ms();
         let week_ago = now - 7 * 24 * 3600 * 1000;
         let parts: [(NeedsPerson, String, Vec<i64>); 6] = [
@@ -62,8 +63,8 @@ impl Store {
             ),
             (
                 NeedsPerson::PastSla,
-                "view = 'queue' AND status = 'pending' AND created_ms < ?1".into(),
-                vec![now - sla_ms],
+                "view = 'queue' AND status = 'pending' AND due_ms < ?1".into(),
+                vec![now],
             ),
             (
                 NeedsPerson::ExpiredMaybePaid,

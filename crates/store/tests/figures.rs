@@ -255,15 +255,17 @@ fn the_migration_backfills_decisions_from_history() {
     assert_eq!(recorded.len(), 2);
     let Desk { _dir: dir, s, .. } = d;
     drop(s);
-    // Back to schema 8, as a desk from before this migration (and 10-12) was.
+    // Back to schema 8, as a desk from before this migration (and 10-14) was.
     let c = rusqlite::Connection::open(&path).unwrap();
     c.execute_batch(
-        "DROP TRIGGER attachments_bands_insert; DROP TRIGGER attachments_bands_delete;
+        "DROP TABLE breach_notices;
+         DROP TRIGGER attachments_bands_insert; DROP TRIGGER attachments_bands_delete;
          DROP TABLE screenshot_bands; DROP INDEX attachments_sha256;
          ALTER TABLE attachments DROP COLUMN phash;
          DROP TRIGGER requests_due_insert; DROP TRIGGER requests_due_deadline;
          DROP TRIGGER settings_sla_insert; DROP TRIGGER settings_sla_update;
-         DROP TRIGGER settings_sla_delete; DROP VIEW desk_sla_ms; DROP INDEX requests_view_due;
+         DROP TRIGGER settings_sla_delete; DROP TABLE method_sla; DROP INDEX requests_view_method;
+         DROP VIEW desk_sla_ms; DROP INDEX requests_view_due;
          DROP INDEX requests_entered_by; DROP INDEX requests_first_approver; DROP INDEX claims_operator;
          ALTER TABLE requests DROP COLUMN due_ms;
          DROP TRIGGER requests_search_insert; DROP TRIGGER requests_search_update;

@@ -225,3 +225,56 @@ fn time_left_follows_a_providers_deadline_and_the_desks_sla() {
         "a decided one keeps its due time"
     );
 }
+
+/// A method's own SLA dates its requests (new and waiting), the desk's SLA
+/// the other methods'; removing it hands them back to the desk's. Past
+/// their due time, they are in the supervisors' attention list.
+#[test]
+fn a_methods_own_sla_dates_its_requests_and_the_attention_list_follows_due_times() {
+    let (dir, s, acc) = store();
+    let bkash = s
+        .insert_request(&deposit(acc, Some("b1")), &Actor::Intake)
+        .unwrap()
+        .0
+        .id;
+    let mut n = deposit(acc, Some("n1"));
+    n.method = "nagad".into();
+    let nagad = s.insert_request(&n, &Actor::Intake).unwrap().0.id;
+    let c = rusqlite::Connection::open(dir.path().join("cashdesk.db")).unwrap();
+    let due = |id: cashdesk_domain::RequestId| -> i64 {
+        c.query_row(
+            "SELECT due_ms - created_ms FROM requests WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    s.set_method_sla("bkash", Some(5), &agent()).unwrap();
+    assert_eq!(s.method_slas().unwrap(), vec![("bkash".to_owned(), 5)]);
+    assert_eq!(due(bkash), 5 * 60_000, "re-dated when set");
+    assert_eq!(due(nagad), 15 * 60_000);
+    let later = s
+        .insert_request(&deposit(acc, Some("b2")), &Actor::Intake)
+        .unwrap()
+        .0
+        .id;
+    assert_eq!(due(later), 5 * 60_000, "a new one takes its method's");
+    s.set_setting("desk.sla_minutes", "40", &agent()).unwrap();
+    assert_eq!((due(bkash), due(nagad)), (5 * 60_000, 40 * 60_000));
+    s.set_method_sla("bkash", None, &agent()).unwrap();
+    assert_eq!(due(bkash), 40 * 60_000, "back to the desk's");
+
+    assert!(s.attention(10).unwrap().is_empty());
+    c.execute(
+        "UPDATE requests SET due_ms = ?2 WHERE id = ?1",
+        rusqlite::params![nagad.to_string(), 1_000],
+    )
+    .unwrap();
+    let late: Vec<_> = s
+        .attention(10)
+        .unwrap()
+        .into_iter()
+        .map(|(_, r)| r.id)
+        .collect();
+    assert_eq!(late, vec![nagad]);
+}

@@ -76,8 +76,7 @@ pub fn sla_minutes(app: &Cashdesk) -> i64 {
 /// Everything that needs a person, oldest first.
 pub fn attention(app: &Cashdesk) -> ApiResult<Vec<AttentionItem>> {
     supervising(app)?;
-    let sla_ms = sla_minutes(app) * 60_000;
-    let items = app.store().attention(sla_ms, ATTENTION_LIMIT)?;
+    let items = app.store().attention(ATTENTION_LIMIT)?;
     items
         .into_iter()
         .map(|(n, r)| {
@@ -113,6 +112,44 @@ pub fn set_sla_minutes(app: &Cashdesk, minutes: i64) -> ApiResult<i64> {
     app.store()
         .set_setting(SLA_KEY, &minutes.to_string(), &actor)?;
     Ok(minutes)
+}
+
+/// A payment method's own SLA, where an admin set one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MethodSla {
+    pub method: String,
+    pub minutes: u32,
+}
+
+/// The methods with an SLA of their own (the rest wait the desk's).
+pub fn method_slas(app: &Cashdesk) -> ApiResult<Vec<MethodSla>> {
+    app.viewing()?;
+    Ok(app
+        .store()
+        .method_slas()?
+        .into_iter()
+        .map(|(method, minutes)| MethodSla { method, minutes })
+        .collect())
+}
+
+/// Sets (or with `None` removes) a method's SLA; the method's waiting
+/// requests are re-dated in the same transaction. An admin's act, audited.
+pub fn set_method_sla(
+    app: &Cashdesk,
+    method: &str,
+    minutes: Option<u32>,
+) -> ApiResult<Vec<MethodSla>> {
+    let actor = app.acting(Permission::Administer)?;
+    let method = method.trim();
+    if method.is_empty() || method.len() > 64 {
+        return Err(invalid("Method: 1 to 64 characters"));
+    }
+    if minutes.is_some_and(|m| !(1..=24 * 60).contains(&m)) {
+        return Err(invalid("SLA: 1 minute to 24 hours"));
+    }
+    app.store().set_method_sla(method, minutes, &actor)?;
+    method_slas(app)
 }
 
 /// Filters for the audit trail; absent: any.
