@@ -22,4 +22,10 @@ for _ in $(seq 50); do
     org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q 'boolean true' && break
   sleep 0.1
 done
-cargo test --workspace --no-fail-fast "$@"
+# `--run CMD…` runs CMD in this session instead (the app benchmarks).
+if [ "${1:-}" = "--run" ]; then
+  shift
+  "$@"
+else
+  cargo test --workspace --no-fail-fast "$@"
+fi

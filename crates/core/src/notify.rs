@@ -11,7 +11,7 @@ use std::time::Duration;
 
 const SERVER: &str = "org.freedesktop.Notifications";
 const TIMEOUT: Duration = Duration::from_secs(3);
-/// Notices arriving within this window are grouped into one.
+/// Notices arriving within this window after one shown are grouped into one.
 const GROUP_WINDOW: Duration = Duration::from_millis(700);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,24 +229,35 @@ pub(crate) fn spawn(app: &Cashdesk) {
     };
     let app = app.downgrade();
     tokio::spawn(async move {
+        // The first notice of a burst is shown at once (a new request pops
+        // up in well under 200 ms); what follows within the window is
+        // grouped into one ("6 new requests").
         while let Some(first) = rx.recv().await {
-            let mut batch = vec![first];
+            let Some(desk) = app.upgrade() else { return };
+            show(&desk, vec![first]).await;
+            drop(desk);
             let deadline = tokio::time::Instant::now() + GROUP_WINDOW;
+            let mut batch = Vec::new();
             while let Ok(Some(n)) = tokio::time::timeout_at(deadline, rx.recv()).await {
                 batch.push(n);
             }
-            let Some(app) = app.upgrade() else { return };
-            let prefs = crate::api::notify_prefs::read(app.store());
-            let focused = app.cx().events().focused();
-            let supervisor = app
-                .active()
-                .is_ok_and(|(_, roles)| roles.may(cashdesk_domain::Permission::Supervise));
-            batch.retain(|n| wanted(&prefs, focused, supervisor, n.kind));
-            if let Some(n) = group(&batch)
-                && let Err(e) = send(&n.summary, &n.body).await
-            {
-                tracing::info!("notification not shown: {e}");
-            }
+            let Some(desk) = app.upgrade() else { return };
+            show(&desk, batch).await;
         }
     });
+}
+
+/// Shows what the desk wants of `batch`, grouped into one notification.
+async fn show(app: &Cashdesk, mut batch: Vec<Notice>) {
+    let prefs = crate::api::notify_prefs::read(app.store());
+    let focused = app.cx().events().focused();
+    let supervisor = app
+        .active()
+        .is_ok_and(|(_, roles)| roles.may(cashdesk_domain::Permission::Supervise));
+    batch.retain(|n| wanted(&prefs, focused, supervisor, n.kind));
+    if let Some(n) = group(&batch)
+        && let Err(e) = send(&n.summary, &n.body).await
+    {
+        tracing::info!("notification not shown: {e}");
+    }
 }
