@@ -28,6 +28,7 @@ import type { ImportReport } from './bindings/ImportReport';
 import type { IntakeInfo } from './bindings/IntakeInfo';
 import type { LinkView } from './bindings/LinkView';
 import type { MethodInfo } from './bindings/MethodInfo';
+import type { MethodSla } from './bindings/MethodSla';
 import type { NewAccountInput } from './bindings/NewAccountInput';
 import type { NewOperatorInput } from './bindings/NewOperatorInput';
 import type { NotifyPrefs } from './bindings/NotifyPrefs';
@@ -109,6 +110,10 @@ export interface Backend {
   setNotifyPrefs(prefs: NotifyPrefs): Promise<NotifyPrefs>;
   /** Minutes a request may wait before it is past the SLA (admin). */
   setSlaMinutes(minutes: number): Promise<number>;
+  /** The payment methods with an SLA of their own; the rest wait the desk's (anyone logged in). */
+  methodSlas(): Promise<MethodSla[]>;
+  /** Sets a method's SLA in minutes (1–1440), or with null removes it; re-dates that method's waiting requests (admin). Answers the whole list. */
+  setMethodSla(method: string, minutes: number | null): Promise<MethodSla[]>;
   /** Writes the whole filtered view to a CSV file in the downloads folder. */
   exportView(query: ExportQuery): Promise<ExportResult>;
   /** The desk at a glance over a range: queue depth, throughput, times to decide, rejections. */
@@ -248,6 +253,8 @@ export const tauriBackend: Backend = {
   notifyPrefs: () => call('notify_prefs'),
   setNotifyPrefs: (prefs) => call('set_notify_prefs', { prefs }),
   setSlaMinutes: (minutes) => call('set_sla_minutes', { minutes }),
+  methodSlas: () => call('method_slas'),
+  setMethodSla: (method, minutes) => call('set_method_sla', { method, minutes }),
   exportView: (query) => call('export_view', { query }),
   overview: (range) => call('overview', { range }),
   people: () => call('people'),

@@ -30,6 +30,7 @@ import type { RuleView } from '../lib/bindings/RuleView';
 import type { ScreenshotInput } from '../lib/bindings/ScreenshotInput';
 import type { DeskPolicy } from '../lib/bindings/DeskPolicy';
 import type { NotifyPrefs } from '../lib/bindings/NotifyPrefs';
+import { FakeMethodSla } from './fake-method-sla';
 import { FakeNotify } from './fake-notify';
 import { FakePolicy } from './fake-policy';
 import { FakeQueue } from './fake-queue';
@@ -286,6 +287,11 @@ export class FakeBackend implements Backend {
   notifyPrefs = () => this.act('notify_prefs', [], () => this.notify.get());
   setNotifyPrefs = (p: NotifyPrefs) => this.act('set_notify_prefs', [p], () => this.notify.set(p));
   setSlaMinutes = (minutes: number) => this.act('set_sla_minutes', [minutes], () => this.desk.setSla(minutes));
+  /** The SLA per payment method (fake-method-sla.ts); setting one re-dates that method's pending requests. */
+  methodSla = new FakeMethodSla(this.desk, () => this.requests);
+  methodSlas = () => this.act('method_slas', [], () => this.methodSla.list());
+  setMethodSla = (method: string, minutes: number | null) =>
+    this.act('set_method_sla', [method, minutes], () => this.methodSla.set(method, minutes));
   /** When set, export_view answers with it; else the view's row count. */
   exportAnswer: ExportResult | null = null;
   exportView = (query: ExportQuery) =>
