@@ -64,6 +64,12 @@ impl Driver {
         }
     }
 
+    /// tauri-driver's WebDriver port (the benchmark opens its own sessions).
+    #[allow(dead_code)]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Opens the app: a new process with the same data folder each time.
     pub async fn session(&self) -> Client {
         let caps = serde_json::json!({

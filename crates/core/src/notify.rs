@@ -51,6 +51,25 @@ impl Notice {
         }
     }
 
+    /// One notice for the requests that passed their due time since the
+    /// last look: the request itself when one, else how many.
+    pub fn breaches(late: &[RequestRecord]) -> Option<Notice> {
+        match late {
+            [] => None,
+            [one] => Some(Notice::breach(one)),
+            many => Some(Notice {
+                summary: format!("{} requests past due", many.len()),
+                body: many
+                    .iter()
+                    .take(4)
+                    .map(|r| format!("{} {} · {}", kind_word(r), r.money, r.method))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                kind: NoticeKind::Breach,
+            }),
+        }
+    }
+
     /// "Past due · deposit 500.00 BDT · bKash"
     pub fn breach(rec: &RequestRecord) -> Notice {
         let due = rec

@@ -62,15 +62,33 @@ fn spawn_breach_watch(cx: &Cx) {
         loop {
             tick.tick().await;
             let now = chrono::Utc::now().timestamp_millis();
-            match cx.store().take_breaches(now, 50) {
-                Ok(late) => late
-                    .iter()
-                    .for_each(|r| cx.notice(crate::notify::Notice::breach(r))),
-                Err(e) => tracing::warn!("looking for requests past due: {e}"),
+            // Every request that passed its due time since the last look is
+            // marked, in batches; one notice tells them all (a backlog
+            // found at start is one notice, not a trickle).
+            let mut late = Vec::new();
+            loop {
+                match cx.store().take_breaches(now, BREACH_BATCH) {
+                    Ok(batch) => {
+                        let more = batch.len() == BREACH_BATCH as usize;
+                        late.extend(batch);
+                        if !more {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!("looking for requests past due: {e}");
+                        break;
+                    }
+                }
+            }
+            if let Some(n) = crate::notify::Notice::breaches(&late) {
+                cx.notice(n);
             }
         }
     });
 }
+
+const BREACH_BATCH: u32 = 500;
 
 /// How often past-due requests are looked for: well inside a minute, the
 /// unit the desk's SLA is set in.

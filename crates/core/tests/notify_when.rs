@@ -140,7 +140,7 @@ async fn a_focused_window_is_not_notified_and_the_apps_switch_turns_them_off() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_request_past_due_is_announced_to_a_supervisor_once() {
+async fn requests_past_due_are_announced_to_a_supervisor_once_in_one_notice() {
     let monitor = Monitor::start().await;
     let dir = tempfile::tempdir().unwrap();
     {
@@ -149,6 +149,7 @@ async fn a_request_past_due_is_announced_to_a_supervisor_once() {
         add_person(&app, "Agnes", &[Role::Agent]);
         let acc = offline_zexabit_account(&app);
         file(&app, acc, "Late Lina");
+        file(&app, acc, "Late Leo");
     }
     // Time passes: the request's due time (arrival + SLA) is behind us.
     let db = rusqlite::Connection::open(dir.path().join("cashdesk.db")).unwrap();
@@ -165,7 +166,8 @@ async fn a_request_past_due_is_announced_to_a_supervisor_once() {
     };
     let app = start().await;
     act_as(&app, "Owner");
-    assert!(monitor.sees("Past due · deposit 500.00 BDT", Duration::from_secs(10)));
+    // Both in one notice, not a trickle of one per request.
+    assert!(monitor.sees("2 requests past due", Duration::from_secs(10)));
     app.shutdown().await;
     drop(app);
     // Announced once: not again after a restart.

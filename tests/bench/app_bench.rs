@@ -1,0 +1,286 @@
+//! Benchmark: Cashdesk's start, memory and idle CPU against an empty Tauri 2
+//! app built the same way (`cashdesk-empty-shell`), both launched by
+//! tauri-driver in the same Xvfb session. Cashdesk holds `--rows` stored
+//! requests (1,000,000 by default). Start: from the WebDriver new-session
+//! request (which launches the process) to the first interactive screen —
+//! the log-in form for Cashdesk, the page for the empty app — and for
+//! Cashdesk on to the first queue page after logging in. Memory: PSS of the
+//! whole process tree (the app and its WebKit processes). Idle: CPU time of
+//! that tree over `--idle-secs` with nothing happening.
+//! Usage (scripts/bench.sh): app-bench --bin-dir target/release [--rows N]
+//!   [--runs N] [--idle-secs N] [--append FILE]
+
+#[path = "../e2e/driver.rs"]
+#[allow(dead_code)]
+mod driver;
+#[path = "../e2e/seed.rs"]
+#[allow(dead_code)]
+mod seed;
+#[path = "../e2e/steps.rs"]
+#[allow(dead_code)]
+mod steps;
+
+use driver::{Driver, css, find};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "bench-desk-2026";
+
+struct Args {
+    bin_dir: PathBuf,
+    rows: u64,
+    runs: usize,
+    idle: Duration,
+    append: Option<PathBuf>,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        bin_dir: PathBuf::from("target/release"),
+        rows: 1_000_000,
+        runs: 5,
+        idle: Duration::from_secs(60),
+        append: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let v = it.next().unwrap_or_default();
+        match k.as_str() {
+            "--bin-dir" => a.bin_dir = v.into(),
+            "--rows" => a.rows = v.parse().expect("--rows N"),
+            "--runs" => a.runs = v.parse().expect("--runs N"),
+            "--idle-secs" => a.idle = Duration::from_secs(v.parse().expect("--idle-secs N")),
+            "--append" => a.append = Some(v.into()),
+            _ => panic!("unknown argument {k}"),
+        }
+    }
+    a
+}
+
+/// A WebDriver session launching `app` (tauri-driver drops some first
+/// requests: tried again, after stopping any half-started app).
+async fn session(port: u16, app: &Path) -> Client {
+    let caps = serde_json::json!({"browserName": "wry", "tauri:options": {"application": app}});
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    for _ in 0..4 {
+        if let Ok(c) = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            return c;
+        }
+        for pid in pids_of(app) {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    panic!("no WebDriver session with {}", app.display())
+}
+
+fn pids_of(app: &Path) -> Vec<u32> {
+    all_pids()
+        .into_iter()
+        .filter(|p| std::fs::read_link(format!("/proc/{p}/exe")).ok().as_deref() == Some(app))
+        .collect()
+}
+
+fn all_pids() -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_string_lossy().parse().ok())
+        .collect()
+}
+
+/// `pid` and every process below it (the WebKit web and network processes).
+fn tree(pid: u32) -> Vec<u32> {
+    let parent = |p: u32| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    let all = all_pids();
+    let mut out = vec![pid];
+    let mut i = 0;
+    while i < out.len() {
+        let p = out[i];
+        out.extend(all.iter().copied().filter(|c| parent(*c) == Some(p)));
+        i += 1;
+    }
+    out
+}
+
+fn pss_kib(pids: &[u32]) -> u64 {
+    pids.iter()
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).ok())
+        .flat_map(|s| {
+            s.lines()
+                .filter(|l| l.starts_with("Pss:"))
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .collect::<Vec<_>>()
+        })
+        .sum()
+}
+
+/// User + system CPU ticks of the tree under `root` now.
+fn cpu_ticks(root: u32) -> u64 {
+    tree(root)
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/stat")).ok())
+        .filter_map(|s| {
+            // After "(name)": state, ppid, … utime and stime are the 12th
+            // and 13th (stat fields 14 and 15); some fields may be -1.
+            let f: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum()
+}
+
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// PSS (MiB) and CPU (% of one core) of `app`'s tree, idle for `idle`.
+async fn idle_figures(app: &Path, idle: Duration) -> (f64, f64) {
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let root = *pids_of(app).first().expect("the app runs");
+    let pss = pss_kib(&tree(root)) as f64 / 1024.0;
+    let before = cpu_ticks(root);
+    tokio::time::sleep(idle).await;
+    let used = (cpu_ticks(root) - before) as f64 / clock_ticks();
+    (pss, used / idle.as_secs_f64() * 100.0)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+async fn close(c: Client, app: &Path) {
+    let _ = c.close().await;
+    let start = Instant::now();
+    while !pids_of(app).is_empty() && start.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let cashdesk = a
+        .bin_dir
+        .join("cashdesk")
+        .canonicalize()
+        .expect("cashdesk built");
+    let empty = a
+        .bin_dir
+        .join("cashdesk-empty-shell")
+        .canonicalize()
+        .expect("cashdesk-empty-shell built");
+    let data = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    seed::seed(data.path(), a.rows);
+    eprintln!("seeded {} requests in {:?}", a.rows, t.elapsed());
+    let driver = Driver::start(&[
+        ("CASHDESK_DATA_DIR", data.path().display().to_string()),
+        ("CASHDESK_KEYCHAIN_SERVICE", "dev.cashdesk.bench".into()),
+        ("CASHDESK_SANDBOX", "off".into()),
+        ("WEBKIT_DISABLE_COMPOSITING_MODE", "1".into()),
+    ]);
+    let port = driver.port();
+
+    // The empty app: start to its page, then idle.
+    let mut empty_start = Vec::new();
+    let mut empty_idle = (0.0, 0.0);
+    for run in 0..a.runs {
+        let t = Instant::now();
+        let c = session(port, &empty).await;
+        find(&c, &css("empty-ready")).await;
+        empty_start.push(t.elapsed());
+        if run + 1 == a.runs {
+            empty_idle = idle_figures(&empty, a.idle).await;
+        }
+        close(c, &empty).await;
+    }
+
+    // Cashdesk: the first start creates the admin (not measured).
+    let c = session(port, &cashdesk).await;
+    find(&c, &css("login-screen")).await;
+    steps::type_into(&c, "first-admin-name", "Bench Admin").await;
+    steps::type_into(&c, "first-admin-secret", SECRET).await;
+    steps::type_into(&c, "first-admin-confirm", SECRET).await;
+    steps::click(&c, "first-admin-create").await;
+    find(&c, &css("queue-row")).await;
+    close(c, &cashdesk).await;
+    let (mut login, mut queue) = (Vec::new(), Vec::new());
+    let mut desk_idle = (0.0, 0.0);
+    for run in 0..a.runs {
+        let t = Instant::now();
+        let c = session(port, &cashdesk).await;
+        find(&c, &css("login-secret")).await;
+        login.push(t.elapsed());
+        steps::type_into(&c, "login-secret", SECRET).await;
+        steps::click(&c, "login-submit").await;
+        find(&c, &css("queue-row")).await;
+        queue.push(t.elapsed());
+        if run + 1 == a.runs {
+            desk_idle = idle_figures(&cashdesk, a.idle).await;
+        }
+        close(c, &cashdesk).await;
+    }
+
+    let (e, l, q) = (median(empty_start), median(login), median(queue));
+    let s = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    let r = |x: f64, y: f64| if y > 0.0 { x / y } else { f64::NAN };
+    let report = format!(
+        "\n## The app: start, memory and idle against an empty Tauri 2 app\n\n\
+         Cashdesk with {rows} stored requests against `cashdesk-empty-shell` (an empty Tauri 2\n\
+         window, same build profile), both launched by tauri-driver under Xvfb on this\n\
+         machine, median of {runs} starts each (file cache warm after the first).\n\n\
+         | | empty Tauri app | Cashdesk | ratio | target |\n|---|---|---|---|---|\n\
+         | start to the first interactive screen (Cashdesk: log-in) | {e} | {l} | **{rl:.2}×** | ≤ 1.3× |\n\
+         | start to the queue's first page (log-in typed by WebDriver) | {e} | {q} | {rq:.2}× | |\n\
+         | memory, PSS of the process tree, idle | {em:.0} MiB | {dm:.0} MiB | **{rm:.2}×** | ≤ 1.3× |\n\
+         | CPU idle over {idle} s, % of one core | {ec:.2} % | {dc:.2} % | **{rc:.2}×** | ≤ 1.3× |\n",
+        rows = a.rows,
+        runs = a.runs,
+        e = s(e),
+        l = s(l),
+        q = s(q),
+        rl = r(l.as_secs_f64(), e.as_secs_f64()),
+        rq = r(q.as_secs_f64(), e.as_secs_f64()),
+        em = empty_idle.0,
+        dm = desk_idle.0,
+        rm = r(desk_idle.0, empty_idle.0),
+        idle = a.idle.as_secs(),
+        ec = empty_idle.1,
+        dc = desk_idle.1,
+        rc = r(desk_idle.1, empty_idle.1),
+    );
+    print!("{report}");
+    if let Some(path) = a.append {
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .unwrap()
+            .write_all(report.as_bytes())
+            .unwrap();
+    }
+}
