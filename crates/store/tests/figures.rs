@@ -264,7 +264,7 @@ fn the_migration_backfills_decisions_from_history() {
          ALTER TABLE attachments DROP COLUMN phash;
          DROP TRIGGER requests_due_insert; DROP TRIGGER requests_due_deadline;
          DROP TRIGGER settings_sla_insert; DROP TRIGGER settings_sla_update;
-         DROP TRIGGER settings_sla_delete; DROP TABLE method_sla; DROP INDEX requests_view_method;
+         DROP TRIGGER settings_sla_delete; DROP TABLE method_sla;
          DROP VIEW desk_sla_ms; DROP INDEX requests_view_due;
          DROP INDEX requests_entered_by; DROP INDEX requests_first_approver; DROP INDEX claims_operator;
          ALTER TABLE requests DROP COLUMN due_ms;

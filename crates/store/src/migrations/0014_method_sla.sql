@@ -62,5 +62,6 @@ CREATE TRIGGER method_sla_delete AFTER DELETE ON method_sla BEGIN
     WHERE view = 'queue' AND expires_ms IS NULL AND method = old.method;
 END;
 
--- The method's waiting requests, for re-dating them.
-CREATE INDEX requests_view_method ON requests(view, method);
+-- No index on (view, method): re-dating reads the queue's range once, when
+-- an admin changes a method's SLA, while an index would be rewritten by
+-- every decision that moves a request between tabs (the approve path).
