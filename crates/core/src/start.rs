@@ -59,19 +59,23 @@ fn spawn_breach_watch(cx: &Cx) {
         let first = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
         let mut tick = tokio::time::interval_at(first, BREACH_TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut since = None;
         loop {
             tick.tick().await;
             let now = chrono::Utc::now().timestamp_millis();
+            let from = since.unwrap_or(now - cashdesk_store::BREACH_LOOK_BACK_MS);
             // Every request that passed its due time since the last look is
             // marked, in batches; one notice tells them all (a backlog
             // found at start is one notice, not a trickle).
             let mut late = Vec::new();
             loop {
-                match cx.store().take_breaches(now, BREACH_BATCH) {
+                match cx.store().take_breaches(from, now, BREACH_BATCH) {
                     Ok(batch) => {
                         let more = batch.len() == BREACH_BATCH as usize;
                         late.extend(batch);
                         if !more {
+                            // Everything due by now is seen: look from here next.
+                            since = Some(now);
                             break;
                         }
                     }

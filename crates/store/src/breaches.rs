@@ -6,14 +6,21 @@ use crate::requests::{COLUMNS, from_row};
 use crate::{RequestRecord, Result, Store};
 use rusqlite::params;
 
-/// How far back a tick looks: older breaches were announced, or are in the
-/// attention list already; the range keeps each tick an index range.
+/// How far back the first look after a start goes: older breaches were
+/// announced, or are in the attention list already.
 pub const LOOK_BACK_MS: i64 = 24 * 3_600_000;
 
 impl Store {
-    /// Waiting requests whose due time passed (by `now_ms`) and that were
-    /// not announced yet, oldest due first, marked as announced.
-    pub fn take_breaches(&self, now_ms: i64, limit: u32) -> Result<Vec<RequestRecord>> {
+    /// Waiting requests whose due time passed after `since_ms` and by
+    /// `now_ms` and that were not announced yet, oldest due first, marked as
+    /// announced. The watcher passes its last look as `since_ms`, so an idle
+    /// desk reads only what fell due since (not a day's backlog each time).
+    pub fn take_breaches(
+        &self,
+        since_ms: i64,
+        now_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>> {
         self.write(|tx| {
             let mut st = tx.prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM requests r
@@ -22,7 +29,7 @@ impl Store {
                  ORDER BY due_ms, seq LIMIT ?3"
             ))?;
             let found = st
-                .query_map(params![now_ms - LOOK_BACK_MS, now_ms, limit], from_row)?
+                .query_map(params![since_ms, now_ms, limit], from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut mark = tx.prepare_cached(
                 "INSERT OR IGNORE INTO breach_notices (request_id, at_ms) VALUES (?1, ?2)",

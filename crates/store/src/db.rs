@@ -4,7 +4,7 @@ use crate::{Result, StoreError};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Embedded and append-only: a released entry is never edited.
 const MIGRATIONS: &[&str] = &[
@@ -29,6 +29,32 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 const READERS: usize = 3;
 
+/// Up to this size a file is checked (`PRAGMA quick_check`, which reads it
+/// whole) before the desk starts: well under a second. A larger one (a
+/// million requests is about a gigabyte) is checked in the background, so
+/// the window opens at once; damage found then refuses every write with
+/// the same message, and SQLite refuses a damaged page it meets meanwhile.
+const CHECK_AT_OPEN: u64 = 64 * 1024 * 1024;
+
+/// Reads the whole file once on a connection of its own.
+fn check_in_background(path: &Path, damage: Arc<Mutex<Option<String>>>) {
+    let path = path.to_owned();
+    let spawned = std::thread::Builder::new()
+        .name("cashdesk-quick-check".into())
+        .spawn(move || {
+            let verdict = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .and_then(|c| c.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)))
+                .unwrap_or_else(|e| e.to_string());
+            if verdict != "ok" {
+                tracing::error!(path = %path.display(), "the database is damaged: {verdict}");
+                *damage.lock().unwrap_or_else(|e| e.into_inner()) = Some(verdict);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("could not start the database check: {e}");
+    }
+}
+
 pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
@@ -38,6 +64,9 @@ pub struct Store {
     listener: std::sync::RwLock<Option<crate::changes::Listener>>,
     /// The desk's audit key, once the core has set it (`audit.rs`).
     pub(crate) audit_key: crate::audit::AuditKey,
+    /// What the background check of a large file found wrong, if anything:
+    /// every write is refused from then on.
+    damage: Arc<Mutex<Option<String>>>,
     /// Declared last: dropped after the writer, so its final checkpoint
     /// sees every commit.
     checkpointer: crate::checkpoint::Checkpointer,
@@ -56,6 +85,12 @@ impl Store {
     /// cannot write (a write probe in the data folder and on the file), so
     /// a desk never half-runs on a store that will fail its first decision.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_checking(path, CHECK_AT_OPEN)
+    }
+
+    /// `open`, checking a file up to `at_open` bytes before returning and a
+    /// larger one in the background (see `CHECK_AT_OPEN`).
+    pub(crate) fn open_checking(path: &Path, at_open: u64) -> Result<Store> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent() {
             private_folder(dir).map_err(|source| StoreError::Io {
@@ -64,7 +99,8 @@ impl Store {
             })?;
             probe_folder(dir, &shown)?;
         }
-        let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let existed = size > 0;
         if !existed {
             private_file(path).map_err(|source| StoreError::Io {
                 path: shown.clone(),
@@ -90,7 +126,7 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        if existed {
+        if existed && size <= at_open {
             let verdict: String = writer
                 .query_row("PRAGMA quick_check", [], |r| r.get(0))
                 .map_err(damaged)?;
@@ -126,6 +162,10 @@ impl Store {
         crate::changes::watch(&writer, touched.clone());
         let audit_key = crate::audit::AuditKey::default();
         crate::audit::register(&writer, audit_key.clone())?;
+        let damage = Arc::new(Mutex::new(None));
+        if existed && size > at_open {
+            check_in_background(path, damage.clone());
+        }
         Ok(Store {
             path: path.to_owned(),
             writer: Mutex::new(writer),
@@ -133,6 +173,7 @@ impl Store {
             touched,
             listener: std::sync::RwLock::new(None),
             audit_key,
+            damage,
             checkpointer,
         })
     }
@@ -146,6 +187,17 @@ impl Store {
     /// After the commit, the listener (`on_change`) is told which requests
     /// it changed.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        if let Some(detail) = self
+            .damage
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
+            return Err(StoreError::Damaged {
+                path: self.path.display().to_string(),
+                detail,
+            });
+        }
         let mut conn = lock(&self.writer);
         // Leftovers of a transaction that rolled back announce nothing.
         self.touched.take();
@@ -373,5 +425,43 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 50);
+    }
+
+    /// A file too large to check before start is checked in the background;
+    /// the damage it finds refuses every write from then on.
+    #[test]
+    fn a_large_file_is_checked_in_the_background_and_damage_stops_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        {
+            let s = Store::open(&path).unwrap();
+            for i in 0..400 {
+                s.put_cache(&format!("k{i}"), &"v".repeat(2000)).unwrap();
+            }
+        }
+        let mut bytes = std::fs::read(&path).unwrap();
+        let len = bytes.len();
+        for b in &mut bytes[len / 2..len / 2 + 16384] {
+            *b = 0x5a;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let s = Store::open_checking(&path, 0).expect("opens at once");
+        let start = std::time::Instant::now();
+        loop {
+            match s.put_cache("after", "x") {
+                Err(StoreError::Damaged { detail, .. }) => {
+                    assert_ne!(detail, "ok");
+                    break;
+                }
+                _ if start.elapsed() > std::time::Duration::from_secs(10) => {
+                    panic!("the background check never refused a write")
+                }
+                _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+            }
+        }
+        assert!(
+            matches!(Store::open(&path), Err(StoreError::Damaged { .. })),
+            "small: refused at open"
+        );
     }
 }

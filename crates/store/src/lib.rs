@@ -53,6 +53,7 @@ pub use overview::{DecideTime, DepthGroup, DepthPoint, HourCount, nearest_rank};
 pub use quarantine::Quarantined;
 pub use queue::{Cursor, QueueFilter, QueuePage, QueueSort, QueueView, amount_key, queue_sql};
 pub use requests::{HistoryEntry, NewRequest, ProviderFacts, RequestRecord, Source};
+pub use breaches::LOOK_BACK_MS as BREACH_LOOK_BACK_MS;
 pub use risk::{BLOCK_DUPLICATE_KEY, RiskKind, RiskSignal};
 pub use shifts::{BalanceLine, BalanceSource, Completed, Shift};
 pub use supervise::{AuditFilter, NeedsPerson};
