@@ -264,7 +264,16 @@ async fn only_an_unknown_outcome_can_be_settled_by_a_person() {
         assert_eq!(err.code, ErrorCode::NotAllowed, "{err:?}");
     }
     sim.set_faults(Faults::default());
-    wait_status(&app, sending, RequestStatus::AwaitingProvider).await;
+    // Accepted: it may be completed by Zimo-pagos's push a moment later,
+    // so the history is checked, not the status at this instant.
+    wait_for("the held answer to arrive", Duration::from_secs(20), || {
+        api::requests::get_request(&app, sending)
+            .unwrap()
+            .history
+            .iter()
+            .any(|h| h.to == RequestStatus::AwaitingProvider)
+            .then_some(())
+    });
     let accepted = cashout(&app, account, 4);
     api::requests::approve(&app, accepted).unwrap();
     wait_status(&app, accepted, RequestStatus::AwaitingProvider).await;

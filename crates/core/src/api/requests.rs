@@ -308,10 +308,18 @@ pub async fn check_with_provider(app: &Cashdesk, id: RequestId) -> ApiResult<Req
     // The provider's answer may settle the request or queue its call again.
     app.acting(cashdesk_domain::Permission::Decide)?;
     let rec = app.store().get_request(id)?;
-    match rec.status {
-        RequestStatus::OutcomeUnknown => crate::providers::resolve_unknown(app.cx(), &rec).await?,
-        RequestStatus::AwaitingProvider => crate::providers::poll(app.cx(), &rec).await?,
-        _ => {}
+    let asked = match rec.status {
+        RequestStatus::OutcomeUnknown => crate::providers::resolve_unknown(app.cx(), &rec).await,
+        RequestStatus::AwaitingProvider => crate::providers::poll(app.cx(), &rec).await,
+        _ => Ok(()),
+    };
+    // A push or the poller may have moved it on while this asked (the
+    // answer then no longer applies): the person sees where it is now.
+    // An error on a request nothing else touched is theirs to see.
+    if let Err(e) = asked
+        && app.store().get_request(id)?.version == rec.version
+    {
+        return Err(e.into());
     }
     get_request(app, id)
 }
