@@ -264,11 +264,15 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     .await;
     click(&c, "reject-confirm").await;
     follow_to_done(&c, &wd, "rejected").await;
-    let reason = text_of(&c, &css("detail")).await.unwrap_or_default();
-    assert!(
-        reason.contains("Wallet number does not match the customer"),
-        "the reason is shown: {reason}"
-    );
+    // The detail may be re-rendering (the list refreshes after a decision):
+    // waited for, not read once.
+    wait_text(
+        &c,
+        &format!("{}[data-id=\"{wd}\"]", css("detail")),
+        "Wallet number does not match the customer",
+        Duration::from_secs(10),
+    )
+    .await;
     screenshot(&c, "3-withdrawal-rejected").await;
 
     // CSV import: a file with a refused row files nothing and says why;
