@@ -9,16 +9,21 @@ use cashdesk_core::{Cashdesk, Config};
 use tauri::{Emitter, Manager};
 
 fn main() {
+    let launched = std::time::Instant::now();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     tauri::Builder::default()
-        .setup(|app| {
+        .setup(move |app| {
             let data_dir = app.path().app_data_dir()?;
+            tracing::debug!("setup at {:?}", launched.elapsed());
             let started =
                 tauri::async_runtime::block_on(cashdesk_sandbox::start(Config::from_env(data_dir)));
+            // What start-up costs before the window can show anything
+            // (docs/BENCHMARKS.md, the app's start).
+            tracing::info!("core started {:?} after launch", launched.elapsed());
             let desk = match started {
                 Ok(desk) => {
                     forward_changes(app.handle().clone(), &desk);

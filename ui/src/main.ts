@@ -1,3 +1,5 @@
+// Marks read by the app benchmark (tests/bench/app_bench.rs --detail).
+performance.mark('cashdesk:script');
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
@@ -7,5 +9,7 @@ const app = mount(App, {
   target: document.getElementById('app')!,
   props: { backend: tauriBackend },
 });
+
+performance.mark('cashdesk:mounted');
 
 export default app;

@@ -7,7 +7,7 @@
 
 use crate::claims::check_claim_in;
 use crate::operators::roles_in;
-use crate::requests::{get_in, transition_in};
+use crate::requests::{get_in, transition_from};
 use crate::{ProviderFacts, RequestRecord, Result, Store, StoreError, now_ms};
 use cashdesk_domain::{AccountId, Actor, RequestId, RequestKind, RequestStatus, Role};
 use rusqlite::{Connection, params};
@@ -188,13 +188,13 @@ fn write_call(
     payload: &serde_json::Value,
 ) -> Result<()> {
     let now = now_ms();
-    let n = tx.execute(
+    let n = tx.prepare_cached(
         "INSERT INTO outbox (request_id, account_id, effect, merchant_ref, payload_json, state, next_attempt_ms, created_ms, updated_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?6)
          ON CONFLICT(request_id, effect) DO UPDATE SET state = 'pending', payload_json = excluded.payload_json,
             next_attempt_ms = excluded.next_attempt_ms, last_error = NULL, updated_ms = excluded.updated_ms
          WHERE outbox.state = 'failed'",
-        params![rec.id.to_string(), rec.account_id.to_string(), effect, rec.merchant_ref.0, payload.to_string(), now],
+    )?.execute(params![rec.id.to_string(), rec.account_id.to_string(), effect, rec.merchant_ref.0, payload.to_string(), now],
     )?;
     if n == 0 {
         return Err(StoreError::Conflict(format!(
@@ -249,7 +249,7 @@ impl Store {
             let rec = get_in(tx, id)?;
             check_claim_in(tx, id, actor)?;
             // Every approval step, whatever path asked for it.
-            if let Some(why) = crate::risk::blocking_duplicate_in(tx, id)? {
+            if let Some(why) = crate::risk::blocking_duplicate_in(tx, &rec)? {
                 return Err(StoreError::Conflict(why));
             }
             let me = actor.operator_ref().map(|o| o.id);
@@ -271,9 +271,9 @@ impl Store {
                             .into(),
                     ));
                 }
-                let rec = transition_in(
+                let rec = transition_from(
                     tx,
-                    id,
+                    rec,
                     RequestStatus::Approved,
                     actor,
                     Some("second approval"),
@@ -303,9 +303,9 @@ impl Store {
             if rec.status == RequestStatus::Pending
                 && let Some(why) = needs_second(tx, &rec, actor)?
             {
-                let rec = transition_in(
+                let rec = transition_from(
                     tx,
-                    id,
+                    rec,
                     RequestStatus::AwaitingSecondApproval,
                     actor,
                     Some(&why),
@@ -317,7 +317,7 @@ impl Store {
                 )?;
                 return get_in(tx, rec.id);
             }
-            let rec = transition_in(tx, id, RequestStatus::Approved, actor, None, &none)?;
+            let rec = transition_from(tx, rec, RequestStatus::Approved, actor, None, &none)?;
             write_call(tx, &rec, effect, payload)?;
             Ok(rec)
         })

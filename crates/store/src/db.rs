@@ -29,31 +29,16 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 const READERS: usize = 3;
 
+/// Prepared statements kept per connection (see `open_checking`).
+const STATEMENTS: usize = 256;
+
 /// Up to this size a file is checked (`PRAGMA quick_check`, which reads it
 /// whole) before the desk starts: well under a second. A larger one (a
 /// million requests is about a gigabyte) is checked in the background, so
 /// the window opens at once; damage found then refuses every write with
-/// the same message, and SQLite refuses a damaged page it meets meanwhile.
+/// the same message, and SQLite refuses a damaged page it meets meanwhile
+/// (`check.rs`: per table, and once a day).
 const CHECK_AT_OPEN: u64 = 64 * 1024 * 1024;
-
-/// Reads the whole file once on a connection of its own.
-fn check_in_background(path: &Path, damage: Arc<Mutex<Option<String>>>) {
-    let path = path.to_owned();
-    let spawned = std::thread::Builder::new()
-        .name("cashdesk-quick-check".into())
-        .spawn(move || {
-            let verdict = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .and_then(|c| c.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)))
-                .unwrap_or_else(|e| e.to_string());
-            if verdict != "ok" {
-                tracing::error!(path = %path.display(), "the database is damaged: {verdict}");
-                *damage.lock().unwrap_or_else(|e| e.into_inner()) = Some(verdict);
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::warn!("could not start the database check: {e}");
-    }
-}
 
 pub struct Store {
     path: PathBuf,
@@ -142,6 +127,9 @@ impl Store {
             .map_err(damaged)?;
         writer.pragma_update(None, "synchronous", "FULL")?;
         writer.pragma_update(None, "foreign_keys", "ON")?;
+        // Every store operation's statements stay compiled: rusqlite keeps
+        // 16 by default, fewer than one decision and its neighbours use.
+        writer.set_prepared_statement_cache_capacity(STATEMENTS);
         let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
         // All-or-nothing: rusqlite_migration runs the pending steps in one transaction.
         migrations.to_latest(&mut writer)?;
@@ -155,6 +143,7 @@ impl Store {
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
                 c.busy_timeout(std::time::Duration::from_secs(5))?;
+                c.set_prepared_statement_cache_capacity(STATEMENTS);
                 Ok(Mutex::new(c))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -164,7 +153,7 @@ impl Store {
         crate::audit::register(&writer, audit_key.clone())?;
         let damage = Arc::new(Mutex::new(None));
         if existed && size > at_open {
-            check_in_background(path, damage.clone());
+            crate::check::in_background(path, damage.clone());
         }
         Ok(Store {
             path: path.to_owned(),
@@ -425,43 +414,5 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 50);
-    }
-
-    /// A file too large to check before start is checked in the background;
-    /// the damage it finds refuses every write from then on.
-    #[test]
-    fn a_large_file_is_checked_in_the_background_and_damage_stops_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.db");
-        {
-            let s = Store::open(&path).unwrap();
-            for i in 0..400 {
-                s.put_cache(&format!("k{i}"), &"v".repeat(2000)).unwrap();
-            }
-        }
-        let mut bytes = std::fs::read(&path).unwrap();
-        let len = bytes.len();
-        for b in &mut bytes[len / 2..len / 2 + 16384] {
-            *b = 0x5a;
-        }
-        std::fs::write(&path, &bytes).unwrap();
-        let s = Store::open_checking(&path, 0).expect("opens at once");
-        let start = std::time::Instant::now();
-        loop {
-            match s.put_cache("after", "x") {
-                Err(StoreError::Damaged { detail, .. }) => {
-                    assert_ne!(detail, "ok");
-                    break;
-                }
-                _ if start.elapsed() > std::time::Duration::from_secs(10) => {
-                    panic!("the background check never refused a write")
-                }
-                _ => std::thread::sleep(std::time::Duration::from_millis(20)),
-            }
-        }
-        assert!(
-            matches!(Store::open(&path), Err(StoreError::Damaged { .. })),
-            "small: refused at open"
-        );
     }
 }

@@ -11,6 +11,7 @@ mod attachments;
 mod audit;
 mod breaches;
 mod changes;
+mod check;
 mod checkpoint;
 mod claims;
 mod db;

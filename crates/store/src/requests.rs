@@ -216,7 +216,20 @@ pub(crate) fn transition_in(
     reason: Option<&str>,
     facts: &ProviderFacts,
 ) -> Result<RequestRecord> {
-    let current = get_in(tx, id)?;
+    transition_from(tx, get_in(tx, id)?, to, actor, reason, facts)
+}
+
+/// `transition_in` for a caller that has just read the request in this
+/// transaction (an approval): the row is not read twice.
+pub(crate) fn transition_from(
+    tx: &Connection,
+    current: RequestRecord,
+    to: RequestStatus,
+    actor: &Actor,
+    reason: Option<&str>,
+    facts: &ProviderFacts,
+) -> Result<RequestRecord> {
+    let id = current.id;
     current.status.check(to)?;
     let now = now_ms();
     // Cached statements: every decision and every answer comes this way.

@@ -87,7 +87,7 @@ impl Store {
     /// Why approving `id` is refused by the admin's duplicate rule, if it is
     /// (the same check every approval meets inside its transaction).
     pub fn blocking_duplicate(&self, id: RequestId) -> Result<Option<String>> {
-        self.read(|c| blocking_duplicate_in(c, id))
+        self.read(|c| blocking_duplicate_in(c, &crate::requests::get_in(c, id)?))
     }
 }
 
@@ -214,25 +214,25 @@ fn push(
 
 /// When the admin made duplicates blocking: why `id` may not be approved
 /// (its reference already on a request that was not turned down).
-pub(crate) fn blocking_duplicate_in(c: &Connection, id: RequestId) -> Result<Option<String>> {
+pub(crate) fn blocking_duplicate_in(
+    c: &Connection,
+    me: &crate::RequestRecord,
+) -> Result<Option<String>> {
+    // Cached: every approval asks.
     let on: Option<String> = c
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [BLOCK_DUPLICATE_KEY],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([BLOCK_DUPLICATE_KEY], |r| r.get(0))
         .optional()?;
     if on.as_deref() != Some("true") {
         return Ok(None);
     }
-    let me = crate::requests::get_in(c, id)?;
     let Some(trx) = me.trx_id.as_deref().filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     let used: Option<(String, String)> = c
+        .prepare_cached(BLOCKING)?
         .query_row(
-            BLOCKING,
-            params![trx, id.to_string(), me.kind.as_str(), me.method],
+            params![trx, me.id.to_string(), me.kind.as_str(), me.method],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;

@@ -130,6 +130,7 @@ export class Desk {
       this.fail(e);
     }
     await Promise.all([this.refreshSession(), this.loadInfo()]);
+    performance.mark('cashdesk:session');
   }
 
   async loadInfo(): Promise<void> {
