@@ -285,3 +285,47 @@ async fn approving_above_the_admins_threshold_needs_a_confirmation_the_core_chec
     );
     requests::approve(&app, small).unwrap();
 }
+
+/// An amount outside the limits the provider gives for its method (the
+/// list last fetched, in the common shape) is said in the detail; inside
+/// them, or with no list known, nothing is.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_amount_outside_the_methods_limits_is_said() {
+    let (_dir, app, acc) = desk();
+    let small = file(&app, &deposit(acc, "usr_1", "TRXLIM01", "bkash", "50"));
+    let fine = file(&app, &deposit(acc, "usr_2", "TRXLIM02", "bkash", "500"));
+    let large = file(&app, &deposit(acc, "usr_3", "TRXLIM03", "bkash", "30000"));
+    assert!(
+        requests::get_request(&app, small)
+            .unwrap()
+            .outside_limits
+            .is_none(),
+        "no list known: nothing said"
+    );
+    let methods = serde_json::json!([{
+        "method": "bkash", "label": "bKash", "currency": "BDT", "kind": "deposit",
+        "min": "100", "max": "25000", "manual": false, "screenshot": false
+    }]);
+    app.store()
+        .put_cache(&format!("methods.{acc}"), &methods.to_string())
+        .unwrap();
+    let below = requests::get_request(&app, small)
+        .unwrap()
+        .outside_limits
+        .unwrap();
+    assert!(below.below);
+    assert_eq!(below.method, "bKash");
+    assert_eq!(below.min.unwrap().amount.to_string(), "100");
+    assert!(
+        requests::get_request(&app, fine)
+            .unwrap()
+            .outside_limits
+            .is_none()
+    );
+    let above = requests::get_request(&app, large)
+        .unwrap()
+        .outside_limits
+        .unwrap();
+    assert!(!above.below);
+    assert_eq!(above.max.unwrap().amount.to_string(), "25000");
+}

@@ -75,6 +75,7 @@ export class Desk {
   hasFocus: () => boolean = () => document.hasFocus();
 
   private unlisten: (() => void) | null = null;
+  private stopped = false;
   /** When the core was last told of activity. */
   private lastTold = 0;
   /** Last keyboard or mouse activity in the window, for the idle lock. */
@@ -124,13 +125,21 @@ export class Desk {
   }
 
   async start(): Promise<void> {
-    try {
-      this.unlisten = await this.backend.onChanged((c) => this.onChanged(c));
-    } catch (e) {
-      this.fail(e);
-    }
+    // The three calls at once: each is a round trip to the core, and the
+    // first screen waits for the session (docs/BENCHMARKS.md, the start).
+    // A change announced before the listener is in place changes nothing
+    // here: the session read below is newer than it.
+    const listening = this.backend.onChanged((c) => this.onChanged(c)).then(
+      (unlisten) => {
+        // Stopped meanwhile (the window closing): nothing to listen for.
+        if (this.stopped) unlisten();
+        else this.unlisten = unlisten;
+      },
+      (e: unknown) => this.fail(e),
+    );
     await Promise.all([this.refreshSession(), this.loadInfo()]);
     performance.mark('cashdesk:session');
+    await listening;
   }
 
   async loadInfo(): Promise<void> {
@@ -323,6 +332,7 @@ export class Desk {
   }
 
   stop(): void {
+    this.stopped = true;
     this.unlisten?.();
     this.unlisten = null;
   }

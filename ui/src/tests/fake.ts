@@ -107,6 +107,7 @@ export function makeRequest(n: number, over: Partial<RequestDetail['summary']> =
     screenshot: null,
     lookups: [],
     risk: [],
+    outside_limits: null,
     approve_blocked: null,
     confirm_from: null,
   };

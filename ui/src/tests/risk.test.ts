@@ -64,6 +64,26 @@ describe('risk banners', () => {
     expect(shown.some((b) => b.getAttribute('data-blocking') === 'true')).toBe(false);
   });
 
+  it('an amount outside its method\'s limits is said, with the limit, and names no other request', async () => {
+    const low = makeRequest(1);
+    low.outside_limits = { method: 'bKash', min: { amount: '100', currency: 'BDT' }, max: { amount: '25000', currency: 'BDT' }, below: true };
+    const high = makeRequest(2);
+    high.outside_limits = { ...low.outside_limits, below: false };
+    const fake = new FakeBackend([low, high]);
+    await ready(fake);
+    const [b] = banners();
+    expect(b.getAttribute('data-kind')).toBe('outside_limits');
+    expect(b.getAttribute('role')).toBe('alert');
+    const text = b.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+    expect(text).toMatch(/is below the smallest amount bKash takes \(.*100.*\)/);
+    expect(within(b).queryByTestId('risk-open')).toBeNull();
+    // A warning, not a block: approving stays open.
+    expect((screen.getByTestId('approve') as HTMLButtonElement).disabled).toBe(false);
+    await fireEvent.keyDown(window, { key: 'j' });
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-2'));
+    expect(banners()[0].textContent).toMatch(/is above the largest amount bKash takes \(.*25,000.*\)/);
+  });
+
   it('"Open" shows the other request in the detail, on the tab that holds it', async () => {
     const r = makeRequest(1);
     r.risk = [riskOf('same_reference', OTHER)];

@@ -85,6 +85,9 @@ pub struct RequestDetail {
     /// What history says about it (duplicate reference or screenshot,
     /// recent rejections, many requests), each naming the other request.
     pub risk: Vec<super::risk::RiskView>,
+    /// The amount is outside the limits the provider gives for its
+    /// method (the last list fetched): a banner before approving.
+    pub outside_limits: Option<super::risk::LimitsView>,
     /// Why approving is refused by the desk's policy (rejecting stays open).
     pub approve_blocked: Option<String>,
     /// The admin's threshold this amount reaches: approving takes a

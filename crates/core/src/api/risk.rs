@@ -4,7 +4,7 @@
 
 use super::ApiResult;
 use crate::app::Cashdesk;
-use cashdesk_domain::{RequestId, RequestStatus};
+use cashdesk_domain::{Money, RequestId, RequestStatus};
 use cashdesk_store::{RiskKind, RiskSignal};
 use serde::Serialize;
 use ts_rs::TS;
@@ -73,4 +73,51 @@ pub(crate) fn risk_of(app: &Cashdesk, id: RequestId) -> ApiResult<(Vec<RiskView>
         })
         .collect();
     Ok((views, blocked))
+}
+
+/// The method's limits an amount falls outside of.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct LimitsView {
+    /// The method as the provider names it.
+    pub method: String,
+    pub min: Option<Money>,
+    pub max: Option<Money>,
+    /// Below the minimum (else above the maximum).
+    pub below: bool,
+}
+
+/// Whether `rec`'s amount is outside its method's limits, by the methods
+/// last fetched for its account (any provider: one shape). Nothing is
+/// said when the list, the method or its limits are unknown, or the
+/// method is in another currency.
+pub(crate) fn outside_limits(
+    app: &Cashdesk,
+    rec: &cashdesk_store::RequestRecord,
+) -> Option<LimitsView> {
+    let methods = crate::providers::reference::known_methods(app.cx(), rec.account_id).ok()??;
+    let m = methods.into_iter().find(|m| {
+        m.method.eq_ignore_ascii_case(&rec.method) && m.kind.is_none_or(|k| k == rec.kind)
+    })?;
+    if !m.currency.eq_ignore_ascii_case(rec.money.currency.code()) {
+        return None;
+    }
+    let amount = rec.money.amount;
+    let below = m.min.is_some_and(|min| amount < min);
+    let above = m.max.is_some_and(|max| amount > max);
+    if !below && !above {
+        return None;
+    }
+    let money = |v: Option<rust_decimal::Decimal>| {
+        v.map(|a| Money {
+            amount: a,
+            currency: rec.money.currency.clone(),
+        })
+    };
+    Some(LimitsView {
+        method: m.label,
+        min: money(m.min),
+        max: money(m.max),
+        below,
+    })
 }

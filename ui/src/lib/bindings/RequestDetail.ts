@@ -4,6 +4,7 @@ import type { AttachmentView } from "./AttachmentView";
 import type { ClaimView } from "./ClaimView";
 import type { DetailLine } from "./DetailLine";
 import type { HistoryItem } from "./HistoryItem";
+import type { LimitsView } from "./LimitsView";
 import type { LookupItem } from "./LookupItem";
 import type { MerchantRef } from "./MerchantRef";
 import type { Money } from "./Money";
@@ -62,6 +63,11 @@ lookups: Array<LookupItem>,
  * recent rejections, many requests), each naming the other request.
  */
 risk: Array<RiskView>, 
+/**
+ * The amount is outside the limits the provider gives for its
+ * method (the last list fetched): a banner before approving.
+ */
+outside_limits: LimitsView | null, 
 /**
  * Why approving is refused by the desk's policy (rejecting stays open).
  */
