@@ -119,6 +119,10 @@ async fn saved_views(d: S<'_>) -> ApiResult<Vec<SavedView>> {
     api::views::saved_views(d.get()?)
 }
 #[tauri::command]
+async fn filter_choices(d: S<'_>) -> ApiResult<api::views::FilterChoices> {
+    api::views::filter_choices(d.get()?)
+}
+#[tauri::command]
 async fn save_view(d: S<'_>, name: String, query: QueueQuery) -> ApiResult<Vec<SavedView>> {
     api::views::save_view(d.get()?, &name, &query)
 }
@@ -404,6 +408,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         attention,
         export_view,
         saved_views,
+        filter_choices,
         reveal_card,
         save_view,
         delete_view,

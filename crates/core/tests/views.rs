@@ -173,3 +173,28 @@ async fn search_filters_and_saved_views_with_live_counts() {
     assert_eq!(left.len(), 11);
     assert!(left.iter().all(|v| v.name != "Big ones"));
 }
+
+/// The filters offer every currency and method stored, not only those of
+/// the rows the window has loaded: a method seen once among many is there.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_filters_offer_every_stored_currency_and_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Cashdesk::open(config(dir.path())).unwrap();
+    act_as(&app, "Sami");
+    let acc = offline_zexabit_account(&app);
+    let mut batch: Vec<NewRequest> = (0..300).map(|i| new(acc, i)).collect();
+    batch[299].method = "upay".into();
+    batch[150].money = Money::parse("12", "USDT").unwrap();
+    app.store().insert_requests(&batch, &Actor::Intake).unwrap();
+    // The first page (100 rows) holds neither.
+    let page = list_queue(&app, &QueueQuery::default()).unwrap();
+    assert!(
+        page.items
+            .iter()
+            .all(|r| !r.amount_display.contains("USDT"))
+    );
+    let choices = views::filter_choices(&app).unwrap();
+    assert_eq!(choices.currencies, ["BDT", "USDT"]);
+    let ids: Vec<&str> = choices.methods.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["bkash", "upay"]);
+}

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_risk.sql"),
     include_str!("migrations/0013_breach.sql"),
     include_str!("migrations/0014_method_sla.sql"),
+    include_str!("migrations/0015_choices.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -46,6 +46,7 @@ import type { QueuePage } from './bindings/QueuePage';
 import type { QueueQuery } from './bindings/QueueQuery';
 import type { ReferenceView } from './bindings/ReferenceView';
 import type { SavedView } from './bindings/SavedView';
+import type { FilterChoices } from './bindings/FilterChoices';
 import type { RequestDetail } from './bindings/RequestDetail';
 import type { RequestForm } from './bindings/RequestForm';
 import type { RequestId } from './bindings/RequestId';
@@ -144,6 +145,8 @@ export interface Backend {
   listQueue(query: QueueQuery): Promise<QueuePage>;
   /** The operator's saved views of the queue, each with its live count. */
   savedViews(): Promise<SavedView[]>;
+  /** Every currency and method any stored request has (the filters' lists). */
+  filterChoices(): Promise<FilterChoices>;
   /** Saves (or replaces, by name) a view; answers the whole list. */
   saveView(name: string, query: QueueQuery): Promise<SavedView[]>;
   /** Forgets a saved view; answers the whole list. */
@@ -273,6 +276,7 @@ export const tauriBackend: Backend = {
   takeOver: (id) => call('take_over', { id }),
   listQueue: (query) => call('list_queue', { query }),
   savedViews: () => call('saved_views'),
+  filterChoices: () => call('filter_choices'),
   saveView: (name, query) => call('save_view', { name, query }),
   deleteView: (name) => call('delete_view', { name }),
   getRequest: (id) => call('get_request', { id }),

@@ -139,7 +139,19 @@ export class QueueState extends QueueViewState {
         this.select(rows[0].id);
       }
       void this.loadViews();
+      void this.loadChoices();
     });
+  }
+
+  /** Every currency and method stored (the core keeps them): at a million
+   *  requests the filters offer what no loaded row shows. */
+  private async loadChoices(): Promise<void> {
+    try {
+      const c = await this.backend.filterChoices();
+      this.merge(c.currencies, c.methods);
+    } catch {
+      // The lists still offer what the loaded rows show.
+    }
   }
 
   /** The core refused the filters: its message shows by them, the list is empty. */
@@ -177,13 +189,18 @@ export class QueueState extends QueueViewState {
   }
 
   private remember(rows: RequestSummary[]): void {
+    this.merge(
+      rows.map((r) => r.money.currency),
+      rows.map((r) => ({ id: r.method, label: r.method_label })),
+    );
+  }
+
+  private merge(seenCurrencies: string[], seenMethods: { id: string; label: string }[]): void {
     const currencies = new Set(this.seenCurrencies);
     const methods = new Map(this.seenMethods.map((m) => [m.id, m.label]));
     const before = currencies.size + methods.size;
-    for (const r of rows) {
-      currencies.add(r.money.currency);
-      if (!methods.has(r.method)) methods.set(r.method, r.method_label);
-    }
+    for (const c of seenCurrencies) currencies.add(c);
+    for (const m of seenMethods) if (!methods.has(m.id)) methods.set(m.id, m.label);
     if (currencies.size + methods.size === before) return;
     this.seenCurrencies = [...currencies].sort();
     this.seenMethods = [...methods].map(([id, label]) => ({ id, label })).sort((a, b) => a.label.localeCompare(b.label));

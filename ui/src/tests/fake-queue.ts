@@ -1,3 +1,4 @@
+import type { FilterChoices } from '../lib/bindings/FilterChoices';
 // The queue's side of the fake backend: what list_queue narrows, sorts and
 // pages by cursor, and the saved views with their counts. Methods return the
 // value or throw the ApiError the core would; FakeBackend records the calls.
@@ -129,5 +130,13 @@ export class FakeQueue {
   remove(name: string): SavedView[] {
     this.views = this.views.filter((v) => v.name !== name);
     return this.counted();
+  }
+
+  /** filter_choices: every currency and method of the stored requests. */
+  choices(): FilterChoices {
+    const rows = this.requests();
+    const currencies = [...new Set(rows.map((r) => r.summary.money.currency))].sort();
+    const methods = new Map(rows.map((r) => [r.summary.method, r.summary.method_label]));
+    return { currencies, methods: [...methods].sort().map(([id, label]) => ({ id, label })) };
   }
 }

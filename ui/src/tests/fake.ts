@@ -332,6 +332,7 @@ export class FakeBackend implements Backend {
   queue = new FakeQueue(() => this.requests);
   listQueue = (query: QueueQuery) => this.act('list_queue', [query], () => this.queue.page(query));
   savedViews = () => this.act('saved_views', [], () => this.queue.counted());
+  filterChoices = () => this.act('filter_choices', [], () => this.queue.choices());
   saveView = (name: string, query: QueueQuery) => this.act('save_view', [name, query], () => this.queue.save(name, query));
   deleteView = (name: string) => this.act('delete_view', [name], () => this.queue.remove(name));
   getRequest = async (id: string) => this.log('get_request', [id], this.desk.shown(this.find(id)));

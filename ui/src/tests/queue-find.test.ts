@@ -80,6 +80,23 @@ describe('queue search', () => {
 });
 
 describe('queue filters and sort', () => {
+  it('offers every currency and method the core has stored, not only those of the loaded rows', async () => {
+    const fake = mixed();
+    // A request far down the view (in the core, not among the rows shown).
+    const far = makeRequest(99, { status: 'completed' });
+    far.summary.money = { amount: far.summary.money.amount, currency: 'USDT' };
+    far.summary.method = 'usdt_trc20';
+    far.summary.method_label = 'USDT (TRC-20)';
+    fake.requests.push(far);
+    await renderApp(fake);
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(12));
+    const options = (label: string) =>
+      [...(screen.getByLabelText(label) as HTMLSelectElement).options].map((o) => o.textContent);
+    await waitFor(() => expect(options('Currency')).toContain('USDT'));
+    expect(options('Method')).toContain('USDT (TRC-20)');
+    expect(fake.callsTo('filter_choices').length).toBeGreaterThan(0);
+  });
+
   it('sends every filter and the order in the query, and clears them all at once', async () => {
     const fake = mixed();
     await renderApp(fake);

@@ -16,6 +16,48 @@ pub const COUNT_CAP: u32 = 9999;
 const MAX_VIEWS: usize = 12;
 const MAX_NAME: usize = 40;
 
+/// What the queue's filters offer, whatever rows the window has loaded.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FilterChoices {
+    pub currencies: Vec<String>,
+    pub methods: Vec<MethodChoice>,
+}
+
+/// A payment method as the filter offers it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct MethodChoice {
+    /// As stored on requests (what the filter sends).
+    pub id: String,
+    /// The provider's name for it, when a methods list gave one.
+    pub label: String,
+}
+
+/// Every currency and method any stored request has: at a million
+/// requests, a method no loaded row shows can still be chosen.
+pub fn filter_choices(app: &Cashdesk) -> ApiResult<FilterChoices> {
+    app.viewing()?;
+    let (currencies, methods) = app.store().filter_choices()?;
+    let accounts = app.store().accounts()?;
+    let label = |m: &str| {
+        accounts
+            .iter()
+            .find_map(|a| app.providers().method_label(a.id, m))
+            .unwrap_or_else(|| m.to_owned())
+    };
+    Ok(FilterChoices {
+        currencies,
+        methods: methods
+            .into_iter()
+            .map(|id| MethodChoice {
+                label: label(&id),
+                id,
+            })
+            .collect(),
+    })
+}
+
 /// The store filter for `q` (without its cursor and limit): every
 /// narrowing checked here, so a bad amount is the window's error, not an
 /// empty list.
