@@ -177,3 +177,24 @@ describe('check with provider', () => {
     expect(screen.queryByTestId('check-provider')).toBeNull();
   });
 });
+
+describe('focus after a decision', () => {
+  const selectedRow = () => screen.getAllByTestId('queue-row').find((r) => r.getAttribute('aria-selected') === 'true');
+
+  it('stays on the queue: the next request\'s row has it after `a` removes the decided row, and after a rejection', async () => {
+    const fake = new FakeBackend([makeRequest(1), makeRequest(2), makeRequest(3)]);
+    await ready(fake);
+    selectedRow()!.focus();
+    expect(document.activeElement?.getAttribute('data-id')).toBe('req-1');
+    await fireEvent.keyDown(document.activeElement!, { key: 'a' });
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-2'));
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-id')).toBe('req-2'));
+
+    await fireEvent.keyDown(document.activeElement!, { key: 'r' });
+    const reason = (await screen.findByTestId('reject-reason')) as HTMLTextAreaElement;
+    await fireEvent.keyDown(reason, { key: '1' });
+    await fireEvent.keyDown(reason, { key: 'Enter' });
+    await waitFor(() => expect(screen.getByTestId('detail').getAttribute('data-id')).toBe('req-3'));
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-id')).toBe('req-3'));
+  });
+});
