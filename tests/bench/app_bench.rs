@@ -144,17 +144,16 @@ fn pss_kib(pids: &[u32]) -> u64 {
         .sum()
 }
 
-/// User + system CPU ticks of the tree under `root` now.
-fn cpu_ticks(root: u32) -> u64 {
+/// CPU time (ns) the tree under `root` has used, from each thread's
+/// `schedstat` (nanoseconds: clock ticks, 10 ms each, are too coarse for a
+/// minute of an idle app).
+fn cpu_ns(root: u32) -> u64 {
     tree(root)
         .iter()
-        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/stat")).ok())
-        .filter_map(|s| {
-            // After "(name)": state, ppid, … utime and stime are the 12th
-            // and 13th (stat fields 14 and 15); some fields may be -1.
-            let f: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
-            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
-        })
+        .filter_map(|p| std::fs::read_dir(format!("/proc/{p}/task")).ok())
+        .flat_map(|d| d.flatten())
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
         .sum()
 }
 
@@ -172,9 +171,10 @@ async fn idle_figures(app: &Path, idle: Duration) -> (f64, f64) {
     tokio::time::sleep(Duration::from_secs(10)).await;
     let root = *pids_of(app).first().expect("the app runs");
     let pss = pss_kib(&tree(root)) as f64 / 1024.0;
-    let before = cpu_ticks(root);
+    let before = cpu_ns(root);
     tokio::time::sleep(idle).await;
-    let used = (cpu_ticks(root) - before) as f64 / clock_ticks();
+    // A thread that ended meanwhile takes its time with it: never below 0.
+    let used = cpu_ns(root).saturating_sub(before) as f64 / 1e9;
     (pss, used / idle.as_secs_f64() * 100.0)
 }
 
@@ -258,11 +258,14 @@ async fn detail(app: &Path) {
         };
         dir.flatten()
             .filter_map(|t| {
-                let stat = std::fs::read_to_string(t.path().join("stat")).ok()?;
-                let (head, rest) = stat.rsplit_once(')')?;
-                let f: Vec<&str> = rest.split_whitespace().collect();
-                let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
-                let name = head.split_once('(')?.1.to_owned();
+                let name = std::fs::read_to_string(t.path().join("comm")).ok()?;
+                let name = name.trim().to_owned();
+                let ticks = std::fs::read_to_string(t.path().join("schedstat"))
+                    .ok()?
+                    .split_whitespace()
+                    .next()?
+                    .parse::<u64>()
+                    .ok()?;
                 Some((
                     format!("{p}/{} {name}", t.file_name().to_string_lossy()),
                     ticks,
@@ -280,7 +283,7 @@ async fn detail(app: &Path) {
         .collect();
     used.sort_by(|a, b| b.cmp(a));
     for (d, k) in used {
-        eprintln!("cpu {d:>4} ticks in 20 s  {k}");
+        eprintln!("cpu {:>8.1} ms in 20 s  {k}", d as f64 / 1e6);
     }
 }
 
