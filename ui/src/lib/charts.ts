@@ -1,29 +1,7 @@
-// Chart.js, registered once with only what the supervisor's charts use
-// (tree-shaken: never `chart.js/auto`), and the small pure helpers the
-// charts share: series, colours from the app's CSS variables, time labels.
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-} from 'chart.js';
-
-let registered = false;
-
-/** Registers the controllers, elements, scales and plugins used here (once). */
-export function registerCharts(): typeof Chart {
-  if (!registered) {
-    Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
-    registered = true;
-  }
-  return Chart;
-}
+// The small pure helpers the supervisor's charts share: series, colours
+// from the app's CSS variables, time labels. Chart.js itself is imported
+// only by components/Chart.svelte, so that it stays in the lazily loaded
+// chunk of the views that draw charts (this file is used by others too).
 
 /** One line or one stack of bars: a value per label. */
 export interface Series {

@@ -21,7 +21,7 @@ async function serious(): Promise<string[]> {
 
 describe('accessibility (axe)', () => {
   it.each(['en', 'ur'])('log-in screen in %s', async (code) => {
-    setLocale(code);
+    await setLocale(code);
     const fake = new FakeBackend([makeRequest(1)]);
     fake.desk.loggedOut();
     await renderApp(fake);
@@ -30,7 +30,7 @@ describe('accessibility (axe)', () => {
   });
 
   it.each(['en', 'bn'])('desk with a request open, then Settings, in %s', async (code) => {
-    setLocale(code);
+    await setLocale(code);
     const fake = new FakeBackend([makeRequest(1), makeRequest(2)]);
     await renderApp(fake);
     await screen.findByTestId('detail');
@@ -41,7 +41,7 @@ describe('accessibility (axe)', () => {
   });
 
   it.each(['en', 'ur'])('risk banners and an approval asking for its confirmation, in %s', async (code) => {
-    setLocale(code);
+    await setLocale(code);
     const r = makeRequest(1);
     r.risk = [riskOf('same_reference', 'req-2', { blocking: true }), riskOf('recent_rejections', 'req-2', { count: 2 })];
     const big = makeRequest(3);
@@ -59,7 +59,7 @@ describe('accessibility (axe)', () => {
   });
 
   it.each(['en', 'ur'])('the keyboard shortcut sheet in %s', async (code) => {
-    setLocale(code);
+    await setLocale(code);
     const fake = new FakeBackend([makeRequest(1)]);
     await renderApp(fake);
     await screen.findByTestId('detail');
@@ -69,7 +69,7 @@ describe('accessibility (axe)', () => {
   });
 
   it('supervisor desk in Urdu', async () => {
-    setLocale('ur');
+    await setLocale('ur');
     const fake = new FakeBackend([makeRequest(1)]);
     await renderApp(fake);
     await fireEvent.click(await screen.findByTestId('supervisor'));

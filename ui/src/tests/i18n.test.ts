@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Preferences from '../lib/components/Preferences.svelte';
 import { groupAmount } from '../lib/decimal';
 import { LOCALES, amount, amountText, setLocale, setNativeDigits, t } from '../lib/i18n';
-import type { Messages } from '../lib/i18n/catalogue';
+import { loadMessages, type Messages } from '../lib/i18n/catalogue';
 import { i18n } from '../lib/i18n/state.svelte';
 import { formatCount, statusLabel } from '../lib/status';
 import { relativeAge, timeAgo } from '../lib/time';
@@ -37,7 +37,9 @@ function argumentsOf(ast: Ast): string[] {
   });
 }
 
-const en = flat(LOCALES.find((l) => l.code === 'en')!.messages);
+// Every language's messages, each from its own lazily loaded chunk.
+const files = await Promise.all(LOCALES.map(async (l) => ({ ...l, messages: await loadMessages(l.code) })));
+const en = flat(files.find((l) => l.code === 'en')!.messages);
 
 describe('locale files', () => {
   it('are English, Bengali, Hindi and Urdu, found by themselves', () => {
@@ -45,11 +47,11 @@ describe('locale files', () => {
     expect(LOCALES.find((l) => l.code === 'ur')!.dir).toBe('rtl');
   });
 
-  it.each(LOCALES.map((l) => [l.code, l] as const))('%s has exactly the keys of en.json', (_code, l) => {
+  it.each(files.map((l) => [l.code, l] as const))('%s has exactly the keys of en.json', (_code, l) => {
     expect(Object.keys(flat(l.messages)).sort()).toEqual(Object.keys(en).sort());
   });
 
-  it.each(LOCALES.map((l) => [l.code, l] as const))('%s messages are valid ICU with the placeholders of English', (_code, l) => {
+  it.each(files.map((l) => [l.code, l] as const))('%s messages are valid ICU with the placeholders of English', (_code, l) => {
     const names = (s: string) => [...new Set(argumentsOf(new IntlMessageFormat(s, 'en').getAst()))].sort();
     for (const [key, text] of Object.entries(flat(l.messages))) {
       expect(() => new IntlMessageFormat(text, l.code), key).not.toThrow();
@@ -64,17 +66,18 @@ describe('switching language', () => {
     expect(document.documentElement.lang).toBe('en');
     expect(screen.getByText('Appearance & language')).toBeTruthy();
     await fireEvent.change(screen.getByTestId('prefs-language'), { target: { value: 'ur' } });
-    expect(document.documentElement.lang).toBe('ur');
+    // Urdu's messages are a chunk of their own: the switch waits for them.
+    await waitFor(() => expect(document.documentElement.lang).toBe('ur'));
     expect(document.documentElement.dir).toBe('rtl');
     expect(localStorage.getItem('cashdesk.locale')).toBe('ur');
     await waitFor(() => expect(screen.getByText('ظاہری شکل اور زبان')).toBeTruthy());
-    setLocale('bn');
+    await setLocale('bn');
     expect(document.documentElement.dir).toBe('ltr');
     expect(document.documentElement.lang).toBe('bn');
   });
 
   it('renders the log-in screen in Urdu, right to left', async () => {
-    setLocale('ur');
+    await setLocale('ur');
     const fake = new FakeBackend([makeRequest(1)]);
     fake.desk.loggedOut();
     await renderApp(fake);
@@ -83,16 +86,16 @@ describe('switching language', () => {
     expect((screen.getByTestId('login-language') as HTMLSelectElement).value).toBe('ur');
   });
 
-  it('falls back to English, key by key', () => {
+  it('falls back to English, key by key', async () => {
     i18n.addResource('en', 'translation', 'test.only_english', 'Only in English');
-    setLocale('bn');
+    await setLocale('bn');
     expect(t('test.only_english')).toBe('Only in English');
     expect(t('tabs.queue')).toBe('সারি');
   });
 
-  it('puts its own words over the core status labels, and keeps the core words in English', () => {
+  it('puts its own words over the core status labels, and keeps the core words in English', async () => {
     expect(statusLabel('pending', 'pending')).toBe('pending');
-    setLocale('hi');
+    await setLocale('hi');
     expect(statusLabel('pending', 'pending')).toBe('लंबित');
   });
 });
@@ -110,8 +113,8 @@ describe('amounts, digits and ages', () => {
     expect(amountText('not money')).toBe('not money');
   });
 
-  it('shows Bengali digits only when chosen', () => {
-    setLocale('bn');
+  it('shows Bengali digits only when chosen', async () => {
+    await setLocale('bn');
     expect(amount('150000', 'BDT')).toBe('1,50,000.00 BDT');
     expect(formatCount(12)).toBe('12');
     setNativeDigits(true);
@@ -125,12 +128,12 @@ describe('amounts, digits and ages', () => {
     expect(relativeAge(new Date(base - 3 * 60_000).toISOString(), base)).toContain('৩');
   });
 
-  it('keeps the English ages and adds "ago" in words elsewhere', () => {
+  it('keeps the English ages and adds "ago" in words elsewhere', async () => {
     const base = Date.parse('2024-05-01T12:00:00Z');
     const iso = new Date(base - 3 * 60_000).toISOString();
     expect(relativeAge(iso, base)).toBe('3 min');
     expect(timeAgo(iso, base)).toBe('3 min ago');
-    setLocale('hi');
+    await setLocale('hi');
     expect(timeAgo(iso, base)).toBe(new Intl.RelativeTimeFormat('hi-u-nu-latn', { style: 'short' }).format(-3, 'minute'));
   });
 });

@@ -177,7 +177,7 @@ describe('Settings → SLA per payment method', () => {
     ['bn', 'পেমেন্ট পদ্ধতি অনুযায়ী SLA', 'Nagad-এর SLA সরান'],
     ['ur', 'ادائیگی کے طریقے کے لحاظ سے SLA', 'Nagad کی SLA ہٹائیں'],
   ])('speaks %s, with no serious axe finding', async (code, title, remove) => {
-    setLocale(code);
+    await setLocale(code);
     const fake = deskWithSlas();
     const s = await openSection(fake);
     expect(s.getByRole('heading', { name: title })).toBeTruthy();

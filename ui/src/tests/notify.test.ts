@@ -154,7 +154,7 @@ describe('Settings → Notifications', () => {
     ['bn', 'পপআপ দেখান', 'শুধু যখন Cashdesk সামনে নেই', 'শেষ সময় পেরোনো অনুরোধ — সুপারভাইজার'],
     ['ur', 'پاپ اپ دکھائیں', 'صرف جب Cashdesk سامنے نہ ہو', 'آخری وقت گزری درخواستیں — سپروائزر'],
   ])('speaks %s, with no serious axe finding', async (code, legend, radio, checkbox) => {
-    setLocale(code);
+    await setLocale(code);
     const fake = new FakeBackend([makeRequest(1)]);
     fake.notify.prefs = { ...DEFAULT_NOTIFY, when: 'never' };
     await renderApp(fake);

@@ -6,7 +6,7 @@ import { detailId, renderApp } from './render';
 async function openPeople(fake: FakeBackend) {
   const r = await renderApp(fake);
   await fireEvent.click(await screen.findByTestId('supervisor'));
-  await fireEvent.click(screen.getByTestId('sv-tab-people'));
+  await fireEvent.click(await screen.findByTestId('sv-tab-people'));
   await screen.findAllByTestId('people-row');
   return r;
 }

@@ -8,7 +8,7 @@ import { renderApp } from './render';
 async function openShift(fake: FakeBackend) {
   const r = await renderApp(fake);
   await fireEvent.click(await screen.findByTestId('supervisor'));
-  await fireEvent.click(screen.getByTestId('sv-tab-shift'));
+  await fireEvent.click(await screen.findByTestId('sv-tab-shift'));
   await screen.findByTestId('shift-view');
   return r;
 }

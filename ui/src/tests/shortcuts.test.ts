@@ -134,7 +134,7 @@ describe('the keyboard shortcut sheet', () => {
   });
 
   it('is in Urdu, right to left', async () => {
-    setLocale('ur');
+    await setLocale('ur');
     await ready();
     await fireEvent.keyDown(document.body, { key: '?', shiftKey: true });
     const sheet = await screen.findByRole('dialog', { name: 'کی بورڈ شارٹ کٹ' });
@@ -181,7 +181,7 @@ describe('tooltips name the keys', () => {
   });
 
   it('in Hindi', async () => {
-    setLocale('hi');
+    await setLocale('hi');
     await ready();
     expect(screen.getByTestId('approve').getAttribute('title')).toBe('स्वीकृत करें (शॉर्टकट: a)');
     expect(screen.getByTestId('shortcuts').getAttribute('title')).toBe('कीबोर्ड शॉर्टकट (शॉर्टकट: ?)');

@@ -8,7 +8,8 @@ import { detailId, renderApp } from './render';
 async function openSupervisor(fake: FakeBackend) {
   const r = await renderApp(fake);
   await fireEvent.click(await screen.findByTestId('supervisor'));
-  await fireEvent.click(screen.getByTestId('sv-tab-attention'));
+  // The supervisor's view loads on first opening: wait for its tabs.
+  await fireEvent.click(await screen.findByTestId('sv-tab-attention'));
   return r;
 }
 
@@ -39,7 +40,7 @@ describe('supervisor view', () => {
     admin.desk.as('op-9');
     await renderApp(admin);
     await fireEvent.click(screen.getByTestId('supervisor'));
-    expect(screen.getByTestId('sv-tab-overview').getAttribute('aria-selected')).toBe('true');
+    expect((await screen.findByTestId('sv-tab-overview')).getAttribute('aria-selected')).toBe('true');
     await fireEvent.click(screen.getByTestId('sv-tab-attention'));
     expect(await screen.findAllByTestId('attention-item')).toHaveLength(5);
   });
@@ -77,7 +78,7 @@ describe('supervisor view', () => {
     const open = async (i: number) => {
       if (!screen.queryByTestId('supervisor-view')) {
         await fireEvent.click(screen.getByTestId('supervisor'));
-        await fireEvent.click(screen.getByTestId('sv-tab-attention'));
+        await fireEvent.click(await screen.findByTestId('sv-tab-attention'));
       }
       const items = await screen.findAllByTestId('attention-item');
       await fireEvent.click(within(items[i]).getByTestId('attention-open'));

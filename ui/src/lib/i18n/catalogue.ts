@@ -2,6 +2,13 @@
 // Every language the window speaks: one JSON file per language under
 // ./locales, found at build time. Adding a language is adding its file;
 // nothing else names the languages.
+//
+// Only English (the fallback) and each file's `_meta` are in the first
+// script: another language's messages are a chunk of their own, loaded
+// when that language is chosen (or saved: state.svelte.ts waits for it
+// before anything renders), so the log-in screen parses one catalogue,
+// not four.
+import english from './locales/en.json';
 
 /** A locale file's `_meta`: how the language is shown and written. */
 export interface LocaleMeta {
@@ -17,16 +24,23 @@ export type Messages = { [key: string]: string | Messages };
 
 export interface LocaleInfo extends LocaleMeta {
   code: string;
-  messages: Messages;
 }
 
 /** The language every other falls back to, key by key. */
 export const FALLBACK = 'en';
 
-const files = import.meta.glob<Messages>('./locales/*.json', { eager: true, import: 'default' });
+// `?meta` makes each file a module of its own here: only its `_meta`
+// export is kept in the first script (the JSON's other keys are shaken
+// out), while the plain file below stays a lazy chunk.
+const metas = import.meta.glob<Messages>('./locales/*.json', { eager: true, import: 'default', query: '?meta' });
+const lazy = import.meta.glob<Messages>(['./locales/*.json', '!./locales/en.json'], { import: 'default' });
 
-function metaOf(messages: Messages, code: string): LocaleMeta {
-  const m = (messages._meta ?? {}) as Record<string, string>;
+function codeOf(path: string): string {
+  return path.replace(/^.*\/([^/]+)\.json(\?.*)?$/, '$1');
+}
+
+function metaOf(meta: Messages | undefined, code: string): LocaleMeta {
+  const m = (meta ?? {}) as Record<string, string>;
   return {
     name: m.name || code,
     dir: m.dir === 'rtl' ? 'rtl' : 'ltr',
@@ -35,12 +49,24 @@ function metaOf(messages: Messages, code: string): LocaleMeta {
 }
 
 /** The languages, English first, then by code. */
-export const LOCALES: LocaleInfo[] = Object.entries(files)
-  .map(([path, messages]) => {
-    const code = path.replace(/^.*\/([^/]+)\.json$/, '$1');
-    return { code, messages, ...metaOf(messages, code) };
+export const LOCALES: LocaleInfo[] = Object.entries(metas)
+  .map(([path, meta]) => {
+    const code = codeOf(path);
+    return { code, ...metaOf(meta, code) };
   })
   .sort((a, b) => (a.code === FALLBACK ? -1 : b.code === FALLBACK ? 1 : a.code.localeCompare(b.code)));
+
+/** English's messages: always there (every other language falls back to them). */
+export const FALLBACK_MESSAGES: Messages = english as Messages;
+
+const loaders = new Map(Object.entries(lazy).map(([path, load]) => [codeOf(path), load]));
+
+/** A language's messages, loaded on first use (English's at once). */
+export function loadMessages(code: string): Promise<Messages> {
+  if (code === FALLBACK) return Promise.resolve(FALLBACK_MESSAGES);
+  const load = loaders.get(code);
+  return load ? load() : Promise.reject(new Error(`no messages for ${code}`));
+}
 
 export function localeInfo(code: string): LocaleInfo {
   return LOCALES.find((l) => l.code === code) ?? LOCALES.find((l) => l.code === FALLBACK)!;

@@ -3,7 +3,7 @@
 // so any template that calls it re-renders when the language changes.
 import { createInstance } from 'i18next';
 import ICU from 'i18next-icu';
-import { FALLBACK, LOCALES, localeInfo, pickLocale, type LocaleInfo } from './catalogue';
+import { FALLBACK, FALLBACK_MESSAGES, LOCALES, loadMessages, localeInfo, pickLocale, type LocaleInfo } from './catalogue';
 import { hasNativeDigits, toDigits } from './digits';
 
 export { LOCALES, FALLBACK, type LocaleInfo } from './catalogue';
@@ -51,7 +51,8 @@ const icu = new ICU({ parseLngForICU: (lng: string) => tagFor(lng) });
 /** The i18next instance itself, for tests and tooling (components use `t`). */
 export const i18n = createInstance();
 void i18n.use(icu).init({
-  resources: Object.fromEntries(LOCALES.map((l) => [l.code, { translation: l.messages }])),
+  // English only: another language's messages are added when they load.
+  resources: { [FALLBACK]: { translation: FALLBACK_MESSAGES } },
   lng: prefs.locale,
   fallbackLng: FALLBACK,
   initAsync: false,
@@ -60,6 +61,42 @@ void i18n.use(icu).init({
   nsSeparator: false,
   returnNull: false,
 });
+
+/** Languages whose messages are in i18next, or on their way. */
+const loading = new Map<string, Promise<void>>([[FALLBACK, Promise.resolve()]]);
+const loaded = new Set([FALLBACK]);
+
+/** Loads a language's messages (its own chunk) into i18next, once. */
+export function loadLocale(code: string): Promise<void> {
+  let p = loading.get(code);
+  if (!p) {
+    p = loadMessages(code).then(
+      (messages) => {
+        i18n.addResourceBundle(code, 'translation', messages, true, true);
+        loaded.add(code);
+      },
+      (e: unknown) => {
+        loading.delete(code); // a later choice tries again
+        throw e;
+      },
+    );
+    loading.set(code, p);
+  }
+  return p;
+}
+
+// A saved language other than English is loaded before any component
+// renders (every importer waits for this module), so the first screen is
+// in that language, never English first. Should it fail, English shows.
+if (!loaded.has(prefs.locale)) {
+  try {
+    await loadLocale(prefs.locale);
+  } catch (e) {
+    console.error(`language ${prefs.locale} did not load`, e);
+    prefs.locale = FALLBACK;
+    void i18n.changeLanguage(FALLBACK);
+  }
+}
 
 /** The current language's code ("en", "bn", "hi", "ur"). */
 export function locale(): string {
@@ -127,8 +164,26 @@ export function applyLocale(): void {
   html.dir = dir();
 }
 
-export function setLocale(code: string): void {
+/** The language asked for last (a slower load of an earlier choice does not win). */
+let wanted = '';
+
+/**
+ * Switches to `code` and remembers it: at once when its messages are in,
+ * else once they have loaded (until then the window stays wholly in the
+ * language it was in). Resolves when the switch is done.
+ */
+export async function setLocale(code: string): Promise<void> {
   if (!LOCALES.some((l) => l.code === code)) return;
+  wanted = code;
+  if (!loaded.has(code)) {
+    try {
+      await loadLocale(code);
+    } catch (e) {
+      console.error(`language ${code} did not load`, e);
+      return;
+    }
+    if (wanted !== code) return;
+  }
   prefs.locale = code;
   store(LOCALE_KEY, code);
   void i18n.changeLanguage(code);
