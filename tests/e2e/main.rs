@@ -399,11 +399,11 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     .await;
     click(&c, "approve").await;
     follow_to_done(&c, &big, "completed").await;
-    let history = text_of(&c, &css("detail")).await.unwrap_or_default();
-    assert!(
-        history.contains("Karim Uddin") && history.contains("Sami Haque"),
-        "both approvals are in the history: {history}"
-    );
+    // Both approvals are in the history (waited for: the detail can be
+    // re-rendering after the list refreshes).
+    let detail = format!("{}[data-id=\"{big}\"]", css("detail"));
+    wait_text(&c, &detail, "Karim Uddin", Duration::from_secs(10)).await;
+    let history = wait_text(&c, &detail, "Sami Haque", Duration::from_secs(10)).await;
     sent_once_to_zexabit(data.path(), &history).await;
     screenshot(&c, "7-second-approval-completed").await;
     supervisor::settle_unknown(&c, &lost).await;

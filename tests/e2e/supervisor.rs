@@ -81,11 +81,15 @@ pub async fn settle_unknown(c: &Client, id: &str) {
     screenshot(c, "7c-settle-not-received").await;
     click(c, "settle-confirm").await;
     follow_to_done_within(c, id, "completed", Duration::from_secs(30)).await;
-    let detail = text_of(c, &css("detail")).await.unwrap_or_default();
-    assert!(
-        detail.contains("no deposit with this TrxID arrived"),
-        "the supervisor's note is in the history: {detail}"
-    );
+    // The supervisor's note is in the history: waited for, not read once
+    // (the detail can be re-rendering after the list refreshes).
+    wait_text(
+        c,
+        &format!("{}[data-id=\"{id}\"]", css("detail")),
+        "no deposit with this TrxID arrived",
+        Duration::from_secs(10),
+    )
+    .await;
     screenshot(c, "7d-unknown-settled-and-completed").await;
 }
 
