@@ -18,32 +18,33 @@ fn main() {
     tauri::Builder::default()
         .setup(move |app| {
             let data_dir = app.path().app_data_dir()?;
-            tracing::debug!("setup at {:?}", launched.elapsed());
-            let started =
-                tauri::async_runtime::block_on(cashdesk_sandbox::start(Config::from_env(data_dir)));
-            // What start-up costs before the window can show anything
-            // (docs/BENCHMARKS.md, the app's start).
-            tracing::info!("core started {:?} after launch", launched.elapsed());
-            let desk = match started {
-                Ok(desk) => {
-                    forward_changes(app.handle().clone(), &desk);
-                    Ok(desk)
-                }
-                Err(e) => {
-                    tracing::error!("Cashdesk could not start: {e}");
-                    Err(e.into_api())
-                }
-            };
-            app.manage(commands::Desk(desk));
+            app.manage(commands::Desk::default());
+            // Started off this thread: the window's page loads meanwhile,
+            // and its first command waits for the core (docs/BENCHMARKS.md,
+            // the app's start).
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let started = cashdesk_sandbox::start(Config::from_env(data_dir)).await;
+                tracing::info!("core started {:?} after launch", launched.elapsed());
+                let desk = match started {
+                    Ok(desk) => {
+                        forward_changes(handle.clone(), &desk);
+                        Ok(desk)
+                    }
+                    Err(e) => {
+                        tracing::error!("Cashdesk could not start: {e}");
+                        Err(e.into_api())
+                    }
+                };
+                handle.state::<commands::Desk>().set(desk);
+            });
             Ok(())
         })
         // The shell, not the webview, says whether the window has focus:
         // notifications are held back while the agent looks at the queue.
         .on_window_event(|window, event| {
-            if let tauri::WindowEvent::Focused(focused) = event
-                && let Ok(desk) = window.state::<commands::Desk>().0.as_ref()
-            {
-                desk.window_focused(*focused);
+            if let tauri::WindowEvent::Focused(focused) = event {
+                window.state::<commands::Desk>().window_focused(*focused);
             }
         })
         .invoke_handler(commands::handler())
