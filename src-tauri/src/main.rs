@@ -47,6 +47,19 @@ fn main() {
                 window.state::<commands::Desk>().window_focused(*focused);
             }
         })
+        // The smallest size the layout works at is set once the page has
+        // loaded, not in tauri.conf.json: geometry hints on a window not yet
+        // shown held its first page back by about half a second under X
+        // (docs/BENCHMARKS.md, the app's start).
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished
+                && let Err(e) = webview
+                    .window()
+                    .set_min_size(Some(tauri::LogicalSize::new(MIN_WIDTH, MIN_HEIGHT)))
+            {
+                tracing::warn!("could not set the window's smallest size: {e}");
+            }
+        })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
@@ -54,6 +67,10 @@ fn main() {
             std::process::exit(1);
         });
 }
+
+/// The smallest window the layout works at (logical pixels).
+const MIN_WIDTH: f64 = 960.0;
+const MIN_HEIGHT: f64 = 600.0;
 
 /// Pushes every stored change to the window as `cashdesk://changed`.
 fn forward_changes(handle: tauri::AppHandle, desk: &Cashdesk) {

@@ -144,16 +144,32 @@ fn pss_kib(pids: &[u32]) -> u64 {
         .sum()
 }
 
-/// CPU time (ns) the tree under `root` has used, from each thread's
+/// CPU time (ns) each thread of the tree under `root` has used, from its
 /// `schedstat` (nanoseconds: clock ticks, 10 ms each, are too coarse for a
-/// minute of an idle app).
-fn cpu_ns(root: u32) -> u64 {
+/// minute of an idle app). By thread, so one that ends meanwhile (tokio's
+/// idle blocking threads do) is not subtracted from the others.
+fn cpu_ns(root: u32) -> std::collections::HashMap<String, u64> {
     tree(root)
         .iter()
         .filter_map(|p| std::fs::read_dir(format!("/proc/{p}/task")).ok())
         .flat_map(|d| d.flatten())
-        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
-        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .filter_map(|t| {
+            let ns = std::fs::read_to_string(t.path().join("schedstat")).ok()?;
+            let ns = ns.split_whitespace().next()?.parse::<u64>().ok()?;
+            Some((t.path().display().to_string(), ns))
+        })
+        .collect()
+}
+
+/// CPU used between two `cpu_ns` readings: each thread's growth (a thread
+/// born meanwhile counts whole).
+fn cpu_used(
+    before: &std::collections::HashMap<String, u64>,
+    after: &std::collections::HashMap<String, u64>,
+) -> u64 {
+    after
+        .iter()
+        .map(|(t, ns)| ns.saturating_sub(before.get(t).copied().unwrap_or(0)))
         .sum()
 }
 
@@ -173,8 +189,7 @@ async fn idle_figures(app: &Path, idle: Duration) -> (f64, f64) {
     let pss = pss_kib(&tree(root)) as f64 / 1024.0;
     let before = cpu_ns(root);
     tokio::time::sleep(idle).await;
-    // A thread that ended meanwhile takes its time with it: never below 0.
-    let used = cpu_ns(root).saturating_sub(before) as f64 / 1e9;
+    let used = cpu_used(&before, &cpu_ns(root)) as f64 / 1e9;
     (pss, used / idle.as_secs_f64() * 100.0)
 }
 
