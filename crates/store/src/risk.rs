@@ -4,7 +4,7 @@
 //! asked, so an earlier request's later outcome shows as it is now. The
 //! hashes they compare are computed once, at intake and at attach.
 
-use crate::{Result, Store, StoreError, from_ms};
+use crate::{RequestRecord, Result, Store, StoreError, from_ms};
 use cashdesk_domain::{RequestId, RequestStatus};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -79,20 +79,21 @@ const BLOCKING: &str =
              ORDER BY created_ms LIMIT 1";
 
 impl Store {
-    /// Everything history says about `id` (empty when nothing).
-    pub fn risk_signals(&self, id: RequestId) -> Result<Vec<RiskSignal>> {
-        self.read(|c| signals_in(c, id))
+    /// Everything history says about `me` (empty when nothing). Takes the
+    /// request as the caller read it: the detail reads it once.
+    pub fn risk_signals(&self, me: &RequestRecord) -> Result<Vec<RiskSignal>> {
+        self.read(|c| signals_in(c, me))
     }
 
-    /// Why approving `id` is refused by the admin's duplicate rule, if it is
+    /// Why approving `me` is refused by the admin's duplicate rule, if it is
     /// (the same check every approval meets inside its transaction).
-    pub fn blocking_duplicate(&self, id: RequestId) -> Result<Option<String>> {
-        self.read(|c| blocking_duplicate_in(c, &crate::requests::get_in(c, id)?))
+    pub fn blocking_duplicate(&self, me: &RequestRecord) -> Result<Option<String>> {
+        self.read(|c| blocking_duplicate_in(c, me))
     }
 }
 
-pub(crate) fn signals_in(c: &Connection, id: RequestId) -> Result<Vec<RiskSignal>> {
-    let me = crate::requests::get_in(c, id)?;
+pub(crate) fn signals_in(c: &Connection, me: &RequestRecord) -> Result<Vec<RiskSignal>> {
+    let id = me.id;
     let mut out = Vec::new();
     if let Some(trx) = me.trx_id.as_deref().filter(|t| !t.is_empty()) {
         let found = ids(
@@ -214,10 +215,7 @@ fn push(
 
 /// When the admin made duplicates blocking: why `id` may not be approved
 /// (its reference already on a request that was not turned down).
-pub(crate) fn blocking_duplicate_in(
-    c: &Connection,
-    me: &crate::RequestRecord,
-) -> Result<Option<String>> {
+pub(crate) fn blocking_duplicate_in(c: &Connection, me: &RequestRecord) -> Result<Option<String>> {
     // Cached: every approval asks.
     let on: Option<String> = c
         .prepare_cached("SELECT value FROM settings WHERE key = ?1")?

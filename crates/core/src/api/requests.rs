@@ -142,7 +142,7 @@ pub fn get_request(app: &Cashdesk, id: RequestId) -> ApiResult<RequestDetail> {
         .collect();
     let extra = extra_lines(&r.details);
     let masked_any = !card_fields(&r, &extra).is_empty();
-    let (risk, approve_blocked) = super::risk::risk_of(app, id)?;
+    let (risk, approve_blocked) = super::risk::risk_of(app, &r)?;
     let outside_limits = super::risk::outside_limits(app, &r);
     let confirm_from = super::policy::confirm_threshold(&super::policy::read(app), &r.money);
     Ok(RequestDetail {

@@ -53,12 +53,15 @@ impl From<RiskKind> for RiskKindView {
     }
 }
 
-/// The signals of `id`, and why approving it is blocked, if it is.
-pub(crate) fn risk_of(app: &Cashdesk, id: RequestId) -> ApiResult<(Vec<RiskView>, Option<String>)> {
-    let blocked = app.store().blocking_duplicate(id)?;
+/// The signals of `rec`, and why approving it is blocked, if it is.
+pub(crate) fn risk_of(
+    app: &Cashdesk,
+    rec: &cashdesk_store::RequestRecord,
+) -> ApiResult<(Vec<RiskView>, Option<String>)> {
+    let blocked = app.store().blocking_duplicate(rec)?;
     let views = app
         .store()
-        .risk_signals(id)?
+        .risk_signals(rec)?
         .into_iter()
         .map(|s: RiskSignal| RiskView {
             kind: s.kind.into(),
