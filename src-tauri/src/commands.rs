@@ -23,22 +23,14 @@ use tauri::State;
 /// arrives first waits for it.
 #[derive(Default)]
 pub struct Desk {
-    started: tokio::sync::OnceCell<Result<Cashdesk, ApiError>>,
-    ready: tokio::sync::Notify,
+    started: tokio::sync::SetOnce<Result<Cashdesk, ApiError>>,
     /// The window's focus as last reported, kept until the core is up.
     focused: std::sync::atomic::AtomicBool,
 }
 
 impl Desk {
     async fn get(&self) -> ApiResult<&Cashdesk> {
-        loop {
-            // Registered before the check: a start finishing in between wakes it.
-            let ready = self.ready.notified();
-            if let Some(r) = self.started.get() {
-                return r.as_ref().map_err(Clone::clone);
-            }
-            ready.await;
-        }
+        self.started.wait().await.as_ref().map_err(Clone::clone)
     }
 
     /// The core once started (none while starting, or if it failed).
@@ -46,7 +38,7 @@ impl Desk {
         self.started.get().and_then(|r| r.as_ref().ok())
     }
 
-    /// Records the start's outcome and wakes every command waiting for it.
+    /// Records the start's outcome, which wakes every command waiting for it.
     pub fn set(&self, started: Result<Cashdesk, ApiError>) {
         if let Ok(desk) = &started {
             desk.window_focused(self.focused.load(std::sync::atomic::Ordering::SeqCst));
@@ -54,7 +46,6 @@ impl Desk {
         if self.started.set(started).is_err() {
             tracing::error!("the core was started twice");
         }
-        self.ready.notify_waiters();
     }
 
     /// The shell's focus events, before and after the core is up.
