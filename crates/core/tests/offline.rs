@@ -81,8 +81,12 @@ async fn decisions_wait_while_the_provider_is_unreachable_and_go_out_when_it_ret
     wait_for("the account shown offline", Duration::from_secs(10), || {
         (link(&app, account) == LinkState::Offline).then_some(())
     });
-    let waiting = api::requests::get_request(&app, first).unwrap();
-    assert_eq!(waiting.summary.status, RequestStatus::Approved);
+    // The probe may find the account gone while the worker's first attempt
+    // is still in flight (under load): that attempt ends, then it waits.
+    let waiting = wait_for("the call waiting to send", Duration::from_secs(10), || {
+        let d = api::requests::get_request(&app, first).unwrap();
+        (d.summary.status == RequestStatus::Approved).then_some(d)
+    });
     assert_eq!(waiting.summary.status_label, "waiting to send");
     assert!(
         waiting
@@ -118,8 +122,12 @@ async fn decisions_wait_while_the_provider_is_unreachable_and_go_out_when_it_ret
         back.elapsed()
     );
     assert_eq!(link(&app, account), LinkState::Online);
-    let d = api::requests::get_request(&app, first).unwrap();
-    assert_eq!(d.summary.status, RequestStatus::AwaitingProvider);
+    // The simulator counts the call before it answers: the desk records
+    // the answer a moment later.
+    wait_for("the answer recorded", Duration::from_secs(5), || {
+        let d = api::requests::get_request(&app, first).unwrap();
+        (d.summary.status == RequestStatus::AwaitingProvider).then_some(())
+    });
     assert_eq!(sim.payments().len(), 1, "sent once");
     app.shutdown().await;
 }
