@@ -16,7 +16,11 @@ export GNOME_KEYRING_CONTROL
 # scripts/test-bus.sh, whose bus configuration this session runs on.
 dunst >"$tmp/dunst.log" 2>&1 &
 dunst_pid=$!
-trap 'kill $dunst_pid 2>/dev/null || true' EXIT
+# The store's PostgreSQL engine is tested on a cluster of its own (a temp
+# folder, a random port), stopped and removed when the session ends.
+pg=$(cd "$(dirname "$0")" && pwd)/test-pg.sh
+eval "$(bash "$pg" start)"
+trap 'kill $dunst_pid 2>/dev/null || true; bash "$pg" stop "$CASHDESK_TEST_PG_DIR"' EXIT
 for _ in $(seq 50); do
   dbus-send --session --dest=org.freedesktop.DBus --print-reply /org/freedesktop/DBus \
     org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q 'boolean true' && break

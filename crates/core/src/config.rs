@@ -20,6 +20,9 @@ pub enum PausePoint {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
+    /// A team desk's PostgreSQL (`postgres://…`); `None` keeps the desk's
+    /// data in the SQLite file in `data_dir`.
+    pub database_url: Option<String>,
     /// Keychain service name; tests use their own so they never touch the app's entries.
     pub keychain_service: String,
     /// Local webhook/intake server; loopback by default.
@@ -55,6 +58,7 @@ impl Config {
             data_dir: var("CASHDESK_DATA_DIR")
                 .map(PathBuf::from)
                 .unwrap_or(default_data_dir),
+            database_url: var("CASHDESK_DATABASE_URL"),
             keychain_service: var("CASHDESK_KEYCHAIN_SERVICE")
                 .unwrap_or_else(|| cashdesk_secrets::Keychain::APP_SERVICE.to_owned()),
             http_addr: var("CASHDESK_HTTP_ADDR")

@@ -78,9 +78,13 @@ pub(crate) const AUDIT_KEY: &str = "audit_key";
 pub(crate) const AUDIT_ANCHOR: &str = "audit_anchor";
 
 impl Cx {
-    /// Opens the store in the data folder; starts nothing.
+    /// Opens the store (the data folder's SQLite file, or the team desk's
+    /// PostgreSQL); starts nothing.
     pub fn open(config: Config) -> CoreResult<Cx> {
-        let store = Arc::new(Store::open(&config.db_path())?);
+        let store = Arc::new(match &config.database_url {
+            Some(url) => Store::connect(url)?,
+            None => Store::open(&config.db_path())?,
+        });
         let events = Events::new();
         // The window hears of every committed change from the store itself.
         let tell = events.change_sender();

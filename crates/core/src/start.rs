@@ -15,6 +15,7 @@ impl Cashdesk {
         let lock = crate::lock::DataLock::acquire(&config.data_dir)?;
         let app = Cashdesk::open(config)?;
         app.hold_lock(lock);
+        app.store().hold_desk()?;
         let retired = app.store().retire_sandbox_accounts()?;
         if retired > 0 {
             tracing::info!("{retired} unfinished requests of the previous sandbox session ended");

@@ -2,9 +2,9 @@
 //! the secret itself lives in the OS keychain.
 
 use crate::requests::{ProviderFacts, transition_in};
+use crate::sql::{OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, audit, from_ms, now_ms};
 use cashdesk_domain::{AccountId, Actor, ProviderKind, RequestStatus};
-use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone)]
 pub struct NewAccount {
@@ -31,14 +31,8 @@ pub struct AccountRecord {
 
 const SELECT: &str = "SELECT id, provider, name, base_url, secret_names, config_json, sandbox, created_ms FROM provider_accounts";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRecord> {
-    let bad = |w: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("bad account {w}").into(),
-        )
-    };
+fn row(r: &Row<'_>) -> Result<AccountRecord> {
+    let bad = |w: &str| StoreError::Corrupt(format!("bad account {w}"));
     let names: String = r.get(4)?;
     let config: String = r.get(5)?;
     Ok(AccountRecord {
@@ -73,7 +67,7 @@ impl Store {
                 audit::append(tx, actor, "account.added", &id.to_string(), &serde_json::json!({
                     "provider": new.provider.as_str(), "name": new.name, "base_url": new.base_url, "secrets": new.secret_names }))?;
             }
-            Ok(tx.query_row(&format!("{SELECT} WHERE id = ?1"), [id.to_string()], row)?)
+            tx.query_row(&format!("{SELECT} WHERE id = ?1"), params![id.to_string()], row)
         })
     }
 
@@ -83,8 +77,8 @@ impl Store {
             let mut st = c.prepare(&format!(
                 "{SELECT} WHERE removed_ms IS NULL ORDER BY created_ms"
             ))?;
-            let rows = st.query_map([], row)?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let rows = st.query_map(params![], row)?;
+            rows.collect::<Result<_, _>>()
         })
     }
 
@@ -93,7 +87,7 @@ impl Store {
         self.read(|c| {
             c.query_row(
                 &format!("{SELECT} WHERE id = ?1 AND removed_ms IS NULL"),
-                [id.to_string()],
+                params![id.to_string()],
                 row,
             )
             .optional()?
@@ -105,9 +99,13 @@ impl Store {
 
     pub fn account(&self, id: AccountId) -> Result<AccountRecord> {
         self.read(|c| {
-            c.query_row(&format!("{SELECT} WHERE id = ?1"), [id.to_string()], row)
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("provider account {id}")))
+            c.query_row(
+                &format!("{SELECT} WHERE id = ?1"),
+                params![id.to_string()],
+                row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("provider account {id}")))
         })
     }
 
@@ -120,7 +118,7 @@ impl Store {
             let (open, calls): (i64, i64) = tx.query_row(
                 "SELECT (SELECT COUNT(*) FROM requests WHERE account_id = ?1 AND view != 'done'),
                         (SELECT COUNT(*) FROM outbox WHERE account_id = ?1 AND state IN ('pending','sending','unknown'))",
-                [id.to_string()],
+                params![id.to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             if open > 0 || calls > 0 {
@@ -156,7 +154,7 @@ impl Store {
                  WHERE a.sandbox = 1 AND a.removed_ms IS NULL AND r.view != 'done'",
             )?;
             let open: Vec<(String, String)> = st
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()?;
             drop(st);
             let why = "the sandbox session that held this request has ended";
@@ -173,7 +171,7 @@ impl Store {
                     params![id.to_string(), why, now_ms()],
                 )?;
             }
-            tx.execute("UPDATE provider_accounts SET removed_ms = ?1 WHERE sandbox = 1 AND removed_ms IS NULL", [now_ms()])?;
+            tx.execute("UPDATE provider_accounts SET removed_ms = ?1 WHERE sandbox = 1 AND removed_ms IS NULL", params![now_ms()])?;
             Ok(open.len() as u32)
         })
     }

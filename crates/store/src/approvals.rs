@@ -8,9 +8,9 @@
 use crate::claims::check_claim_in;
 use crate::operators::roles_in;
 use crate::requests::{get_in, transition_from};
+use crate::sql::{Db, Param, Row, params};
 use crate::{ProviderFacts, RequestRecord, Result, Store, StoreError, now_ms};
 use cashdesk_domain::{AccountId, Actor, RequestId, RequestKind, RequestStatus, Role};
-use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
 
 /// What an approval rule counts toward its threshold.
@@ -57,7 +57,7 @@ pub struct ApprovalRule {
     pub threshold: Decimal,
 }
 
-fn rule_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApprovalRule> {
+fn rule_row(r: &Row<'_>) -> Result<ApprovalRule> {
     let threshold: String = r.get(6)?;
     Ok(ApprovalRule {
         id: r.get(0)?,
@@ -86,7 +86,7 @@ pub fn day_start_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn sum(tx: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Decimal> {
+fn sum(tx: &Db<'_>, sql: &str, args: &[&dyn Param]) -> Result<Decimal> {
     let mut st = tx.prepare_cached(sql)?;
     let amounts = st.query_map(args, |r| r.get::<_, String>(0))?;
     let mut total = Decimal::ZERO;
@@ -96,12 +96,14 @@ fn sum(tx: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Decima
     Ok(total)
 }
 
-/// The rows a rule covers, after `?5` account, `?6` kind, `?7` method.
-const IN_SCOPE: &str = "AND (?5 IS NULL OR account_id = ?5) AND (?6 IS NULL OR kind = ?6)
-    AND (?7 IS NULL OR lower(method) = lower(?7))";
+/// The rows a rule covers, after `?5` account, `?6` kind, `?7` method
+/// (each typed: PostgreSQL cannot tell a parameter's type from `IS NULL`).
+const IN_SCOPE: &str = "AND (CAST(?5 AS TEXT) IS NULL OR account_id = ?5)
+    AND (CAST(?6 AS TEXT) IS NULL OR kind = ?6)
+    AND (CAST(?7 AS TEXT) IS NULL OR lower(method) = lower(?7))";
 
 /// Why `rec` needs a second approval when `actor` approves it, if it does.
-fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<Option<String>> {
+fn needs_second(tx: &Db<'_>, rec: &RequestRecord, actor: &Actor) -> Result<Option<String>> {
     let mut st = tx.prepare_cached(&format!(
         "{RULES} AND currency = ?1 AND (account_id IS NULL OR account_id = ?2)
            AND (kind IS NULL OR kind = ?3) AND (method IS NULL OR lower(method) = lower(?4))"
@@ -116,7 +118,7 @@ fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<O
             ],
             rule_row,
         )?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<Result<_>>()?;
     let amount = rec.money.amount;
     let cur = rec.money.currency.code();
     let since = day_start_ms();
@@ -140,7 +142,7 @@ fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<O
                     &format!(
                         "SELECT amount FROM (SELECT DISTINCT request_id, amount FROM decisions
                            WHERE operator_id = ?1 AND decided_ms >= ?2 AND action IN {}
-                             AND request_id != ?3 AND currency = ?4 {IN_SCOPE})",
+                             AND request_id != ?3 AND currency = ?4 {IN_SCOPE}) AS d",
                         crate::decisions::APPROVALS
                     ),
                     params![
@@ -182,7 +184,7 @@ fn needs_second(tx: &Connection, rec: &RequestRecord, actor: &Actor) -> Result<O
 /// Commits the provider call of an approval; a failed row is reused (a
 /// person retries after the cause is fixed: same effect, same reference).
 fn write_call(
-    tx: &Connection,
+    tx: &Db<'_>,
     rec: &RequestRecord,
     effect: &str,
     payload: &serde_json::Value,
@@ -206,7 +208,7 @@ fn write_call(
 
 /// Checks a person's rejection inside its transaction: nobody else's live
 /// claim, and at the second step only a supervisor turns it down.
-pub(crate) fn check_reject_in(tx: &Connection, id: RequestId, actor: &Actor) -> Result<()> {
+pub(crate) fn check_reject_in(tx: &Db<'_>, id: RequestId, actor: &Actor) -> Result<()> {
     check_claim_in(tx, id, actor)?;
     let rec = get_in(tx, id)?;
     if rec.status == RequestStatus::AwaitingSecondApproval
@@ -222,7 +224,7 @@ pub(crate) fn check_reject_in(tx: &Connection, id: RequestId, actor: &Actor) -> 
 
 /// Checks a person settling an unknown outcome inside its transaction:
 /// a supervisor, and nobody else's live claim.
-pub(crate) fn check_settle_in(tx: &Connection, id: RequestId, actor: &Actor) -> Result<()> {
+pub(crate) fn check_settle_in(tx: &Db<'_>, id: RequestId, actor: &Actor) -> Result<()> {
     if actor.operator_ref().is_none() {
         return Ok(());
     }
@@ -327,8 +329,8 @@ impl Store {
     pub fn approval_rules(&self) -> Result<Vec<ApprovalRule>> {
         self.read(|c| {
             let mut st = c.prepare(&format!("{RULES} ORDER BY currency, scope, id"))?;
-            let rows = st.query_map([], rule_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            let rows = st.query_map(params![], rule_row)?;
+            rows.collect::<Result<_>>()
         })
     }
 
@@ -338,9 +340,9 @@ impl Store {
             if !roles_in(tx, actor)?.has(Role::Admin) {
                 return Err(StoreError::NotAllowed("needs an admin".into()));
             }
-            tx.execute(
+            let id: i64 = tx.query_row(
                 "INSERT INTO approval_rules (scope, account_id, kind, method, currency, threshold, created_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
                 params![
                     rule.scope.as_str(),
                     rule.account_id.map(|a| a.to_string()),
@@ -350,8 +352,8 @@ impl Store {
                     rule.threshold.to_string(),
                     now_ms()
                 ],
+                |r| r.get::<_, i64>(0),
             )?;
-            let id = tx.last_insert_rowid();
             crate::audit::append(
                 tx,
                 actor,

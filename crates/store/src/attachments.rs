@@ -3,9 +3,9 @@
 //! attaching another replaces it while the request is still undecided, and
 //! a draft's screenshot moves to its request in the submitting transaction.
 
+use crate::sql::{Db, OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, audit, from_ms, now_ms};
 use cashdesk_domain::{Actor, DraftId, RequestId, RequestStatus};
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 /// A screenshot as received, before it is stored.
@@ -63,7 +63,7 @@ impl Owner {
 
 const INFO: &str = "id, file_name, mime, sha256, length(bytes), created_ms";
 
-fn info_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentInfo> {
+fn info_row(r: &Row<'_>) -> Result<AttachmentInfo> {
     Ok(AttachmentInfo {
         id: r.get(0)?,
         file_name: r.get(1)?,
@@ -75,7 +75,7 @@ fn info_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentInfo> {
 }
 
 /// Replaces the owner's screenshot with `a`, in the caller's transaction.
-pub(crate) fn put_in(tx: &Connection, owner: Owner, a: &NewAttachment) -> Result<AttachmentInfo> {
+pub(crate) fn put_in(tx: &Db<'_>, owner: Owner, a: &NewAttachment) -> Result<AttachmentInfo> {
     tx.execute(
         "DELETE FROM attachments WHERE owner_kind = ?1 AND owner_id = ?2",
         params![owner.kind(), owner.id()],
@@ -91,17 +91,17 @@ pub(crate) fn put_in(tx: &Connection, owner: Owner, a: &NewAttachment) -> Result
     info_in(tx, owner)?.ok_or_else(|| StoreError::Corrupt("attachment vanished".into()))
 }
 
-fn info_in(c: &Connection, owner: Owner) -> Result<Option<AttachmentInfo>> {
-    Ok(c.query_row(
+fn info_in(c: &Db<'_>, owner: Owner) -> Result<Option<AttachmentInfo>> {
+    c.query_row(
         &format!("SELECT {INFO} FROM attachments WHERE owner_kind = ?1 AND owner_id = ?2"),
         params![owner.kind(), owner.id()],
         info_row,
     )
-    .optional()?)
+    .optional()
 }
 
 /// Hands a draft's screenshot to the request it became.
-pub(crate) fn move_in(tx: &Connection, draft: DraftId, request: RequestId) -> Result<()> {
+pub(crate) fn move_in(tx: &Db<'_>, draft: DraftId, request: RequestId) -> Result<()> {
     tx.execute(
         "UPDATE attachments SET owner_kind = 'request', owner_id = ?2
          WHERE owner_kind = 'draft' AND owner_id = ?1",
@@ -117,7 +117,7 @@ impl Store {
             let exists: Option<String> = tx
                 .query_row(
                     "SELECT id FROM drafts WHERE id = ?1",
-                    [draft.to_string()],
+                    params![draft.to_string()],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -171,7 +171,7 @@ impl Store {
         self.read(|c| {
             c.query_row(
                 &format!("SELECT {INFO}, bytes FROM attachments WHERE id = ?1"),
-                [id],
+                params![id],
                 |r| Ok((info_row(r)?, r.get::<_, Vec<u8>>(6)?)),
             )
             .optional()?

@@ -3,12 +3,12 @@
 //! from that row on (and triggers refuse UPDATE/DELETE outright). With the
 //! desk's audit key set (an HMAC key the core keeps in the OS keychain),
 //! the hash is an HMAC-SHA256: someone who edits the file and recomputes
-//! the chain cannot make it verify without the key. The key reaches SQL
-//! only through the writer's `audit_mac` function (`register`).
+//! the chain cannot make it verify without the key. The key never reaches
+//! SQL: the writer's `Db` carries it, and the MAC is made here.
 
+use crate::sql::{Db, OptionalExtension, params};
 use crate::{Result, Store, StoreError, from_ms, now_ms};
 use cashdesk_domain::Actor;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -53,29 +53,13 @@ fn keyed(key: &[u8], msg: &[u8]) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// The desk's audit key, shared by the writer's SQL function and `verify`.
+/// The desk's audit key, shared by the writer's `Db` and `verify`.
 pub(crate) type AuditKey = std::sync::Arc<std::sync::RwLock<Option<Vec<u8>>>>;
-
-/// Gives the writer `audit_mac(message)`: the HMAC with the desk's key, or
-/// NULL while no key is set.
-pub(crate) fn register(writer: &Connection, key: AuditKey) -> rusqlite::Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    writer.create_scalar_function(
-        "audit_mac",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        move |ctx| {
-            let msg: Vec<u8> = ctx.get(0)?;
-            let k = key.read().unwrap_or_else(|e| e.into_inner());
-            Ok(k.as_deref().map(|k| keyed(k, &msg)))
-        },
-    )
-}
 
 /// Appends one entry inside the caller's transaction, so the audit entry
 /// commits (or not) together with the change it records.
 pub(crate) fn append(
-    tx: &Connection,
+    tx: &Db<'_>,
     actor: &Actor,
     action: &str,
     subject: &str,
@@ -83,16 +67,14 @@ pub(crate) fn append(
 ) -> Result<()> {
     let prev: String = tx
         .prepare_cached("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| r.get(0))
+        .query_row(params![], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| GENESIS.to_owned());
     let at = now_ms();
     let actor = actor.to_string();
     let details = details.to_string();
     let msg = message(&prev, at, &actor, action, subject, &details);
-    let mac: Option<String> = tx
-        .prepare_cached("SELECT audit_mac(?1)")?
-        .query_row([&msg], |r| r.get(0))?;
+    let mac: Option<String> = tx.audit_key().map(|k| keyed(&k, &msg));
     let keyed = mac.is_some();
     let hash = mac.unwrap_or_else(|| plain(&msg));
     tx.prepare_cached(
@@ -118,7 +100,7 @@ impl Store {
                 "SELECT seq, at_ms, actor, action, subject, details_json FROM audit_log
                  ORDER BY seq DESC LIMIT ?1",
             )?;
-            let rows = st.query_map([limit], |r| {
+            let rows = st.query_map(params![limit], |r| {
                 let details: String = r.get(5)?;
                 Ok(AuditEntry {
                     seq: r.get(0)?,
@@ -129,7 +111,7 @@ impl Store {
                     details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
                 })
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 
@@ -153,10 +135,10 @@ impl Store {
     /// The first keyed entry's seq, if any (a cheap look, no verification).
     pub fn first_keyed_audit(&self) -> Result<Option<i64>> {
         self.read(|c| {
-            Ok(
-                c.query_row("SELECT MIN(seq) FROM audit_log WHERE keyed = 1", [], |r| {
-                    r.get(0)
-                })?,
+            c.query_row(
+                "SELECT MIN(seq) FROM audit_log WHERE keyed = 1",
+                params![],
+                |r| r.get(0),
             )
         })
     }
@@ -184,15 +166,14 @@ fn bad(seq: i64, why: &str) -> StoreError {
 }
 
 /// Checks every entry's hash and link, with `key` for keyed entries.
-pub fn verify_audit_chain(c: &Connection, key: Option<&[u8]>) -> Result<AuditReport> {
+pub(crate) fn verify_audit_chain(c: &Db<'_>, key: Option<&[u8]>) -> Result<AuditReport> {
     let mut st = c.prepare(
         "SELECT seq, at_ms, actor, action, subject, details_json, prev_hash, hash, keyed
          FROM audit_log ORDER BY seq",
     )?;
-    let mut rows = st.query([])?;
     let mut prev = GENESIS.to_owned();
     let mut report = AuditReport::default();
-    while let Some(r) = rows.next()? {
+    st.for_each(params![], |r| {
         let seq: i64 = r.get(0)?;
         let stored_prev: String = r.get(6)?;
         let stored: String = r.get(7)?;
@@ -227,6 +208,7 @@ pub fn verify_audit_chain(c: &Connection, key: Option<&[u8]>) -> Result<AuditRep
         }
         prev = stored;
         report.entries += 1;
-    }
+        Ok(())
+    })?;
     Ok(report)
 }

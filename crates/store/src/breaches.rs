@@ -3,8 +3,8 @@
 //! ticks (or a restart) never announce one request twice.
 
 use crate::requests::{COLUMNS, from_row};
+use crate::sql::params;
 use crate::{RequestRecord, Result, Store};
-use rusqlite::params;
 
 /// How far back the first look after a start goes: older breaches were
 /// announced, or are in the attention list already.
@@ -30,9 +30,9 @@ impl Store {
             ))?;
             let found = st
                 .query_map(params![since_ms, now_ms, limit], from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<Result<Vec<_>>>()?;
             let mut mark = tx.prepare_cached(
-                "INSERT OR IGNORE INTO breach_notices (request_id, at_ms) VALUES (?1, ?2)",
+                "INSERT INTO breach_notices (request_id, at_ms) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             )?;
             for r in &found {
                 mark.execute(params![r.id.to_string(), now_ms])?;

@@ -4,9 +4,9 @@
 //! database, not only in one window.
 
 use crate::operators::roles_in;
+use crate::sql::{Db, OptionalExtension, params};
 use crate::{Result, Store, StoreError, from_ms, now_ms};
 use cashdesk_domain::{Actor, OperatorId, OperatorRef, RequestId, Role};
-use rusqlite::{Connection, OptionalExtension, params};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
@@ -16,7 +16,7 @@ pub struct Claim {
     pub until: chrono::DateTime<chrono::Utc>,
 }
 
-fn live_in(tx: &Connection, id: RequestId) -> Result<Option<Claim>> {
+fn live_in(tx: &Db<'_>, id: RequestId) -> Result<Option<Claim>> {
     let row = tx
         .prepare_cached(
             "SELECT operator_id, operator_name, since_ms, until_ms FROM claims
@@ -47,7 +47,7 @@ fn held_by_other(claim: &Claim) -> StoreError {
 }
 
 /// Refuses a decision on a request someone else holds a live claim on.
-pub(crate) fn check_claim_in(tx: &Connection, id: RequestId, actor: &Actor) -> Result<()> {
+pub(crate) fn check_claim_in(tx: &Db<'_>, id: RequestId, actor: &Actor) -> Result<()> {
     let Some(me) = actor.operator_ref() else {
         // The provider's word and Cashdesk's own steps are not people deciding.
         return Ok(());
@@ -60,13 +60,7 @@ pub(crate) fn check_claim_in(tx: &Connection, id: RequestId, actor: &Actor) -> R
 
 /// Writes the claim and returns it as written (not re-read against the
 /// clock: a lease shorter than the write must still come back).
-fn put(
-    tx: &Connection,
-    id: RequestId,
-    by: &OperatorRef,
-    since: i64,
-    lease_ms: i64,
-) -> Result<Claim> {
+fn put(tx: &Db<'_>, id: RequestId, by: &OperatorRef, since: i64, lease_ms: i64) -> Result<Claim> {
     let until = now_ms() + lease_ms;
     tx.execute(
         "INSERT INTO claims (request_id, operator_id, operator_name, since_ms, until_ms)

@@ -3,9 +3,9 @@
 //! by time or by operator for the overview and an agent's page.
 
 use crate::requests::corrupt;
+use crate::sql::{Db, OptionalExtension, Row, params};
 use crate::{Result, Store, from_ms, now_ms};
 use cashdesk_domain::{Actor, OperatorId, OperatorRef, RequestId, RequestStatus};
-use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -87,7 +87,7 @@ pub struct Decision {
 pub(crate) const DECISION_COLUMNS: &str = "seq, request_id, operator_id, operator_name, action,
     to_status, provider, kind, method, amount, currency, reason, waited_ms, handled_ms, decided_ms";
 
-pub(crate) fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decision> {
+pub(crate) fn decision_row(r: &Row<'_>) -> Result<Decision> {
     let text = |i: usize| r.get::<_, String>(i);
     let id = text(1)?;
     Ok(Decision {
@@ -114,7 +114,7 @@ pub(crate) fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Decision> 
 /// Records `actor`'s move of `before` to `to`, when it is a person's
 /// decision (called from the one place statuses change).
 pub(crate) fn record_in(
-    tx: &Connection,
+    tx: &Db<'_>,
     before: &crate::RequestRecord,
     to: RequestStatus,
     actor: &Actor,
@@ -128,7 +128,7 @@ pub(crate) fn record_in(
     // A second approval waited from the first one, not from intake.
     let reached = if action == Action::SecondApproval {
         tx.prepare_cached("SELECT first_approved_ms FROM requests WHERE id = ?1")?
-            .query_row([&id], |r| r.get::<_, Option<i64>>(0))?
+            .query_row(params![&id], |r| r.get::<_, Option<i64>>(0))?
     } else {
         None
     }
@@ -179,8 +179,9 @@ impl Store {
         self.read(|c| {
             let mut st = c.prepare_cached(&format!(
                 "SELECT {DECISION_COLUMNS} FROM decisions
-                 WHERE operator_id = ?1 AND (?2 IS NULL OR action = ?2)
-                   AND (?3 IS NULL OR decided_ms >= ?3) AND (?4 IS NULL OR seq < ?4)
+                 WHERE operator_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR action = ?2)
+                   AND (CAST(?3 AS BIGINT) IS NULL OR decided_ms >= ?3)
+                   AND (CAST(?4 AS BIGINT) IS NULL OR seq < ?4)
                  ORDER BY decided_ms DESC, seq DESC LIMIT ?5"
             ))?;
             let rows = st.query_map(
@@ -193,7 +194,7 @@ impl Store {
                 ],
                 decision_row,
             )?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 

@@ -3,9 +3,9 @@
 
 use crate::insert::insert_in;
 use crate::requests::{NewRequest, get_in};
+use crate::sql::{OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, from_ms, now_ms};
 use cashdesk_domain::{Actor, DraftId};
-use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftRecord {
@@ -18,13 +18,13 @@ pub struct DraftRecord {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DraftRecord> {
+fn row(r: &Row<'_>) -> Result<DraftRecord> {
     let id: String = r.get(0)?;
     let fields: String = r.get(2)?;
     Ok(DraftRecord {
         id: id
             .parse()
-            .map_err(|_| rusqlite::Error::InvalidColumnName(id.clone()))?,
+            .map_err(|_| StoreError::Corrupt(format!("bad draft id {id:?}")))?,
         operator: r.get(1)?,
         fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::Null),
         created_at: from_ms(r.get(3)?),
@@ -46,7 +46,7 @@ impl Store {
                  ON CONFLICT(id) DO UPDATE SET fields_json = excluded.fields_json, updated_ms = excluded.updated_ms",
                 params![id.to_string(), operator, fields.to_string(), now],
             )?;
-            Ok(tx.query_row("SELECT id, operator, fields_json, created_ms, updated_ms FROM drafts WHERE id = ?1", [id.to_string()], row)?)
+            tx.query_row("SELECT id, operator, fields_json, created_ms, updated_ms FROM drafts WHERE id = ?1", params![id.to_string()], row)
         })
     }
 
@@ -54,14 +54,14 @@ impl Store {
     pub fn list_drafts(&self) -> Result<Vec<DraftRecord>> {
         self.read(|c| {
             let mut st = c.prepare("SELECT id, operator, fields_json, created_ms, updated_ms FROM drafts ORDER BY updated_ms DESC")?;
-            let rows = st.query_map([], row)?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let rows = st.query_map(params![], row)?;
+            rows.collect::<Result<_, _>>()
         })
     }
 
     pub fn discard_draft(&self, id: DraftId) -> Result<()> {
         self.write(|tx| {
-            tx.execute("DELETE FROM drafts WHERE id = ?1", [id.to_string()])?;
+            tx.execute("DELETE FROM drafts WHERE id = ?1", params![id.to_string()])?;
             Ok(())
         })
     }
@@ -78,7 +78,7 @@ impl Store {
             let exists: Option<String> = tx
                 .query_row(
                     "SELECT id FROM drafts WHERE id = ?1",
-                    [id.to_string()],
+                    params![id.to_string()],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -87,7 +87,7 @@ impl Store {
             }
             let rid = insert_in(tx, new, actor, None)?;
             crate::attachments::move_in(tx, id, rid)?;
-            tx.execute("DELETE FROM drafts WHERE id = ?1", [id.to_string()])?;
+            tx.execute("DELETE FROM drafts WHERE id = ?1", params![id.to_string()])?;
             get_in(tx, rid)
         })
     }

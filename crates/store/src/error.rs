@@ -34,6 +34,18 @@ pub enum StoreError {
     Money(#[from] MoneyError),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+    /// PostgreSQL refused or could not be reached (a team desk).
+    #[error("database server: {}", pg_words(.0))]
+    Postgres(tokio_postgres::Error),
+    /// Another Cashdesk core runs on this PostgreSQL database.
+    #[error(
+        "another Cashdesk server is running on the database {server}: stop it first (several servers on one database are not supported yet)"
+    )]
+    DeskInUse { server: String },
+    /// A query for one row found none: callers that expect it turn this
+    /// into `NotFound` or `None` (`sql::OptionalExtension`).
+    #[error("no row found")]
+    NoRow,
     /// The disk is full: this write failed and changed nothing; the next
     /// one succeeds once space is freed (no restart needed).
     #[error(
@@ -67,5 +79,28 @@ impl From<rusqlite::Error> for StoreError {
             },
             _ => StoreError::Sqlite(e),
         }
+    }
+}
+
+impl StoreError {
+    /// A uniqueness or other constraint refused the write.
+    pub(crate) fn is_constraint(&self) -> bool {
+        match self {
+            StoreError::Sqlite(e) => {
+                e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
+            }
+            // SQLSTATE class 23: integrity constraint violation.
+            StoreError::Postgres(e) => e.code().is_some_and(|c| c.code().starts_with("23")),
+            _ => false,
+        }
+    }
+}
+
+/// The server's own message and code when it sent one (tokio-postgres's
+/// Display says only "db error").
+fn pg_words(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::queue::{QueueFilter, filter_sql, order};
 use crate::requests::{COLUMN_COUNT, RequestRecord, from_row};
+use crate::sql::Db;
 use crate::{Result, Store, StoreError};
 use cashdesk_domain::card::masked;
 use rusqlite::{Connection, OpenFlags};
@@ -16,30 +17,45 @@ impl Store {
         f: &QueueFilter,
         mut each: impl FnMut(&RequestRecord) -> Result<()>,
     ) -> Result<u64> {
+        let Some(lite) = self.lite() else {
+            // PostgreSQL streams one statement's rows from one snapshot.
+            let (mut sql, args) = filter_sql(f, self.engine());
+            sql.push_str(order(f));
+            return self.read(|c| {
+                let mut n = 0;
+                c.prepare(&sql)?
+                    .for_each(&crate::sql::dynamic(&args), |r| {
+                        each(&from_row(r)?)?;
+                        n += 1;
+                        Ok(())
+                    })?;
+                Ok(n)
+            });
+        };
         let mut c = Connection::open_with_flags(
-            self.path(),
+            lite.path(),
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         c.busy_timeout(std::time::Duration::from_secs(5))?;
         let tx = c.transaction()?;
-        let (mut sql, args) = filter_sql(f);
+        let (mut sql, args) = filter_sql(f, self.engine());
         sql.push_str(order(f));
-        let mut st = tx.prepare(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut st = Db::lite(&tx).prepare(&sql)?;
+        debug_assert!(st.column_count() > COLUMN_COUNT);
         let mut n = 0;
-        while let Some(r) = rows.next()? {
-            debug_assert!(r.as_ref().column_count() > COLUMN_COUNT);
+        st.for_each(&crate::sql::dynamic(&args), |r| {
             each(&from_row(r)?)?;
             n += 1;
-        }
+            Ok(())
+        })?;
         Ok(n)
     }
 
     /// How many requests the view `f` holds, uncapped (the export's check).
     pub fn count_in_view(&self, f: &QueueFilter) -> Result<u64> {
-        let (sql, args) = filter_sql(f);
-        let sql = format!("SELECT COUNT(*) FROM ({sql})");
-        self.read(|c| Ok(c.query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?))
+        let (sql, args) = filter_sql(f, self.engine());
+        let sql = format!("SELECT COUNT(*) FROM ({sql}) AS v");
+        self.read(|c| c.query_row(&sql, &crate::sql::dynamic(&args), |r| r.get(0)))
     }
 }
 

@@ -5,9 +5,9 @@
 
 use crate::insert::insert_in;
 use crate::requests::get_in;
+use crate::sql::{OptionalExtension, params};
 use crate::{NewRequest, RequestRecord, Result, Store, StoreError};
 use cashdesk_domain::Actor;
-use rusqlite::{OptionalExtension, params};
 
 impl Store {
     /// Inserts a pending request known to the provider as `txn_id`, once:

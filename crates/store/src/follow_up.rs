@@ -10,9 +10,9 @@
 
 use crate::outbox::{OutboxOutcome, OutboxRow};
 use crate::requests::{ProviderFacts, get_in, transition_in};
+use crate::sql::{Db, params};
 use crate::{RequestRecord, Result, Store, audit, now_ms};
 use cashdesk_domain::{Actor, RequestId, RequestStatus};
-use rusqlite::{Connection, params};
 
 impl Store {
     /// The agent's rejection and the provider call it causes, in one
@@ -63,7 +63,7 @@ impl Store {
 }
 
 fn set_provider_reason_in(
-    tx: &Connection,
+    tx: &Db<'_>,
     id: RequestId,
     actor: &Actor,
     reason: &str,
@@ -85,7 +85,7 @@ fn set_provider_reason_in(
 /// What one attempt of a follow-up row produced: the row's state and an
 /// audit entry; the request's status is left alone.
 pub(crate) fn record_in(
-    tx: &Connection,
+    tx: &Db<'_>,
     r: &OutboxRow,
     outcome: &OutboxOutcome,
 ) -> Result<RequestRecord> {

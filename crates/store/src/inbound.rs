@@ -1,11 +1,11 @@
 //! Inbound provider events (webhooks, postbacks), deduplicated per account so
 //! a redelivered event is recognised and not applied twice.
 
+use crate::sql::{Db, OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, from_ms, now_ms};
 use cashdesk_domain::AccountId;
-use rusqlite::{OptionalExtension, params};
 
-fn change_in(tx: &rusqlite::Connection, c: &EventChange<'_>) -> Result<crate::RequestRecord> {
+fn change_in(tx: &Db<'_>, c: &EventChange<'_>) -> Result<crate::RequestRecord> {
     let How::Pushed = c.how;
     let now = crate::requests::get_in(tx, c.id)?.status;
     if crate::outbox::SETTLE_BY_PUSH.contains(&now) {
@@ -33,7 +33,7 @@ pub struct InboundEvent {
     pub outcome: Option<String>,
 }
 
-fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InboundEvent> {
+fn event_row(r: &Row<'_>) -> Result<InboundEvent> {
     Ok(InboundEvent {
         dedup_key: r.get(0)?,
         received_at: from_ms(r.get(1)?),
@@ -200,7 +200,7 @@ impl Store {
                 params![account.to_string(), since.timestamp_millis(), limit],
                 event_row,
             )?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 
@@ -248,10 +248,10 @@ impl Store {
     /// least three days). Unmatched ones stay until a person uses them.
     pub fn prune_inbound(&self, before: chrono::DateTime<chrono::Utc>) -> Result<usize> {
         self.write(|tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "DELETE FROM inbound_events WHERE received_ms < ?1 AND unmatched = 0",
-                [before.timestamp_millis()],
-            )?)
+                params![before.timestamp_millis()],
+            )
         })
     }
 }

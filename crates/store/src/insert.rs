@@ -2,13 +2,13 @@
 //! another body refused, and never on a removed account.
 
 use crate::requests::{NewRequest, RequestRecord, get_in};
+use crate::sql::{Db, OptionalExtension, params};
 use crate::{QueueView, audit};
 use crate::{Result, StoreError, now_ms};
 use cashdesk_domain::{Actor, MerchantRef, RequestId, RequestStatus};
-use rusqlite::{Connection, OptionalExtension, params};
 
 pub(crate) fn insert_or_get_in(
-    tx: &Connection,
+    tx: &Db<'_>,
     new: &NewRequest,
     actor: &Actor,
     maker: Option<cashdesk_domain::OperatorId>,
@@ -66,7 +66,7 @@ fn differs(first: &RequestRecord, new: &NewRequest) -> Option<&'static str> {
 /// Files `new` as `actor`. Its maker (never its approver) is the operator
 /// acting, or `maker` when a person had the integration file it (CSV).
 pub(crate) fn insert_in(
-    tx: &Connection,
+    tx: &Db<'_>,
     new: &NewRequest,
     actor: &Actor,
     maker: Option<cashdesk_domain::OperatorId>,
@@ -75,7 +75,7 @@ pub(crate) fn insert_in(
     let removed: Option<Option<i64>> = tx
         .query_row(
             "SELECT removed_ms FROM provider_accounts WHERE id = ?1",
-            [new.account_id.to_string()],
+            params![new.account_id.to_string()],
             |r| r.get(0),
         )
         .optional()?;

@@ -1,4 +1,4 @@
-//! Cashdesk's SQLite store.
+//! Cashdesk's store: SQLite for a desk alone, PostgreSQL for a team desk.
 //!
 //! One writer connection (every write in `BEGIN IMMEDIATE`, `synchronous=FULL`
 //! so a returned decision survives a power cut) and a few read-only
@@ -23,10 +23,13 @@ mod feed;
 mod follow_up;
 mod inbound;
 mod insert;
+mod lite;
 mod lookups;
 mod operators;
 mod outbox;
 mod overview;
+mod pg;
+pub mod pg_test;
 mod quarantine;
 mod queue;
 mod queue_sql;
@@ -34,16 +37,17 @@ mod requests;
 mod risk;
 mod settings;
 mod shifts;
+mod sql;
 mod supervise;
 mod sync;
 
 pub use accounts::{AccountRecord, NewAccount};
 pub use approvals::{ApprovalRule, RuleScope, day_start_ms};
 pub use attachments::{AttachmentInfo, NewAttachment};
-pub use audit::{AuditEntry, AuditReport, verify_audit_chain};
+pub use audit::{AuditEntry, AuditReport};
 pub use breaches::LOOK_BACK_MS as BREACH_LOOK_BACK_MS;
 pub use claims::Claim;
-pub use db::{SCHEMA_VERSION, Store};
+pub use db::{Engine, SCHEMA_VERSION, Store};
 pub use decisions::{Action, Decision, DecisionFilter};
 pub use drafts::DraftRecord;
 pub use error::StoreError;
@@ -57,6 +61,7 @@ pub use queue::{Cursor, QueueFilter, QueuePage, QueueSort, QueueView, amount_key
 pub use requests::{HistoryEntry, NewRequest, ProviderFacts, RequestRecord, Source};
 pub use risk::{BLOCK_DUPLICATE_KEY, RiskKind, RiskSignal};
 pub use shifts::{BalanceLine, BalanceSource, Completed, Shift};
+pub use sql::Value as SqlValue;
 pub use supervise::{AuditFilter, NeedsPerson};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

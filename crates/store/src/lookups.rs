@@ -3,9 +3,9 @@
 //! they are kept, folded: the same answer to the same question again only
 //! bumps the count and the time of the last one.
 
+use crate::sql::{OptionalExtension, params};
 use crate::{Result, Store, from_ms, now_ms};
 use cashdesk_domain::RequestId;
-use rusqlite::{OptionalExtension, params};
 
 /// One question asked of a provider and its answer, as often as it repeated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ impl Store {
             let last: Option<(i64, String, String)> = tx
                 .query_row(
                     "SELECT id, question, answer FROM lookups WHERE request_id = ?1 ORDER BY id DESC LIMIT 1",
-                    [id.to_string()],
+                    params![id.to_string()],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
@@ -55,7 +55,7 @@ impl Store {
             let mut st = c.prepare(
                 "SELECT question, answer, first_ms, last_ms, times FROM lookups WHERE request_id = ?1 ORDER BY id",
             )?;
-            let rows = st.query_map([id.to_string()], |r| {
+            let rows = st.query_map(params![id.to_string()], |r| {
                 Ok(Lookup {
                     question: r.get(0)?,
                     answer: r.get(1)?,
@@ -64,7 +64,7 @@ impl Store {
                     times: r.get(4)?,
                 })
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 }

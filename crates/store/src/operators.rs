@@ -3,9 +3,9 @@
 //! the core; the store never sees a password.
 
 use crate::audit::append;
+use crate::sql::{Db, OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, from_ms, now_ms};
 use cashdesk_domain::{Actor, OperatorId, OperatorRef, Role, Roles};
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// How an operator logs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -64,12 +64,12 @@ pub struct NewOperator<'a> {
 const SELECT: &str = "SELECT id, name, roles, secret_kind, secret_hash, failed_tries,
     locked_until_ms, disabled_ms, created_ms FROM operators";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OperatorRecord> {
+fn row(r: &Row<'_>) -> Result<OperatorRecord> {
     let id: String = r.get(0)?;
     Ok(OperatorRecord {
         id: id
             .parse()
-            .map_err(|_| rusqlite::Error::InvalidColumnName(id.clone()))?,
+            .map_err(|_| StoreError::Corrupt(format!("bad operator id {id:?}")))?,
         name: r.get(1)?,
         roles: Roles::from_text(&r.get::<_, String>(2)?),
         secret_kind: SecretKind::parse(&r.get::<_, String>(3)?),
@@ -82,15 +82,19 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OperatorRecord> {
 }
 
 /// The operator `id` inside a transaction (roles checked where they act).
-pub(crate) fn get_in(tx: &Connection, id: OperatorId) -> Result<OperatorRecord> {
-    tx.query_row(&format!("{SELECT} WHERE id = ?1"), [id.to_string()], row)
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("operator {id}")))
+pub(crate) fn get_in(tx: &Db<'_>, id: OperatorId) -> Result<OperatorRecord> {
+    tx.query_row(
+        &format!("{SELECT} WHERE id = ?1"),
+        params![id.to_string()],
+        row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("operator {id}")))
 }
 
 /// The acting operator's roles as stored now (a role taken away, or the
 /// operator disabled, takes effect at once, whatever a session believes).
-pub(crate) fn roles_in(tx: &Connection, actor: &Actor) -> Result<Roles> {
+pub(crate) fn roles_in(tx: &Db<'_>, actor: &Actor) -> Result<Roles> {
     let Some(o) = actor.operator_ref() else {
         return Ok(Roles::default());
     };
@@ -114,9 +118,9 @@ fn legacy_role(roles: &Roles) -> &'static str {
 impl Store {
     pub fn operators(&self) -> Result<Vec<OperatorRecord>> {
         self.read(|c| {
-            let mut st = c.prepare(&format!("{SELECT} ORDER BY name COLLATE NOCASE"))?;
-            let rows = st.query_map([], row)?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let mut st = c.prepare(&format!("{SELECT} ORDER BY lower(name)"))?;
+            let rows = st.query_map(params![], row)?;
+            rows.collect::<Result<_, _>>()
         })
     }
 
@@ -127,12 +131,12 @@ impl Store {
     /// By name, ignoring case (names are unique that way).
     pub fn operator_named(&self, name: &str) -> Result<Option<OperatorRecord>> {
         self.read(|c| {
-            Ok(c.query_row(
-                &format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"),
-                [name.trim()],
+            c.query_row(
+                &format!("{SELECT} WHERE lower(name) = lower(?1)"),
+                params![name.trim()],
                 row,
             )
-            .optional()?)
+            .optional()
         })
     }
 
@@ -146,7 +150,7 @@ impl Store {
             ));
         }
         self.write(|tx| {
-            let count: i64 = tx.query_row("SELECT COUNT(*) FROM operators", [], |r| r.get(0))?;
+            let count: i64 = tx.query_row("SELECT COUNT(*) FROM operators", params![], |r| r.get(0))?;
             if actor.operator_ref().is_none() && count > 0 {
                 return Err(StoreError::NotAllowed(
                     "only an admin adds operators once the first one exists".into(),
@@ -157,8 +161,8 @@ impl Store {
             }
             let taken: Option<String> = tx
                 .query_row(
-                    "SELECT id FROM operators WHERE name = ?1 COLLATE NOCASE",
-                    [name],
+                    "SELECT id FROM operators WHERE lower(name) = lower(?1)",
+                    params![name],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -236,7 +240,7 @@ impl Store {
             let admins: i64 = tx.query_row(
                 "SELECT COUNT(*) FROM operators WHERE disabled_ms IS NULL
                    AND (',' || roles || ',') LIKE '%,admin,%'",
-                [],
+                params![],
                 |r| r.get(0),
             )?;
             if admins == 0 {
@@ -293,7 +297,7 @@ impl Store {
         self.write(|tx| {
             tx.execute(
                 "UPDATE operators SET failed_tries = 0, locked_until_ms = NULL WHERE id = ?1",
-                [id.to_string()],
+                params![id.to_string()],
             )?;
             Ok(())
         })

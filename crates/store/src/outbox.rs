@@ -4,9 +4,9 @@
 //! after a crash a `sending` row means "may have been sent".
 
 use crate::requests::{ProviderFacts, get_in, transition_in};
+use crate::sql::{Db, OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, audit, now_ms};
 use cashdesk_domain::{AccountId, Actor, MerchantRef, RequestId, RequestStatus};
-use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxState {
@@ -64,14 +64,18 @@ pub enum OutboxOutcome {
 
 pub(crate) const SELECT: &str = "SELECT id, request_id, account_id, effect, merchant_ref, payload_json, state, attempts, last_error, follow_up FROM outbox";
 
-pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
-    let bad = |what: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("bad outbox {what}").into(),
-        )
-    };
+/// `account_id` is not among the JSON array of ids in parameter `p`.
+fn not_held(db: &Db<'_>, p: &str) -> String {
+    match db.engine() {
+        crate::Engine::Sqlite => format!("account_id NOT IN (SELECT value FROM json_each({p}))"),
+        crate::Engine::Postgres => {
+            format!("account_id NOT IN (SELECT jsonb_array_elements_text(CAST({p} AS jsonb)))")
+        }
+    }
+}
+
+pub(crate) fn row(r: &Row<'_>) -> Result<OutboxRow> {
+    let bad = |what: &str| StoreError::Corrupt(format!("bad outbox {what}"));
     let payload: String = r.get(5)?;
     Ok(OutboxRow {
         id: r.get(0)?,
@@ -107,8 +111,7 @@ impl Store {
         self.write(|tx| {
             let Some(mut r) = tx
                 .query_row(&format!("{SELECT} WHERE state = 'pending' AND next_attempt_ms <= ?1
-                    AND account_id NOT IN (SELECT value FROM json_each(?2))
-                    ORDER BY next_attempt_ms, id LIMIT 1"), params![now, held], row)
+                    AND {} ORDER BY next_attempt_ms, id LIMIT 1", not_held(tx, "?2")), params![now, held], row)
                 .optional()?
             else {
                 return Ok(None);
@@ -129,7 +132,7 @@ impl Store {
     ) -> Result<crate::RequestRecord> {
         self.write(|tx| {
             let r = tx
-                .query_row(&format!("{SELECT} WHERE id = ?1"), [outbox_id], row)
+                .query_row(&format!("{SELECT} WHERE id = ?1"), params![outbox_id], row)
                 .optional()?
                 .ok_or_else(|| StoreError::NotFound(format!("outbox entry {outbox_id}")))?;
             if r.state != OutboxState::Sending {
@@ -174,16 +177,16 @@ impl Store {
     pub fn in_flight(&self) -> Result<Vec<OutboxRow>> {
         self.read(|c| {
             let mut st = c.prepare(&format!("{SELECT} WHERE state = 'sending' ORDER BY id"))?;
-            let rows = st.query_map([], row)?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let rows = st.query_map(params![], row)?;
+            rows.collect::<Result<_, _>>()
         })
     }
 
     pub fn outbox_for(&self, request: RequestId) -> Result<Vec<OutboxRow>> {
         self.read(|c| {
             let mut st = c.prepare(&format!("{SELECT} WHERE request_id = ?1 ORDER BY id"))?;
-            let rows = st.query_map([request.to_string()], row)?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let rows = st.query_map(params![request.to_string()], row)?;
+            rows.collect::<Result<_, _>>()
         })
     }
 
@@ -207,10 +210,10 @@ impl Store {
     /// instead of at the end of their backoff. Returns how many.
     pub fn wake_account(&self, account: AccountId) -> Result<usize> {
         self.write(|tx| {
-            Ok(tx.execute(
+            tx.execute(
                 "UPDATE outbox SET next_attempt_ms = ?2 WHERE account_id = ?1 AND state = 'pending' AND next_attempt_ms > ?2",
                 params![account.to_string(), now_ms()],
-            )?)
+            )
         })
     }
 
@@ -222,12 +225,14 @@ impl Store {
     pub fn next_due_ms_except(&self, held: &[AccountId]) -> Result<Option<i64>> {
         let held = held_json(held);
         self.read(|c| {
-            Ok(c.query_row(
-                "SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'pending'
-                 AND account_id NOT IN (SELECT value FROM json_each(?1))",
-                [held],
+            c.query_row(
+                &format!(
+                    "SELECT MIN(next_attempt_ms) FROM outbox WHERE state = 'pending' AND {}",
+                    not_held(c, "?1")
+                ),
+                params![held],
                 |r| r.get(0),
-            )?)
+            )
         })
     }
 }
@@ -252,7 +257,7 @@ pub(crate) const SETTLE_BY_PUSH: &[RequestStatus] =
 /// `from` lists the statuses it may be settled from; a final status is
 /// left to the transition check, so a racing settle reads "already settled".
 pub(crate) fn settle_in(
-    tx: &rusqlite::Connection,
+    tx: &Db<'_>,
     id: RequestId,
     to: RequestStatus,
     actor: &Actor,

@@ -3,8 +3,8 @@
 //! a time range (an index range on `decisions`). The figures made from
 //! them are computed by the caller.
 
-use crate::{Result, Store, StoreError};
-use rusqlite::params;
+use crate::sql::params;
+use crate::{Result, Store};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -90,7 +90,7 @@ impl Store {
                  WHERE status = 'pending' GROUP BY provider, kind, method
                  ORDER BY provider, kind, method",
             )?;
-            let rows = st.query_map([], |r| {
+            let rows = st.query_map(params![], |r| {
                 Ok(DepthGroup {
                     provider: r.get(0)?,
                     kind: r.get(1)?,
@@ -99,7 +99,7 @@ impl Store {
                     oldest_ms: r.get(4)?,
                 })
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 
@@ -110,7 +110,7 @@ impl Store {
                 .prepare_cached(
                     "SELECT count(*) FROM requests WHERE status = 'pending' AND created_ms < ?1",
                 )?
-                .query_row([before_ms], |r| r.get(0))?;
+                .query_row(params![before_ms], |r| r.get(0))?;
             Ok(n.max(0) as u64)
         })
     }
@@ -120,14 +120,16 @@ impl Store {
     pub fn sample_depth(&self, at_ms: i64) -> Result<()> {
         self.write(|tx| {
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO depth_samples (at_ms, provider, kind, method, pending)
+                "INSERT INTO depth_samples (at_ms, provider, kind, method, pending)
                  SELECT ?1, provider, kind, method, count(*) FROM requests
-                 WHERE status = 'pending' GROUP BY provider, kind, method",
+                 WHERE status = 'pending' GROUP BY provider, kind, method
+                 ON CONFLICT DO NOTHING",
             )?
-            .execute([at_ms])?;
+            .execute(params![at_ms])?;
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO depth_samples (at_ms, provider, kind, method, pending)
-                 SELECT ?1, ?2, ?2, ?2, count(*) FROM requests WHERE status = 'pending'",
+                "INSERT INTO depth_samples (at_ms, provider, kind, method, pending)
+                 SELECT ?1, ?2, ?2, ?2, count(*) FROM requests WHERE status = 'pending'
+                 ON CONFLICT DO NOTHING",
             )?
             .execute(params![at_ms, ALL])?;
             Ok(())
@@ -141,21 +143,24 @@ impl Store {
                 "SELECT at_ms, provider, sum(pending) FROM depth_samples
                  WHERE at_ms >= ?1 GROUP BY at_ms, provider ORDER BY at_ms, provider",
             )?;
-            let rows = st.query_map([since_ms], |r| {
+            let rows = st.query_map(params![since_ms], |r| {
                 Ok(DepthPoint {
                     at_ms: r.get(0)?,
                     provider: r.get(1)?,
                     pending: r.get::<_, i64>(2)?.max(0) as u64,
                 })
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 
     /// Drops depth samples older than `before_ms` (kept a few weeks).
     pub fn forget_depth_before(&self, before_ms: i64) -> Result<()> {
         self.write(|tx| {
-            tx.execute("DELETE FROM depth_samples WHERE at_ms < ?1", [before_ms])?;
+            tx.execute(
+                "DELETE FROM depth_samples WHERE at_ms < ?1",
+                params![before_ms],
+            )?;
             Ok(())
         })
     }
@@ -178,14 +183,9 @@ impl Store {
                 "SELECT decided_ms, operator_id, provider, handled_ms FROM decisions
                  WHERE decided_ms >= ?1 AND decided_ms < ?2",
             )?;
-            let mut rows = st.query(params![since_ms, until_ms])?;
-            while let Some(r) = rows.next()? {
+            st.for_each(params![since_ms, until_ms], |r| {
                 let at: i64 = r.get(0)?;
-                let text = |i: usize| -> Result<&str> {
-                    r.get_ref(i)?
-                        .as_str()
-                        .map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))
-                };
+                let text = |i: usize| r.str(i);
                 let op = ops.index(text(1)?);
                 let provider = providers.index(text(2)?);
                 *counts.entry((at - at.rem_euclid(HOUR_MS), op, provider)).or_default() += 1;
@@ -196,7 +196,8 @@ impl Store {
                 if let Some(h) = r.get::<_, Option<i64>>(3)? {
                     per_op[op].1.push(h);
                 }
-            }
+                Ok(())
+            })?;
             let mut hours: Vec<HourCount> = counts
                 .into_iter()
                 .map(|((hour_ms, op, p), decided)| HourCount {
@@ -253,7 +254,7 @@ impl Store {
             let rows = st.query_map(params![since_ms, until_ms], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 }

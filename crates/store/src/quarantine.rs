@@ -1,9 +1,9 @@
 //! Provider items that could not be read, set aside so one bad item never
 //! stops a feed: kept as sent, counted, shown, and released when it reads.
 
-use crate::{Result, Store, from_ms, now_ms};
+use crate::sql::params;
+use crate::{Result, Store, StoreError, from_ms, now_ms};
 use cashdesk_domain::AccountId;
-use rusqlite::params;
 
 /// One item set aside.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,16 +64,12 @@ impl Store {
                 "SELECT account_id, item_key, error, raw, first_ms, last_ms, times
                  FROM quarantine ORDER BY last_ms DESC",
             )?;
-            let rows = st.query_map([], |r| {
+            let rows = st.query_map(params![], |r| {
                 let account: String = r.get(0)?;
                 Ok(Quarantined {
-                    account_id: account.parse().map_err(|_| {
-                        rusqlite::Error::InvalidColumnType(
-                            0,
-                            "account_id".into(),
-                            rusqlite::types::Type::Text,
-                        )
-                    })?,
+                    account_id: account
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("bad account_id {account:?}")))?,
                     item_key: r.get(1)?,
                     error: r.get(2)?,
                     raw: r.get(3)?,
@@ -82,7 +78,7 @@ impl Store {
                     times: r.get(6)?,
                 })
             })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            rows.collect::<Result<_>>()
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::requests::COLUMN_COUNT;
 use crate::requests::from_row;
+use crate::sql::params;
 use crate::{Result, Store};
 use cashdesk_domain::{AccountId, OperatorId, ProviderKind, RequestKind, RequestStatus};
 use serde::{Deserialize, Serialize};
@@ -165,18 +166,18 @@ pub struct QueuePage {
 
 impl Store {
     pub fn list_queue(&self, f: &QueueFilter) -> Result<QueuePage> {
-        let (sql, args) = queue_sql(f);
+        let (sql, args) = queue_sql(f, self.engine());
         let limit = f.limit.clamp(1, 500) as usize;
         self.read(|c| {
             let mut st = c.prepare_cached(&sql)?;
-            let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
             let mut items = Vec::with_capacity(limit);
             let mut last = None;
             let mut more = false;
-            while let Some(r) = rows.next()? {
+            // The SQL asks for one row past the page: it only says "more".
+            st.for_each(&crate::sql::dynamic(&args), |r| {
                 if items.len() == limit {
                     more = true;
-                    break;
+                    return Ok(());
                 }
                 last = Some(Cursor {
                     sort: f.sort,
@@ -184,7 +185,8 @@ impl Store {
                     key: r.get(COLUMN_COUNT + 1)?,
                 });
                 items.push(from_row(r)?);
-            }
+                Ok(())
+            })?;
             Ok(QueuePage {
                 items,
                 next: if more { last } else { None },
@@ -195,23 +197,23 @@ impl Store {
     /// How many requests match `f`, counting at most `cap` (a capped count
     /// keeps a saved view's badge cheap at a million rows).
     pub fn count_filtered(&self, f: &QueueFilter, cap: u32) -> Result<u32> {
-        let (sql, mut args) = filter_sql(f);
-        let sql = format!("SELECT COUNT(*) FROM ({sql} LIMIT ?)");
+        let (sql, mut args) = filter_sql(f, self.engine());
+        let sql = format!("SELECT COUNT(*) FROM ({sql} LIMIT ?) AS v");
         args.push(i64::from(cap).into());
         self.read(|c| {
-            Ok(c.prepare_cached(&sql)?
-                .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?)
+            c.prepare_cached(&sql)?
+                .query_row(&crate::sql::dynamic(&args), |r| r.get(0))
         })
     }
 
     /// How many requests are in `status`, counting at most `cap`.
     pub fn count_status(&self, status: RequestStatus, cap: u32) -> Result<u32> {
         self.read(|c| {
-            Ok(c.query_row(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM requests WHERE status = ?1 LIMIT ?2)",
-                rusqlite::params![status.as_str(), cap],
+            c.query_row(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM requests WHERE status = ?1 LIMIT ?2) AS v",
+                params![status.as_str(), cap],
                 |r| r.get(0),
-            )?)
+            )
         })
     }
 
@@ -221,11 +223,12 @@ impl Store {
     pub fn filter_choices(&self) -> Result<(Vec<String>, Vec<String>)> {
         self.read(|c| {
             let mut st = c.prepare_cached(
-                "SELECT what, value FROM filter_choices ORDER BY what, value COLLATE NOCASE",
+                "SELECT what, value FROM filter_choices ORDER BY what, lower(value)",
             )?;
             let (mut currencies, mut methods) = (Vec::new(), Vec::new());
-            let rows =
-                st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let rows = st.query_map(params![], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
             for row in rows {
                 match row? {
                     (what, v) if what == "currency" => currencies.push(v),
@@ -240,11 +243,11 @@ impl Store {
     /// count keeps the tab badges cheap at a million rows).
     pub fn count_view(&self, view: QueueView, cap: u32) -> Result<u32> {
         self.read(|c| {
-            Ok(c.query_row(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM requests WHERE view = ?1 LIMIT ?2)",
-                rusqlite::params![view.as_str(), cap],
+            c.query_row(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM requests WHERE view = ?1 LIMIT ?2) AS v",
+                params![view.as_str(), cap],
                 |r| r.get(0),
-            )?)
+            )
         })
     }
 }

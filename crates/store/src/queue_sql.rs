@@ -3,7 +3,7 @@
 //! SQL raw against the same file.
 
 use crate::queue::{QueueFilter, QueueSort};
-use rusqlite::types::Value;
+use crate::sql::{Engine, Value};
 use rust_decimal::Decimal;
 
 /// An amount as the integer the `amount_key` column holds: 10^-8 units,
@@ -35,8 +35,8 @@ fn descending(f: &QueueFilter) -> bool {
 
 /// Builds the page query: the filter, after the cursor, in order, one row
 /// more than the limit (so the page knows whether there is a next).
-pub fn queue_sql(f: &QueueFilter) -> (String, Vec<Value>) {
-    let (mut sql, mut args) = filter_sql(f);
+pub fn queue_sql(f: &QueueFilter, engine: Engine) -> (String, Vec<Value>) {
+    let (mut sql, mut args) = filter_sql(f, engine);
     if let Some(c) = f.after {
         let cmp = if descending(f) { "<" } else { ">" };
         sql.push_str(&format!(" AND ({}, seq) {cmp} (?, ?)", key_sql(f.sort)));
@@ -61,7 +61,7 @@ pub(crate) fn order(f: &QueueFilter) -> &'static str {
 
 /// `SELECT <columns>, seq, sort_key … WHERE` for every narrowing the
 /// filter holds (no cursor, no order, no limit).
-pub(crate) fn filter_sql(f: &QueueFilter) -> (String, Vec<Value>) {
+pub(crate) fn filter_sql(f: &QueueFilter, engine: Engine) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = Vec::new();
     let mut sql = format!(
         "SELECT {}, seq, {} AS sort_key FROM requests WHERE ",
@@ -124,11 +124,25 @@ pub(crate) fn filter_sql(f: &QueueFilter) -> (String, Vec<Value>) {
             op.into(),
         );
     }
-    if let Some(q) = f.search.as_deref().and_then(phrase) {
-        and(
-            " AND seq IN (SELECT rowid FROM request_search WHERE request_search MATCH ?)",
-            q.into(),
-        );
+    match (engine, f.search.as_deref()) {
+        (Engine::Sqlite, Some(text)) => {
+            if let Some(q) = phrase(text) {
+                and(
+                    " AND seq IN (SELECT rowid FROM request_search WHERE request_search MATCH ?)",
+                    q.into(),
+                );
+            }
+        }
+        // A trigram GIN index (pg_trgm) serves ILIKE '%…%'.
+        (Engine::Postgres, Some(text)) => {
+            if let Some(q) = pattern(text) {
+                and(
+                    " AND seq IN (SELECT seq FROM request_search WHERE terms ILIKE ?)",
+                    q.into(),
+                );
+            }
+        }
+        (_, None) => {}
     }
     (sql, args)
 }
@@ -139,6 +153,23 @@ pub(crate) fn filter_sql(f: &QueueFilter) -> (String, Vec<Value>) {
 fn phrase(text: &str) -> Option<String> {
     let t = text.trim();
     (t.chars().count() >= 3).then(|| format!("\"{}\"", t.replace('"', "\"\"")))
+}
+
+/// The typed text anywhere in the terms, matched literally (`%`, `_`
+/// and `\\` escaped); `None` under three characters, as on SQLite.
+fn pattern(text: &str) -> Option<String> {
+    let t = text.trim();
+    (t.chars().count() >= 3).then(|| {
+        let mut p = String::from("%");
+        for c in t.chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                p.push('\\');
+            }
+            p.push(c);
+        }
+        p.push('%');
+        p
+    })
 }
 
 #[cfg(test)]
@@ -159,5 +190,7 @@ mod tests {
         assert_eq!(phrase("  ab "), None);
         assert_eq!(phrase("8N7A"), Some("\"8N7A\"".into()));
         assert_eq!(phrase("a\"b OR c"), Some("\"a\"\"b OR c\"".into()));
+        assert_eq!(pattern(" ab"), None);
+        assert_eq!(pattern("5%_x"), Some("%5\\%\\_x%".into()));
     }
 }

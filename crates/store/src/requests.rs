@@ -3,11 +3,11 @@
 //! who/when/why and appends to the audit log, all in the caller's transaction.
 
 use crate::queue::QueueView;
+use crate::sql::{Db, OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, audit, from_ms, now_ms};
 use cashdesk_domain::{
     AccountId, Actor, MerchantRef, Money, ProviderKind, RequestId, RequestKind, RequestStatus,
 };
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 /// Where a request came from.
@@ -129,19 +129,15 @@ pub(crate) const COLUMNS: &str =
     entered_by, first_approver, due_ms";
 
 /// A stored value that does not read back as its type.
-pub(crate) fn corrupt(what: &str, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        0,
-        rusqlite::types::Type::Text,
-        format!("bad {what}: {value:?}").into(),
-    )
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("bad {what}: {value:?}"))
 }
 
 /// How many columns `COLUMNS` names: a query that selects more reads its
 /// extra columns from this index on.
 pub(crate) const COLUMN_COUNT: usize = 31;
 
-pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
+pub(crate) fn from_row(r: &Row<'_>) -> Result<RequestRecord> {
     let text = |i: usize| r.get::<_, String>(i);
     let id = text(0)?;
     let kind = text(1)?;
@@ -199,17 +195,17 @@ fn operator_id(v: Option<String>) -> Option<cashdesk_domain::OperatorId> {
     v.and_then(|s| s.parse().ok())
 }
 
-pub(crate) fn get_in(c: &Connection, id: RequestId) -> Result<RequestRecord> {
+pub(crate) fn get_in(c: &Db<'_>, id: RequestId) -> Result<RequestRecord> {
     // Cached: every decision reads its request more than once.
     c.prepare_cached(&format!("SELECT {COLUMNS} FROM requests WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
+        .query_row(params![id.to_string()], from_row)
         .optional()?
         .ok_or(StoreError::RequestNotFound(id))
 }
 
 /// The one place a request's status changes.
 pub(crate) fn transition_in(
-    tx: &Connection,
+    tx: &Db<'_>,
     id: RequestId,
     to: RequestStatus,
     actor: &Actor,
@@ -222,7 +218,7 @@ pub(crate) fn transition_in(
 /// `transition_in` for a caller that has just read the request in this
 /// transaction (an approval): the row is not read twice.
 pub(crate) fn transition_from(
-    tx: &Connection,
+    tx: &Db<'_>,
     current: RequestRecord,
     to: RequestStatus,
     actor: &Actor,
@@ -340,7 +336,7 @@ impl Store {
                 "SELECT at_ms, actor, from_status, to_status, reason FROM request_events
                  WHERE request_id = ?1 ORDER BY seq",
             )?;
-            let rows = st.query_map([id.to_string()], |r| {
+            let rows = st.query_map(params![id.to_string()], |r| {
                 let from: Option<String> = r.get(2)?;
                 let to: String = r.get(3)?;
                 Ok(HistoryEntry {
@@ -351,7 +347,7 @@ impl Store {
                     reason: r.get(4)?,
                 })
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 
@@ -389,14 +385,14 @@ impl Store {
         txn_id: &str,
     ) -> Result<Option<RequestRecord>> {
         self.read(|c| {
-            Ok(c.query_row(
+            c.query_row(
                 &format!(
                     "SELECT {COLUMNS} FROM requests WHERE account_id = ?1 AND provider_txn_id = ?2"
                 ),
                 params![account.to_string(), txn_id],
                 from_row,
             )
-            .optional()?)
+            .optional()
         })
     }
 
@@ -432,7 +428,7 @@ impl Store {
 
 /// A history line that does not change the status (e.g. a screenshot).
 pub(crate) fn note_in(
-    tx: &Connection,
+    tx: &Db<'_>,
     id: RequestId,
     actor: &Actor,
     status: RequestStatus,
@@ -456,14 +452,14 @@ impl Store {
     /// The request the operator's platform filed as `intake_ref`.
     pub fn find_by_intake_ref(&self, intake_ref: &str) -> Result<Option<RequestRecord>> {
         self.read(|c| {
-            Ok(c.query_row(
+            c.query_row(
                 &format!(
                     "SELECT {COLUMNS} FROM requests WHERE source = 'intake' AND intake_ref = ?1"
                 ),
-                [intake_ref],
+                params![intake_ref],
                 from_row,
             )
-            .optional()?)
+            .optional()
         })
     }
 }
@@ -472,12 +468,12 @@ impl Store {
     /// The request whose merchant reference (our id toward the provider) is `r`.
     pub fn find_by_merchant_ref(&self, r: &str) -> Result<Option<RequestRecord>> {
         self.read(|c| {
-            Ok(c.query_row(
+            c.query_row(
                 &format!("SELECT {COLUMNS} FROM requests WHERE merchant_ref = ?1"),
-                [r],
+                params![r],
                 from_row,
             )
-            .optional()?)
+            .optional()
         })
     }
 }

@@ -4,9 +4,9 @@
 //! asked, so an earlier request's later outcome shows as it is now. The
 //! hashes they compare are computed once, at intake and at attach.
 
+use crate::sql::{Db, OptionalExtension, Param, params};
 use crate::{RequestRecord, Result, Store, StoreError, from_ms};
 use cashdesk_domain::{RequestId, RequestStatus};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 /// Perceptual hashes this many bits apart or fewer are the same picture
@@ -92,7 +92,7 @@ impl Store {
     }
 }
 
-pub(crate) fn signals_in(c: &Connection, me: &RequestRecord) -> Result<Vec<RiskSignal>> {
+pub(crate) fn signals_in(c: &Db<'_>, me: &RequestRecord) -> Result<Vec<RiskSignal>> {
     let id = me.id;
     let mut out = Vec::new();
     if let Some(trx) = me.trx_id.as_deref().filter(|t| !t.is_empty()) {
@@ -106,7 +106,7 @@ pub(crate) fn signals_in(c: &Connection, me: &RequestRecord) -> Result<Vec<RiskS
     let shot: Option<(String, String, Option<i64>)> = c
         .query_row(
             "SELECT id, sha256, phash FROM attachments WHERE owner_kind = 'request' AND owner_id = ?1",
-            [id.to_string()],
+            params![id.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
@@ -148,13 +148,7 @@ pub(crate) fn signals_in(c: &Connection, me: &RequestRecord) -> Result<Vec<RiskS
 
 /// Screenshots sharing a band with this one, kept when within `SIMILAR_BITS`
 /// (an exact copy is already `SameScreenshot`).
-fn similar(
-    c: &Connection,
-    out: &mut Vec<RiskSignal>,
-    att: &str,
-    sha: &str,
-    mine: i64,
-) -> Result<()> {
+fn similar(c: &Db<'_>, out: &mut Vec<RiskSignal>, att: &str, sha: &str, mine: i64) -> Result<()> {
     let mut st = c.prepare_cached(SIMILAR)?;
     let rows = st.query_map(params![att, sha], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
@@ -175,7 +169,7 @@ fn similar(
     Ok(())
 }
 
-fn ids(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<RequestId>> {
+fn ids(c: &Db<'_>, sql: &str, p: &[&dyn Param]) -> Result<Vec<RequestId>> {
     let mut st = c.prepare_cached(sql)?;
     let rows = st.query_map(p, |r| r.get::<_, String>(0))?;
     rows.map(|r| {
@@ -188,7 +182,7 @@ fn ids(c: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<Reques
 /// One signal naming the first of `found` (the earliest duplicate, the
 /// latest rejection or request), with how many there were.
 fn push(
-    c: &Connection,
+    c: &Db<'_>,
     out: &mut Vec<RiskSignal>,
     kind: RiskKind,
     found: &[RequestId],
@@ -198,7 +192,7 @@ fn push(
         return Ok(());
     };
     let (status, created, by): (String, i64, Option<String>) =
-        c.query_row(OTHER, [first.to_string()], |r| {
+        c.query_row(OTHER, params![first.to_string()], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
     out.push(RiskSignal {
@@ -215,11 +209,11 @@ fn push(
 
 /// When the admin made duplicates blocking: why `id` may not be approved
 /// (its reference already on a request that was not turned down).
-pub(crate) fn blocking_duplicate_in(c: &Connection, me: &RequestRecord) -> Result<Option<String>> {
+pub(crate) fn blocking_duplicate_in(c: &Db<'_>, me: &RequestRecord) -> Result<Option<String>> {
     // Cached: every approval asks.
     let on: Option<String> = c
         .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-        .query_row([BLOCK_DUPLICATE_KEY], |r| r.get(0))
+        .query_row(params![BLOCK_DUPLICATE_KEY], |r| r.get(0))
         .optional()?;
     if on.as_deref() != Some("true") {
         return Ok(None);
@@ -267,12 +261,12 @@ mod tests {
         ] {
             let plan: Vec<String> = store
                 .read(|c| {
+                    let c = c.as_sqlite().expect("an SQLite store");
                     let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
                     let n = st.parameter_count();
-                    let args: Vec<rusqlite::types::Value> =
-                        (0..n).map(|_| rusqlite::types::Value::Null).collect();
+                    let nulls = vec![rusqlite::types::Value::Null; n];
                     let rows =
-                        st.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))?;
+                        st.query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))?;
                     Ok(rows.collect::<rusqlite::Result<_>>()?)
                 })
                 .unwrap();

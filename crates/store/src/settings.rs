@@ -1,18 +1,18 @@
 //! Small key/value settings (the idle lock, the desk's identity).
 
+use crate::sql::{OptionalExtension, params};
 use crate::{Result, Store, audit};
 use cashdesk_domain::Actor;
-use rusqlite::{OptionalExtension, params};
 
 impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         self.read(|c| {
-            Ok(
-                c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                    r.get(0)
-                })
-                .optional()?,
+            c.query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
             )
+            .optional()
         })
     }
 
@@ -33,7 +33,7 @@ impl Store {
         self.write(|tx| {
             for (key, value) in pairs {
                 let was: Option<String> = tx
-                    .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+                    .query_row("SELECT value FROM settings WHERE key = ?1", params![key], |r| r.get(0))
                     .optional()?;
                 if was.as_deref() == Some(value.as_str()) {
                     continue;
@@ -92,14 +92,14 @@ impl Store {
     pub fn desk_id(&self) -> Result<String> {
         self.write(|tx| {
             tx.execute(
-                "INSERT OR IGNORE INTO settings (key, value) VALUES ('desk.id', ?1)",
-                [uuid::Uuid::now_v7().simple().to_string()],
+                "INSERT INTO settings (key, value) VALUES ('desk.id', ?1) ON CONFLICT DO NOTHING",
+                params![uuid::Uuid::now_v7().simple().to_string()],
             )?;
-            Ok(tx.query_row(
+            tx.query_row(
                 "SELECT value FROM settings WHERE key = 'desk.id'",
-                [],
+                params![],
                 |r| r.get(0),
-            )?)
+            )
         })
     }
 }
@@ -110,8 +110,8 @@ impl Store {
         self.read(|c| {
             let mut st =
                 c.prepare_cached("SELECT method, minutes FROM method_sla ORDER BY method")?;
-            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            let rows = st.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_>>()
         })
     }
 
@@ -125,7 +125,7 @@ impl Store {
                      ON CONFLICT(method) DO UPDATE SET minutes = excluded.minutes",
                     params![method, m],
                 )?,
-                None => tx.execute("DELETE FROM method_sla WHERE method = ?1", [method])?,
+                None => tx.execute("DELETE FROM method_sla WHERE method = ?1", params![method])?,
             };
             audit::append(
                 tx,

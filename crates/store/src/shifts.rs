@@ -4,9 +4,9 @@
 //! transaction, so no money falls between two shifts.
 
 use crate::operators::roles_in;
+use crate::sql::{Db, OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, audit, from_ms, now_ms};
 use cashdesk_domain::{AccountId, Actor, Role};
-use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -76,7 +76,7 @@ pub struct Completed {
 const SHIFT: &str =
     "SELECT id, opened_ms, opened_by, closed_ms, closed_by, report_json FROM shifts";
 
-fn shift_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Shift> {
+fn shift_row(r: &Row<'_>) -> Result<Shift> {
     let report: Option<String> = r.get(5)?;
     Ok(Shift {
         id: r.get(0)?,
@@ -88,23 +88,22 @@ fn shift_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Shift> {
     })
 }
 
-fn open_in(tx: &Connection) -> Result<Option<Shift>> {
-    Ok(tx
-        .prepare_cached(&format!(
-            "{SHIFT} WHERE closed_ms IS NULL ORDER BY id DESC LIMIT 1"
-        ))?
-        .query_row([], shift_row)
-        .optional()?)
+fn open_in(tx: &Db<'_>) -> Result<Option<Shift>> {
+    tx.prepare_cached(&format!(
+        "{SHIFT} WHERE closed_ms IS NULL ORDER BY id DESC LIMIT 1"
+    ))?
+    .query_row(params![], shift_row)
+    .optional()
 }
 
-fn get_in(c: &Connection, id: i64) -> Result<Shift> {
+fn get_in(c: &Db<'_>, id: i64) -> Result<Shift> {
     c.prepare_cached(&format!("{SHIFT} WHERE id = ?1"))?
-        .query_row([id], shift_row)
+        .query_row(params![id], shift_row)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("shift {id}")))
 }
 
-fn supervisor_in(tx: &Connection, actor: &Actor) -> Result<()> {
+fn supervisor_in(tx: &Db<'_>, actor: &Actor) -> Result<()> {
     if actor.operator_ref().is_none() || !roles_in(tx, actor)?.has(Role::Supervisor) {
         return Err(StoreError::NotAllowed(
             "needs a supervisor to open or close a shift".into(),
@@ -113,7 +112,7 @@ fn supervisor_in(tx: &Connection, actor: &Actor) -> Result<()> {
     Ok(())
 }
 
-fn put_balances(tx: &Connection, shift: i64, phase: &str, lines: &[BalanceLine]) -> Result<()> {
+fn put_balances(tx: &Db<'_>, shift: i64, phase: &str, lines: &[BalanceLine]) -> Result<()> {
     let mut st = tx.prepare_cached(
         "INSERT INTO shift_balances (shift_id, phase, account_id, wallet, currency, amount, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -129,26 +128,22 @@ fn put_balances(tx: &Connection, shift: i64, phase: &str, lines: &[BalanceLine])
             l.source.as_str()
         ])
         .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                StoreError::Conflict(format!(
-                    "the balance of {} {} is given twice",
-                    l.wallet, l.currency
-                ))
-            }
-            e => e.into(),
+            e if e.is_constraint() => StoreError::Conflict(format!(
+                "the balance of {} {} is given twice",
+                l.wallet, l.currency
+            )),
+            e => e,
         })?;
     }
     Ok(())
 }
 
-fn new_shift_in(tx: &Connection, actor: &Actor, at: i64, opening: &[BalanceLine]) -> Result<i64> {
-    tx.execute(
-        "INSERT INTO shifts (opened_ms, opened_by) VALUES (?1, ?2)",
+fn new_shift_in(tx: &Db<'_>, actor: &Actor, at: i64, opening: &[BalanceLine]) -> Result<i64> {
+    let id: i64 = tx.query_row(
+        "INSERT INTO shifts (opened_ms, opened_by) VALUES (?1, ?2) RETURNING id",
         params![at, actor.to_string()],
+        |r| r.get(0),
     )?;
-    let id = tx.last_insert_rowid();
     put_balances(tx, id, "open", opening)?;
     Ok(id)
 }
@@ -169,8 +164,8 @@ impl Store {
             let mut st = c.prepare_cached(&format!(
                 "{SHIFT} WHERE closed_ms IS NOT NULL ORDER BY id DESC LIMIT ?1"
             ))?;
-            let rows = st.query_map([limit.clamp(1, 500)], shift_row)?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let rows = st.query_map(params![limit.clamp(1, 500)], shift_row)?;
+            rows.collect::<Result<_, _>>()
         })
     }
 

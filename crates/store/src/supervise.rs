@@ -4,8 +4,8 @@
 
 use crate::audit::AuditEntry;
 use crate::requests::{COLUMNS, RequestRecord, from_row};
+use crate::sql::params;
 use crate::{Result, Store, from_ms, now_ms};
-use rusqlite::params;
 
 /// Why a request needs a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -82,10 +82,10 @@ impl Store {
                     "SELECT {COLUMNS} FROM requests WHERE {cond} ORDER BY created_ms, seq LIMIT ?{n}"
                 );
                 let mut st = c.prepare_cached(&sql)?;
-                let mut values: Vec<rusqlite::types::Value> =
-                    args.into_iter().map(rusqlite::types::Value::from).collect();
+                let mut values: Vec<crate::sql::Value> =
+                    args.into_iter().map(crate::sql::Value::from).collect();
                 values.push(i64::from(limit).into());
-                let rows = st.query_map(rusqlite::params_from_iter(values), from_row)?;
+                let rows = st.query_map(&crate::sql::dynamic(&values), from_row)?;
                 for r in rows {
                     out.push((why, r?));
                 }
@@ -105,9 +105,10 @@ impl Store {
         self.read(|c| {
             let mut st = c.prepare_cached(
                 "SELECT seq, at_ms, actor, action, subject, details_json FROM audit_log
-                 WHERE (?1 IS NULL OR (actor >= ?1 AND actor < ?8)) AND (?2 IS NULL OR subject = ?2)
-                   AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR at_ms >= ?4)
-                   AND (?5 IS NULL OR at_ms < ?5) AND (?6 IS NULL OR seq < ?6)
+                 WHERE (CAST(?1 AS TEXT) IS NULL OR (actor >= ?1 AND actor < ?8))
+                   AND (CAST(?2 AS TEXT) IS NULL OR subject = ?2)
+                   AND (CAST(?3 AS TEXT) IS NULL OR action = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR at_ms >= ?4)
+                   AND (CAST(?5 AS BIGINT) IS NULL OR at_ms < ?5) AND (CAST(?6 AS BIGINT) IS NULL OR seq < ?6)
                  ORDER BY seq DESC LIMIT ?7",
             )?;
             let rows = st.query_map(
@@ -133,7 +134,7 @@ impl Store {
                     })
                 },
             )?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 }

@@ -2,20 +2,20 @@
 //! so a restart resumes there instead of re-reading or skipping history.
 //! Cursors are stored exactly as the provider sent them: never built here.
 
+use crate::sql::{OptionalExtension, params};
 use crate::{Result, Store, now_ms};
 use cashdesk_domain::AccountId;
-use rusqlite::{OptionalExtension, params};
 
 impl Store {
     /// The last cursor stored for `account`'s `stream`, if any.
     pub fn cursor(&self, account: AccountId, stream: &str) -> Result<Option<String>> {
         self.read(|c| {
-            Ok(c.query_row(
+            c.query_row(
                 "SELECT cursor FROM sync_cursors WHERE account_id = ?1 AND stream = ?2",
                 params![account.to_string(), stream],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()
         })
     }
 

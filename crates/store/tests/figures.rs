@@ -1,6 +1,7 @@
-//! What the supervisor's desk reads, against a real SQLite file: decisions
-//! recorded in the deciding transaction (and backfilled from history by
-//! the migration), the queue's depth, completed money, and shifts.
+//! What the supervisor's desk reads: decisions recorded in the deciding
+//! transaction, the queue's depth, completed money and shifts on both
+//! engines (the conformance suite); the migration's backfill of decisions
+//! from history and SQL-computed figures against a real SQLite file.
 
 use cashdesk_domain::{Actor, RequestKind, RequestStatus, Role};
 use cashdesk_store::*;
@@ -30,9 +31,8 @@ fn complete(d: &Desk, r: &RequestRecord) {
     }
 }
 
-#[test]
-fn each_decision_is_recorded_with_its_person_action_and_times() {
-    let d = desk();
+fn each_decision_is_recorded_with_its_person_action_and_times(on: Engine) {
+    let d = desk_on(on);
     d.rule(RuleScope::Request, "10000");
     let rina = d.person("Rina", &[Role::Agent]);
     let sami = d.person("Sami", &[Role::Supervisor]);
@@ -108,9 +108,8 @@ fn each_decision_is_recorded_with_its_person_action_and_times() {
     );
 }
 
-#[test]
-fn completed_money_is_a_range_on_when_requests_became_final() {
-    let d = desk();
+fn completed_money_is_a_range_on_when_requests_became_final(on: Engine) {
+    let d = desk_on(on);
     let rina = d.person("Rina", &[Role::Agent]);
     let w1 = d.withdrawal("500.25", "u1", &Actor::Intake, Source::Intake);
     let w2 = d.withdrawal("700", "u2", &Actor::Intake, Source::Intake);
@@ -129,9 +128,8 @@ fn completed_money_is_a_range_on_when_requests_became_final() {
     );
 }
 
-#[test]
-fn depth_is_counted_now_and_sampled_once_per_bucket() {
-    let d = desk();
+fn depth_is_counted_now_and_sampled_once_per_bucket(on: Engine) {
+    let d = desk_on(on);
     for u in ["u1", "u2", "u3"] {
         d.withdrawal("100", u, &Actor::Intake, Source::Intake);
     }
@@ -175,9 +173,8 @@ fn line(d: &Desk, amount: &str, source: BalanceSource) -> BalanceLine {
     }
 }
 
-#[test]
-fn a_close_opens_the_next_shift_with_its_closing_balances_audited() {
-    let d = desk();
+fn a_close_opens_the_next_shift_with_its_closing_balances_audited(on: Engine) {
+    let d = desk_on(on);
     let rina = d.person("Rina", &[Role::Agent]);
     let sami = d.person("Sami", &[Role::Supervisor]);
     assert!(matches!(
@@ -240,7 +237,7 @@ fn the_migration_backfills_decisions_from_history() {
     d.approve(&w1, &rina).unwrap();
     complete(&d, &w1);
     d.s.reject(w2.id, &rina, "Wrong wallet").unwrap();
-    let path = d._dir.path().join("cashdesk.db");
+    let path = d._place.path().join("cashdesk.db");
     let rina_id = rina.operator_ref().unwrap().id;
     let all = DecisionFilter {
         limit: 10,
@@ -253,7 +250,7 @@ fn the_migration_backfills_decisions_from_history() {
     };
     let recorded = strip(d.s.decisions_of(rina_id, &all).unwrap());
     assert_eq!(recorded.len(), 2);
-    let Desk { _dir: dir, s, .. } = d;
+    let Desk { _place: dir, s, .. } = d;
     drop(s);
     // Back to schema 8, as a desk from before this migration (and 10-15) was.
     let c = rusqlite::Connection::open(&path).unwrap();
@@ -321,7 +318,7 @@ fn plant(path: &std::path::Path, rows: &[Planted<'_>]) {
 fn counts_percentiles_and_reasons_are_computed_by_sqlite_as_counted_by_hand() {
     let d = desk();
     let h = 3_600_000;
-    let path = d._dir.path().join("cashdesk.db");
+    let path = d._place.path().join("cashdesk.db");
     let mut rows = Vec::new();
     // Asha: ten decisions timed 10..100 s in hour 0, one untimed reject in hour 2.
     for i in 1..=10 {
@@ -377,3 +374,10 @@ fn counts_percentiles_and_reasons_are_computed_by_sqlite_as_counted_by_hand() {
         vec![("Wrong wallet".into(), 2), ("(no reason)".into(), 1)]
     );
 }
+
+conformance!(
+    each_decision_is_recorded_with_its_person_action_and_times,
+    completed_money_is_a_range_on_when_requests_became_final,
+    depth_is_counted_now_and_sampled_once_per_bucket,
+    a_close_opens_the_next_shift_with_its_closing_balances_audited,
+);

@@ -1,5 +1,5 @@
 //! Operators, maker–checker and claims, enforced inside the store's
-//! transactions against a real SQLite file.
+//! transactions, on both engines (the conformance suite).
 
 use cashdesk_domain::{
     Actor, Money, OperatorRef, ProviderKind, RequestKind, RequestStatus, Role, Roles,
@@ -16,9 +16,8 @@ fn refused(r: Result<RequestRecord>) -> String {
     }
 }
 
-#[test]
-fn above_the_threshold_the_first_approval_writes_nothing_to_the_outbox() {
-    let d = desk();
+fn above_the_threshold_the_first_approval_writes_nothing_to_the_outbox(on: Engine) {
+    let d = desk_on(on);
     d.rule(RuleScope::Request, "10000");
     let agent = d.person("Rina", &[Role::Agent]);
     let other_agent = d.person("Omar", &[Role::Agent]);
@@ -44,9 +43,8 @@ fn above_the_threshold_the_first_approval_writes_nothing_to_the_outbox() {
     assert_eq!(d.s.outbox_for(big.id).unwrap().len(), 1);
 }
 
-#[test]
-fn the_first_approver_never_gives_the_second_even_as_supervisor() {
-    let d = desk();
+fn the_first_approver_never_gives_the_second_even_as_supervisor(on: Engine) {
+    let d = desk_on(on);
     d.rule(RuleScope::Request, "5000");
     let sup = d.person("Sami", &[Role::Agent, Role::Supervisor]);
     let big = d.withdrawal("6000", "u1", &Actor::Intake, Source::Intake);
@@ -70,9 +68,8 @@ fn the_first_approver_never_gives_the_second_even_as_supervisor() {
     assert!(refused(d.approve(&big, &sup2)).contains("supervisor"));
 }
 
-#[test]
-fn whoever_entered_a_desk_request_cannot_approve_it() {
-    let d = desk();
+fn whoever_entered_a_desk_request_cannot_approve_it(on: Engine) {
+    let d = desk_on(on);
     let agent = d.person("Rina", &[Role::Agent]);
     let other = d.person("Omar", &[Role::Agent]);
     let mine = d.withdrawal("100", "u1", &agent, Source::Desk);
@@ -87,9 +84,8 @@ fn whoever_entered_a_desk_request_cannot_approve_it() {
     assert_eq!(filed.entered_by, None);
 }
 
-#[test]
-fn running_totals_per_agent_and_per_end_user_a_day() {
-    let d = desk();
+fn running_totals_per_agent_and_per_end_user_a_day(on: Engine) {
+    let d = desk_on(on);
     d.rule(RuleScope::EndUserDay, "3000");
     let agent = d.person("Rina", &[Role::Agent]);
     let a = d.withdrawal("1500", "karim", &Actor::Intake, Source::Intake);
@@ -144,9 +140,8 @@ fn running_totals_per_agent_and_per_end_user_a_day() {
     );
 }
 
-#[test]
-fn a_live_claim_keeps_everyone_else_from_deciding() {
-    let d = desk();
+fn a_live_claim_keeps_everyone_else_from_deciding(on: Engine) {
+    let d = desk_on(on);
     let rina = d.person("Rina", &[Role::Agent]);
     let omar = d.person("Omar", &[Role::Agent]);
     let sami = d.person("Sami", &[Role::Supervisor]);
@@ -196,9 +191,8 @@ fn a_live_claim_keeps_everyone_else_from_deciding() {
     );
 }
 
-#[test]
-fn only_admins_manage_operators_and_rules_and_the_last_admin_stays() {
-    let d = desk();
+fn only_admins_manage_operators_and_rules_and_the_last_admin_stays(on: Engine) {
+    let d = desk_on(on);
     let sup = d.person("Sami", &[Role::Supervisor]);
     assert!(matches!(
         d.s.add_operator(
@@ -248,9 +242,8 @@ fn only_admins_manage_operators_and_rules_and_the_last_admin_stays() {
     assert!(actions.contains(&"operator.add".to_owned()), "{actions:?}");
 }
 
-#[test]
-fn wrong_tries_lock_an_operator_for_a_while() {
-    let d = desk();
+fn wrong_tries_lock_an_operator_for_a_while(on: Engine) {
+    let d = desk_on(on);
     let rina = d.person("Rina", &[Role::Agent]);
     let id = rina.operator_ref().unwrap().id;
     for _ in 0..4 {
@@ -267,9 +260,8 @@ fn wrong_tries_lock_an_operator_for_a_while() {
     assert!(d.s.operator(id).unwrap().locked_until.is_none());
 }
 
-#[test]
-fn sending_a_failed_request_again_above_the_threshold_takes_a_different_supervisor() {
-    let d = desk();
+fn sending_a_failed_request_again_above_the_threshold_takes_a_different_supervisor(on: Engine) {
+    let d = desk_on(on);
     d.rule(RuleScope::Request, "5000");
     let agent = d.person("Rina", &[Role::Agent]);
     let sup = d.person("Sami", &[Role::Supervisor]);
@@ -298,9 +290,8 @@ fn sending_a_failed_request_again_above_the_threshold_takes_a_different_supervis
     ));
 }
 
-#[test]
-fn whoever_imports_a_file_is_the_maker_of_its_requests() {
-    let d = desk();
+fn whoever_imports_a_file_is_the_maker_of_its_requests(on: Engine) {
+    let d = desk_on(on);
     let agent = d.person("Rina", &[Role::Agent]);
     let other = d.person("Omar", &[Role::Agent]);
     let batch = vec![NewRequest {
@@ -336,9 +327,8 @@ fn whoever_imports_a_file_is_the_maker_of_its_requests() {
 /// A rule for any account sums the end user's withdrawals at every
 /// account; what the rule does not cover (deposits) does not count, for
 /// the end user's total and for the agent's.
-#[test]
-fn running_totals_count_what_the_rule_covers_across_accounts() {
-    let d = desk();
+fn running_totals_count_what_the_rule_covers_across_accounts(on: Engine) {
+    let d = desk_on(on);
     d.rule(RuleScope::EndUserDay, "3000");
     let agent = d.person("Rina", &[Role::Agent]);
     let second = cashdesk_domain::AccountId::new();
@@ -403,3 +393,16 @@ fn running_totals_count_what_the_rule_covers_across_accounts() {
         "Rina's deposits are not withdrawals"
     );
 }
+
+conformance!(
+    above_the_threshold_the_first_approval_writes_nothing_to_the_outbox,
+    the_first_approver_never_gives_the_second_even_as_supervisor,
+    whoever_entered_a_desk_request_cannot_approve_it,
+    running_totals_per_agent_and_per_end_user_a_day,
+    a_live_claim_keeps_everyone_else_from_deciding,
+    only_admins_manage_operators_and_rules_and_the_last_admin_stays,
+    wrong_tries_lock_an_operator_for_a_while,
+    sending_a_failed_request_again_above_the_threshold_takes_a_different_supervisor,
+    whoever_imports_a_file_is_the_maker_of_its_requests,
+    running_totals_count_what_the_rule_covers_across_accounts,
+);

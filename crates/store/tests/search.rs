@@ -22,9 +22,8 @@ fn searching(text: &str) -> QueueFilter {
     f
 }
 
-#[test]
-fn any_piece_of_any_identifier_finds_the_request_and_nothing_else() {
-    let (_d, s, acc) = store();
+fn any_piece_of_any_identifier_finds_the_request_and_nothing_else(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let mut a = deposit(acc, Some("shop-ord-77123"));
     a.trx_id = Some("8N7A6D5C4B".into());
     a.sender = Some("01811112222".into());
@@ -54,9 +53,8 @@ fn any_piece_of_any_identifier_finds_the_request_and_nothing_else() {
     assert_eq!(s.count_filtered(&searching("0199999"), 100).unwrap(), 1);
 }
 
-#[test]
-fn the_providers_id_is_found_once_it_is_known() {
-    let (_d, s, acc) = store();
+fn the_providers_id_is_found_once_it_is_known(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let r = s
         .insert_from_feed(&deposit(acc, Some("feed-1")), &Actor::Intake, "PK-55501")
         .unwrap()
@@ -64,9 +62,8 @@ fn the_providers_id_is_found_once_it_is_known() {
     assert_eq!(ids(&s, &searching("PK-555")), vec![r.id]);
 }
 
-#[test]
-fn filters_combine_and_amounts_compare_exactly() {
-    let (_d, s, acc) = store();
+fn filters_combine_and_amounts_compare_exactly(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let mut made = Vec::new();
     for (i, (amount, currency, method)) in [
         ("99.99", "BDT", "bkash"),
@@ -122,9 +119,8 @@ fn filters_combine_and_amounts_compare_exactly() {
 
 /// Every sort pages through all rows exactly once, in its order, with ties
 /// broken by arrival.
-#[test]
-fn each_sort_pages_through_every_row_once_in_its_order() {
-    let (_d, s, acc) = store();
+fn each_sort_pages_through_every_row_once_in_its_order(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let amounts = ["300", "10.5", "300", "7000", "10.50", "1", "300.01"];
     let mut made = Vec::new();
     for (i, amount) in amounts.iter().enumerate() {
@@ -181,9 +177,8 @@ fn each_sort_pages_through_every_row_once_in_its_order() {
 
 /// Time left is the provider's deadline where it sets one, else arrival
 /// plus the desk's SLA; changing the SLA re-dates the requests waiting.
-#[test]
-fn time_left_follows_a_providers_deadline_and_the_desks_sla() {
-    let (dir, s, acc) = store();
+fn time_left_follows_a_providers_deadline_and_the_desks_sla(on: Engine) {
+    let (dir, s, acc) = store_on(on);
     let made: Vec<_> = (0..3)
         .map(|i| {
             s.insert_request(&deposit(acc, Some(&format!("d{i}"))), &Actor::Intake)
@@ -192,22 +187,16 @@ fn time_left_follows_a_providers_deadline_and_the_desks_sla() {
                 .id
         })
         .collect();
-    let c = rusqlite::Connection::open(dir.path().join("cashdesk.db")).unwrap();
     let due = |id: cashdesk_domain::RequestId| -> i64 {
-        c.query_row(
-            "SELECT due_ms - created_ms FROM requests WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
-        )
-        .unwrap()
+        let r = s.get_request(id).unwrap();
+        (r.due.unwrap() - r.created_at).num_milliseconds()
     };
     assert_eq!(due(made[0]), 15 * 60_000, "the default SLA");
     // A deadline a minute after arrival (as CashWeb's expires_at sets).
-    c.execute(
-        "UPDATE requests SET expires_ms = created_ms + 60000 WHERE id = ?1",
-        [made[2].to_string()],
-    )
-    .unwrap();
+    dir.execute(&format!(
+        "UPDATE requests SET expires_ms = created_ms + 60000 WHERE id = '{}'",
+        made[2]
+    ));
     assert_eq!(due(made[2]), 60_000);
     let mut f = QueueFilter::view(QueueView::Queue);
     f.sort = QueueSort::TimeLeft;
@@ -229,9 +218,8 @@ fn time_left_follows_a_providers_deadline_and_the_desks_sla() {
 /// A method's own SLA dates its requests (new and waiting), the desk's SLA
 /// the other methods'; removing it hands them back to the desk's. Past
 /// their due time, they are in the supervisors' attention list.
-#[test]
-fn a_methods_own_sla_dates_its_requests_and_the_attention_list_follows_due_times() {
-    let (dir, s, acc) = store();
+fn a_methods_own_sla_dates_its_requests_and_the_attention_list_follows_due_times(on: Engine) {
+    let (dir, s, acc) = store_on(on);
     let bkash = s
         .insert_request(&deposit(acc, Some("b1")), &Actor::Intake)
         .unwrap()
@@ -240,14 +228,9 @@ fn a_methods_own_sla_dates_its_requests_and_the_attention_list_follows_due_times
     let mut n = deposit(acc, Some("n1"));
     n.method = "nagad".into();
     let nagad = s.insert_request(&n, &Actor::Intake).unwrap().0.id;
-    let c = rusqlite::Connection::open(dir.path().join("cashdesk.db")).unwrap();
     let due = |id: cashdesk_domain::RequestId| -> i64 {
-        c.query_row(
-            "SELECT due_ms - created_ms FROM requests WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
-        )
-        .unwrap()
+        let r = s.get_request(id).unwrap();
+        (r.due.unwrap() - r.created_at).num_milliseconds()
     };
     s.set_method_sla("bkash", Some(5), &agent()).unwrap();
     assert_eq!(s.method_slas().unwrap(), vec![("bkash".to_owned(), 5)]);
@@ -265,11 +248,9 @@ fn a_methods_own_sla_dates_its_requests_and_the_attention_list_follows_due_times
     assert_eq!(due(bkash), 40 * 60_000, "back to the desk's");
 
     assert!(s.attention(10).unwrap().is_empty());
-    c.execute(
-        "UPDATE requests SET due_ms = ?2 WHERE id = ?1",
-        rusqlite::params![nagad.to_string(), 1_000],
-    )
-    .unwrap();
+    dir.execute(&format!(
+        "UPDATE requests SET due_ms = 1000 WHERE id = '{nagad}'"
+    ));
     let late: Vec<_> = s
         .attention(10)
         .unwrap()
@@ -278,3 +259,12 @@ fn a_methods_own_sla_dates_its_requests_and_the_attention_list_follows_due_times
         .collect();
     assert_eq!(late, vec![nagad]);
 }
+
+conformance!(
+    any_piece_of_any_identifier_finds_the_request_and_nothing_else,
+    the_providers_id_is_found_once_it_is_known,
+    filters_combine_and_amounts_compare_exactly,
+    each_sort_pages_through_every_row_once_in_its_order,
+    time_left_follows_a_providers_deadline_and_the_desks_sla,
+    a_methods_own_sla_dates_its_requests_and_the_attention_list_follows_due_times,
+);

@@ -1,4 +1,5 @@
-//! Store behaviour against a real SQLite file, one rule per test.
+//! Store behaviour, one rule per test, on both engines (a real SQLite file, a
+//! real PostgreSQL database): the conformance suite.
 
 use cashdesk_domain::{AccountId, Actor, DraftId, ProviderKind, RequestKind, RequestStatus};
 use cashdesk_store::*;
@@ -24,9 +25,8 @@ fn unknown_outcome(s: &Store, acc: AccountId) -> RequestRecord {
     r
 }
 
-#[test]
-fn the_same_intake_reference_is_one_request() {
-    let (_d, s, acc) = store();
+fn the_same_intake_reference_is_one_request(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let (a, first) = s
         .insert_request(&deposit(acc, Some("op-1")), &Actor::Intake)
         .unwrap();
@@ -45,9 +45,8 @@ fn the_same_intake_reference_is_one_request() {
     );
 }
 
-#[test]
-fn approving_writes_the_decision_and_the_outbox_row_together() {
-    let (_d, s, acc) = store();
+fn approving_writes_the_decision_and_the_outbox_row_together(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let (r, _) = s
         .insert_request(&deposit(acc, None), &Actor::Intake)
         .unwrap();
@@ -78,9 +77,8 @@ fn approving_writes_the_decision_and_the_outbox_row_together() {
     );
 }
 
-#[test]
-fn a_rejected_request_cannot_be_approved_and_sends_nothing() {
-    let (_d, s, acc) = store();
+fn a_rejected_request_cannot_be_approved_and_sends_nothing(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let (r, _) = s
         .insert_request(&deposit(acc, None), &Actor::Intake)
         .unwrap();
@@ -101,9 +99,8 @@ fn a_rejected_request_cannot_be_approved_and_sends_nothing() {
     assert_eq!(h.last().unwrap().actor, agent(), "who rejected is recorded");
 }
 
-#[test]
-fn a_claimed_row_is_durably_sending_before_anything_goes_out() {
-    let (_d, s, acc) = store();
+fn a_claimed_row_is_durably_sending_before_anything_goes_out(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let (r, _) = s
         .insert_request(&deposit(acc, None), &Actor::Intake)
         .unwrap();
@@ -126,9 +123,8 @@ fn a_claimed_row_is_durably_sending_before_anything_goes_out() {
     );
 }
 
-#[test]
-fn outcomes_move_the_request_and_keep_the_providers_words() {
-    let (_d, s, acc) = store();
+fn outcomes_move_the_request_and_keep_the_providers_words(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let cases = [
         (
             OutboxOutcome::Accepted {
@@ -195,9 +191,8 @@ fn outcomes_move_the_request_and_keep_the_providers_words() {
     );
 }
 
-#[test]
-fn settling_an_unknown_outcome_closes_its_outbox_row() {
-    let (_d, s, acc) = store();
+fn settling_an_unknown_outcome_closes_its_outbox_row(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let r = unknown_outcome(&s, acc);
     let rec = s
         .settle(
@@ -223,9 +218,8 @@ fn settling_an_unknown_outcome_closes_its_outbox_row() {
     );
 }
 
-#[test]
-fn queue_pages_are_keyset_ordered_and_complete() {
-    let (_d, s, acc) = store();
+fn queue_pages_are_keyset_ordered_and_complete(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let mut ids = Vec::new();
     for i in 0..25 {
         let mut d = deposit(acc, Some(&format!("r{i}")));
@@ -260,9 +254,8 @@ fn queue_pages_are_keyset_ordered_and_complete() {
     assert_eq!(s.count_view(QueueView::Queue, 1000).unwrap(), 24);
 }
 
-#[test]
-fn submitting_a_draft_makes_one_request_and_removes_the_draft() {
-    let (_d, s, acc) = store();
+fn submitting_a_draft_makes_one_request_and_removes_the_draft(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let id = DraftId::new();
     s.save_draft(id, Some("Rina"), &serde_json::json!({"amount": "5"}))
         .unwrap();
@@ -280,9 +273,8 @@ fn submitting_a_draft_makes_one_request_and_removes_the_draft() {
     );
 }
 
-#[test]
-fn webhook_events_are_deduplicated_per_account() {
-    let (_d, s, acc) = store();
+fn webhook_events_are_deduplicated_per_account(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     assert!(
         s.record_inbound(acc, "deposit.completed:dep_1", b"{}")
             .unwrap()
@@ -298,9 +290,8 @@ fn webhook_events_are_deduplicated_per_account() {
     );
 }
 
-#[test]
-fn unknown_outcomes_are_matched_by_user_amount_and_method() {
-    let (_d, s, acc) = store();
+fn unknown_outcomes_are_matched_by_user_amount_and_method(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let r = unknown_outcome(&s, acc);
     let found = s
         .match_candidates(
@@ -327,10 +318,8 @@ fn unknown_outcomes_are_matched_by_user_amount_and_method() {
     assert!(none.is_empty());
 }
 
-#[test]
-fn a_finished_sandbox_session_leaves_no_open_requests_behind() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&dir.path().join("c.db")).unwrap();
+fn a_finished_sandbox_session_leaves_no_open_requests_behind(on: Engine) {
+    let (_place, s) = empty_on(on);
     let sandbox = AccountId::new();
     s.add_account(
         sandbox,
@@ -374,9 +363,8 @@ fn a_finished_sandbox_session_leaves_no_open_requests_behind() {
     assert!(s.accounts().unwrap().is_empty());
 }
 
-#[test]
-fn approving_a_failed_request_again_reuses_its_row_and_reference() {
-    let (_d, s, acc) = store();
+fn approving_a_failed_request_again_reuses_its_row_and_reference(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let (r, _) = s
         .insert_request(&deposit(acc, None), &Actor::Intake)
         .unwrap();
@@ -419,9 +407,8 @@ fn approving_a_failed_request_again_reuses_its_row_and_reference() {
     );
 }
 
-#[test]
-fn provider_events_are_remembered_for_redelivery_then_pruned_unless_unmatched() {
-    let (_d, s, acc) = store();
+fn provider_events_are_remembered_for_redelivery_then_pruned_unless_unmatched(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     assert!(
         s.record_inbound(acc, "deposit.completed:dep_1", b"{}")
             .unwrap()
@@ -450,9 +437,8 @@ fn provider_events_are_remembered_for_redelivery_then_pruned_unless_unmatched() 
     assert_eq!(left[0].dedup_key, "deposit.completed:dep_2");
 }
 
-#[test]
-fn rows_of_a_held_account_wait_and_do_not_make_the_worker_spin() {
-    let (_d, s, acc) = store();
+fn rows_of_a_held_account_wait_and_do_not_make_the_worker_spin(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let (r, _) = s
         .insert_request(&deposit(acc, None), &Actor::Intake)
         .unwrap();
@@ -465,9 +451,8 @@ fn rows_of_a_held_account_wait_and_do_not_make_the_worker_spin() {
     assert_eq!(row.request_id, r.id);
 }
 
-#[test]
-fn an_account_with_unfinished_work_cannot_be_removed_and_a_removed_one_takes_nothing() {
-    let (_d, s, acc) = store();
+fn an_account_with_unfinished_work_cannot_be_removed_and_a_removed_one_takes_nothing(on: Engine) {
+    let (_d, s, acc) = store_on(on);
     let admin = Actor::operator(
         cashdesk_domain::OperatorId(uuid::Uuid::from_u128(7)),
         "Admin",
@@ -499,3 +484,21 @@ fn an_account_with_unfinished_work_cannot_be_removed_and_a_removed_one_takes_not
     assert!(s.active_account(acc).is_err());
     assert!(s.account(acc).is_ok(), "kept for history");
 }
+
+conformance!(
+    a_finished_sandbox_session_leaves_no_open_requests_behind,
+    the_same_intake_reference_is_one_request,
+    approving_writes_the_decision_and_the_outbox_row_together,
+    a_rejected_request_cannot_be_approved_and_sends_nothing,
+    a_claimed_row_is_durably_sending_before_anything_goes_out,
+    outcomes_move_the_request_and_keep_the_providers_words,
+    settling_an_unknown_outcome_closes_its_outbox_row,
+    queue_pages_are_keyset_ordered_and_complete,
+    submitting_a_draft_makes_one_request_and_removes_the_draft,
+    webhook_events_are_deduplicated_per_account,
+    unknown_outcomes_are_matched_by_user_amount_and_method,
+    approving_a_failed_request_again_reuses_its_row_and_reference,
+    provider_events_are_remembered_for_redelivery_then_pruned_unless_unmatched,
+    rows_of_a_held_account_wait_and_do_not_make_the_worker_spin,
+    an_account_with_unfinished_work_cannot_be_removed_and_a_removed_one_takes_nothing,
+);

@@ -86,6 +86,7 @@ pub fn add_person(
 pub fn config(dir: &Path) -> Config {
     Config {
         data_dir: dir.to_owned(),
+        database_url: None,
         keychain_service: KEYCHAIN_SERVICE.into(),
         http_addr: ([127, 0, 0, 1], 0).into(),
         http_hosts: Vec::new(),

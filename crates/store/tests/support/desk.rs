@@ -5,15 +5,18 @@ use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind, Role, 
 use cashdesk_store::*;
 
 pub struct Desk {
-    pub _dir: tempfile::TempDir,
+    pub _place: super::Place,
     pub s: Store,
     pub acc: AccountId,
     pub admin: Actor,
 }
 
 pub fn desk() -> Desk {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&dir.path().join("cashdesk.db")).unwrap();
+    desk_on(Engine::Sqlite)
+}
+
+pub fn desk_on(engine: Engine) -> Desk {
+    let (place, s) = super::empty_on(engine);
     let admin = s
         .add_operator(
             &NewOperator {
@@ -41,7 +44,7 @@ pub fn desk() -> Desk {
     )
     .unwrap();
     Desk {
-        _dir: dir,
+        _place: place,
         s,
         acc,
         admin,

@@ -8,9 +8,76 @@ pub mod desk;
 use cashdesk_domain::{AccountId, Actor, Money, ProviderKind, RequestKind};
 use cashdesk_store::*;
 
-pub fn store() -> (tempfile::TempDir, Store, AccountId) {
+/// Where a test's store keeps its data: a temp folder (SQLite) or a
+/// database of its own on the test cluster (PostgreSQL), removed after.
+pub struct Place {
+    pub dir: tempfile::TempDir,
+    pub pg: Option<pg_test::TestDatabase>,
+}
+
+impl Place {
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Runs `sql` straight on the engine, under the store (a test ageing
+    /// a row): the same text on both, so keep it portable.
+    pub fn execute(&self, sql: &str) {
+        self.try_execute(sql).unwrap()
+    }
+
+    /// `execute`, saying why the engine refused.
+    pub fn try_execute(&self, sql: &str) -> Result<(), String> {
+        match &self.pg {
+            Some(db) => db.execute(sql).map_err(|e| e.to_string()),
+            None => rusqlite::Connection::open(self.dir.path().join("cashdesk.db"))
+                .and_then(|c| c.execute_batch(sql))
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The same data opened again, as another process would.
+    pub fn reopen(&self) -> Store {
+        match &self.pg {
+            Some(db) => Store::connect(db.url()).unwrap(),
+            None => Store::open(&self.dir.path().join("cashdesk.db")).unwrap(),
+        }
+    }
+
+    /// Drops `trigger` on `table`, as someone editing the data would.
+    pub fn drop_trigger(&self, trigger: &str, table: &str) {
+        match self.pg {
+            Some(_) => self.execute(&format!("DROP TRIGGER {trigger} ON {table}")),
+            None => self.execute(&format!("DROP TRIGGER {trigger}")),
+        }
+    }
+}
+
+/// An empty store on `engine`.
+pub fn empty_on(engine: Engine) -> (Place, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("cashdesk.db")).unwrap();
+    match engine {
+        Engine::Sqlite => {
+            let store = Store::open(&dir.path().join("cashdesk.db")).unwrap();
+            (Place { dir, pg: None }, store)
+        }
+        Engine::Postgres => {
+            let db =
+                pg_test::TestDatabase::create().expect("a test PostgreSQL (scripts/test-pg.sh)");
+            let store = Store::connect(db.url()).unwrap();
+            (Place { dir, pg: Some(db) }, store)
+        }
+    }
+}
+
+/// A store on SQLite with one Zexabit account.
+pub fn store() -> (Place, Store, AccountId) {
+    store_on(Engine::Sqlite)
+}
+
+/// A store on `engine` with one Zexabit account.
+pub fn store_on(engine: Engine) -> (Place, Store, AccountId) {
+    let (place, store) = empty_on(engine);
     let id = AccountId::new();
     store
         .add_account(
@@ -29,7 +96,27 @@ pub fn store() -> (tempfile::TempDir, Store, AccountId) {
             ),
         )
         .unwrap();
-    (dir, store, id)
+    (place, store, id)
+}
+
+/// Runs each named `fn(Engine)` as two tests, `sqlite::name` and
+/// `postgres::name`: the store's conformance suite.
+#[macro_export]
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(cashdesk_store::Engine::Sqlite)
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                super::$name(cashdesk_store::Engine::Postgres)
+            })*
+        }
+    };
 }
 
 pub fn deposit(account: AccountId, intake_ref: Option<&str>) -> NewRequest {

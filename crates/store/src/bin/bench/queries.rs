@@ -119,7 +119,7 @@ pub fn time_page(
     f: &QueueFilter,
     runs: usize,
 ) -> (Vec<Duration>, Vec<Duration>, usize) {
-    let (sql, params) = queue_sql(f);
+    let (sql, params) = queue_sql(f, cashdesk_store::Engine::Sqlite);
     let mut raw_t = Vec::new();
     let mut api_t = Vec::new();
     let mut rows = 0;
