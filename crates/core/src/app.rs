@@ -221,6 +221,9 @@ impl Cashdesk {
         if let Some(c) = companion {
             c.stop().await;
         }
+        if let Err(e) = self.store().unregister_server() {
+            tracing::warn!("leaving the desk's servers: {e}");
+        }
         self.inner
             .lock
             .lock()

@@ -28,6 +28,7 @@ struct Parts {
     providers: Providers,
     events: Events,
     links: Links,
+    last_beat: crate::servers::LastBeat,
 }
 
 /// The desk's audit key from the keychain, made on first use (32 random
@@ -107,6 +108,7 @@ impl Cx {
                 keychain,
                 events,
                 links: Links::default(),
+                last_beat: Default::default(),
             }),
         })
     }
@@ -129,6 +131,10 @@ impl Cx {
 
     pub fn links(&self) -> &Links {
         &self.parts.links
+    }
+
+    pub(crate) fn last_beat(&self) -> &crate::servers::LastBeat {
+        &self.parts.last_beat
     }
 
     pub fn events(&self) -> &Events {

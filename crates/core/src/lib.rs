@@ -18,6 +18,7 @@ pub mod notify;
 pub mod providers;
 pub mod risk;
 mod server;
+mod servers;
 pub mod session;
 mod shift_lines;
 mod start;

@@ -15,7 +15,6 @@ impl Cashdesk {
         let lock = crate::lock::DataLock::acquire(&config.data_dir)?;
         let app = Cashdesk::open(config)?;
         app.hold_lock(lock);
-        app.store().hold_desk()?;
         let retired = app.store().retire_sandbox_accounts()?;
         if retired > 0 {
             tracing::info!("{retired} unfinished requests of the previous sandbox session ended");
@@ -23,10 +22,12 @@ impl Cashdesk {
         crate::server::start(&app).await?;
         app.prefetch_reference_data();
         let cx = app.cx();
+        crate::servers::register(cx)?;
         crate::worker::recover(cx)?;
         crate::worker::spawn(cx);
         crate::worker::spawn_poller(cx);
         crate::links::spawn_prober(cx);
+        crate::servers::spawn_beat(cx);
         crate::notify::spawn(&app);
         spawn_breach_watch(cx);
         spawn_depth_sampler(cx);

@@ -10,10 +10,15 @@ use cashdesk_domain::RequestStatus;
 use cashdesk_store::{OutboxOutcome, QueueFilter, QueueView};
 use std::time::Duration;
 
-/// Rows left `sending` by a crash are settled by each provider's rule
-/// before the worker starts (Zexabit: outcome unknown, never resent).
+/// Rows left `sending` by a crash (this desk's last run, or another
+/// server of a team desk that stopped: `servers.rs`) are settled by each
+/// provider's rule (Zexabit: outcome unknown, never resent); at start
+/// before the worker runs, then on a team desk at every beat.
 pub(crate) fn recover(app: &Cx) -> CoreResult<()> {
-    for row in app.store().in_flight()? {
+    for row in app
+        .store()
+        .orphaned_in_flight(crate::servers::dead_after(app))?
+    {
         let outcome = providers::recover(app.store().account(row.account_id)?.provider, &row);
         let rec = app.store().record_outcome(row.id, &outcome)?;
         tracing::warn!(request = %rec.id, "in-flight call after restart: {}", rec.status.label());
@@ -45,10 +50,12 @@ pub(crate) fn spawn(app: &Cx) {
 
 /// Sends every due row, one at a time.
 async fn drain(app: &Cx) -> CoreResult<()> {
-    while let Some(row) = app.store().claim_next_except(
-        chrono::Utc::now().timestamp_millis(),
-        &crate::links::offline(app),
-    )? {
+    while crate::servers::may_claim(app)
+        && let Some(row) = app.store().claim_next_except(
+            chrono::Utc::now().timestamp_millis(),
+            &crate::links::offline(app),
+        )?
+    {
         pause_if(app.config(), PausePoint::AfterClaim).await;
         let provider = app.store().account(row.account_id)?.provider;
         let outcome = providers::deliver(app, provider, &row).await;

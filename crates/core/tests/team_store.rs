@@ -1,7 +1,7 @@
 //! The core on a team desk's PostgreSQL (`CASHDESK_DATABASE_URL`): the
 //! same requests filed, decided and sent once over real HTTP as on the
 //! SQLite file, the window told of each change by the database's own
-//! notices, and a second core on the same database refused.
+//! notices, and two servers on one database each call sent once.
 
 mod common;
 
@@ -21,7 +21,7 @@ fn on(db: &TestDatabase, dir: &std::path::Path) -> Config {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_core_on_postgresql_decides_and_sends_once_and_is_alone_on_its_database() {
+async fn two_cores_on_one_postgresql_decide_and_send_each_call_once() {
     let db = TestDatabase::create().expect("a test PostgreSQL (scripts/test-pg.sh)");
     let sim = PaykassmaSim::start(PaykassmaSimConfig {
         settle_after: Duration::from_millis(300),
@@ -70,13 +70,36 @@ async fn a_core_on_postgresql_decides_and_sends_once_and_is_alone_on_its_databas
     assert_eq!(sim.payments().len(), 1, "sent once");
     assert!(app.store().verify_audit().unwrap() > 0);
 
-    // Another core on the same database (from another folder) would run
-    // recovery and the outbox on the same rows: refused, saying why.
+    // A second server on the same database (another folder, another
+    // machine): both run their outbox workers; half the decisions are made
+    // on each, and every call goes out once.
     let other = tempfile::tempdir().unwrap();
-    let err = match Cashdesk::start(on(&db, other.path())).await {
-        Ok(_) => panic!("a second core started on the same database"),
-        Err(e) => e,
-    };
-    assert!(err.to_string().contains("another Cashdesk server"), "{err}");
+    let b = Cashdesk::start(on(&db, other.path())).await.unwrap();
+    act_as(&b, "Rina");
+    let mut made = Vec::new();
+    for i in 0..10 {
+        let mut req = intake_request(
+            &format!("team-many-{i}"),
+            RequestKind::Deposit,
+            cashdesk_domain::ProviderKind::Paykassma,
+            Some(account),
+            ("bkash", "500", "BDT"),
+        );
+        req.end_user_ref = format!("bd_{i}");
+        req.trx_id = Some(format!("TRXTEAM1{i:02}"));
+        let server = if i % 2 == 0 { &app } else { &b };
+        let (rec, _) = intake::submit(server, &req).unwrap();
+        api::requests::approve(server, rec.id).unwrap();
+        made.push(rec.id);
+    }
+    for id in &made {
+        wait_status(&b, *id, RequestStatus::Completed).await;
+    }
+    let mut refs: Vec<String> = sim.payments().into_iter().map(|p| p.custom_id).collect();
+    assert_eq!(refs.len(), 11, "the first deposit and ten more");
+    refs.sort();
+    refs.dedup();
+    assert_eq!(refs.len(), 11, "no call sent twice");
+    b.shutdown().await;
     app.shutdown().await;
 }

@@ -18,6 +18,8 @@ pub struct Store {
     listener: Arc<RwLock<Option<Listener>>>,
     /// The desk's audit key, once the core has set it (`audit.rs`).
     pub(crate) audit_key: crate::audit::AuditKey,
+    /// This process's server, once registered (`servers.rs`).
+    pub(crate) server: RwLock<Option<String>>,
 }
 
 enum Backend {
@@ -62,6 +64,7 @@ impl Store {
             backend: Backend::Pg(Box::new(pg)),
             listener,
             audit_key: Default::default(),
+            server: RwLock::default(),
         })
     }
 
@@ -70,6 +73,7 @@ impl Store {
             backend,
             listener: Arc::default(),
             audit_key: Default::default(),
+            server: RwLock::default(),
         }
     }
 
@@ -116,17 +120,6 @@ impl Store {
         listener: impl Fn(&[cashdesk_domain::RequestId]) + Send + Sync + 'static,
     ) {
         *self.listener.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(listener));
-    }
-
-    /// Takes the data for this process's core: on PostgreSQL a lock held
-    /// until the store is dropped, refused (`DeskInUse`) while another
-    /// core runs on the database. On SQLite the core's lock on the data
-    /// folder does this.
-    pub fn hold_desk(&self) -> Result<()> {
-        match &self.backend {
-            Backend::Lite(_) => Ok(()),
-            Backend::Pg(p) => p.hold_desk(),
-        }
     }
 
     /// The engine's own consistency check, for crash tests and support:

@@ -37,11 +37,6 @@ pub enum StoreError {
     /// PostgreSQL refused or could not be reached (a team desk).
     #[error("database server: {}", pg_words(.0))]
     Postgres(tokio_postgres::Error),
-    /// Another Cashdesk core runs on this PostgreSQL database.
-    #[error(
-        "another Cashdesk server is running on the database {server}: stop it first (several servers on one database are not supported yet)"
-    )]
-    DeskInUse { server: String },
     /// A query for one row found none: callers that expect it turn this
     /// into `NotFound` or `None` (`sql::OptionalExtension`).
     #[error("no row found")]

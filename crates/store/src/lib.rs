@@ -35,6 +35,7 @@ mod queue;
 mod queue_sql;
 mod requests;
 mod risk;
+mod servers;
 mod settings;
 mod shifts;
 mod sql;

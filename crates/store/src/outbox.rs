@@ -108,6 +108,7 @@ impl Store {
     /// attempt is made until they are reachable again) where they are.
     pub fn claim_next_except(&self, now: i64, held: &[AccountId]) -> Result<Option<OutboxRow>> {
         let held = held_json(held);
+        let owner = self.server_id();
         self.write(|tx| {
             let Some(mut r) = tx
                 .query_row(&format!("{SELECT} WHERE state = 'pending' AND next_attempt_ms <= ?1
@@ -116,7 +117,7 @@ impl Store {
             else {
                 return Ok(None);
             };
-            tx.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_ms = ?2 WHERE id = ?1", params![r.id, now_ms()])?;
+            tx.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_ms = ?2, owner = ?3 WHERE id = ?1", params![r.id, now_ms(), owner])?;
             if !r.follow_up { transition_in(tx, r.request_id, RequestStatus::Submitting, &Actor::System, Some(&format!("sending {} (attempt {})", r.effect, r.attempts + 1)), &ProviderFacts::default())?; }
             r.state = OutboxState::Sending;
             r.attempts += 1;

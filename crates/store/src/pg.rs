@@ -28,18 +28,12 @@ mod embedded {
 const WRITE_LOCK: i64 = 0x6361_7368_6465_736b;
 /// Held while migrating, so two servers starting together migrate once.
 const MIGRATE_LOCK: i64 = WRITE_LOCK + 1;
-/// Held, on a connection of its own, by the one core running on the
-/// database (`hold_desk`).
-const DESK_LOCK: i64 = WRITE_LOCK + 2;
 /// Connections per server process: writes are one at a time, reads many.
 const POOL: usize = 8;
 
 pub(crate) struct Pg {
     pool: managed::Pool<Manager>,
     shown: String,
-    config: tokio_postgres::Config,
-    /// The connection holding `DESK_LOCK`, once `hold_desk` took it.
-    desk: std::sync::Mutex<Option<tokio_postgres::Client>>,
     /// Drives the connections; shut down without waiting when dropped
     /// (a store may be dropped inside another runtime).
     rt: Option<tokio::runtime::Runtime>,
@@ -123,18 +117,19 @@ impl Pg {
         .max_size(POOL)
         .build()
         .map_err(|e| StoreError::Conflict(format!("database pool: {e}")))?;
-        handle.spawn(listen(config.clone(), listener));
+        handle.spawn(listen(config, tell_from_thread(listener)?));
         Ok(Pg {
             pool,
             shown,
-            config,
-            desk: std::sync::Mutex::default(),
             rt: Some(rt),
         })
     }
 
     fn conn(&self) -> Result<managed::Object<Manager>> {
-        futures_executor::block_on(self.pool.get()).map_err(|e| match e {
+        // Outside tokio's cooperative budget: called inside a task that has
+        // spent it, the pool's semaphore would answer "not yet" for ever.
+        futures_executor::block_on(tokio::task::unconstrained(self.pool.get())).map_err(|e| match e
+        {
             managed::PoolError::Backend(e) => e,
             e => StoreError::Conflict(format!("database {}: {e}", self.shown)),
         })
@@ -154,26 +149,6 @@ impl Pg {
         conn.batch("COMMIT")?;
         std::mem::forget(open);
         Ok(v)
-    }
-
-    /// Takes the database for this process's core, for as long as the
-    /// store lives (a session lock: it goes with the connection however
-    /// the process ends). Refused while another core holds it: two would
-    /// both run crash recovery and the outbox on the same rows.
-    pub(crate) fn hold_desk(&self) -> Result<()> {
-        let rt = self.rt.as_ref().map(|r| r.handle().clone());
-        let Some(rt) = rt else { return Ok(()) };
-        let client = futures_executor::block_on(connect(&rt, &self.config))?;
-        let row = crate::sql::pg::wait(
-            client.query_one(&format!("SELECT pg_try_advisory_lock({DESK_LOCK})"), &[]),
-        )?;
-        if !row.get::<_, bool>(0) {
-            return Err(StoreError::DeskInUse {
-                server: self.shown.clone(),
-            });
-        }
-        *self.desk.lock().unwrap_or_else(|e| e.into_inner()) = Some(client);
-        Ok(())
     }
 
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
@@ -253,16 +228,40 @@ fn migrate(rt: &tokio::runtime::Handle, config: &tokio_postgres::Config) -> Resu
             _ => StoreError::Conflict(format!("database migration failed: {e}")),
         })
     });
-    futures_executor::block_on(job)
+    futures_executor::block_on(tokio::task::unconstrained(job))
         .map_err(|e| StoreError::Conflict(format!("database migration task: {e}")))?
+}
+
+/// Calls the listener on a thread of its own, in order: never on the
+/// engine's runtime, whose one thread drives every connection (a listener
+/// that reads the store there would wait for itself).
+fn tell_from_thread(
+    listener: Arc<RwLock<Option<Listener>>>,
+) -> Result<std::sync::mpsc::Sender<Vec<RequestId>>> {
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<RequestId>>();
+    std::thread::Builder::new()
+        .name("cashdesk-pg-changes".into())
+        .spawn(move || {
+            for ids in rx {
+                let tell = listener.read().unwrap_or_else(|e| e.into_inner()).clone();
+                if let Some(tell) = tell {
+                    tell(&ids);
+                }
+            }
+        })
+        .map_err(|source| StoreError::Io {
+            path: "change notices thread".into(),
+            source,
+        })?;
+    Ok(tx)
 }
 
 /// Tells the listener of every request a commit changed, on any server:
 /// the schema's triggers `pg_notify('cashdesk_changes', id)`, delivered at
 /// commit. Reconnects after a lost connection.
-async fn listen(config: tokio_postgres::Config, listener: Arc<RwLock<Option<Listener>>>) {
+async fn listen(config: tokio_postgres::Config, tell: std::sync::mpsc::Sender<Vec<RequestId>>) {
     loop {
-        if let Err(e) = listen_once(&config, &listener).await {
+        if let Err(e) = listen_once(&config, &tell).await {
             tracing::warn!("change notices: {e}");
         }
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
@@ -271,7 +270,7 @@ async fn listen(config: tokio_postgres::Config, listener: Arc<RwLock<Option<List
 
 async fn listen_once(
     config: &tokio_postgres::Config,
-    listener: &RwLock<Option<Listener>>,
+    tell: &std::sync::mpsc::Sender<Vec<RequestId>>,
 ) -> Result<()> {
     use futures_util::StreamExt;
     let (client, mut conn) = config.connect(NoTls).await?;
@@ -309,9 +308,9 @@ async fn listen_once(
         while let Ok(p) = rx.try_recv() {
             add(p);
         }
-        let tell = listener.read().unwrap_or_else(|e| e.into_inner()).clone();
-        if let (Some(tell), false) = (tell, ids.is_empty()) {
-            tell(&ids);
+        if !ids.is_empty() && tell.send(ids).is_err() {
+            // The store is gone.
+            return Ok(());
         }
     }
     Ok(())

@@ -181,12 +181,7 @@ impl Stmt<'_> {
                 }
                 Ok(())
             }
-            StmtInner::Pg(c, s) => {
-                for r in &c.query(s, params)? {
-                    f(&Row::Pg(r))?;
-                }
-                Ok(())
-            }
+            StmtInner::Pg(c, s) => c.for_each(s, params, |r| f(&Row::Pg(r))),
         }
     }
 

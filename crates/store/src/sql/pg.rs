@@ -65,17 +65,37 @@ impl Conn {
         wait(self.client.query(s, &refs))
     }
 
+    /// Hands each row to `f` as it arrives (an export of a million rows
+    /// holds one at a time), stopping at `f`'s first error.
+    pub(super) fn for_each(
+        &self,
+        s: &Statement,
+        params: &[&dyn Param],
+        mut f: impl FnMut(&tokio_postgres::Row) -> Result<()>,
+    ) -> Result<()> {
+        use futures_util::StreamExt;
+        let vals: Vec<Val<'_>> = params.iter().map(|p| p.val()).collect();
+        let refs = vals.iter().map(|v| v as &(dyn ToSql + Sync));
+        let rows = wait(self.client.query_raw(s, refs))?;
+        let mut rows = std::pin::pin!(rows);
+        while let Some(row) = futures_executor::block_on(tokio::task::unconstrained(rows.next())) {
+            f(&row?)?;
+        }
+        Ok(())
+    }
+
     /// Runs statements with no parameters (`BEGIN`, `COMMIT`, a migration).
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
         wait(self.client.batch_execute(sql))
     }
 }
 
-/// Waits for one answer from the connection's task.
+/// Waits for one answer from the connection's task, outside tokio's
+/// cooperative budget (the caller may be a task that has spent it).
 pub(crate) fn wait<T>(
     f: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
 ) -> Result<T> {
-    Ok(futures_executor::block_on(f)?)
+    Ok(futures_executor::block_on(tokio::task::unconstrained(f))?)
 }
 
 /// `?N` as `$N`, outside quoted text and identifiers.
