@@ -17,18 +17,35 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
 /// See [`Cashdesk::downgrade`].
-pub(crate) struct WeakCashdesk(std::sync::Weak<Inner>);
+pub(crate) struct WeakCashdesk(std::sync::Weak<Inner>, Arc<Seat>);
 
 impl WeakCashdesk {
     pub(crate) fn upgrade(&self) -> Option<Cashdesk> {
-        self.0.upgrade().map(|inner| Cashdesk { inner })
+        self.0.upgrade().map(|inner| Cashdesk {
+            inner,
+            seat: self.1.clone(),
+        })
     }
 }
 
-/// Cheap to clone; every clone is the same app.
+/// Cheap to clone; every clone is the same app at the same seat. A team
+/// desk server holds one core and a seat per logged-in desktop
+/// ([`Cashdesk::new_seat`]).
 #[derive(Clone)]
 pub struct Cashdesk {
     pub(crate) inner: Arc<Inner>,
+    seat: Arc<Seat>,
+}
+
+/// Who sits at one desk: the session and what its supervisor is looking
+/// at. A desktop has one; a team server one per desktop session.
+#[derive(Default)]
+pub(crate) struct Seat {
+    /// Who is logged in at this seat (`session/`).
+    session: Mutex<Option<crate::session::Session>>,
+    /// The shift close a supervisor is looking at (`api/shifts.rs`): what
+    /// they sign is what they saw, not figures asked again.
+    close_preview: Mutex<Option<crate::api::shifts::Preview>>,
 }
 
 pub(crate) struct Inner {
@@ -38,11 +55,6 @@ pub(crate) struct Inner {
     companion: Mutex<Option<Box<dyn Companion>>>,
     /// The data folder's lock, held by a started core (see `lock.rs`).
     lock: Mutex<Option<crate::lock::DataLock>>,
-    /// Who is logged in at this desk (`session/`).
-    session: Mutex<Option<crate::session::Session>>,
-    /// The shift close a supervisor is looking at (`api/shifts.rs`): what
-    /// they sign is what they saw, not figures asked again.
-    close_preview: Mutex<Option<crate::api::shifts::Preview>>,
 }
 
 /// Something run alongside the core that holds sockets and tasks (the
@@ -82,16 +94,25 @@ impl Cashdesk {
                 http: Mutex::new(None),
                 companion: Mutex::new(None),
                 lock: Mutex::new(None),
-                session: Mutex::new(None),
-                close_preview: Mutex::new(None),
             }),
+            seat: Arc::default(),
         })
+    }
+
+    /// The same core at a seat of its own, nobody logged in: each desktop
+    /// session of a team desk server acts through one, so one operator's
+    /// log-in, lock or shift close is never another's.
+    pub fn new_seat(&self) -> Cashdesk {
+        Cashdesk {
+            inner: self.inner.clone(),
+            seat: Arc::default(),
+        }
     }
 
     pub(crate) fn close_preview(
         &self,
     ) -> std::sync::MutexGuard<'_, Option<crate::api::shifts::Preview>> {
-        self.inner
+        self.seat
             .close_preview
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -99,7 +120,7 @@ impl Cashdesk {
 
     /// A handle that does not keep the app alive (background tasks).
     pub(crate) fn downgrade(&self) -> WeakCashdesk {
-        WeakCashdesk(Arc::downgrade(&self.inner))
+        WeakCashdesk(Arc::downgrade(&self.inner), self.seat.clone())
     }
 
     /// The shell says whether the window has the keyboard focus: an agent
@@ -207,7 +228,7 @@ impl Cashdesk {
     }
 
     pub(crate) fn session_cell(&self) -> &Mutex<Option<crate::session::Session>> {
-        &self.inner.session
+        &self.seat.session
     }
 
     /// Stops background work that holds sockets (the sandbox, if any).

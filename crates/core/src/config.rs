@@ -25,6 +25,9 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Keychain service name; tests use their own so they never touch the app's entries.
     pub keychain_service: String,
+    /// Secrets in this file (mode 0600) instead of the OS keychain: a
+    /// headless desk server's (`CASHDESK_SECRETS_FILE`).
+    pub secrets_file: Option<PathBuf>,
     /// Local webhook/intake server; loopback by default.
     pub http_addr: SocketAddr,
     /// Host names the local server answers to besides its loopback names
@@ -61,6 +64,7 @@ impl Config {
             database_url: var("CASHDESK_DATABASE_URL"),
             keychain_service: var("CASHDESK_KEYCHAIN_SERVICE")
                 .unwrap_or_else(|| cashdesk_secrets::Keychain::APP_SERVICE.to_owned()),
+            secrets_file: var("CASHDESK_SECRETS_FILE").map(PathBuf::from),
             http_addr: var("CASHDESK_HTTP_ADDR")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or_else(|| ([127, 0, 0, 1], 0).into()),

@@ -46,8 +46,15 @@ fn audit_key(keychain: &Keychain, store: &Store) -> CoreResult<Vec<u8>> {
             if let Some(seq) = store.first_keyed_audit()? {
                 // Making a new key would turn every keyed entry "bad": say
                 // what happened instead, and leave the log as it is.
+                let restore = match keychain.file() {
+                    Some(f) => format!(
+                        "copy the desk's secrets file to {} (every server of a desk uses the same one)",
+                        f.display()
+                    ),
+                    None => "restore the keychain".to_owned(),
+                };
                 return Err(crate::error::CoreError::Invalid(format!(
-                    "the audit key is missing from the keychain although entries from {seq} on were keyed with it; restore the keychain"
+                    "the audit key is missing from the keychain although entries from {seq} on were keyed with it; {restore}"
                 )));
             }
             let k = rand::random::<[u8; 32]>().to_vec();
@@ -95,8 +102,17 @@ impl Cx {
                 ..Default::default()
             });
         });
-        let keychain = Keychain::new(&config.keychain_service);
+        let keychain = match &config.secrets_file {
+            Some(path) => Keychain::in_file(&config.keychain_service, path.clone()),
+            None => Keychain::new(&config.keychain_service),
+        };
         if let Err(e) = audit_key(&keychain, &store) {
+            // A desk server with a secrets file refuses to start: one of
+            // several servers without the desk's key would append unkeyed
+            // entries after keyed ones and break the chain for good.
+            if config.secrets_file.is_some() {
+                return Err(e);
+            }
             // The log stays chained, unkeyed; "verify" says so.
             tracing::error!("audit log not keyed this run: {e}");
         }

@@ -22,6 +22,7 @@ mod servers;
 pub mod session;
 mod shift_lines;
 mod start;
+pub mod team;
 mod worker;
 
 pub use app::{Cashdesk, Companion, HttpInfo};

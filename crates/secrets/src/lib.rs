@@ -1,9 +1,13 @@
 //! Provider secrets live only in the OS keychain. There is deliberately no
 //! fallback: when no keychain is usable the caller gets
 //! [`SecretError::Unavailable`] with a message saying what to fix, and
-//! nothing is stored anywhere else.
+//! nothing is stored anywhere else. A headless desk server, which has no
+//! keyring, is configured with a secrets file instead ([`Keychain::in_file`]).
+
+mod file;
 
 use cashdesk_domain::AccountId;
+use std::sync::Arc;
 
 /// The workspace's one redacting secret type (see `cashdesk_http::Secret`).
 pub use cashdesk_http::Secret;
@@ -25,6 +29,8 @@ pub enum SecretError {
 #[derive(Debug, Clone)]
 pub struct Keychain {
     service: String,
+    /// A desk server's secrets file, in place of the OS keychain.
+    file: Option<Arc<file::SecretsFile>>,
 }
 
 impl Keychain {
@@ -33,11 +39,64 @@ impl Keychain {
     pub fn new(service: &str) -> Self {
         Self {
             service: service.to_owned(),
+            file: None,
         }
     }
 
-    fn entry(&self, account: AccountId, name: &str) -> Result<keyring::Entry, SecretError> {
-        keyring::Entry::new(&self.service, &format!("{account}:{name}")).map_err(map_err)
+    /// Secrets kept in `path` (a JSON object, mode 0600) instead of the
+    /// OS keychain: for a headless desk server.
+    pub fn in_file(service: &str, path: std::path::PathBuf) -> Self {
+        Self {
+            service: service.to_owned(),
+            file: Some(Arc::new(file::SecretsFile::new(path))),
+        }
+    }
+
+    /// The secrets file, when secrets are kept in one.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        self.file.as_deref().map(file::SecretsFile::path)
+    }
+
+    fn get(&self, user: &str) -> Result<Option<String>, SecretError> {
+        if let Some(f) = &self.file {
+            return f.get(user);
+        }
+        let entry = keyring::Entry::new(&self.service, user).map_err(map_err)?;
+        match entry.get_password() {
+            Ok(v) => Ok(Some(v)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    fn set(&self, user: &str, value: &str) -> Result<(), SecretError> {
+        if let Some(f) = &self.file {
+            return f.put(user, Some(value));
+        }
+        keyring::Entry::new(&self.service, user)
+            .map_err(map_err)?
+            .set_password(value)
+            .map_err(map_err)
+    }
+
+    /// Removing an entry that is already gone is not an error.
+    fn remove(&self, user: &str) -> Result<(), SecretError> {
+        if let Some(f) = &self.file {
+            return f.put(user, None);
+        }
+        match keyring::Entry::new(&self.service, user)
+            .map_err(map_err)?
+            .delete_credential()
+        {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    fn found(v: Option<String>, name: &str) -> Result<Secret, SecretError> {
+        v.map(Secret::new).ok_or_else(|| SecretError::Missing {
+            name: name.to_owned(),
+        })
     }
 
     pub fn store(
@@ -46,56 +105,30 @@ impl Keychain {
         name: &str,
         secret: &Secret,
     ) -> Result<(), SecretError> {
-        self.entry(account, name)?
-            .set_password(secret.expose())
-            .map_err(map_err)
+        self.set(&format!("{account}:{name}"), secret.expose())
     }
 
     pub fn load(&self, account: AccountId, name: &str) -> Result<Secret, SecretError> {
-        match self.entry(account, name)?.get_password() {
-            Ok(v) => Ok(Secret::new(v)),
-            Err(keyring::Error::NoEntry) => Err(SecretError::Missing {
-                name: name.to_owned(),
-            }),
-            Err(e) => Err(map_err(e)),
-        }
+        Self::found(self.get(&format!("{account}:{name}"))?, name)
     }
 
     /// Removing an entry that is already gone is not an error.
     pub fn delete(&self, account: AccountId, name: &str) -> Result<(), SecretError> {
-        match self.entry(account, name)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(map_err(e)),
-        }
+        self.remove(&format!("{account}:{name}"))
     }
 
     /// Secrets of the app itself (not of a provider account), named
     /// `app:<name>`, e.g. the intake API's bearer token.
-    fn app_entry(&self, name: &str) -> Result<keyring::Entry, SecretError> {
-        keyring::Entry::new(&self.service, &format!("app:{name}")).map_err(map_err)
-    }
-
     pub fn store_app(&self, name: &str, secret: &Secret) -> Result<(), SecretError> {
-        self.app_entry(name)?
-            .set_password(secret.expose())
-            .map_err(map_err)
+        self.set(&format!("app:{name}"), secret.expose())
     }
 
     pub fn load_app(&self, name: &str) -> Result<Secret, SecretError> {
-        match self.app_entry(name)?.get_password() {
-            Ok(v) => Ok(Secret::new(v)),
-            Err(keyring::Error::NoEntry) => Err(SecretError::Missing {
-                name: name.to_owned(),
-            }),
-            Err(e) => Err(map_err(e)),
-        }
+        Self::found(self.get(&format!("app:{name}"))?, name)
     }
 
     pub fn delete_app(&self, name: &str) -> Result<(), SecretError> {
-        match self.app_entry(name)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(map_err(e)),
-        }
+        self.remove(&format!("app:{name}"))
     }
 
     pub fn service(&self) -> &str {

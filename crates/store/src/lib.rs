@@ -41,6 +41,7 @@ mod shifts;
 mod sql;
 mod supervise;
 mod sync;
+mod team_sessions;
 
 pub use accounts::{AccountRecord, NewAccount};
 pub use approvals::{ApprovalRule, RuleScope, day_start_ms};
@@ -64,6 +65,7 @@ pub use risk::{BLOCK_DUPLICATE_KEY, RiskKind, RiskSignal};
 pub use shifts::{BalanceLine, BalanceSource, Completed, Shift};
 pub use sql::Value as SqlValue;
 pub use supervise::{AuditFilter, NeedsPerson};
+pub use team_sessions::TeamSession;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_method_sla.sql"),
     include_str!("migrations/0015_choices.sql"),
     include_str!("migrations/0016_servers.sql"),
+    include_str!("migrations/0017_team_sessions.sql"),
 ];
 
 /// The SQLite schema version this binary writes (`PRAGMA user_version`).

@@ -61,7 +61,7 @@ impl Store {
     }
 
     /// The server id rows claimed here are marked with.
-    pub(crate) fn server_id(&self) -> Option<String> {
+    pub fn server_id(&self) -> Option<String> {
         self.server
             .read()
             .unwrap_or_else(|e| e.into_inner())

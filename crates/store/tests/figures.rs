@@ -252,10 +252,10 @@ fn the_migration_backfills_decisions_from_history() {
     assert_eq!(recorded.len(), 2);
     let Desk { _place: dir, s, .. } = d;
     drop(s);
-    // Back to schema 8, as a desk from before this migration (and 10-16) was.
+    // Back to schema 8, as a desk from before this migration (and 10-17) was.
     let c = rusqlite::Connection::open(&path).unwrap();
     c.execute_batch(
-        "DROP TABLE desk_servers; ALTER TABLE outbox DROP COLUMN owner;
+        "DROP TABLE team_sessions; DROP TABLE desk_servers; ALTER TABLE outbox DROP COLUMN owner;
          DROP TRIGGER requests_filter_choices; DROP TABLE filter_choices;
          DROP TABLE breach_notices;
          DROP TRIGGER attachments_bands_insert; DROP TRIGGER attachments_bands_delete;

@@ -230,8 +230,10 @@ export function errorCode(e: unknown): ErrorCode | null {
   return isApiError(e) ? e.code : null;
 }
 
+// Every command goes through the shell's one `call` command, by name: the
+// same table a team desk server serves (cashdesk_core::api::calls).
 const call = <T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> =>
-  invoke<T>(cmd, args);
+  invoke<T>('call', { cmd, args });
 
 export const tauriBackend: Backend = {
   appInfo: () => call('app_info'),

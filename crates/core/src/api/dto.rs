@@ -302,14 +302,14 @@ pub enum SettleOutcome {
 
 /// The only error shape the UI sees. `code` exists only where the UI acts
 /// on it; `message` is written for the person at the desk.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ErrorCode {
@@ -332,11 +332,14 @@ pub enum ErrorCode {
     NeedsConfirmation,
     Provider,
     Storage,
+    /// A team desk's server did not answer: nothing can be decided until
+    /// it does (no decision is kept to send later).
+    ServerUnreachable,
 }
 
 /// Pushed to the UI as the `cashdesk://changed` event whenever stored data
 /// changes, from any source (decision, outbox, webhook, intake, sandbox).
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct Changed {
     pub requests: Vec<RequestId>,

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod audit_export;
+pub mod calls;
 pub mod desk;
 pub mod drafts;
 pub mod dto;

@@ -79,7 +79,7 @@ pub fn session(app: &Cashdesk) -> ApiResult<SessionView> {
     })
 }
 
-fn start(app: &Cashdesk, rec: &cashdesk_store::OperatorRecord) {
+pub(crate) fn start(app: &Cashdesk, rec: &cashdesk_store::OperatorRecord) {
     *app.session_guard() = Some(Session {
         operator: rec.as_ref(),
         last_seen: Instant::now(),

@@ -88,6 +88,7 @@ pub fn config(dir: &Path) -> Config {
         data_dir: dir.to_owned(),
         database_url: None,
         keychain_service: KEYCHAIN_SERVICE.into(),
+        secrets_file: None,
         http_addr: ([127, 0, 0, 1], 0).into(),
         http_hosts: Vec::new(),
         sandbox_when_unconfigured: false,

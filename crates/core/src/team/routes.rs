@@ -1,0 +1,195 @@
+//! The team desk server's routes: a command by name at the caller's seat,
+//! the live change feed, and who this server is.
+
+use super::seats::Seats;
+use super::wire::{self, Hello};
+use crate::api::dto::{ApiError, Changed, ErrorCode};
+use crate::app::Cashdesk;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What every route holds: the core and its seats.
+#[derive(Clone)]
+pub(crate) struct Team {
+    pub app: Cashdesk,
+    pub seats: Arc<Seats>,
+}
+
+/// Commands a desktop may not run through a server: the first admin of a
+/// team desk is made on the server (`cashdesk-server first-admin`), never
+/// by whoever reaches its port first.
+const SERVER_ONLY: &[&str] = &["create_first_admin"];
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn status(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::InvalidInput | ErrorCode::NeedsConfirmation => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::LoggedOut | ErrorCode::Locked => StatusCode::UNAUTHORIZED,
+        ErrorCode::NeedsRole => StatusCode::FORBIDDEN,
+        ErrorCode::NotAllowed | ErrorCode::Claimed => StatusCode::CONFLICT,
+        ErrorCode::Provider => StatusCode::BAD_GATEWAY,
+        ErrorCode::KeychainUnavailable | ErrorCode::Storage | ErrorCode::ServerUnreachable => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}
+
+fn refuse(e: ApiError) -> Response {
+    (status(e.code), Json(e)).into_response()
+}
+
+/// What a desktop calls itself, for the admin's list of sessions.
+fn device(headers: &HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown")
+        .chars()
+        .take(120)
+        .collect()
+}
+
+/// `POST /team/v1/call/{cmd}`: runs the command at the caller's seat.
+pub(crate) async fn call(
+    State(team): State<Team>,
+    Path(cmd): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    if SERVER_ONLY.contains(&cmd.as_str()) {
+        return refuse(ApiError {
+            code: ErrorCode::NeedsRole,
+            message: "On a team desk the first admin is made on the server: \
+                      run `cashdesk-server first-admin` there"
+                .into(),
+        });
+    }
+    let args: Value = if body.is_empty() {
+        Value::Null
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(e) => {
+                return refuse(ApiError {
+                    code: ErrorCode::InvalidInput,
+                    message: format!("The arguments are not JSON: {e}"),
+                });
+            }
+        }
+    };
+    let (seat, key) = match bearer(&headers) {
+        Some(token) => match team.seats.seat(token) {
+            Ok((seat, key)) => (seat, Some(key)),
+            // Logging in again needs no valid session.
+            Err(_) if cmd == "log_in" || cmd == "session" => (team.seats.anonymous(), None),
+            Err(e) => return refuse(e),
+        },
+        None => (team.seats.anonymous(), None),
+    };
+    let answer = crate::api::calls::call(&seat, &cmd, args).await;
+    let value = match answer {
+        Ok(v) => v,
+        Err(e) => return refuse(e),
+    };
+    let mut response = Json(value).into_response();
+    match cmd.as_str() {
+        "log_in" => match team.seats.issue(&seat, key.as_deref(), &device(&headers)) {
+            Ok(token) => {
+                if let Ok(v) = HeaderValue::from_str(&token) {
+                    response.headers_mut().insert(wire::SESSION_HEADER, v);
+                }
+            }
+            Err(e) => return refuse(e),
+        },
+        "log_out" => {
+            if let Some(k) = key {
+                team.seats.end(&k);
+            }
+        }
+        _ => {}
+    }
+    response
+}
+
+/// `GET /team/v1/hello`.
+pub(crate) async fn hello(State(team): State<Team>) -> Json<Hello> {
+    Json(Hello {
+        kind: wire::HELLO_KIND.into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        server: team.app.store().server_id().unwrap_or_default(),
+    })
+}
+
+/// How often the feed checks that its session is still valid.
+const RECHECK: Duration = Duration::from_secs(15);
+
+/// `GET /team/v1/events`: every stored change on the desk, as it commits
+/// on any server (PostgreSQL's notices reach each server's core), while
+/// the caller's session stays valid.
+pub(crate) async fn events(State(team): State<Team>, headers: HeaderMap) -> Response {
+    let Some(token) = bearer(&headers).map(str::to_owned) else {
+        return refuse(ApiError {
+            code: ErrorCode::LoggedOut,
+            message: "Log in first".into(),
+        });
+    };
+    if let Err(e) = team.seats.seat(&token) {
+        return refuse(e);
+    }
+    Sse::new(feed(team, token))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(10)))
+        .into_response()
+}
+
+fn feed(team: Team, token: String) -> impl Stream<Item = Result<Event, std::convert::Infallible>> {
+    let rx = team.app.subscribe();
+    let tick = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+    futures_util::stream::unfold(
+        (rx, tick, team, token),
+        |(mut rx, mut tick, team, token)| async move {
+            loop {
+                tokio::select! {
+                    got = rx.recv() => {
+                        let change = match got {
+                            Ok(c) => c,
+                            // Missed some: everything may have changed.
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Changed {
+                                drafts: true,
+                                accounts: true,
+                                links: true,
+                                ..Default::default()
+                            },
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                        };
+                        let event = Event::default()
+                            .event(wire::CHANGED_EVENT)
+                            .json_data(&change)
+                            .unwrap_or_else(|_| Event::default().event(wire::CHANGED_EVENT).data("{}"));
+                        return Some((Ok(event), (rx, tick, team, token)));
+                    }
+                    _ = tick.tick() => {
+                        if team.seats.seat(&token).is_err() {
+                            return None;
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
