@@ -34,11 +34,18 @@ pub struct Driver {
     port: u16,
     /// The app's data folder: a failed session's app is found by it.
     data_dir: Option<std::path::PathBuf>,
+    /// The binary each session starts.
+    app: PathBuf,
 }
 
 impl Driver {
     /// Starts tauri-driver with `env` passed on to the app it launches.
     pub fn start(env: &[(&str, String)]) -> Driver {
+        Driver::start_app(env, app_binary())
+    }
+
+    /// The same with another binary (the packaged app's, `package.rs`).
+    pub fn start_app(env: &[(&str, String)], app: PathBuf) -> Driver {
         let (port, native) = (free_port(), free_port());
         let child = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
@@ -61,6 +68,7 @@ impl Driver {
             child,
             port,
             data_dir,
+            app,
         }
     }
 
@@ -74,7 +82,7 @@ impl Driver {
     pub async fn session(&self) -> Client {
         let caps = serde_json::json!({
             "browserName": "wry",
-            "tauri:options": { "application": app_binary() }
+            "tauri:options": { "application": self.app }
         });
         let serde_json::Value::Object(caps) = caps else {
             unreachable!()

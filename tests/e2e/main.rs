@@ -4,6 +4,7 @@
 //! in target/e2e-screenshots/.
 
 mod driver;
+mod package;
 mod scale;
 mod seed;
 mod steps;
