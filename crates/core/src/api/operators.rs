@@ -143,6 +143,11 @@ pub fn change_operator(
         },
         &actor,
     )?;
+    // Disabled, or their secret reset by an admin: every team desk
+    // session of theirs ends now (their desktops must log in again).
+    if rec.disabled || hashed.is_some() {
+        app.store().revoke_operator_sessions(id)?;
+    }
     Ok(OperatorRow {
         badge: badge(&rec),
         disabled: rec.disabled,

@@ -80,8 +80,8 @@ fn unreachable(base: &reqwest::Url, cmd: &str, e: &reqwest::Error) -> ApiError {
         )
     } else {
         format!(
-            "The desk server at {base} cannot be reached ({why}). Nothing was sent; \
-             your drafts are kept on this computer. Nothing can be decided until it is back."
+            "The desk server at {base} cannot be reached ({why}). Nothing was sent. \
+             Nothing can be decided until it is back."
         )
     };
     ApiError {

@@ -69,7 +69,11 @@ impl Seats {
                 self.open().remove(&key);
                 ended()
             })?;
-        if let Err(e) = self.app.store().touch_team_session(&key) {
+        // Written at most once a minute: a write per call would queue
+        // every call behind the desk's one writer.
+        if stored.seen_ms < now_ms() - 60_000
+            && let Err(e) = self.app.store().touch_team_session(&key)
+        {
             tracing::warn!("team desk: noting a session's use: {e}");
         }
         if let Some(seat) = self.open().get(&key) {
