@@ -48,6 +48,10 @@ pub struct Config {
     /// How often an offline (or not yet checked) account is probed; online
     /// ones six times less often.
     pub probe_interval: Duration,
+    /// How often a team desk server beats (`servers.rs`); short only in
+    /// tests. The others take its calls over after 18 silent beats, and it
+    /// claims nothing new after 6 it could not write.
+    pub server_beat: Duration,
 }
 
 impl Config {
@@ -89,6 +93,7 @@ impl Config {
             },
             poll_interval: ms("CASHDESK_POLL_INTERVAL_MS", 15_000),
             probe_interval: ms("CASHDESK_PROBE_INTERVAL_MS", 10_000),
+            server_beat: ms("CASHDESK_SERVER_BEAT_MS", 5_000),
         }
     }
 

@@ -1,24 +1,25 @@
 //! This process as one of the desk's servers. On a team desk several
 //! servers may share one PostgreSQL database: each registers with a new id
-//! at start, beats every `BEAT`, and takes over the outbox rows a server
-//! left `sending` once that server has been silent for `DEAD_AFTER` (in
-//! doubt: the provider's lookup decides before anything is sent again).
-//! `DEAD_AFTER` is longer than any call can last (the adapters' request
-//! timeouts are 30 s at most), and a server whose own beat has not been
-//! written for `FENCE` claims nothing new, so a row is never sent by two.
+//! at start, beats every 5 s (`Config::server_beat`), and takes over the
+//! outbox rows a server left `sending` once that server has been silent
+//! for 18 beats, 90 s (in doubt: the provider's lookup decides before
+//! anything is sent again). 90 s is longer than any call can last (the
+//! adapters' request timeouts are 30 s at most), and a server whose own
+//! beat has not been written for 6 beats (30 s) claims nothing new, so a
+//! row is never sent by two.
 //! A desk alone (SQLite) registers too, but its folder lock already proves
 //! the previous process gone: it takes every row at start and never beats.
 
 use crate::cx::Cx;
 use cashdesk_store::Engine;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::Duration;
 
-pub(crate) const BEAT: Duration = Duration::from_secs(5);
-pub(crate) const DEAD_AFTER: Duration = Duration::from_secs(90);
-/// A server that could not beat for this long stops claiming rows: by
-/// `DEAD_AFTER` another may take them over.
-pub(crate) const FENCE: Duration = Duration::from_secs(30);
+/// `DEAD_AFTER` in beats: 90 s at the usual 5 s beat
+/// (`Config::server_beat`, shorter only in tests).
+const DEAD_AFTER_BEATS: u32 = 18;
+/// A server that could not beat for this many beats (30 s) stops claiming
+/// rows: by `DEAD_AFTER` another may take them over.
+const FENCE_BEATS: u32 = 6;
 
 /// When this server last wrote its beat (ms since the epoch).
 #[derive(Debug, Default)]
@@ -44,7 +45,7 @@ pub(crate) fn register(cx: &Cx) -> crate::error::CoreResult<()> {
 pub(crate) fn dead_after(cx: &Cx) -> i64 {
     match cx.store().engine() {
         Engine::Sqlite => 0,
-        Engine::Postgres => DEAD_AFTER.as_millis() as i64,
+        Engine::Postgres => (cx.config().server_beat * DEAD_AFTER_BEATS).as_millis() as i64,
     }
 }
 
@@ -53,7 +54,7 @@ pub(crate) fn dead_after(cx: &Cx) -> i64 {
 pub(crate) fn may_claim(cx: &Cx) -> bool {
     cx.store().engine() == Engine::Sqlite
         || chrono::Utc::now().timestamp_millis() - cx.last_beat().0.load(Ordering::Relaxed)
-            < FENCE.as_millis() as i64
+            < (cx.config().server_beat * FENCE_BEATS).as_millis() as i64
 }
 
 /// On a team desk: beats, and takes over what stopped servers left.
@@ -63,7 +64,7 @@ pub(crate) fn spawn_beat(cx: &Cx) {
     }
     let cx = cx.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(BEAT);
+        let mut tick = tokio::time::interval(cx.config().server_beat);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;

@@ -98,6 +98,7 @@ pub fn config(dir: &Path) -> Config {
         pause_at: None,
         poll_interval: Duration::from_secs(15),
         probe_interval: Duration::from_millis(300),
+        server_beat: Duration::from_secs(5),
     }
 }
 

@@ -49,7 +49,18 @@ impl Headless {
 
     /// Starts the core and waits until it is ready or paused at `pause`.
     pub fn start(dir: &Path, port: u16, pause: Option<&str>) -> Headless {
+        Headless::start_with(dir, port, pause, &[])
+    }
+
+    /// The same with more environment (a team desk's database, say).
+    pub fn start_with(
+        dir: &Path,
+        port: u16,
+        pause: Option<&str>,
+        env: &[(&str, String)],
+    ) -> Headless {
         let mut cmd = command(dir, port);
+        cmd.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
         if let Some(p) = pause {
             cmd.env("CASHDESK_PAUSE_AT", p);
         }
