@@ -1,34 +1,34 @@
-//! The window's one command: `call` runs a core command by name (the
-//! table in `cashdesk_core::api::calls`, which the team desk server
-//! serves too), at this desktop's seat.
+//! The window's one command: `call` runs a command by name on this
+//! desktop (`cashdesk_core::team::desktop`), which runs it on its own core
+//! (the table in `cashdesk_core::api::calls`) or at its team desk server.
 
-use cashdesk_core::Cashdesk;
-use cashdesk_core::api::{self, ApiResult, dto::ApiError};
+use cashdesk_core::api::{ApiResult, dto::ApiError};
+use cashdesk_core::team::desktop::Desktop;
 use serde_json::Value;
 use tauri::State;
 
-/// The core, started off the window's thread (so WebKit loads the page
+/// The desktop, started off the window's thread (so WebKit loads the page
 /// meanwhile), or why it could not start (shown by the UI). A command that
 /// arrives first waits for it.
 #[derive(Default)]
 pub struct Desk {
-    started: tokio::sync::SetOnce<Result<Cashdesk, ApiError>>,
+    started: tokio::sync::SetOnce<Result<Desktop, ApiError>>,
     /// The window's focus as last reported, kept until the core is up.
     focused: std::sync::atomic::AtomicBool,
 }
 
 impl Desk {
-    async fn get(&self) -> ApiResult<&Cashdesk> {
+    async fn get(&self) -> ApiResult<&Desktop> {
         self.started.wait().await.as_ref().map_err(Clone::clone)
     }
 
-    /// The core once started (none while starting, or if it failed).
-    pub fn now(&self) -> Option<&Cashdesk> {
+    /// The desktop once started (none while starting, or if it failed).
+    pub fn now(&self) -> Option<&Desktop> {
         self.started.get().and_then(|r| r.as_ref().ok())
     }
 
     /// Records the start's outcome, which wakes every command waiting for it.
-    pub fn set(&self, started: Result<Cashdesk, ApiError>) {
+    pub fn set(&self, started: Result<Desktop, ApiError>) {
         if let Ok(desk) = &started {
             desk.window_focused(self.focused.load(std::sync::atomic::Ordering::SeqCst));
         }
@@ -49,10 +49,10 @@ impl Desk {
 
 type S<'a> = State<'a, Desk>;
 
-/// Runs core command `cmd` with the window's `args`; the answer as JSON.
+/// Runs command `cmd` with the window's `args`; the answer as JSON.
 #[tauri::command]
 async fn call(d: S<'_>, cmd: String, args: Value) -> ApiResult<Value> {
-    api::calls::call(d.get().await?, &cmd, args).await
+    d.get().await?.call(&cmd, args).await
 }
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {

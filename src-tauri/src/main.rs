@@ -5,16 +5,24 @@
 
 mod commands;
 
-use cashdesk_core::{Cashdesk, Config};
+use cashdesk_core::Config;
+use cashdesk_core::team::desktop::{Desktop, DesktopEvent};
 use tauri::{Emitter, Manager};
 
 fn main() {
     let launched = std::time::Instant::now();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
+    let logs = tracing_subscriber::fmt().with_env_filter(
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+    );
+    // Launched by a desktop menu (or WebDriver), stderr goes nowhere: the
+    // log can be sent to a file instead (support, end-to-end tests).
+    match std::env::var_os("CASHDESK_LOG_FILE").map(std::fs::File::create) {
+        Some(Ok(file)) => logs
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init(),
+        _ => logs.init(),
+    }
     tauri::Builder::default()
         .setup(move |app| {
             let data_dir = app.path().app_data_dir()?;
@@ -24,11 +32,17 @@ fn main() {
             // the app's start).
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let started = cashdesk_sandbox::start(Config::from_env(data_dir)).await;
+                let config = Config::from_env(data_dir);
+                // A desktop that joined a team desk runs no core of its own.
+                let started = match Desktop::saved_team(&config.data_dir) {
+                    Ok(Some(saved)) => Desktop::joined(&config, saved),
+                    Ok(None) => cashdesk_sandbox::start(config).await.map(Desktop::alone),
+                    Err(e) => Err(e),
+                };
                 tracing::info!("core started {:?} after launch", launched.elapsed());
                 let desk = match started {
                     Ok(desk) => {
-                        forward_changes(handle.clone(), &desk);
+                        forward(handle.clone(), &desk);
                         Ok(desk)
                     }
                     Err(e) => {
@@ -72,24 +86,30 @@ fn main() {
 const MIN_WIDTH: f64 = 960.0;
 const MIN_HEIGHT: f64 = 600.0;
 
-/// Pushes every stored change to the window as `cashdesk://changed`.
-fn forward_changes(handle: tauri::AppHandle, desk: &Cashdesk) {
+/// Pushes every stored change to the window as `cashdesk://changed`, and
+/// a team desk server's comings and goings as `cashdesk://team`.
+fn forward(handle: tauri::AppHandle, desk: &Desktop) {
     let mut rx = desk.subscribe();
     tauri::async_runtime::spawn(async move {
         loop {
-            let change = match rx.recv().await {
-                Ok(c) => c,
+            let sent = match rx.recv().await {
+                Ok(DesktopEvent::Changed(change)) => handle.emit("cashdesk://changed", change),
+                Ok(DesktopEvent::Team(team)) => handle.emit("cashdesk://team", team),
                 // Missed some: tell the UI to refetch everything.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => handle.emit(
+                    "cashdesk://changed",
                     cashdesk_core::api::dto::Changed {
                         drafts: true,
                         accounts: true,
+                        links: true,
                         ..Default::default()
-                    }
-                }
+                    },
+                ),
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             };
-            let _ = handle.emit("cashdesk://changed", change);
+            if let Err(e) = sent {
+                tracing::warn!("could not tell the window: {e}");
+            }
         }
     });
 }

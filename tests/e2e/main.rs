@@ -9,6 +9,7 @@ mod scale;
 mod seed;
 mod steps;
 mod supervisor;
+mod team;
 
 /// One app window at a time: two on two cores make both time out.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -21,6 +22,13 @@ use steps::*;
 const RINA: &str = "rina-desk-2026";
 const KARIM: &str = "karim-desk-2026";
 const SAMI: &str = "sami-desk-2026";
+
+/// Two app processes joined to one `cashdesk-server` (`team.rs`).
+#[tokio::test(flavor = "multi_thread")]
+async fn two_desktop_windows_share_a_team_desk() {
+    let _one_test_at_a_time = SERIAL.lock().await;
+    team::two_windows_share_one_queue().await;
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {

@@ -223,6 +223,19 @@ impl Cashdesk {
         self.cx().notice(notice);
     }
 
+    /// Stops the sandbox, if any (a desktop that joined a team desk).
+    pub(crate) async fn stop_companion(&self) {
+        let companion = self
+            .inner
+            .companion
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(c) = companion {
+            c.stop().await;
+        }
+    }
+
     pub(crate) fn wake_worker(&self) {
         self.cx().wake_worker();
     }
@@ -233,15 +246,7 @@ impl Cashdesk {
 
     /// Stops background work that holds sockets (the sandbox, if any).
     pub async fn shutdown(&self) {
-        let companion = self
-            .inner
-            .companion
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(c) = companion {
-            c.stop().await;
-        }
+        self.stop_companion().await;
         if let Err(e) = self.store().unregister_server() {
             tracing::warn!("leaving the desk's servers: {e}");
         }

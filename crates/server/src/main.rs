@@ -21,11 +21,15 @@ fn var(k: &str) -> Option<String> {
     std::env::var(k).ok().filter(|v| !v.is_empty())
 }
 
-/// The server's core configuration: no sandbox, no desktop notifications,
-/// secrets in a file when no keyring is configured.
+/// Set to 1, a server with no provider account runs the sandbox (simulated
+/// providers and customers), to try a team desk before connecting one.
+const SANDBOX: &str = "CASHDESK_SERVER_SANDBOX";
+
+/// The server's core configuration: no sandbox unless asked for, no
+/// desktop notifications, secrets in a file when no keyring is configured.
 fn config() -> Config {
     let mut c = Config::from_env(PathBuf::from("/var/lib/cashdesk"));
-    c.sandbox_when_unconfigured = false;
+    c.sandbox_when_unconfigured = var(SANDBOX).as_deref() == Some("1");
     c.notifications = false;
     if c.secrets_file.is_none() && var("CASHDESK_KEYCHAIN").as_deref() != Some("os") {
         // systemd's LoadCredential= puts it here; else the data folder.
@@ -135,7 +139,8 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let team = team_config(&config.data_dir)?;
-    let app = Cashdesk::start(config).await?;
+    // The sandbox starts only when asked for and no account is set up.
+    let app = cashdesk_sandbox::start(config).await?;
     let info = cashdesk_core::team::serve(&app, team).await?;
     // Tests and scripts wait for this line.
     println!(

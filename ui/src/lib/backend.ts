@@ -19,6 +19,7 @@ import type { ClosePreview } from './bindings/ClosePreview';
 import type { AttachTarget } from './bindings/AttachTarget';
 import type { Changed } from './bindings/Changed';
 import type { ClaimView } from './bindings/ClaimView';
+import type { DeskMode } from './bindings/DeskMode';
 import type { DeskPolicy } from './bindings/DeskPolicy';
 import type { DraftFields } from './bindings/DraftFields';
 import type { DraftId } from './bindings/DraftId';
@@ -58,6 +59,8 @@ import type { ShiftInfo } from './bindings/ShiftInfo';
 import type { ShiftReport } from './bindings/ShiftReport';
 import type { ShiftsView } from './bindings/ShiftsView';
 import type { SignClose } from './bindings/SignClose';
+import type { TeamProbe } from './bindings/TeamProbe';
+import type { TeamView } from './bindings/TeamView';
 
 import type { RevealedCard } from './bindings/RevealedCard';
 import type { ExportResult } from './bindings/ExportResult';
@@ -66,6 +69,8 @@ export type ExportQuery = QueueQuery;
 export type { ExportResult };
 
 export const CHANGED_EVENT = 'cashdesk://changed';
+/** The team desk server's connection state changed (lost / back). */
+export const TEAM_EVENT = 'cashdesk://team';
 
 /** How an operator logs in: a password, or a PIN on a number pad. */
 export type LoginKind = 'password' | 'pin';
@@ -203,6 +208,19 @@ export interface Backend {
   importCsv(text: string): Promise<ImportReport>;
   /** Subscribes to `cashdesk://changed`; resolves to an unsubscribe function. */
   onChanged(handler: (change: Changed) => void): Promise<() => void>;
+  /** Whether this desktop works alone or at a team desk server (and whether it is leaving it). */
+  deskMode(): Promise<DeskMode>;
+  /** Contacts a team desk server (any certificate) and answers its name, version and fingerprint. */
+  probeTeam(url: string): Promise<TeamProbe>;
+  /**
+   * Joins the server, pinning `fingerprint`: refused if its certificate
+   * differs, it cannot be reached, or this desk already has operators.
+   */
+  joinTeam(url: string, fingerprint: string): Promise<DeskMode>;
+  /** Forgets the server from the next start (`leaving` becomes true). */
+  leaveTeam(): Promise<DeskMode>;
+  /** Subscribes to `cashdesk://team` (server lost / back); resolves to an unsubscribe function. */
+  onTeam(handler: (team: TeamView) => void): Promise<() => void>;
 }
 
 export function isApiError(e: unknown): e is ApiError {
@@ -311,4 +329,9 @@ export const tauriBackend: Backend = {
   rotateIntakeToken: () => call('rotate_intake_token'),
   importCsv: (text) => call('import_csv', { text }),
   onChanged: (handler) => listen<Changed>(CHANGED_EVENT, (event) => handler(event.payload)),
+  deskMode: () => call('desk_mode'),
+  probeTeam: (url) => call('probe_team', { url }),
+  joinTeam: (url, fingerprint) => call('join_team', { url, fingerprint }),
+  leaveTeam: () => call('leave_team'),
+  onTeam: (handler) => listen<TeamView>(TEAM_EVENT, (event) => handler(event.payload)),
 };

@@ -4,6 +4,7 @@ import type { AccountView } from './bindings/AccountView';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AttentionItem } from './bindings/AttentionItem';
 import type { Changed } from './bindings/Changed';
+import type { DeskMode } from './bindings/DeskMode';
 import type { DeskPolicy } from './bindings/DeskPolicy';
 import type { DraftView } from './bindings/DraftView';
 import type { ErrorCode } from './bindings/ErrorCode';
@@ -17,6 +18,8 @@ import type { RequestId } from './bindings/RequestId';
 import type { RequestKind } from './bindings/RequestKind';
 import type { RequestSummary } from './bindings/RequestSummary';
 import type { SessionView } from './bindings/SessionView';
+import type { TeamProbe } from './bindings/TeamProbe';
+import type { TeamView } from './bindings/TeamView';
 import { QueueState } from './queue.svelte';
 import { tabOf } from './status';
 import { whyTab } from './supervise';
@@ -71,10 +74,15 @@ export class Desk {
   formSession = $state(0);
   /** Bumped on each change the core announces while someone is at the desk. */
   changes = $state(0);
+  /** The team desk server this desktop works at; null when it works alone. */
+  team = $state<TeamView | null>(null);
+  /** The desktop forgets the team server at its next start (asked on the log-in screen). */
+  leaving = $state(false);
   /** How the App learns whether the window has focus (a seam for tests). */
   hasFocus: () => boolean = () => document.hasFocus();
 
   private unlisten: (() => void) | null = null;
+  private unlistenTeam: (() => void) | null = null;
   private stopped = false;
   /** When the core was last told of activity. */
   private lastTold = 0;
@@ -84,7 +92,7 @@ export class Desk {
   /** Whose queue, drafts and accounts are loaded (drafts are each operator's own). */
   private loadedFor: OperatorId | null = null;
   /** Work to save before the desk locks or logs out. */
-  private leaving = new Set<() => Promise<void>>();
+  private savers = new Set<() => Promise<void>>();
 
   constructor(backend: Backend) {
     this.backend = backend;
@@ -137,9 +145,87 @@ export class Desk {
       },
       (e: unknown) => this.fail(e),
     );
-    await Promise.all([this.refreshSession(), this.loadInfo()]);
+    // The team server's state (lost / back) is an event of its own; the
+    // mode read below is newer than any announced before it listens.
+    const listeningTeam = this.backend.onTeam((v) => this.onTeam(v)).then(
+      (unlisten) => {
+        if (this.stopped) unlisten();
+        else this.unlistenTeam = unlisten;
+      },
+      (e: unknown) => this.fail(e),
+    );
+    await Promise.all([this.refreshSession(), this.loadInfo(), this.loadMode()]);
     performance.mark('cashdesk:session');
-    await listening;
+    await Promise.all([listening, listeningTeam]);
+  }
+
+  /** Alone or at a team desk server (the badge, the banner, the leave link). */
+  async loadMode(): Promise<void> {
+    try {
+      this.applyMode(await this.backend.deskMode());
+    } catch (e) {
+      // Not through fail(): the session is read by itself at start.
+      this.error = { code: errorCode(e), message: errorMessage(e) };
+    }
+  }
+
+  private applyMode(m: DeskMode): void {
+    this.team = m.team;
+    this.leaving = m.leaving;
+  }
+
+  /** The team server was lost or is back. */
+  onTeam(v: TeamView): void {
+    const wasLost = this.team !== null && !this.team.connected;
+    this.team = v;
+    // Back after being lost: what the window shows may be stale (and its
+    // "unreachable" errors no longer true), so everything is read again.
+    if (wasLost && v.connected) void this.refreshAll();
+  }
+
+  /** Reads everything the window shows again, as at start. */
+  async refreshAll(): Promise<void> {
+    if (this.error?.code === 'server_unreachable') this.clearError();
+    const was = this.session?.state;
+    const who = this.loadedFor;
+    await Promise.all([this.refreshSession(), this.loadInfo()]);
+    // The same operator still at work: applySession left the desk as it
+    // was, so its data is read here (another operator was loaded afresh).
+    if (was === 'active' && this.active && this.loadedFor === who) await this.reloadAll();
+  }
+
+  /** Contacts a team server before joining it; resolves to what it said, or the refusal. */
+  async probeTeam(url: string): Promise<{ probe: TeamProbe } | { error: string }> {
+    try {
+      return { probe: await this.backend.probeTeam(url.trim()) };
+    } catch (e) {
+      return { error: errorMessage(e) };
+    }
+  }
+
+  /**
+   * Joins the team server, pinning the fingerprint the person compared.
+   * The session then comes from the server (its operators log in here).
+   * Resolves to the refusal, if any.
+   */
+  async joinTeam(url: string, fingerprint: string): Promise<string | null> {
+    try {
+      this.applyMode(await this.backend.joinTeam(url.trim(), fingerprint));
+    } catch (e) {
+      return errorMessage(e);
+    }
+    await Promise.all([this.refreshSession(), this.loadInfo()]);
+    return null;
+  }
+
+  /** Works alone from the next start. Resolves to the refusal, if any. */
+  async leaveTeam(): Promise<string | null> {
+    try {
+      this.applyMode(await this.backend.leaveTeam());
+      return null;
+    } catch (e) {
+      return errorMessage(e);
+    }
   }
 
   async loadInfo(): Promise<void> {
@@ -293,16 +379,16 @@ export class Desk {
    * typed). Returns the function that unregisters it.
    */
   beforeLeave(save: () => Promise<void>): () => void {
-    this.leaving.add(save);
+    this.savers.add(save);
     return () => {
-      this.leaving.delete(save);
+      this.savers.delete(save);
     };
   }
 
   /** Saves open work, but never holds the lock back for long. */
   private async leave(): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const saved = Promise.allSettled([...this.leaving].map((save) => save()));
+    const saved = Promise.allSettled([...this.savers].map((save) => save()));
     await Promise.race([saved, new Promise((done) => (timer = setTimeout(done, LEAVE_WAIT_MS)))]);
     clearTimeout(timer);
   }
@@ -335,6 +421,8 @@ export class Desk {
     this.stopped = true;
     this.unlisten?.();
     this.unlisten = null;
+    this.unlistenTeam?.();
+    this.unlistenTeam = null;
   }
 
   onChanged(c: Changed): void {

@@ -29,6 +29,24 @@ describe('accessibility (axe)', () => {
     expect(await serious()).toEqual([]);
   });
 
+  it.each(['en', 'ur'])('joining a team desk, then its log-in with the server lost, in %s', async (code) => {
+    await setLocale(code);
+    const fake = new FakeBackend();
+    fake.desk.firstStart();
+    await renderApp(fake);
+    await fireEvent.click(await screen.findByTestId('choose-join-team'));
+    await fireEvent.input(screen.getByTestId('team-url'), { target: { value: 'https://desk.example:8651' } });
+    await fireEvent.click(screen.getByTestId('team-probe'));
+    await screen.findByTestId('team-fingerprint');
+    expect(await serious()).toEqual([]);
+    await fireEvent.click(screen.getByTestId('team-join'));
+    await screen.findByTestId('login-operator');
+    fake.emitTeam({ connected: false, problem: 'connection refused' });
+    await screen.findByTestId('team-lost');
+    await fireEvent.click(screen.getByTestId('team-leave'));
+    expect(await serious()).toEqual([]);
+  });
+
   it.each(['en', 'bn'])('desk with a request open, then Settings, in %s', async (code) => {
     await setLocale(code);
     const fake = new FakeBackend([makeRequest(1), makeRequest(2)]);

@@ -35,6 +35,8 @@ import { FakeNotify } from './fake-notify';
 import { FakePolicy } from './fake-policy';
 import { FakeQueue } from './fake-queue';
 import { FakeSession } from './fake-session';
+import { FakeTeam } from './fake-team';
+import type { TeamView } from '../lib/bindings/TeamView';
 import { attentionFixture, auditFixture, auditPage } from './fake-supervise';
 import { FakeSupervisorDesk } from './fake-desk';
 import type { BalanceInput } from '../lib/bindings/BalanceInput';
@@ -43,7 +45,20 @@ import type { PersonQuery } from '../lib/bindings/PersonQuery';
 import type { SignClose } from '../lib/bindings/SignClose';
 
 /** Commands the core answers with nobody logged in (the rest are refused). */
-const SESSIONLESS = new Set(['app_info', 'session', 'create_first_admin', 'log_in', 'unlock', 'lock_desk', 'log_out', 'provider_forms']);
+const SESSIONLESS = new Set([
+  'app_info',
+  'session',
+  'create_first_admin',
+  'log_in',
+  'unlock',
+  'lock_desk',
+  'log_out',
+  'provider_forms',
+  'desk_mode',
+  'probe_team',
+  'join_team',
+  'leave_team',
+]);
 
 export const LABELS: Partial<Record<RequestStatus, string>> = {
   pending: 'pending',
@@ -190,6 +205,7 @@ export class FakeBackend implements Backend {
   desk = new FakeSession();
   calls: { name: string; args: unknown[] }[] = [];
   private handlers: ((c: Changed) => void)[] = [];
+  private teamHandlers: ((v: TeamView) => void)[] = [];
   private draftSeq = 0;
   private attachmentSeq = 0;
 
@@ -487,6 +503,28 @@ export class FakeBackend implements Backend {
     const rows = lines.map((l, i) => ({ line: i + 2, intake_ref: l.split(',')[0], ok: true, message: 'filed' }));
     return { committed: true, filed: rows.length, already_filed: 0, file_error: null, rows };
   }
+
+  /** Alone by default; `team.joined()` sets a desk up at a team server (fake-team.ts). */
+  team = new FakeTeam(this.desk);
+  deskMode = () => this.act('desk_mode', [], () => this.team.mode);
+  probeTeam = (url: string) => this.act('probe_team', [url], () => this.team.probe(url));
+  joinTeam = (url: string, fingerprint: string) => this.act('join_team', [url, fingerprint], () => this.team.join(url, fingerprint));
+  leaveTeam = () => this.act('leave_team', [], () => this.team.leave());
+
+  /** The team server lost (or back): updates the mode and emits `cashdesk://team`. */
+  emitTeam(over: Partial<TeamView>): void {
+    const base = this.team.mode.team ?? this.team.view('https://desk.example:8651', true, null);
+    const v: TeamView = { ...base, ...over };
+    this.team.mode = { ...this.team.mode, team: v };
+    for (const h of this.teamHandlers) h(structuredClone(v));
+  }
+
+  onTeam = (handler: (v: TeamView) => void) => {
+    this.teamHandlers.push(handler);
+    return Promise.resolve(() => {
+      this.teamHandlers = this.teamHandlers.filter((h) => h !== handler);
+    });
+  };
 
   onChanged = (handler: (c: Changed) => void) => {
     this.handlers.push(handler);

@@ -180,8 +180,13 @@ pub fn attach_screenshot(
 /// A screenshot's bytes as a `data:` URL the window can show.
 pub fn attachment_data(app: &Cashdesk, id: &str) -> ApiResult<String> {
     app.viewing()?;
+    data_url(app.store(), id)
+}
+
+/// An attachment as a `data:` URL (images only).
+pub(crate) fn data_url(store: &cashdesk_store::Store, id: &str) -> ApiResult<String> {
     use base64::Engine;
-    let (info, bytes) = app.store().attachment_bytes(id)?;
+    let (info, bytes) = store.attachment_bytes(id)?;
     if !info.mime.starts_with("image/") {
         return Err(invalid("only images can be shown"));
     }

@@ -8,11 +8,16 @@ use cashdesk_domain::DraftId;
 use cashdesk_store::{DraftRecord, Source};
 
 fn view(app: &Cashdesk, d: DraftRecord) -> ApiResult<DraftView> {
+    view_in(app.store(), d)
+}
+
+/// A stored draft as the window shows it (also a joined desktop's own).
+pub(crate) fn view_in(store: &cashdesk_store::Store, d: DraftRecord) -> ApiResult<DraftView> {
     Ok(DraftView {
         id: d.id,
         fields: serde_json::from_value(d.fields).unwrap_or_default(),
         updated_at: d.updated_at.to_rfc3339(),
-        screenshot: app.store().draft_screenshot(d.id)?.map(Into::into),
+        screenshot: store.draft_screenshot(d.id)?.map(Into::into),
     })
 }
 
@@ -20,8 +25,13 @@ fn view(app: &Cashdesk, d: DraftRecord) -> ApiResult<DraftView> {
 /// typed by nobody in particular, are anyone's).
 fn owned_by(d: &DraftRecord, actor: &cashdesk_domain::Actor) -> bool {
     let me = actor.operator_ref().map(|o| o.id.to_string());
+    owned_by_id(d, me.as_deref())
+}
+
+/// `owned_by` for an operator known by id only (a joined desktop's).
+pub(crate) fn owned_by_id(d: &DraftRecord, me: Option<&str>) -> bool {
     match d.operator.as_deref() {
-        Some(op) if op.parse::<cashdesk_domain::OperatorId>().is_ok() => me.as_deref() == Some(op),
+        Some(op) if op.parse::<cashdesk_domain::OperatorId>().is_ok() => me == Some(op),
         _ => true,
     }
 }

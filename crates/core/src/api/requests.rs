@@ -414,14 +414,29 @@ pub fn claim(app: &Cashdesk, id: RequestId) -> ApiResult<ClaimView> {
             message: why,
         });
     }
+    let renewal = app.store().claim_of(id)?.is_some_and(|c| c.by.id == who.id);
     let c = app.store().claim(id, &who, lease_ms())?;
+    // Others looking at it see who is on it (PostgreSQL also tells the
+    // other servers); a renewal changes nothing they see.
+    if !renewal {
+        claim_changed(app, id);
+    }
     Ok(claim_view(c, Some(who.id)))
+}
+
+fn claim_changed(app: &Cashdesk, id: RequestId) {
+    app.changed(super::dto::Changed {
+        requests: vec![id],
+        ..Default::default()
+    });
 }
 
 /// Lets go of the logged-in operator's claim (moving on).
 pub fn release(app: &Cashdesk, id: RequestId) -> ApiResult<()> {
     let (who, _) = app.active()?;
-    Ok(app.store().release_claim(id, who.id)?)
+    app.store().release_claim(id, who.id)?;
+    claim_changed(app, id);
+    Ok(())
 }
 
 /// A supervisor takes over another operator's claim (audited).
@@ -429,6 +444,7 @@ pub fn take_over(app: &Cashdesk, id: RequestId) -> ApiResult<ClaimView> {
     let actor = app.acting(cashdesk_domain::Permission::TakeOver)?;
     let me = actor.operator_ref().map(|o| o.id);
     let c = app.store().take_over_claim(id, &actor, lease_ms())?;
+    claim_changed(app, id);
     Ok(claim_view(c, me))
 }
 

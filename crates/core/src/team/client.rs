@@ -10,7 +10,8 @@ use super::wire::{self, Hello};
 use crate::api::ApiResult;
 use crate::api::dto::{ApiError, Changed, ErrorCode};
 use eventsource_stream::Eventsource;
-use futures_util::{Stream, StreamExt};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use serde_json::Value;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -19,6 +20,8 @@ use std::time::Duration;
 /// remote: the provider is called by the server's outbox worker).
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The server sends a keep-alive every 10 s (`routes.rs`).
+const FEED_SILENCE: Duration = Duration::from_secs(25);
 
 /// Commands that read only: their failure is only "try again".
 const READS: &[&str] = &[
@@ -58,19 +61,24 @@ pub struct TeamClient {
     token: Mutex<Option<String>>,
 }
 
-fn unreachable(base: &reqwest::Url, cmd: &str, e: &reqwest::Error) -> ApiError {
-    // The whole chain: the TLS refusal is several sources down.
+/// Why a request failed, in words: the whole chain (a TLS refusal is
+/// several sources down).
+fn cause(e: &reqwest::Error) -> String {
     let mut why = Vec::new();
     let mut next = std::error::Error::source(e);
     while let Some(s) = next {
         why.push(s.to_string());
         next = s.source();
     }
-    let why = if why.is_empty() {
+    if why.is_empty() {
         e.to_string()
     } else {
         why.join(": ")
-    };
+    }
+}
+
+fn unreachable(base: &reqwest::Url, cmd: &str, e: &reqwest::Error) -> ApiError {
+    let why = cause(e);
     let sent = !e.is_connect() && !e.is_builder();
     let message = if sent && !READS.contains(&cmd) {
         format!(
@@ -189,6 +197,27 @@ impl TeamClient {
         hello_at(&self.http, &self.base).await
     }
 
+    /// Whether the server is there; if not, why, in the connection's words.
+    pub async fn ping(&self) -> Result<Hello, String> {
+        let url = self.base.join(wire::HELLO).expect("a fixed path joins");
+        let resp = self
+            .http
+            .get(url)
+            .timeout(CONNECT_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| cause(&e))?;
+        let status = resp.status();
+        resp.json::<Hello>()
+            .await
+            .map_err(|_| format!("it answered {status}, not as a Cashdesk team desk server"))
+    }
+
+    /// Drops a session the server ended (the window logs in again).
+    pub fn forget_session(&self) {
+        self.set_token(None);
+    }
+
     /// Runs `cmd` on the server at this desktop's seat.
     pub async fn call(&self, cmd: &str, args: Value) -> ApiResult<Value> {
         let url = self
@@ -243,7 +272,7 @@ impl TeamClient {
     }
 
     /// The server's change feed, until the connection or the session ends.
-    pub async fn events(&self) -> ApiResult<impl Stream<Item = Changed> + use<>> {
+    pub async fn events(&self) -> ApiResult<BoxStream<'static, Changed>> {
         let url = self.base.join(wire::EVENTS).expect("a fixed path joins");
         let mut req = self.http.get(url);
         if let Some(t) = self.token() {
@@ -262,8 +291,15 @@ impl TeamClient {
                 }),
             );
         }
-        Ok(resp
-            .bytes_stream()
+        // A feed silent past two keep-alives is a lost server, not a quiet
+        // desk: end it so the watch finds out (a pulled cable sends nothing).
+        let bytes = futures_util::stream::unfold(Box::pin(resp.bytes_stream()), |mut s| async {
+            match tokio::time::timeout(FEED_SILENCE, s.next()).await {
+                Ok(Some(item)) => Some((item, s)),
+                _ => None,
+            }
+        });
+        Ok(bytes
             .eventsource()
             .take_while(|e| std::future::ready(e.is_ok()))
             .filter_map(|e| {
@@ -272,6 +308,7 @@ impl TeamClient {
                         .filter(|e| e.event == wire::CHANGED_EVENT)
                         .and_then(|e| serde_json::from_str::<Changed>(&e.data).ok()),
                 )
-            }))
+            })
+            .boxed())
     }
 }

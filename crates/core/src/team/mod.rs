@@ -7,6 +7,9 @@
 //! command bodies a desk alone runs.
 
 pub mod client;
+pub mod desktop;
+mod desktop_drafts;
+mod desktop_feed;
 mod routes;
 mod seats;
 mod tls;
