@@ -161,6 +161,15 @@ pub async fn two_windows_share_one_queue() {
     retype(&a, "rule-threshold", "100").await;
     click(&a, "rule-add").await;
     wait_text(&a, &css("approval-rules"), "100", Duration::from_secs(10)).await;
+    // The admin sees the desktops logged in to the desk (her own so far).
+    wait_text(
+        &a,
+        &css("team-sessions"),
+        "Rina Akter",
+        Duration::from_secs(10),
+    )
+    .await;
+    screenshot(&a, "team-0b-sessions").await;
     click(&a, "settings").await;
     crate::supervisor::open_first_shift(&a).await;
     switch_to(&a, "Karim Uddin", KARIM).await;

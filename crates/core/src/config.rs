@@ -5,6 +5,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The shortest server beat taken (`CASHDESK_SERVER_BEAT_MS`).
+pub const MIN_SERVER_BEAT: Duration = Duration::from_millis(100);
+
 /// A point in the submission path where a crash test freezes the process
 /// (then kills it with SIGKILL). Never set in normal use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +96,9 @@ impl Config {
             },
             poll_interval: ms("CASHDESK_POLL_INTERVAL_MS", 15_000),
             probe_interval: ms("CASHDESK_PROBE_INTERVAL_MS", 10_000),
-            server_beat: ms("CASHDESK_SERVER_BEAT_MS", 5_000),
+            // A floor: a zero beat would stop the beat task, and every
+            // server of one desk must beat alike (README, team desk).
+            server_beat: ms("CASHDESK_SERVER_BEAT_MS", 5_000).max(MIN_SERVER_BEAT),
         }
     }
 

@@ -80,7 +80,8 @@ pub(crate) fn spawn_beat(cx: &Cx) {
 }
 
 /// This machine's name, shown beside a server's id.
-fn host() -> String {
+/// This machine's name (the desk's server list, a desktop's user agent).
+pub(crate) fn host() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_owned())
         .unwrap_or_default()

@@ -98,6 +98,13 @@ async fn two_desktops_on_two_servers_share_one_queue() {
     let ana = TeamClient::new(&url(&sa), &Trust::Pinned(print)).unwrap();
     let rina = TeamClient::new(&url(&sb), &Trust::Pinned(sb.fingerprint.clone())).unwrap();
 
+    // A stranger's large body is not read (only log-in's small one is).
+    let e = ana
+        .call("list_queue", json!({ "pad": "x".repeat(20_000) }))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{e:?}");
+    assert!(e.message.contains("at most 16384 bytes"), "{}", e.message);
     // Nothing without a session; no first admin from a desktop.
     let e = ana
         .call("list_queue", json!({"query": {"tab": "queue"}}))

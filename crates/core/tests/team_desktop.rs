@@ -7,7 +7,9 @@
 mod common;
 
 use cashdesk_core::api::dto::ErrorCode;
+use cashdesk_core::team::client::TeamClient;
 use cashdesk_core::team::desktop::{Desktop, DesktopEvent};
+use cashdesk_core::team::trust::Trust;
 use cashdesk_core::team::{TeamServerConfig, TlsSource, serve};
 use cashdesk_core::{Cashdesk, intake};
 use cashdesk_domain::{ProviderKind, RequestKind};
@@ -252,6 +254,48 @@ async fn a_desktop_joins_works_at_the_server_and_keeps_its_drafts_when_it_is_los
     assert!(
         app.store().list_drafts().unwrap().is_empty(),
         "no draft left at the server"
+    );
+
+    // An admin sees the desktops logged in and ends Ana's session there.
+    let rina = TeamClient::new(&url, &Trust::Pinned(info.fingerprint.clone())).unwrap();
+    let s = rina.call("session", Value::Null).await.unwrap();
+    let rina_id = s["operators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "Rina")
+        .unwrap()["id"]
+        .clone();
+    rina.call("log_in", json!({ "id": rina_id, "secret": PASSWORD }))
+        .await
+        .unwrap();
+    let list = rina.call("team_sessions", Value::Null).await.unwrap();
+    let ana_row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["operator"] == "Ana")
+        .unwrap_or_else(|| panic!("Ana's desktop listed: {list}"))
+        .clone();
+    assert!(
+        ana_row["device"]
+            .as_str()
+            .is_some_and(|d| d.contains("Cashdesk/")),
+        "{ana_row}"
+    );
+    let after = rina
+        .call("revoke_team_session", json!({ "id": ana_row["id"] }))
+        .await
+        .unwrap();
+    assert!(!after.to_string().contains("\"Ana\""), "{after}");
+    let e = desk
+        .call("list_queue", json!({ "query": { "tab": "queue" } }))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.code,
+        ErrorCode::LoggedOut,
+        "ended at her next call: {e:?}"
     );
 
     // Restarted, the desktop is joined again without asking.

@@ -131,11 +131,21 @@ impl Store {
         outbox_id: i64,
         outcome: &OutboxOutcome,
     ) -> Result<crate::RequestRecord> {
+        let me = self.server_id();
         self.write(|tx| {
             let r = tx
                 .query_row(&format!("{SELECT} WHERE id = ?1"), params![outbox_id], row)
                 .optional()?
                 .ok_or_else(|| StoreError::NotFound(format!("outbox entry {outbox_id}")))?;
+            // A server that was taken for stopped (it was only slow) while
+            // another took the row over and sent it again: the other's
+            // attempt is the row's now, and only its answer is recorded.
+            let owner: Option<String> = tx.query_row("SELECT owner FROM outbox WHERE id = ?1", params![outbox_id], |r| r.get(0))?;
+            if let (Some(me), Some(owner)) = (me.as_deref(), owner.as_deref())
+                && me != owner
+            {
+                return get_in(tx, r.request_id);
+            }
             if r.state != OutboxState::Sending {
                 // Already settled by the provider's own word (a webhook can
                 // overtake the HTTP answer): that word stands.

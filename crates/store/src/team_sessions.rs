@@ -3,7 +3,7 @@
 
 use crate::sql::{Db, OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, now_ms};
-use cashdesk_domain::OperatorId;
+use cashdesk_domain::{Actor, OperatorId, Role};
 
 /// A desktop's session as stored (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +107,38 @@ impl Store {
                 params![token_hash, now_ms()],
             )?;
             Ok(n > 0)
+        })
+    }
+
+    /// An admin ends one desktop's session (audited). Whether it was open.
+    pub fn revoke_team_session_as(&self, token_hash: &str, actor: &Actor) -> Result<bool> {
+        self.write(|tx| {
+            if !crate::operators::roles_in(tx, actor)?.has(Role::Admin) {
+                return Err(StoreError::NotAllowed("needs an admin".into()));
+            }
+            let operator: Option<String> = tx
+                .query_row(
+                    "SELECT operator_id FROM team_sessions WHERE token_hash = ?1 AND revoked_ms IS NULL",
+                    params![token_hash],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(operator) = operator else {
+                return Ok(false);
+            };
+            tx.execute(
+                "UPDATE team_sessions SET revoked_ms = ?2 WHERE token_hash = ?1",
+                params![token_hash, now_ms()],
+            )?;
+            // The hash's start names the session; the token is never stored.
+            crate::audit::append(
+                tx,
+                actor,
+                "team_session.revoke",
+                &format!("operator:{operator}"),
+                &serde_json::json!({ "session": &token_hash[..token_hash.len().min(12)] }),
+            )?;
+            Ok(true)
         })
     }
 

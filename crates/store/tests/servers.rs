@@ -58,7 +58,39 @@ fn rows_claimed_before_any_server_registered_are_anyones(on: Engine) {
     assert_eq!(ids(&s.orphaned_in_flight(90_000).unwrap()), ids(&old));
 }
 
+fn a_slow_servers_late_answer_does_not_overwrite_the_new_owners(on: Engine) {
+    let (place, a, acc) = store_on(on);
+    a.register_server("server-a", "host-a").unwrap();
+    let row = sending(&a, acc, 1).remove(0);
+    let b = place.reopen();
+    b.register_server("server-b", "host-b").unwrap();
+    // B took the row over and is sending it again.
+    place.execute(&format!(
+        "UPDATE outbox SET owner = 'server-b' WHERE id = {}",
+        row.id
+    ));
+    let late = OutboxOutcome::Failed {
+        reason: "A's late answer".into(),
+    };
+    let after = a.record_outcome(row.id, &late).unwrap();
+    assert_eq!(
+        after.status,
+        cashdesk_domain::RequestStatus::Submitting,
+        "A's answer is not the row's"
+    );
+    let accepted = OutboxOutcome::Accepted {
+        txn_id: "T-1".into(),
+        status: "created".into(),
+    };
+    let after = b.record_outcome(row.id, &accepted).unwrap();
+    assert_eq!(
+        after.status,
+        cashdesk_domain::RequestStatus::AwaitingProvider
+    );
+}
+
 conformance!(
+    a_slow_servers_late_answer_does_not_overwrite_the_new_owners,
     a_stopped_servers_calls_are_taken_over_and_a_running_ones_never,
     rows_claimed_before_any_server_registered_are_anyones,
 );

@@ -56,7 +56,28 @@ fn an_expired_session_is_not_listed(on: Engine) {
     assert!(!s.valid_at(s.created_ms));
 }
 
+fn an_admin_ends_one_desktops_session_audited(on: Engine) {
+    let d = desk_on(on);
+    let ana_actor = d.person("Ana", &[Role::Agent]);
+    let ana = ana_actor.operator_ref().unwrap().id;
+    d.s.open_team_session("hash-ana", ana, "pc-1", 60_000)
+        .unwrap();
+    assert!(
+        d.s.revoke_team_session_as("hash-ana", &ana_actor).is_err(),
+        "only an admin ends another's session"
+    );
+    assert!(d.s.revoke_team_session_as("hash-ana", &d.admin).unwrap());
+    assert!(
+        !d.s.revoke_team_session_as("hash-ana", &d.admin).unwrap(),
+        "once"
+    );
+    assert!(d.s.team_sessions().unwrap().is_empty());
+    let trail = format!("{:?}", d.s.audit_entries(50).unwrap());
+    assert!(trail.contains("team_session.revoke"), "{trail}");
+}
+
 conformance!(
     sessions_are_kept_valid_and_revoked,
     an_expired_session_is_not_listed,
+    an_admin_ends_one_desktops_session_audited,
 );

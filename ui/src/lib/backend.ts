@@ -60,6 +60,7 @@ import type { ShiftReport } from './bindings/ShiftReport';
 import type { ShiftsView } from './bindings/ShiftsView';
 import type { SignClose } from './bindings/SignClose';
 import type { TeamProbe } from './bindings/TeamProbe';
+import type { TeamSessionRow } from './bindings/TeamSessionRow';
 import type { TeamView } from './bindings/TeamView';
 
 import type { RevealedCard } from './bindings/RevealedCard';
@@ -221,6 +222,10 @@ export interface Backend {
   leaveTeam(): Promise<DeskMode>;
   /** Subscribes to `cashdesk://team` (server lost / back); resolves to an unsubscribe function. */
   onTeam(handler: (team: TeamView) => void): Promise<() => void>;
+  /** The desktops logged in to the team desk server (admin); empty on a desk alone. */
+  teamSessions(): Promise<TeamSessionRow[]>;
+  /** Ends a desktop's session (admin; audited): it is logged out at its next call. Answers the list after. */
+  revokeTeamSession(id: string): Promise<TeamSessionRow[]>;
 }
 
 export function isApiError(e: unknown): e is ApiError {
@@ -334,4 +339,6 @@ export const tauriBackend: Backend = {
   joinTeam: (url, fingerprint) => call('join_team', { url, fingerprint }),
   leaveTeam: () => call('leave_team'),
   onTeam: (handler) => listen<TeamView>(TEAM_EVENT, (event) => handler(event.payload)),
+  teamSessions: () => call('team_sessions', {}),
+  revokeTeamSession: (id) => call('revoke_team_session', { id }),
 };

@@ -4,7 +4,6 @@ import type { AccountView } from './bindings/AccountView';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AttentionItem } from './bindings/AttentionItem';
 import type { Changed } from './bindings/Changed';
-import type { DeskMode } from './bindings/DeskMode';
 import type { DeskPolicy } from './bindings/DeskPolicy';
 import type { DraftView } from './bindings/DraftView';
 import type { ErrorCode } from './bindings/ErrorCode';
@@ -18,24 +17,19 @@ import type { RequestId } from './bindings/RequestId';
 import type { RequestKind } from './bindings/RequestKind';
 import type { RequestSummary } from './bindings/RequestSummary';
 import type { SessionView } from './bindings/SessionView';
-import type { TeamProbe } from './bindings/TeamProbe';
-import type { TeamView } from './bindings/TeamView';
+import { Activity } from './activity';
+import { OpenWork } from './open-work';
 import { QueueState } from './queue.svelte';
+import { TeamDesk } from './team-desk.svelte';
 import { tabOf } from './status';
 import { whyTab } from './supervise';
 
 export type View = 'detail' | 'draft' | 'settings' | 'supervisor';
 
-/** How long locking waits for open work (a draft being typed) to save. */
-const LEAVE_WAIT_MS = 2000;
-
 export interface ShownError {
   code: ErrorCode | null;
   message: string;
 }
-
-/** How often, at most, the core hears that the person is at the window. */
-const TOUCH_EVERY_MS = 30_000;
 
 /** How often the clock the screen shows ages by moves. */
 const CLOCK_STEP_MS = 15_000;
@@ -74,29 +68,25 @@ export class Desk {
   formSession = $state(0);
   /** Bumped on each change the core announces while someone is at the desk. */
   changes = $state(0);
-  /** The team desk server this desktop works at; null when it works alone. */
-  team = $state<TeamView | null>(null);
-  /** The desktop forgets the team server at its next start (asked on the log-in screen). */
-  leaving = $state(false);
+  /** The team desk server this desktop works at, if any: joining, leaving, lost / back (team-desk.svelte.ts). */
+  readonly teamDesk: TeamDesk;
   /** How the App learns whether the window has focus (a seam for tests). */
   hasFocus: () => boolean = () => document.hasFocus();
 
   private unlisten: (() => void) | null = null;
-  private unlistenTeam: (() => void) | null = null;
   private stopped = false;
-  /** When the core was last told of activity. */
-  private lastTold = 0;
-  /** Last keyboard or mouse activity in the window, for the idle lock. */
-  private lastActivity = Date.now();
+  /** Keyboard or mouse activity in the window, for the idle lock. */
+  private readonly activity = new Activity();
   private locking = false;
   /** Whose queue, drafts and accounts are loaded (drafts are each operator's own). */
   private loadedFor: OperatorId | null = null;
   /** Work to save before the desk locks or logs out. */
-  private savers = new Set<() => Promise<void>>();
+  private readonly openWork = new OpenWork();
 
   constructor(backend: Backend) {
     this.backend = backend;
     this.queue = new QueueState(backend, (e) => this.fail(e));
+    this.teamDesk = new TeamDesk(this);
   }
 
   /** Someone is logged in and the desk is not locked. */
@@ -147,40 +137,10 @@ export class Desk {
     );
     // The team server's state (lost / back) is an event of its own; the
     // mode read below is newer than any announced before it listens.
-    const listeningTeam = this.backend.onTeam((v) => this.onTeam(v)).then(
-      (unlisten) => {
-        if (this.stopped) unlisten();
-        else this.unlistenTeam = unlisten;
-      },
-      (e: unknown) => this.fail(e),
-    );
-    await Promise.all([this.refreshSession(), this.loadInfo(), this.loadMode()]);
+    const listeningTeam = this.teamDesk.listen();
+    await Promise.all([this.refreshSession(), this.loadInfo(), this.teamDesk.loadMode()]);
     performance.mark('cashdesk:session');
     await Promise.all([listening, listeningTeam]);
-  }
-
-  /** Alone or at a team desk server (the badge, the banner, the leave link). */
-  async loadMode(): Promise<void> {
-    try {
-      this.applyMode(await this.backend.deskMode());
-    } catch (e) {
-      // Not through fail(): the session is read by itself at start.
-      this.error = { code: errorCode(e), message: errorMessage(e) };
-    }
-  }
-
-  private applyMode(m: DeskMode): void {
-    this.team = m.team;
-    this.leaving = m.leaving;
-  }
-
-  /** The team server was lost or is back. */
-  onTeam(v: TeamView): void {
-    const wasLost = this.team !== null && !this.team.connected;
-    this.team = v;
-    // Back after being lost: what the window shows may be stale (and its
-    // "unreachable" errors no longer true), so everything is read again.
-    if (wasLost && v.connected) void this.refreshAll();
   }
 
   /** Reads everything the window shows again, as at start. */
@@ -192,40 +152,6 @@ export class Desk {
     // The same operator still at work: applySession left the desk as it
     // was, so its data is read here (another operator was loaded afresh).
     if (was === 'active' && this.active && this.loadedFor === who) await this.reloadAll();
-  }
-
-  /** Contacts a team server before joining it; resolves to what it said, or the refusal. */
-  async probeTeam(url: string): Promise<{ probe: TeamProbe } | { error: string }> {
-    try {
-      return { probe: await this.backend.probeTeam(url.trim()) };
-    } catch (e) {
-      return { error: errorMessage(e) };
-    }
-  }
-
-  /**
-   * Joins the team server, pinning the fingerprint the person compared.
-   * The session then comes from the server (its operators log in here).
-   * Resolves to the refusal, if any.
-   */
-  async joinTeam(url: string, fingerprint: string): Promise<string | null> {
-    try {
-      this.applyMode(await this.backend.joinTeam(url.trim(), fingerprint));
-    } catch (e) {
-      return errorMessage(e);
-    }
-    await Promise.all([this.refreshSession(), this.loadInfo()]);
-    return null;
-  }
-
-  /** Works alone from the next start. Resolves to the refusal, if any. */
-  async leaveTeam(): Promise<string | null> {
-    try {
-      this.applyMode(await this.backend.leaveTeam());
-      return null;
-    } catch (e) {
-      return errorMessage(e);
-    }
   }
 
   async loadInfo(): Promise<void> {
@@ -339,7 +265,7 @@ export class Desk {
     if (!this.active || this.locking) return;
     this.locking = true;
     try {
-      await this.leave();
+      await this.openWork.save();
       await this.applySession(await this.backend.lockDesk());
     } catch (e) {
       this.fail(e);
@@ -356,7 +282,7 @@ export class Desk {
 
   async logOut(): Promise<void> {
     try {
-      await this.leave();
+      await this.openWork.save();
       await this.applySession(await this.backend.logOut());
     } catch (e) {
       this.fail(e);
@@ -379,23 +305,12 @@ export class Desk {
    * typed). Returns the function that unregisters it.
    */
   beforeLeave(save: () => Promise<void>): () => void {
-    this.savers.add(save);
-    return () => {
-      this.savers.delete(save);
-    };
-  }
-
-  /** Saves open work, but never holds the lock back for long. */
-  private async leave(): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const saved = Promise.allSettled([...this.savers].map((save) => save()));
-    await Promise.race([saved, new Promise((done) => (timer = setTimeout(done, LEAVE_WAIT_MS)))]);
-    clearTimeout(timer);
+    return this.openWork.add(save);
   }
 
   /** Keyboard or mouse activity in the window. */
   touch(): void {
-    this.lastActivity = Date.now();
+    this.activity.touch();
   }
 
   /** Called every second: the clock for ages, and the idle lock. */
@@ -404,25 +319,17 @@ export class Desk {
     // moves every 15 s, not every second, so an idle window re-renders
     // nothing most seconds (WebKit's CPU at rest).
     if (Math.floor(now / CLOCK_STEP_MS) !== Math.floor(this.now / CLOCK_STEP_MS)) this.now = now;
-    const idleMs = Number(this.session?.idle_lock_secs ?? 0) * 1000;
-    if (this.active && idleMs > 0 && now - this.lastActivity >= idleMs) {
-      void this.lock();
-      return;
-    }
-    // The core keeps its own idle clock: tell it, now and then, that the
-    // person is reading, so it does not lock someone who is there.
-    if (this.active && this.lastActivity > this.lastTold && now - this.lastTold >= TOUCH_EVERY_MS) {
-      this.lastTold = now;
-      this.backend.touchSession().catch((e) => this.fail(e));
-    }
+    if (!this.active) return;
+    const due = this.activity.due(now, Number(this.session?.idle_lock_secs ?? 0) * 1000);
+    if (due === 'lock') void this.lock();
+    else if (due === 'tell') this.backend.touchSession().catch((e) => this.fail(e));
   }
 
   stop(): void {
     this.stopped = true;
     this.unlisten?.();
     this.unlisten = null;
-    this.unlistenTeam?.();
-    this.unlistenTeam = null;
+    this.teamDesk.stop();
   }
 
   onChanged(c: Changed): void {

@@ -4,6 +4,7 @@
 import type { ApiError } from '../lib/bindings/ApiError';
 import type { DeskMode } from '../lib/bindings/DeskMode';
 import type { TeamProbe } from '../lib/bindings/TeamProbe';
+import type { TeamSessionRow } from '../lib/bindings/TeamSessionRow';
 import type { TeamView } from '../lib/bindings/TeamView';
 import { FakeSession } from './fake-session';
 
@@ -12,6 +13,33 @@ export const SERVER_FINGERPRINT =
 export const UNREACHABLE = 'Could not reach https://desk.example:8651: connection refused.';
 export const MISMATCH =
   "The server's certificate is not the one you compared: its fingerprint changed. Nothing was saved.";
+
+const MINUTE = 60_000;
+const at = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
+
+/** Two desktops logged in to the server: Asha's here, Bilal's at the counter. */
+export function teamSessionsFixture(): TeamSessionRow[] {
+  return [
+    {
+      id: 'sess-asha',
+      operator_id: 'op-1',
+      operator: 'Asha',
+      device: 'front-desk-1',
+      created_at: at(-90 * MINUTE),
+      last_seen_at: at(-1 * MINUTE),
+      expires_at: at(10 * 60 * MINUTE),
+    },
+    {
+      id: 'sess-bilal',
+      operator_id: 'op-2',
+      operator: 'Bilal',
+      device: 'counter-pc',
+      created_at: at(-3 * 60 * MINUTE),
+      last_seen_at: at(-20 * MINUTE),
+      expires_at: at(9 * 60 * MINUTE),
+    },
+  ];
+}
 
 const fail = (code: ApiError['code'], message: string): never => {
   throw { code, message } satisfies ApiError;
@@ -23,6 +51,8 @@ export class FakeTeam {
   server = { name: 'Head office desk', version: '0.4.0', fingerprint: SERVER_FINGERPRINT };
   /** URLs that cannot be reached. */
   down = new Set<string>();
+  /** The desktops logged in to the server (team_sessions answers them only at a team desk). */
+  sessions: TeamSessionRow[] = teamSessionsFixture();
 
   constructor(private session: FakeSession) {}
 
@@ -51,6 +81,20 @@ export class FakeTeam {
     this.session.operators = new FakeSession().operators;
     this.session.loggedOut();
     return this.mode;
+  }
+
+  /** team_sessions: an admin's; empty on a desk alone. */
+  listSessions(): TeamSessionRow[] {
+    this.session.require('administer');
+    return this.mode.team ? this.sessions : [];
+  }
+
+  /** revoke_team_session: ends one (the server audits it); answers the list after. */
+  revokeSession(id: string): TeamSessionRow[] {
+    this.session.require('administer');
+    if (!this.mode.team || !this.sessions.some((s) => s.id === id)) fail('not_found', 'No such session: it may have ended already.');
+    this.sessions = this.sessions.filter((s) => s.id !== id);
+    return this.sessions;
   }
 
   leave(): DeskMode {

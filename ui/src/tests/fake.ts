@@ -510,6 +510,8 @@ export class FakeBackend implements Backend {
   probeTeam = (url: string) => this.act('probe_team', [url], () => this.team.probe(url));
   joinTeam = (url: string, fingerprint: string) => this.act('join_team', [url, fingerprint], () => this.team.join(url, fingerprint));
   leaveTeam = () => this.act('leave_team', [], () => this.team.leave());
+  teamSessions = () => this.act('team_sessions', [], () => this.team.listSessions());
+  revokeTeamSession = (id: string) => this.act('revoke_team_session', [id], () => this.team.revokeSession(id));
 
   /** The team server lost (or back): updates the mode and emits `cashdesk://team`. */
   emitTeam(over: Partial<TeamView>): void {

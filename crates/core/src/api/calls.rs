@@ -66,6 +66,8 @@ calls! {
     "set_idle_lock" => |app, secs: u64| session::set_idle_lock(app, secs);
     "operators" => |app| operators::operators(app);
     "add_operator" => |app, input: operators::NewOperatorInput| operators::add_operator(app, &input);
+    "team_sessions" => |app| team_sessions::team_sessions(app);
+    "revoke_team_session" => |app, id: String| team_sessions::revoke_team_session(app, &id);
     "change_operator" => |app, id: OperatorId, input: operators::OperatorChangeInput| {
         operators::change_operator(app, id, &input)
     };

@@ -24,6 +24,7 @@ pub mod session;
 pub mod shift_report;
 pub mod shifts;
 pub mod supervisor;
+pub mod team_sessions;
 pub mod views;
 
 use crate::app::Cashdesk;

@@ -52,6 +52,7 @@ const READS: &[&str] = &[
     "settle_candidates",
     "attachment_data",
     "touch_session",
+    "team_sessions",
 ];
 
 /// One desktop's connection to a team desk server.
@@ -99,9 +100,9 @@ fn unreachable(base: &reqwest::Url, cmd: &str, e: &reqwest::Error) -> ApiError {
 }
 
 fn user_agent() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_owned())
-        .unwrap_or_else(|_| "desktop".into());
+    let host = Some(crate::servers::host())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "desktop".into());
     format!("Cashdesk/{} ({host})", env!("CARGO_PKG_VERSION"))
 }
 

@@ -50,7 +50,7 @@ pub struct TeamServerInfo {
 /// Desktops connected at most (each holds a call and an event stream).
 pub const MAX_CONNECTIONS: usize = 1024;
 /// A command's arguments at most (a screenshot is the largest).
-const MAX_BODY: usize = 12 * 1024 * 1024;
+pub(super) const MAX_BODY: usize = 12 * 1024 * 1024;
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -75,6 +75,7 @@ pub async fn serve(app: &Cashdesk, config: TeamServerConfig) -> CoreResult<TeamS
     let team = routes::Team {
         app: app.clone(),
         seats: Arc::new(seats::Seats::new(app.clone(), config.session_ttl)),
+        log_ins: Arc::new(routes::log_in_limit()),
     };
     let router = Router::new()
         .route(&format!("{}{{cmd}}", wire::CALL), post(routes::call))
@@ -94,8 +95,8 @@ pub async fn serve(app: &Cashdesk, config: TeamServerConfig) -> CoreResult<TeamS
 async fn accept(listener: tokio::net::TcpListener, tls: tokio_rustls::TlsAcceptor, router: Router) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             Err(e) => {
                 tracing::warn!("team desk server: accept failed: {e}");
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -109,7 +110,11 @@ async fn accept(listener: tokio::net::TcpListener, tls: tokio_rustls::TlsAccepto
             continue;
         };
         let tls = tls.clone();
-        let service = TowerToHyperService::new(router.clone());
+        let service = TowerToHyperService::new(
+            router
+                .clone()
+                .layer(axum::Extension(routes::Peer(peer.ip()))),
+        );
         tokio::spawn(async move {
             let stream = match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, tls.accept(stream)).await
             {

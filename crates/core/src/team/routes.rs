@@ -15,11 +15,24 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// What every route holds: the core and its seats.
+/// What every route holds: the core, its seats, and the log-in limit.
 #[derive(Clone)]
 pub(crate) struct Team {
     pub app: Cashdesk,
     pub seats: Arc<Seats>,
+    pub log_ins: Arc<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>,
+}
+
+/// The address a connection came from (set per connection by `accept`).
+#[derive(Clone, Copy)]
+pub(crate) struct Peer(pub std::net::IpAddr);
+
+/// Log-in tries per address: a shift's start at an office behind one
+/// address passes; guessing PINs from one machine does not (each operator
+/// is also locked after a few wrong tries, whatever the address).
+pub(crate) fn log_in_limit() -> governor::DefaultKeyedRateLimiter<std::net::IpAddr> {
+    let n = |v: u32| std::num::NonZeroU32::new(v).expect("not zero");
+    governor::RateLimiter::keyed(governor::Quota::per_minute(n(30)).allow_burst(n(60)))
 }
 
 /// Commands a desktop may not run through a server: the first admin of a
@@ -65,13 +78,40 @@ fn device(headers: &HeaderMap) -> String {
         .collect()
 }
 
-/// `POST /team/v1/call/{cmd}`: runs the command at the caller's seat.
+/// What a caller without a session may send (log-in's arguments): a
+/// stranger's body is not read past this.
+const ANONYMOUS_BODY: usize = 16 * 1024;
+/// A body must arrive within this (a trickled body holds a connection).
+const BODY_DEADLINE: Duration = Duration::from_secs(30);
+
+/// Runs `f` on the blocking pool: the seat checks read the database.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(ApiError {
+            code: ErrorCode::Storage,
+            message: format!("The command stopped unexpectedly: {e}"),
+        })
+    })
+}
+
+/// `POST /team/v1/call/{cmd}`: runs the command at the caller's seat. The
+/// session is checked before the body is read, and a caller without one
+/// sends a small body or nothing.
 pub(crate) async fn call(
     State(team): State<Team>,
     Path(cmd): Path<String>,
+    axum::Extension(Peer(peer)): axum::Extension<Peer>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Response {
+    if cmd == "log_in" && team.log_ins.check_key(&peer).is_err() {
+        return refuse(ApiError {
+            code: ErrorCode::NotAllowed,
+            message: "Too many log-in tries from this computer: wait a minute and try again".into(),
+        });
+    }
     if SERVER_ONLY.contains(&cmd.as_str()) {
         return refuse(ApiError {
             code: ErrorCode::NeedsRole,
@@ -80,6 +120,45 @@ pub(crate) async fn call(
                 .into(),
         });
     }
+    let token = bearer(&headers).map(str::to_owned);
+    let seats = team.seats.clone();
+    let relogin = cmd == "log_in" || cmd == "session";
+    let found = blocking(move || match token {
+        Some(token) => match seats.seat(&token) {
+            Ok((seat, key)) => Ok((seat, Some(key))),
+            // Logging in again needs no valid session.
+            Err(_) if relogin => Ok((seats.anonymous(), None)),
+            Err(e) => Err(e),
+        },
+        None => Ok((seats.anonymous(), None)),
+    })
+    .await;
+    let (seat, key) = match found {
+        Ok(found) => found,
+        Err(e) => return refuse(e),
+    };
+    let limit = if key.is_some() {
+        super::MAX_BODY
+    } else {
+        ANONYMOUS_BODY
+    };
+    let body = match tokio::time::timeout(BODY_DEADLINE, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => {
+            return refuse(ApiError {
+                code: ErrorCode::InvalidInput,
+                message: format!(
+                    "The request's body could not be read (at most {limit} bytes): {e}"
+                ),
+            });
+        }
+        Err(_) => {
+            return refuse(ApiError {
+                code: ErrorCode::InvalidInput,
+                message: "The request's body did not arrive in time".into(),
+            });
+        }
+    };
     let args: Value = if body.is_empty() {
         Value::Null
     } else {
@@ -93,15 +172,6 @@ pub(crate) async fn call(
             }
         }
     };
-    let (seat, key) = match bearer(&headers) {
-        Some(token) => match team.seats.seat(token) {
-            Ok((seat, key)) => (seat, Some(key)),
-            // Logging in again needs no valid session.
-            Err(_) if cmd == "log_in" || cmd == "session" => (team.seats.anonymous(), None),
-            Err(e) => return refuse(e),
-        },
-        None => (team.seats.anonymous(), None),
-    };
     // Command bodies wait on the database synchronously: run each on the
     // blocking pool, so the runtime's few workers stay free to push the
     // change feed to every desktop (a feed starved behind 50 desktops'
@@ -109,14 +179,7 @@ pub(crate) async fn call(
     let answer = {
         let (seat, cmd) = (seat.clone(), cmd.clone());
         let rt = tokio::runtime::Handle::current();
-        tokio::task::spawn_blocking(move || rt.block_on(crate::api::calls::call(&seat, &cmd, args)))
-            .await
-            .unwrap_or_else(|e| {
-                Err(ApiError {
-                    code: ErrorCode::Storage,
-                    message: format!("The command stopped unexpectedly: {e}"),
-                })
-            })
+        blocking(move || rt.block_on(crate::api::calls::call(&seat, &cmd, args))).await
     };
     let value = match answer {
         Ok(v) => v,
@@ -124,17 +187,26 @@ pub(crate) async fn call(
     };
     let mut response = Json(value).into_response();
     match cmd.as_str() {
-        "log_in" => match team.seats.issue(&seat, key.as_deref(), &device(&headers)) {
-            Ok(token) => {
-                if let Ok(v) = HeaderValue::from_str(&token) {
-                    response.headers_mut().insert(wire::SESSION_HEADER, v);
+        "log_in" => {
+            let (seats, device) = (team.seats.clone(), device(&headers));
+            let issued = blocking(move || seats.issue(&seat, key.as_deref(), &device)).await;
+            match issued {
+                Ok(token) => {
+                    if let Ok(v) = HeaderValue::from_str(&token) {
+                        response.headers_mut().insert(wire::SESSION_HEADER, v);
+                    }
                 }
+                Err(e) => return refuse(e),
             }
-            Err(e) => return refuse(e),
-        },
+        }
         "log_out" => {
             if let Some(k) = key {
-                team.seats.end(&k);
+                let seats = team.seats.clone();
+                let _ = blocking(move || {
+                    seats.end(&k);
+                    Ok(())
+                })
+                .await;
             }
         }
         _ => {}
@@ -147,7 +219,10 @@ pub(crate) async fn hello(State(team): State<Team>) -> Json<Hello> {
     Json(Hello {
         kind: wire::HELLO_KIND.into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        server: team.app.store().server_id().unwrap_or_default(),
+        // The machine's name, which the person joining recognises.
+        server: Some(crate::servers::host())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| team.app.store().server_id().unwrap_or_default()),
     })
 }
 

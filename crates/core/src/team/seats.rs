@@ -118,17 +118,18 @@ impl Seats {
             .store()
             .open_team_session(&key, who, device, ttl)
             .map_err(ApiError::from)?;
+        // Seats of sessions that ended some other way go with each log-in:
+        // the open ones read in one query, before the seats' lock is taken.
+        let valid: Option<std::collections::HashSet<String>> = self
+            .app
+            .store()
+            .team_sessions()
+            .ok()
+            .map(|all| all.into_iter().map(|s| s.token_hash).collect());
         let mut open = self.open();
-        // Seats of sessions that ended some other way go with each log-in.
-        let now = now_ms();
-        let store = self.app.store();
-        open.retain(|k, _| {
-            store
-                .team_session(k)
-                .ok()
-                .flatten()
-                .is_some_and(|s| s.valid_at(now))
-        });
+        if let Some(valid) = valid {
+            open.retain(|k, _| valid.contains(k));
+        }
         open.insert(key, seat.clone());
         Ok(token)
     }
