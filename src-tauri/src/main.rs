@@ -11,18 +11,7 @@ use tauri::{Emitter, Manager};
 
 fn main() {
     let launched = std::time::Instant::now();
-    let logs = tracing_subscriber::fmt().with_env_filter(
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-    );
-    // Launched by a desktop menu (or WebDriver), stderr goes nowhere: the
-    // log can be sent to a file instead (support, end-to-end tests).
-    match std::env::var_os("CASHDESK_LOG_FILE").map(std::fs::File::create) {
-        Some(Ok(file)) => logs
-            .with_ansi(false)
-            .with_writer(std::sync::Mutex::new(file))
-            .init(),
-        _ => logs.init(),
-    }
+    cashdesk_sandbox::logs::init();
     tauri::Builder::default()
         .setup(move |app| {
             let data_dir = app.path().app_data_dir()?;

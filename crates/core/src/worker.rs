@@ -15,10 +15,12 @@ use std::time::Duration;
 /// provider's rule (Zexabit: outcome unknown, never resent); at start
 /// before the worker runs, then on a team desk at every beat.
 pub(crate) fn recover(app: &Cx) -> CoreResult<()> {
-    for row in app
-        .store()
-        .orphaned_in_flight(crate::servers::dead_after(app))?
-    {
+    let dead_after = crate::servers::dead_after(app);
+    for row in app.store().orphaned_in_flight(dead_after)? {
+        // Made this server's first: only a row's owner records its outcome.
+        if !app.store().adopt_in_flight(row.id, dead_after)? {
+            continue;
+        }
         let outcome = providers::recover(app.store().account(row.account_id)?.provider, &row);
         let rec = app.store().record_outcome(row.id, &outcome)?;
         tracing::warn!(request = %rec.id, "in-flight call after restart: {}", rec.status.label());

@@ -9,7 +9,7 @@ mod common;
 use cashdesk_core::api::dto::ErrorCode;
 use cashdesk_core::team::client::TeamClient;
 use cashdesk_core::team::trust::Trust;
-use cashdesk_core::team::{TeamServerConfig, TeamServerInfo, TlsSource, serve};
+use cashdesk_core::team::{TeamServerConfig, TeamServerInfo, serve};
 use cashdesk_core::{Cashdesk, Config, intake};
 use cashdesk_domain::{ProviderKind, RequestKind};
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig};
@@ -27,19 +27,7 @@ fn on(db: &TestDatabase, dir: &std::path::Path) -> Config {
 }
 
 async fn server(app: &Cashdesk, dir: &std::path::Path) -> TeamServerInfo {
-    serve(
-        app,
-        TeamServerConfig {
-            addr: ([127, 0, 0, 1], 0).into(),
-            tls: TlsSource::SelfSigned {
-                dir: dir.join("tls"),
-                names: vec![],
-            },
-            session_ttl: Duration::from_secs(3600),
-        },
-    )
-    .await
-    .unwrap()
+    serve(app, TeamServerConfig::loopback(dir)).await.unwrap()
 }
 
 fn url(info: &TeamServerInfo) -> String {

@@ -10,7 +10,7 @@ use cashdesk_core::api::dto::ErrorCode;
 use cashdesk_core::team::client::TeamClient;
 use cashdesk_core::team::desktop::{Desktop, DesktopEvent};
 use cashdesk_core::team::trust::Trust;
-use cashdesk_core::team::{TeamServerConfig, TlsSource, serve};
+use cashdesk_core::team::{TeamServerConfig, serve};
 use cashdesk_core::{Cashdesk, intake};
 use cashdesk_domain::{ProviderKind, RequestKind};
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig};
@@ -97,19 +97,9 @@ async fn a_desktop_joins_works_at_the_server_and_keeps_its_drafts_when_it_is_los
     act_as(&app, "Ana");
     act_as(&app, "Rina");
     let account = add_paykassma_account(&app, &sim, "Paykassma BD");
-    let info = serve(
-        &app,
-        TeamServerConfig {
-            addr: ([127, 0, 0, 1], 0).into(),
-            tls: TlsSource::SelfSigned {
-                dir: server_dir.path().join("tls"),
-                names: vec![],
-            },
-            session_ttl: Duration::from_secs(3600),
-        },
-    )
-    .await
-    .unwrap();
+    let info = serve(&app, TeamServerConfig::loopback(server_dir.path()))
+        .await
+        .unwrap();
     let front = relay(0, info.addr).await;
     let url = format!("https://127.0.0.1:{}", front.port);
 

@@ -7,6 +7,7 @@
 //! core's public API, so `cashdesk-core` does not depend on the simulators.
 
 mod cashweb;
+pub mod logs;
 mod paykassma;
 mod zimo;
 

@@ -163,21 +163,6 @@ async fn decided() -> Run {
 }
 
 /// Where the process dies.
-#[derive(Debug, Clone, Copy)]
-enum Kill {
-    Paused(&'static str),
-    After(Duration),
-}
-
-fn pick(rng: &mut StdRng) -> Kill {
-    match rng.random_range(0..5) {
-        0 => Kill::Paused("before_claim"),
-        1 => Kill::Paused("after_claim"),
-        2 => Kill::Paused("after_send"),
-        _ => Kill::After(Duration::from_millis(rng.random_range(0..400))),
-    }
-}
-
 async fn crash(dir: &Path, port: u16, kill: Kill) {
     match kill {
         Kill::Paused(point) => Headless::start(dir, port, Some(point)).kill9(),

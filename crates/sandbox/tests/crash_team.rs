@@ -137,21 +137,6 @@ async fn decided() -> Desk {
     Desk { ids, ..desk }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Kill {
-    Paused(&'static str),
-    After(Duration),
-}
-
-fn pick(rng: &mut StdRng) -> Kill {
-    match rng.random_range(0..5) {
-        0 => Kill::Paused("before_claim"),
-        1 => Kill::Paused("after_claim"),
-        2 => Kill::Paused("after_send"),
-        _ => Kill::After(Duration::from_millis(rng.random_range(0..400))),
-    }
-}
-
 /// Both servers run; `victim` dies as `kill` says (started first, so a
 /// pause point is reached before the other server takes every call), the
 /// other after a random while too.

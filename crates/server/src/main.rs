@@ -103,12 +103,7 @@ fn first_admin(config: Config, args: &[String]) -> anyhow::Result<()> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    cashdesk_sandbox::logs::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = config();
     match args.first().map(String::as_str) {

@@ -4,6 +4,7 @@
 //! logging in; a second server without the desk's secrets file refuses
 //! to start instead of breaking the audit chain.
 
+use cashdesk_core::api::dto::ErrorCode;
 use cashdesk_core::team::client::TeamClient;
 use cashdesk_core::team::trust::Trust;
 use cashdesk_store::pg_test::TestDatabase;
@@ -81,7 +82,18 @@ async fn an_admin_sets_up_a_server_and_a_desktop_joins_it() {
 
     let printed = server(&db, dir.path()).arg("fingerprint").output().unwrap();
     let printed = String::from_utf8(printed.stdout).unwrap();
-    let (_srv, url, print) = start(server(&db, dir.path()));
+    // A fixed port, so the desktop finds the server again after a restart.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let on_port = |dir: &std::path::Path| {
+        let mut c = server(&db, dir);
+        c.env("CASHDESK_TEAM_ADDR", format!("127.0.0.1:{port}"));
+        c
+    };
+    let (srv, url, print) = start(on_port(dir.path()));
     assert_eq!(
         printed.trim(),
         print,
@@ -102,6 +114,30 @@ async fn an_admin_sets_up_a_server_and_a_desktop_joins_it() {
         .await
         .unwrap();
     assert!(page["items"].as_array().unwrap().is_empty(), "{page}");
+
+    // The server restarts: the desktop's session holds, locked until its
+    // operator unlocks it (the server cannot know it was not locked).
+    drop(srv);
+    let (_srv, _, _) = start(on_port(dir.path()));
+    for _ in 0..50 {
+        if desk.hello().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let e = desk
+        .call("list_queue", json!({"query": {"tab": "queue"}}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Locked, "{e:?}");
+    let s = desk
+        .call("unlock", json!({"secret": "correct horse 1"}))
+        .await
+        .unwrap();
+    assert_eq!(s["state"], "active", "{s}");
+    desk.call("list_queue", json!({"query": {"tab": "queue"}}))
+        .await
+        .unwrap();
 
     // A second server of the desk without its secrets file: refused.
     let other = tempfile::tempdir().unwrap();

@@ -73,6 +73,23 @@ impl Store {
     /// which its worker is sending now). `dead_after_ms = 0` takes every
     /// other server's rows: a desk alone, whose folder lock proves the
     /// previous process gone.
+    /// Makes an orphaned row (as `orphaned_in_flight` finds them) this
+    /// server's, so its outcome can be recorded here; false when another
+    /// server adopted it first or its owner beat again meanwhile.
+    pub fn adopt_in_flight(&self, outbox_id: i64, dead_after_ms: i64) -> Result<bool> {
+        let me = self.server_id().unwrap_or_default();
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE outbox SET owner = ?1 WHERE id = ?4 AND state = 'sending'
+                   AND (owner IS NULL OR owner <> ?1)
+                   AND NOT EXISTS (SELECT 1 FROM desk_servers s
+                                    WHERE s.id = outbox.owner AND s.beat_ms >= ?2 AND ?3 > 0)",
+                params![me, now_ms() - dead_after_ms, dead_after_ms, outbox_id],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
     pub fn orphaned_in_flight(&self, dead_after_ms: i64) -> Result<Vec<OutboxRow>> {
         let me = self.server_id().unwrap_or_default();
         self.read(|c| {

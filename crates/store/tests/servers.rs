@@ -89,7 +89,27 @@ fn a_slow_servers_late_answer_does_not_overwrite_the_new_owners(on: Engine) {
     );
 }
 
+fn a_stopped_servers_row_is_adopted_by_one_server_then_recorded(on: Engine) {
+    let (place, a, acc) = store_on(on);
+    a.register_server("server-a", "host-a").unwrap();
+    let row = sending(&a, acc, 1).remove(0);
+    let b = place.reopen();
+    b.register_server("server-b", "host-b").unwrap();
+    let c = place.reopen();
+    c.register_server("server-c", "host-c").unwrap();
+    assert!(!b.adopt_in_flight(row.id, 90_000).unwrap(), "A is beating");
+    place.execute("UPDATE desk_servers SET beat_ms = 0 WHERE id = 'server-a'");
+    assert!(b.adopt_in_flight(row.id, 90_000).unwrap());
+    assert!(!c.adopt_in_flight(row.id, 90_000).unwrap(), "adopted once");
+    let unknown = OutboxOutcome::Unknown {
+        reason: "taken over".into(),
+    };
+    let after = b.record_outcome(row.id, &unknown).unwrap();
+    assert_eq!(after.status, cashdesk_domain::RequestStatus::OutcomeUnknown);
+}
+
 conformance!(
+    a_stopped_servers_row_is_adopted_by_one_server_then_recorded,
     a_slow_servers_late_answer_does_not_overwrite_the_new_owners,
     a_stopped_servers_calls_are_taken_over_and_a_running_ones_never,
     rows_claimed_before_any_server_registered_are_anyones,

@@ -87,6 +87,17 @@ pub(crate) fn start(app: &Cashdesk, rec: &cashdesk_store::OperatorRecord) {
     });
 }
 
+/// A team desk session this server had not seen (it restarted, or the
+/// desktop moved to it): nothing says the desktop was not locked, so it
+/// is, until its operator unlocks it with their secret.
+pub(crate) fn resume_locked(app: &Cashdesk, rec: &cashdesk_store::OperatorRecord) {
+    *app.session_guard() = Some(Session {
+        operator: rec.as_ref(),
+        last_seen: Instant::now(),
+        locked: true,
+    });
+}
+
 /// First start: the first operator, an admin who also holds the agent and
 /// supervisor roles (a desk alone has one person), logged in at once.
 pub fn create_first_admin(

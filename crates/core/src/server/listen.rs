@@ -22,36 +22,91 @@ pub const MAX_CONNECTIONS: usize = 256;
 /// request timeout.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Serves `router` on `listener` until the process ends.
-pub(crate) async fn serve(listener: TcpListener, router: Router) {
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+/// How many connections a listener keeps open, and how long it waits.
+#[derive(Clone, Copy)]
+pub(crate) struct Limits {
+    pub connections: usize,
+    pub header_read: Duration,
+    /// Over TLS: the handshake must end within this.
+    pub handshake: Duration,
+    /// Named in the logs ("local HTTP server", "team desk server").
+    pub name: &'static str,
+}
+
+/// The local server's limits (provider pushes and intake).
+pub(crate) const LOCAL: Limits = Limits {
+    connections: MAX_CONNECTIONS,
+    header_read: HEADER_READ_TIMEOUT,
+    handshake: Duration::ZERO,
+    name: "local HTTP server",
+};
+
+/// The address a connection came from, on each of its requests.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Peer(pub std::net::IpAddr);
+
+/// Serves `router` on `listener` until the process ends, over TLS when
+/// `tls` is given; each request carries its connection's `Peer`.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    limits: Limits,
+) {
+    let slots = Arc::new(Semaphore::new(limits.connections));
     loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors and the like: try again shortly.
-                tracing::warn!("local HTTP server: accept failed: {e}");
+                tracing::warn!("{}: accept failed: {e}", limits.name);
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else {
             tracing::warn!(
-                "local HTTP server: {MAX_CONNECTIONS} connections open; one more was closed"
+                "{}: {} connections open; one more was closed",
+                limits.name,
+                limits.connections
             );
             continue;
         };
-        let service = TowerToHyperService::new(router.clone());
+        let service =
+            TowerToHyperService::new(router.clone().layer(axum::Extension(Peer(peer.ip()))));
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let served = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let served = match tls {
+                None => connection(stream, service, limits).await,
+                Some(tls) => match tokio::time::timeout(limits.handshake, tls.accept(stream)).await
+                {
+                    Ok(Ok(s)) => connection(s, service, limits).await,
+                    Ok(Err(e)) => {
+                        tracing::debug!("{}: TLS handshake failed: {e}", limits.name);
+                        Ok(())
+                    }
+                    Err(_) => Ok(()),
+                },
+            };
             if let Err(e) = served {
-                tracing::debug!("local HTTP connection ended: {e}");
+                tracing::debug!("{}: connection ended: {e}", limits.name);
             }
             drop(slot);
         });
     }
+}
+
+async fn connection<S>(
+    stream: S,
+    service: TowerToHyperService<Router>,
+    limits: Limits,
+) -> Result<(), hyper::Error>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read)
+        .serve_connection(TokioIo::new(stream), service)
+        .await
 }

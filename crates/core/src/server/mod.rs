@@ -5,7 +5,7 @@
 //! out (`listen.rs`); internal error text logged, never sent to callers.
 
 mod host;
-mod listen;
+pub(crate) mod listen;
 pub(crate) mod reply;
 
 pub(crate) use reply::{core_error, error, internal};
@@ -72,7 +72,7 @@ pub(crate) async fn start(app: &Cashdesk) -> CoreResult<()> {
             host::guard,
         ))
         .with_state(app.clone());
-    tokio::spawn(listen::serve(listener, router));
+    tokio::spawn(listen::serve(listener, router, None, listen::LOCAL));
     tracing::info!("local HTTP server on http://{local}");
     Ok(())
 }

@@ -24,12 +24,9 @@ use crate::error::{CoreError, CoreResult};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
 
 /// How a desk server serves desktops.
 #[derive(Debug, Clone)]
@@ -38,6 +35,21 @@ pub struct TeamServerConfig {
     pub tls: TlsSource,
     /// How long a desktop's session token is good for.
     pub session_ttl: Duration,
+}
+
+impl TeamServerConfig {
+    /// On loopback, any free port, with a certificate of its own kept in
+    /// `dir/tls`, sessions of an hour: tests, benches, trying it out.
+    pub fn loopback(dir: &std::path::Path) -> TeamServerConfig {
+        TeamServerConfig {
+            addr: ([127, 0, 0, 1], 0).into(),
+            tls: TlsSource::SelfSigned {
+                dir: dir.join("tls"),
+                names: vec![],
+            },
+            session_ttl: Duration::from_secs(3600),
+        }
+    }
 }
 
 /// Where a started desk server listens, and the fingerprint desktops pin.
@@ -83,57 +95,17 @@ pub async fn serve(app: &Cashdesk, config: TeamServerConfig) -> CoreResult<TeamS
         .route(wire::HELLO, get(routes::hello))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(team);
-    tokio::spawn(accept(
+    tokio::spawn(crate::server::listen::serve(
         listener,
-        tokio_rustls::TlsAcceptor::from(tls),
         router,
+        Some(tokio_rustls::TlsAcceptor::from(tls)),
+        crate::server::listen::Limits {
+            connections: MAX_CONNECTIONS,
+            header_read: HEADER_READ_TIMEOUT,
+            handshake: TLS_HANDSHAKE_TIMEOUT,
+            name: "team desk server",
+        },
     ));
     tracing::info!("team desk server on https://{addr}, certificate {fingerprint}");
     Ok(TeamServerInfo { addr, fingerprint })
-}
-
-async fn accept(listener: tokio::net::TcpListener, tls: tokio_rustls::TlsAcceptor, router: Router) {
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    loop {
-        let (stream, peer) = match listener.accept().await {
-            Ok(accepted) => accepted,
-            Err(e) => {
-                tracing::warn!("team desk server: accept failed: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            }
-        };
-        let Ok(slot) = slots.clone().try_acquire_owned() else {
-            tracing::warn!(
-                "team desk server: {MAX_CONNECTIONS} connections open; one more was closed"
-            );
-            continue;
-        };
-        let tls = tls.clone();
-        let service = TowerToHyperService::new(
-            router
-                .clone()
-                .layer(axum::Extension(routes::Peer(peer.ip()))),
-        );
-        tokio::spawn(async move {
-            let stream = match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, tls.accept(stream)).await
-            {
-                Ok(Ok(s)) => s,
-                Ok(Err(e)) => {
-                    tracing::debug!("team desk server: TLS handshake failed: {e}");
-                    return;
-                }
-                Err(_) => return,
-            };
-            let served = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-            if let Err(e) = served {
-                tracing::debug!("team desk connection ended: {e}");
-            }
-            drop(slot);
-        });
-    }
 }

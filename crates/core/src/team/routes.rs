@@ -23,10 +23,6 @@ pub(crate) struct Team {
     pub log_ins: Arc<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>,
 }
 
-/// The address a connection came from (set per connection by `accept`).
-#[derive(Clone, Copy)]
-pub(crate) struct Peer(pub std::net::IpAddr);
-
 /// Log-in tries per address: a shift's start at an office behind one
 /// address passes; guessing PINs from one machine does not (each operator
 /// is also locked after a few wrong tries, whatever the address).
@@ -102,7 +98,9 @@ async fn blocking<T: Send + 'static>(
 pub(crate) async fn call(
     State(team): State<Team>,
     Path(cmd): Path<String>,
-    axum::Extension(Peer(peer)): axum::Extension<Peer>,
+    axum::Extension(crate::server::listen::Peer(peer)): axum::Extension<
+        crate::server::listen::Peer,
+    >,
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Response {

@@ -15,9 +15,9 @@ use cashdesk_core::api::dto::{ErrorCode, NamedValue, NewAccountInput};
 use cashdesk_core::api::operators::NewOperatorInput;
 use cashdesk_core::api::session::{SecretKind, create_first_admin};
 use cashdesk_core::intake::{IntakeRequest, submit};
+use cashdesk_core::team::TeamServerConfig;
 use cashdesk_core::team::client::TeamClient;
 use cashdesk_core::team::trust::Trust;
-use cashdesk_core::team::{TeamServerConfig, TlsSource};
 use cashdesk_core::{Cashdesk, Config};
 use cashdesk_domain::{ProviderKind, RequestId, RequestKind, Role};
 use cashdesk_sim::paykassma::{PaykassmaSim, PaykassmaSimConfig};
@@ -61,18 +61,7 @@ fn config(dir: &std::path::Path, db: &TestDatabase, secrets: &std::path::Path) -
 }
 
 async fn serve(app: &Cashdesk, dir: &std::path::Path) -> anyhow::Result<(String, String)> {
-    let info = cashdesk_core::team::serve(
-        app,
-        TeamServerConfig {
-            addr: ([127, 0, 0, 1], 0).into(),
-            tls: TlsSource::SelfSigned {
-                dir: dir.join("tls"),
-                names: vec![],
-            },
-            session_ttl: Duration::from_secs(3600),
-        },
-    )
-    .await?;
+    let info = cashdesk_core::team::serve(app, TeamServerConfig::loopback(dir)).await?;
     Ok((
         format!("https://127.0.0.1:{}", info.addr.port()),
         info.fingerprint,

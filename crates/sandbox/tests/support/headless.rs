@@ -139,3 +139,22 @@ pub fn integrity_ok(dir: &Path) {
         .verify_audit()
         .expect("audit chain intact after a crash");
 }
+
+/// Where a random crash test kills a process: frozen at a pause point, or
+/// after a random delay.
+#[derive(Debug, Clone, Copy)]
+pub enum Kill {
+    Paused(&'static str),
+    After(Duration),
+}
+
+/// One of the kills, at random (the pause points 3 in 5).
+pub fn pick(rng: &mut rand::rngs::StdRng) -> Kill {
+    use rand::Rng;
+    match rng.random_range(0..5) {
+        0 => Kill::Paused("before_claim"),
+        1 => Kill::Paused("after_claim"),
+        2 => Kill::Paused("after_send"),
+        _ => Kill::After(Duration::from_millis(rng.random_range(0..400))),
+    }
+}
