@@ -79,21 +79,28 @@ const MIN_HEIGHT: f64 = 600.0;
 /// a team desk server's comings and goings as `cashdesk://team`.
 fn forward(handle: tauri::AppHandle, desk: &Desktop) {
     let mut rx = desk.subscribe();
+    let desk = desk.clone();
     tauri::async_runtime::spawn(async move {
         loop {
             let sent = match rx.recv().await {
                 Ok(DesktopEvent::Changed(change)) => handle.emit("cashdesk://changed", change),
                 Ok(DesktopEvent::Team(team)) => handle.emit("cashdesk://team", team),
-                // Missed some: tell the UI to refetch everything.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => handle.emit(
-                    "cashdesk://changed",
-                    cashdesk_core::api::dto::Changed {
-                        drafts: true,
-                        accounts: true,
-                        links: true,
-                        ..Default::default()
-                    },
-                ),
+                // Missed some: tell the UI to refetch everything, and where
+                // the server stands now (a lost/back event may be among them).
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    if let Some(team) = desk.mode().team {
+                        let _ = handle.emit("cashdesk://team", team);
+                    }
+                    handle.emit(
+                        "cashdesk://changed",
+                        cashdesk_core::api::dto::Changed {
+                            drafts: true,
+                            accounts: true,
+                            links: true,
+                            ..Default::default()
+                        },
+                    )
+                }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             };
             if let Err(e) = sent {

@@ -21,9 +21,24 @@ pub(crate) fn recover(app: &Cx) -> CoreResult<()> {
         if !app.store().adopt_in_flight(row.id, dead_after)? {
             continue;
         }
-        let outcome = providers::recover(app.store().account(row.account_id)?.provider, &row);
-        let rec = app.store().record_outcome(row.id, &outcome)?;
-        tracing::warn!(request = %rec.id, "in-flight call after restart: {}", rec.status.label());
+        let recorded = app
+            .store()
+            .account(row.account_id)
+            .map(|a| providers::recover(a.provider, &row))
+            .and_then(|outcome| app.store().record_outcome(row.id, &outcome));
+        match recorded {
+            Ok(rec) => {
+                tracing::warn!(request = %rec.id, "in-flight call after restart: {}", rec.status.label())
+            }
+            Err(e) => {
+                // Given back, so the next look (this server's or another's)
+                // takes it again instead of leaving it sending for good.
+                tracing::error!("taking over outbox row {}: {e}", row.id);
+                if let Err(e) = app.store().release_adopted(row.id) {
+                    tracing::error!("giving back outbox row {}: {e}", row.id);
+                }
+            }
+        }
     }
     Ok(())
 }

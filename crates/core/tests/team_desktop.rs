@@ -65,7 +65,7 @@ async fn call(desk: &Desktop, cmd: &str, args: Value) -> Value {
 
 /// Waits for an event `f` accepts.
 async fn heard(rx: &mut Receiver<DesktopEvent>, what: &str, f: impl Fn(&DesktopEvent) -> bool) {
-    tokio::time::timeout(Duration::from_secs(5), async {
+    tokio::time::timeout(Duration::from_secs(15), async {
         loop {
             match rx.recv().await {
                 Ok(e) if f(&e) => return,
@@ -75,7 +75,7 @@ async fn heard(rx: &mut Receiver<DesktopEvent>, what: &str, f: impl Fn(&DesktopE
         }
     })
     .await
-    .unwrap_or_else(|_| panic!("{what}: not within 5 s"));
+    .unwrap_or_else(|_| panic!("{what}: not within 15 s"));
 }
 
 fn lost(e: &DesktopEvent) -> bool {
@@ -287,6 +287,17 @@ async fn a_desktop_joins_works_at_the_server_and_keeps_its_drafts_when_it_is_los
         ErrorCode::LoggedOut,
         "ended at her next call: {e:?}"
     );
+
+    // The same draft submitted again (its answer lost on the way back to
+    // a desktop) is the same request, not a second one.
+    rina.call("save_draft", json!({ "id": draft["id"], "fields": more }))
+        .await
+        .unwrap();
+    let again = rina
+        .call("submit_draft", json!({ "id": draft["id"] }))
+        .await
+        .unwrap();
+    assert_eq!(again["summary"]["id"], detail["summary"]["id"], "{again}");
 
     // Restarted, the desktop is joined again without asking.
     drop(desk);

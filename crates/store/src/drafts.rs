@@ -1,7 +1,6 @@
 //! Drafts: whatever an agent has typed but not yet submitted, saved as it is
 //! typed (each save is a durable commit) so a crash or power cut loses nothing.
 
-use crate::insert::insert_in;
 use crate::requests::{NewRequest, get_in};
 use crate::sql::{OptionalExtension, Row, params};
 use crate::{Result, Store, StoreError, from_ms, now_ms};
@@ -85,10 +84,15 @@ impl Store {
             if exists.is_none() {
                 return Err(StoreError::NotFound(format!("draft {id}")));
             }
-            let rid = insert_in(tx, new, actor, None)?;
-            crate::attachments::move_in(tx, id, rid)?;
+            // The request's intake_ref names the draft: a draft submitted
+            // again (its first answer lost on the way back to a desktop)
+            // is the same request, not a second one.
+            let (rec, created) = crate::insert::insert_or_get_in(tx, new, actor, None)?;
+            if created {
+                crate::attachments::move_in(tx, id, rec.id)?;
+            }
             tx.execute("DELETE FROM drafts WHERE id = ?1", params![id.to_string()])?;
-            get_in(tx, rid)
+            get_in(tx, rec.id)
         })
     }
 }

@@ -90,6 +90,19 @@ impl Store {
         })
     }
 
+    /// Gives back a row `adopt_in_flight` took whose outcome could not be
+    /// recorded: anyone's again at the next look.
+    pub fn release_adopted(&self, outbox_id: i64) -> Result<()> {
+        let me = self.server_id().unwrap_or_default();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE outbox SET owner = NULL WHERE id = ?1 AND owner = ?2 AND state = 'sending'",
+                params![outbox_id, me],
+            )?;
+            Ok(())
+        })
+    }
+
     pub fn orphaned_in_flight(&self, dead_after_ms: i64) -> Result<Vec<OutboxRow>> {
         let me = self.server_id().unwrap_or_default();
         self.read(|c| {

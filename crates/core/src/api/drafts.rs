@@ -151,8 +151,9 @@ pub fn submit_draft(app: &Cashdesk, id: DraftId) -> ApiResult<RequestDetail> {
         details: serde_json::Value::Object(details),
         screenshot: None,
     };
-    let new =
-        crate::intake::new_request(app, &input, Source::Desk, None).map_err(CoreError::into_api)?;
+    // Keyed by the draft: submitting it again gives the same request.
+    let new = crate::intake::new_request(app, &input, Source::Desk, Some(format!("draft:{id}")))
+        .map_err(CoreError::into_api)?;
     let rec = app.store().submit_draft(id, &new, &actor)?;
     crate::intake::announce(app, &rec);
     app.changed(super::dto::Changed {

@@ -124,6 +124,10 @@ fn client(tls: rustls::ClientConfig) -> ApiResult<reqwest::Client> {
     reqwest::Client::builder()
         .use_preconfigured_tls(tls)
         .connect_timeout(CONNECT_TIMEOUT)
+        // The pinned or CA-checked server only: a redirect could show the
+        // fingerprint of another, and nothing goes out in the clear.
+        .redirect(reqwest::redirect::Policy::none())
+        .https_only(true)
         .user_agent(user_agent())
         .build()
         .map_err(|e| ApiError {
@@ -279,10 +283,20 @@ impl TeamClient {
         if let Some(t) = self.token() {
             req = req.bearer_auth(t);
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| unreachable(&self.base, "events", &e))?;
+        // The answer's head must come soon (the stream itself may stay
+        // quiet): a server that accepts and says nothing is a lost one.
+        let resp = match tokio::time::timeout(CONNECT_TIMEOUT * 2, req.send()).await {
+            Ok(sent) => sent.map_err(|e| unreachable(&self.base, "events", &e))?,
+            Err(_) => {
+                return Err(ApiError {
+                    code: ErrorCode::ServerUnreachable,
+                    message: format!(
+                        "The desk server at {} accepted the connection but did not answer",
+                        self.base
+                    ),
+                });
+            }
+        };
         if !resp.status().is_success() {
             let body = resp.bytes().await.unwrap_or_default();
             return Err(

@@ -79,6 +79,7 @@ pub enum DesktopEvent {
 }
 
 /// The desktop's state, shared with its background tasks.
+#[derive(Clone)]
 pub struct Desktop(pub(super) Arc<Inner>);
 
 pub(super) struct Inner {
@@ -259,11 +260,12 @@ impl Desktop {
         let client = TeamClient::new(&saved.url, &saved.trust)?;
         // Over the pinned connection: the certificate is the confirmed one.
         client.hello().await?;
-        self.write_saved(&saved)?;
         // The sandbox's simulators stop, and its accounts go with them so
-        // the local poller does not ask simulators no longer there.
+        // the local poller does not ask simulators no longer there; the
+        // choice is written last, once nothing can fail after it.
         core.stop_companion().await;
         core.store().retire_sandbox_accounts()?;
+        self.write_saved(&saved)?;
         self.install(client, saved);
         self.emit(DesktopEvent::Changed(everything()));
         Ok(self.mode())

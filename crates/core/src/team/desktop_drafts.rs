@@ -87,12 +87,17 @@ impl Desktop {
             }
             "attachment_data" => {
                 let Data { id } = args_of(cmd, args.clone())?;
-                // A draft's screenshot is here; a request's at the server.
-                match self.store().attachment_bytes(&id) {
-                    Ok(_) if j.operator().is_some() => {
-                        json(crate::api::desk::data_url(self.store(), &id)?)
-                    }
-                    _ => self.remote(j, cmd, args).await,
+                // A draft's screenshot is here (the operator's own drafts
+                // only); a request's at the server.
+                let mine = j.operator().is_some()
+                    && self
+                        .own_drafts(j)?
+                        .into_iter()
+                        .any(|d| d.screenshot.is_some_and(|s| s.id == id));
+                if mine {
+                    json(crate::api::desk::data_url(self.store(), &id)?)
+                } else {
+                    self.remote(j, cmd, args).await
                 }
             }
             _ => self.remote(j, cmd, args).await,
@@ -141,7 +146,9 @@ impl Desktop {
 
     /// Sends the draft to the server as a draft of its own, with its
     /// screenshot, and submits it there; the local draft goes once the
-    /// server took it. A server draft left by a failed step is discarded.
+    /// server took it. A server draft left by a refused step is discarded;
+    /// after no answer the draft stays here, and submitting it again is
+    /// safe (the server keys the request by the draft's id).
     async fn submit_own(&self, j: &Joined, id: DraftId) -> ApiResult<Value> {
         self.own_draft(j, id)?;
         let draft = self
@@ -151,17 +158,16 @@ impl Desktop {
             .find(|d| d.id == id)
             .ok_or_else(|| invalid("This draft no longer exists (submitted or discarded)"))?;
         let shot = self.store().draft_screenshot(id)?;
-        let there = self
-            .remote(
-                j,
-                "save_draft",
-                json!({ "id": null, "fields": draft.fields }),
-            )
-            .await?;
-        let there_id = there
-            .get("id")
-            .cloned()
-            .ok_or_else(|| invalid("The desk server's draft came back without an id"))?;
+        // The server's draft has this draft's id, and the server keys the
+        // request by it: sent again after an answer that never came back,
+        // it is the same request, never a second one.
+        let there_id = json!(id);
+        self.remote(
+            j,
+            "save_draft",
+            json!({ "id": there_id, "fields": draft.fields }),
+        )
+        .await?;
         let sent = async {
             if let Some(info) = shot {
                 use base64::Engine;
@@ -185,7 +191,11 @@ impl Desktop {
         .await;
         match sent {
             Ok(detail) => {
-                self.store().discard_draft(id)?;
+                // The request exists: a local failure now must not look
+                // like a failed submit.
+                if let Err(e) = self.store().discard_draft(id) {
+                    tracing::warn!("a submitted draft stays on this desktop: {e}");
+                }
                 self.emit(drafts_changed());
                 Ok(detail)
             }

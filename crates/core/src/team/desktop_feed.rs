@@ -20,6 +20,8 @@ use tokio::sync::Notify;
 /// How soon a lost server is asked again, at first and at most.
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 const LAST_RETRY: Duration = Duration::from_secs(3);
+/// A feed that lasted less than this ended too soon (see `watch`).
+const FEED_SHORT: Duration = Duration::from_secs(2);
 /// Before log-in there is no feed: the server is asked this often.
 const LOGGED_OUT_PING: Duration = Duration::from_secs(5);
 
@@ -130,7 +132,15 @@ impl Desktop {
         }
         match &answer {
             Err(e) if e.code == ErrorCode::ServerUnreachable => j.wake.notify_one(),
-            Err(e) if e.code == ErrorCode::LoggedOut => j.set_operator(None),
+            // Logged out or locked at the server: the drafts here wait too
+            // (a wrong secret at log-in or unlock changes nothing).
+            Err(e)
+                if matches!(e.code, ErrorCode::LoggedOut | ErrorCode::Locked)
+                    && cmd != "log_in"
+                    && cmd != "unlock" =>
+            {
+                j.set_operator(None)
+            }
             Err(_) => {}
             Ok(v) => {
                 if SESSION_ANSWERS.contains(&cmd) {
@@ -199,7 +209,7 @@ async fn watch(desk: Weak<Inner>, j: Arc<Joined>) {
                     // Whatever changed while the feed was down.
                     d.emit(DesktopEvent::Changed(everything()));
                     drop(d);
-                    retry = FIRST_RETRY;
+                    let opened = std::time::Instant::now();
                     let mut feed = std::pin::pin!(feed);
                     loop {
                         tokio::select! {
@@ -214,8 +224,20 @@ async fn watch(desk: Weak<Inner>, j: Arc<Joined>) {
                         }
                     }
                     tracing::info!("team desk: the server's change feed ended");
+                    // A feed that ends at once (a proxy that closes it) is
+                    // opened again more and more slowly, not in a loop.
+                    if opened.elapsed() < FEED_SHORT {
+                        tokio::time::sleep(retry).await;
+                        retry = (retry * 2).min(LAST_RETRY);
+                    } else {
+                        retry = FIRST_RETRY;
+                    }
                 }
-                Err(e) if e.code == ErrorCode::ServerUnreachable => {}
+                // Only a refused session ends it; anything else (a database
+                // blip at the server, a proxy's error) is asked about again.
+                Err(e) if e.code != ErrorCode::LoggedOut => {
+                    tracing::info!("team desk: no change feed: {}", e.message);
+                }
                 Err(e) => {
                     tracing::info!("team desk: the server refused the feed: {}", e.message);
                     // The session ended at the server (expired, revoked).
@@ -230,10 +252,11 @@ async fn watch(desk: Weak<Inner>, j: Arc<Joined>) {
         let pause = match j.client.ping().await {
             Ok(hello) => {
                 d.set_conn(&j, true, None, Some(hello.server));
-                retry = FIRST_RETRY;
                 if j.client.has_session() {
+                    // The feed's own backoff stands (see above).
                     FIRST_RETRY
                 } else {
+                    retry = FIRST_RETRY;
                     LOGGED_OUT_PING
                 }
             }

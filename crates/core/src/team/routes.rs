@@ -237,12 +237,18 @@ pub(crate) async fn events(State(team): State<Team>, headers: HeaderMap) -> Resp
             message: "Log in first".into(),
         });
     };
-    if let Err(e) = team.seats.seat(&token) {
+    if let Err(e) = still_valid(&team, &token).await {
         return refuse(e);
     }
     Sse::new(feed(team, token))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(10)))
         .into_response()
+}
+
+/// Whether `token`'s session holds (a database read: on the blocking pool).
+async fn still_valid(team: &Team, token: &str) -> Result<(), ApiError> {
+    let (seats, token) = (team.seats.clone(), token.to_owned());
+    blocking(move || seats.seat(&token).map(|_| ())).await
 }
 
 fn feed(team: Team, token: String) -> impl Stream<Item = Result<Event, std::convert::Infallible>> {
@@ -272,7 +278,7 @@ fn feed(team: Team, token: String) -> impl Stream<Item = Result<Event, std::conv
                         return Some((Ok(event), (rx, tick, team, token)));
                     }
                     _ = tick.tick() => {
-                        if team.seats.seat(&token).is_err() {
+                        if still_valid(&team, &token).await.is_err() {
                             return None;
                         }
                     }

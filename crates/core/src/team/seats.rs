@@ -119,14 +119,15 @@ impl Seats {
             .open_team_session(&key, who, device, ttl)
             .map_err(ApiError::from)?;
         // Seats of sessions that ended some other way go with each log-in:
-        // the open ones read in one query, before the seats' lock is taken.
+        // the open ones read in one query, under the seats' lock, so a
+        // log-in committed meanwhile is never pruned with them.
+        let mut open = self.open();
         let valid: Option<std::collections::HashSet<String>> = self
             .app
             .store()
             .team_sessions()
             .ok()
             .map(|all| all.into_iter().map(|s| s.token_hash).collect());
-        let mut open = self.open();
         if let Some(valid) = valid {
             open.retain(|k, _| valid.contains(k));
         }
