@@ -102,6 +102,14 @@ async fn join(c: &Client, url: &str, print: &str, shot: &str) {
     type_into(c, "team-url", url).await;
     click(c, "team-probe").await;
     wait_text(c, &css("team-fingerprint"), print, Duration::from_secs(10)).await;
+    // The agent types the end of the fingerprint the admin gave them.
+    let tail: Vec<&str> = print.rsplit(':').take(2).collect();
+    type_into(
+        c,
+        "team-fingerprint-confirm",
+        &format!("{}:{}", tail[1], tail[0]),
+    )
+    .await;
     screenshot(c, shot).await;
     click(c, "team-join").await;
     find(c, &css("team-badge")).await;

@@ -144,6 +144,9 @@ impl Store {
             if let (Some(me), Some(owner)) = (me.as_deref(), owner.as_deref())
                 && me != owner
             {
+                // Kept in the log for whoever settles it by hand.
+                tracing::warn!(outbox = outbox_id, request = %r.request_id, now_with = owner,
+                    "a late answer from this server was not recorded: {outcome:?}");
                 return get_in(tx, r.request_id);
             }
             if r.state != OutboxState::Sending {

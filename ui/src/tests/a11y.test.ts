@@ -39,6 +39,11 @@ describe('accessibility (axe)', () => {
     await fireEvent.click(screen.getByTestId('team-probe'));
     await screen.findByTestId('team-fingerprint');
     expect(await serious()).toEqual([]);
+    // Typed back wrong (the hint shows), then right.
+    await fireEvent.input(screen.getByTestId('team-fingerprint-confirm'), { target: { value: '00:00' } });
+    expect(screen.getByTestId('team-fingerprint-mismatch').textContent?.trim()).not.toBe('');
+    expect(await serious()).toEqual([]);
+    await fireEvent.input(screen.getByTestId('team-fingerprint-confirm'), { target: { value: 'E2:16' } });
     await fireEvent.click(screen.getByTestId('team-join'));
     await screen.findByTestId('login-operator');
     fake.emitTeam({ connected: false, problem: 'connection refused' });

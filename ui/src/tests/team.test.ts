@@ -7,6 +7,20 @@ import { renderApp } from './render';
 const URL_ = 'https://desk.example:8651';
 const type = (testid: string, value: string) => fireEvent.input(screen.getByTestId(testid), { target: { value } });
 const button = (testid: string) => screen.getByTestId(testid) as HTMLButtonElement;
+/** The last two groups of SERVER_FINGERPRINT, as the admin's copy ends. */
+const TAIL = 'E2:16';
+const confirm = (value: string) => type('team-fingerprint-confirm', value);
+const mismatch = () => screen.getByTestId('team-fingerprint-mismatch').textContent?.trim();
+
+/** First start, "join a team desk", the URL typed and checked: the fingerprint shown. */
+async function checked(fake?: FakeBackend) {
+  const f = await firstStart(fake);
+  await fireEvent.click(button('choose-join-team'));
+  await type('team-url', URL_);
+  await fireEvent.click(button('team-probe'));
+  await screen.findByTestId('team-fingerprint');
+  return f;
+}
 
 async function firstStart(fake = new FakeBackend([makeRequest(1)])) {
   fake.desk.firstStart();
@@ -51,6 +65,9 @@ describe('first start: join a team desk', () => {
     // Enter submits the current step: the check first, then the join.
     await fireEvent.submit(screen.getByTestId('team-url').closest('form')!);
     await screen.findByTestId('team-fingerprint');
+    // Joining waits for the end of the admin's copy, typed back.
+    expect(button('team-join').disabled).toBe(true);
+    await confirm(TAIL);
     expect(button('team-join').disabled).toBe(false);
     expect(fake.callsTo('join_team')).toEqual([]);
     await fireEvent.click(button('team-join'));
@@ -80,11 +97,85 @@ describe('first start: join a team desk', () => {
     await fireEvent.click(button('team-probe'));
     await screen.findByTestId('team-fingerprint');
     fake.team.server.fingerprint = 'SHA256:00:11';
+    await confirm(TAIL);
     await fireEvent.click(button('team-join'));
     expect((await screen.findByTestId('login-error')).textContent).toBe(MISMATCH);
     expect(fake.callsTo('join_team')).toEqual([[URL_, SERVER_FINGERPRINT]]);
     expect(screen.getByTestId('login-screen').getAttribute('data-state')).toBe('first_start');
     expect(screen.queryByTestId('team-badge')).toBeNull();
+  });
+});
+
+describe('first start: typing back the end of the fingerprint', () => {
+  it('asks for the last two groups with an example that is not the real one', async () => {
+    await checked();
+    const input = screen.getByTestId('team-fingerprint-confirm') as HTMLInputElement;
+    const label = input.closest('label')!.textContent!;
+    expect(label).toContain('Type the last two groups of the fingerprint your admin gave you (for example AB:CD)');
+    expect(label).not.toContain(TAIL);
+    expect(input.value).toBe('');
+    expect(mismatch()).toBe('');
+  });
+
+  it('keeps "join" disabled until the typed groups match, and joins nothing before', async () => {
+    const fake = await checked();
+    expect(button('team-join').disabled).toBe(true);
+    // Enter (the form's submit) does not join either.
+    await fireEvent.submit(screen.getByTestId('team-url').closest('form')!);
+    await confirm('E2');
+    expect(button('team-join').disabled).toBe(true);
+    await fireEvent.submit(screen.getByTestId('team-fingerprint-confirm').closest('form')!);
+    expect(fake.callsTo('join_team')).toEqual([]);
+    await confirm(TAIL);
+    expect(button('team-join').disabled).toBe(false);
+    expect(mismatch()).toBe('');
+  });
+
+  it('says it does not match, as a status and not an error', async () => {
+    const fake = await checked();
+    await confirm('64:60');
+    const hint = screen.getByTestId('team-fingerprint-mismatch');
+    expect(hint.textContent?.trim()).toBe('Does not match the fingerprint shown — do not join; ask your admin.');
+    expect(hint.getAttribute('role')).toBe('status');
+    expect(screen.queryByTestId('login-error')).toBeNull();
+    expect(button('team-join').disabled).toBe(true);
+    await fireEvent.click(button('team-join'));
+    expect(fake.callsTo('join_team')).toEqual([]);
+    await confirm('  ');
+    expect(mismatch()).toBe('');
+  });
+
+  it.each(['E2:16', 'E216', 'E2 16', 'e2:16', 'e216', ' e2 16 '])('accepts %j', async (typed) => {
+    await checked();
+    await confirm(typed);
+    expect(button('team-join').disabled).toBe(false);
+    expect(mismatch()).toBe('');
+  });
+
+  it('clears the typed groups when the address changes or the server is checked again', async () => {
+    const fake = await checked();
+    await confirm(TAIL);
+    await fireEvent.click(button('team-probe'));
+    await waitFor(() => expect(fake.callsTo('probe_team')).toHaveLength(2));
+    await screen.findByTestId('team-fingerprint');
+    expect((screen.getByTestId('team-fingerprint-confirm') as HTMLInputElement).value).toBe('');
+    expect(button('team-join').disabled).toBe(true);
+
+    await confirm(TAIL);
+    await type('team-url', `${URL_}/`);
+    await type('team-url', URL_);
+    await fireEvent.click(button('team-probe'));
+    await screen.findByTestId('team-fingerprint');
+    expect((screen.getByTestId('team-fingerprint-confirm') as HTMLInputElement).value).toBe('');
+    expect(button('team-join').disabled).toBe(true);
+  });
+
+  it('joins with Enter in the field once it matches', async () => {
+    const fake = await checked();
+    await confirm('e2 16');
+    await fireEvent.submit(screen.getByTestId('team-fingerprint-confirm').closest('form')!);
+    await screen.findByTestId('login-operator');
+    expect(fake.callsTo('join_team')).toEqual([[URL_, SERVER_FINGERPRINT]]);
   });
 });
 

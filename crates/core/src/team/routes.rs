@@ -26,6 +26,25 @@ pub(crate) struct Team {
 /// Log-in tries per address: a shift's start at an office behind one
 /// address passes; guessing PINs from one machine does not (each operator
 /// is also locked after a few wrong tries, whatever the address).
+/// Whom a log-in try counts against: an IPv4 address, or an IPv6 /64 (one
+/// machine can hold a whole /64). Keys idle long enough are forgotten
+/// when the table grows (see `call`).
+fn limit_key(peer: std::net::IpAddr) -> std::net::IpAddr {
+    match peer {
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => std::net::IpAddr::V4(v4),
+            None => {
+                let net = u128::from(v6) & !((1u128 << 64) - 1);
+                std::net::IpAddr::V6(net.into())
+            }
+        },
+        v4 => v4,
+    }
+}
+
+/// Addresses remembered by the log-in limit before idle ones are dropped.
+const LIMIT_TABLE: usize = 4096;
+
 pub(crate) fn log_in_limit() -> governor::DefaultKeyedRateLimiter<std::net::IpAddr> {
     let n = |v: u32| std::num::NonZeroU32::new(v).expect("not zero");
     governor::RateLimiter::keyed(governor::Quota::per_minute(n(30)).allow_burst(n(60)))
@@ -104,7 +123,10 @@ pub(crate) async fn call(
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Response {
-    if cmd == "log_in" && team.log_ins.check_key(&peer).is_err() {
+    if cmd == "log_in" && team.log_ins.len() > LIMIT_TABLE {
+        team.log_ins.retain_recent();
+    }
+    if cmd == "log_in" && team.log_ins.check_key(&limit_key(peer)).is_err() {
         return refuse(ApiError {
             code: ErrorCode::NotAllowed,
             message: "Too many log-in tries from this computer: wait a minute and try again".into(),
@@ -286,4 +308,25 @@ fn feed(team: Team, token: String) -> impl Stream<Item = Result<Event, std::conv
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::limit_key;
+    use std::net::IpAddr;
+
+    #[test]
+    fn log_in_tries_count_per_ipv4_address_and_per_ipv6_64() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(limit_key(ip("192.0.2.7")), ip("192.0.2.7"));
+        assert_eq!(limit_key(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
+        assert_eq!(
+            limit_key(ip("2001:db8:1:2:aaaa::1")),
+            limit_key(ip("2001:db8:1:2:bbbb::9"))
+        );
+        assert_ne!(
+            limit_key(ip("2001:db8:1:2::1")),
+            limit_key(ip("2001:db8:1:3::1"))
+        );
+    }
 }
