@@ -93,12 +93,7 @@ fn forward(handle: tauri::AppHandle, desk: &Desktop) {
                     }
                     handle.emit(
                         "cashdesk://changed",
-                        cashdesk_core::api::dto::Changed {
-                            drafts: true,
-                            accounts: true,
-                            links: true,
-                            ..Default::default()
-                        },
+                        cashdesk_core::api::dto::Changed::everything(),
                     )
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,

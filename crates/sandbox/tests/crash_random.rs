@@ -313,18 +313,12 @@ async fn settle(run: &Run, u: &Unstated, what: &str) {
 }
 
 fn runs() -> usize {
-    std::env::var("CASHDESK_CRASH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10)
+    headless::env_number("CASHDESK_CRASH_RUNS", 10)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn random_kills_across_four_providers_never_duplicate_or_lose_a_decision() {
-    let seed = std::env::var("CASHDESK_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(rand::random::<u64>);
+    let seed = headless::crash_seed();
     eprintln!("crash harness: {} runs, CASHDESK_CRASH_SEED={seed}", runs());
     let mut rng = StdRng::seed_from_u64(seed);
     let answers = Unstated::all(Duration::from_millis(700));

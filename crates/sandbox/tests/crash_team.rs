@@ -216,18 +216,12 @@ async fn settle(desk: &Desk, what: &str) {
 }
 
 fn runs() -> usize {
-    std::env::var("CASHDESK_CRASH_TEAM_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(4)
+    headless::env_number("CASHDESK_CRASH_TEAM_RUNS", 4)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn random_kills_of_two_servers_on_one_database_never_duplicate_or_lose_a_deposit() {
-    let seed = std::env::var("CASHDESK_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(rand::random::<u64>);
+    let seed = headless::crash_seed();
     eprintln!(
         "team crash harness: {} runs, CASHDESK_CRASH_SEED={seed}",
         runs()

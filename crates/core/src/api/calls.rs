@@ -18,14 +18,12 @@ macro_rules! calls {
 
         /// Runs command `cmd` with `args` at `app`'s seat.
         pub async fn call(app: &Cashdesk, cmd: &str, args: Value) -> ApiResult<Value> {
-            let args = if args.is_null() { Value::Object(Default::default()) } else { args };
             match cmd {
                 $($name => {
                     #[derive(serde::Deserialize)]
                     #[serde(rename_all = "camelCase")]
                     struct Args { $($arg: $ty),* }
-                    let Args { $($arg),* } = serde_json::from_value(args)
-                        .map_err(|e| super::invalid(format!("{}: {e}", $name)))?;
+                    let Args { $($arg),* } = args_of($name, args)?;
                     let $app = app;
                     answer($body)
                 })*
@@ -38,8 +36,23 @@ macro_rules! calls {
     };
 }
 
+/// A command's arguments as the window sent them (none is `{}`); a
+/// mismatch names the command. Shared with the desktop's own commands.
+pub(crate) fn args_of<T: serde::de::DeserializeOwned>(cmd: &str, args: Value) -> ApiResult<T> {
+    let args = if args.is_null() {
+        Value::Object(Default::default())
+    } else {
+        args
+    };
+    serde_json::from_value(args).map_err(|e| super::invalid(format!("{cmd}: {e}")))
+}
+
 fn answer<T: serde::Serialize>(r: ApiResult<T>) -> ApiResult<Value> {
-    let v = r?;
+    json(r?)
+}
+
+/// A command's answer as JSON.
+pub(crate) fn json<T: serde::Serialize>(v: T) -> ApiResult<Value> {
     serde_json::to_value(v).map_err(|e| ApiError {
         code: ErrorCode::Storage,
         message: format!("The answer could not be written: {e}"),

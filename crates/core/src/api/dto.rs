@@ -352,6 +352,19 @@ pub struct Changed {
     pub links: bool,
 }
 
+impl Changed {
+    /// A change that makes the window fetch everything again (events
+    /// were missed).
+    pub fn everything() -> Self {
+        Changed {
+            drafts: true,
+            accounts: true,
+            links: true,
+            ..Default::default()
+        }
+    }
+}
+
 /// A provider-specific field of a desk request, kept in `details`.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

@@ -79,22 +79,14 @@ pub fn session(app: &Cashdesk) -> ApiResult<SessionView> {
     })
 }
 
-pub(crate) fn start(app: &Cashdesk, rec: &cashdesk_store::OperatorRecord) {
+/// Seats `rec` at `app`. `locked` for a team desk session this server
+/// had not seen (it restarted, or the desktop moved to it): nothing says
+/// the desktop was not locked, so it is, until its operator unlocks it.
+pub(crate) fn start(app: &Cashdesk, rec: &cashdesk_store::OperatorRecord, locked: bool) {
     *app.session_guard() = Some(Session {
         operator: rec.as_ref(),
         last_seen: Instant::now(),
-        locked: false,
-    });
-}
-
-/// A team desk session this server had not seen (it restarted, or the
-/// desktop moved to it): nothing says the desktop was not locked, so it
-/// is, until its operator unlocks it with their secret.
-pub(crate) fn resume_locked(app: &Cashdesk, rec: &cashdesk_store::OperatorRecord) {
-    *app.session_guard() = Some(Session {
-        operator: rec.as_ref(),
-        last_seen: Instant::now(),
-        locked: true,
+        locked,
     });
 }
 
@@ -118,7 +110,7 @@ pub fn create_first_admin(
         },
         &Actor::System,
     )?;
-    start(app, &rec);
+    start(app, &rec, false);
     session(app)
 }
 
@@ -174,7 +166,7 @@ pub(crate) fn verify(
 /// Logs `id` in (also the quick switch: whoever was logged in is replaced).
 pub fn log_in(app: &Cashdesk, id: OperatorId, secret_text: &str) -> ApiResult<SessionView> {
     let rec = verify(app, id, secret_text)?;
-    start(app, &rec);
+    start(app, &rec, false);
     session(app)
 }
 
@@ -186,7 +178,7 @@ pub fn unlock(app: &Cashdesk, secret_text: &str) -> ApiResult<SessionView> {
         .map(|s| s.operator.id)
         .ok_or(CoreError::LoggedOut)?;
     let rec = verify(app, who, secret_text)?;
-    start(app, &rec);
+    start(app, &rec, false);
     session(app)
 }
 

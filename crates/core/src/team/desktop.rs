@@ -12,7 +12,8 @@
 
 use super::client::TeamClient;
 use super::trust::Trust;
-use crate::api::dto::{ApiError, Changed, ErrorCode};
+use crate::api::calls::{args_of, json};
+use crate::api::dto::{ApiError, Changed};
 use crate::api::{self, ApiResult, invalid};
 use crate::app::Cashdesk;
 use crate::config::Config;
@@ -158,11 +159,6 @@ impl Desktop {
         self.0.events.subscribe()
     }
 
-    /// The desk alone's core (none when started joined).
-    pub fn core(&self) -> Option<&Cashdesk> {
-        self.0.core.as_ref()
-    }
-
     /// The shell's focus events: notifications wait while the agent looks.
     pub fn window_focused(&self, focused: bool) {
         self.0.focused.store(focused, Ordering::SeqCst);
@@ -267,7 +263,7 @@ impl Desktop {
         core.store().retire_sandbox_accounts()?;
         self.write_saved(&saved)?;
         self.install(client, saved);
-        self.emit(DesktopEvent::Changed(everything()));
+        self.emit(DesktopEvent::Changed(Changed::everything()));
         Ok(self.mode())
     }
 
@@ -320,7 +316,7 @@ impl Desktop {
             loop {
                 let change = match rx.recv().await {
                     Ok(c) => c,
-                    Err(broadcast::error::RecvError::Lagged(_)) => everything(),
+                    Err(broadcast::error::RecvError::Lagged(_)) => Changed::everything(),
                     Err(broadcast::error::RecvError::Closed) => break,
                 };
                 let Some(inner) = desk.upgrade() else { break };
@@ -331,32 +327,6 @@ impl Desktop {
             }
         });
     }
-}
-
-/// A change that makes the window fetch everything again.
-pub(super) fn everything() -> Changed {
-    Changed {
-        drafts: true,
-        accounts: true,
-        links: true,
-        ..Default::default()
-    }
-}
-
-pub(super) fn json<T: Serialize>(v: T) -> ApiResult<Value> {
-    serde_json::to_value(v).map_err(|e| ApiError {
-        code: ErrorCode::Storage,
-        message: format!("The answer could not be written: {e}"),
-    })
-}
-
-pub(super) fn args_of<T: serde::de::DeserializeOwned>(cmd: &str, args: Value) -> ApiResult<T> {
-    let args = if args.is_null() {
-        Value::Object(Default::default())
-    } else {
-        args
-    };
-    serde_json::from_value(args).map_err(|e| invalid(format!("{cmd}: {e}")))
 }
 
 fn api_to_core(e: ApiError) -> CoreError {

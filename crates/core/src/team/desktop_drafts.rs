@@ -3,8 +3,9 @@
 //! only when submitted (as a server draft, its screenshot, then submit:
 //! the server's own checks run exactly as for a desk alone).
 
-use super::desktop::{Desktop, DesktopEvent, args_of, json};
+use super::desktop::{Desktop, DesktopEvent};
 use super::desktop_feed::Joined;
+use crate::api::calls::{args_of, json};
 use crate::api::dto::{ApiError, Changed, DraftFields, DraftView, ErrorCode};
 use crate::api::{ApiResult, invalid};
 use cashdesk_domain::DraftId;

@@ -6,7 +6,7 @@
 //! says so.
 
 use super::client::TeamClient;
-use super::desktop::{Desktop, DesktopEvent, Inner, SavedTeam, TeamView, everything};
+use super::desktop::{Desktop, DesktopEvent, Inner, SavedTeam, TeamView};
 use super::trust::Trust;
 use crate::api::ApiResult;
 use crate::api::dto::{Changed, ErrorCode};
@@ -207,7 +207,7 @@ async fn watch(desk: Weak<Inner>, j: Arc<Joined>) {
                     let Some(d) = current(&desk, &j) else { return };
                     d.set_conn(&j, true, None, None);
                     // Whatever changed while the feed was down.
-                    d.emit(DesktopEvent::Changed(everything()));
+                    d.emit(DesktopEvent::Changed(Changed::everything()));
                     drop(d);
                     let opened = std::time::Instant::now();
                     let mut feed = std::pin::pin!(feed);
@@ -244,7 +244,7 @@ async fn watch(desk: Weak<Inner>, j: Arc<Joined>) {
                     j.client.forget_session();
                     j.set_operator(None);
                     let Some(d) = current(&desk, &j) else { return };
-                    d.emit(DesktopEvent::Changed(everything()));
+                    d.emit(DesktopEvent::Changed(Changed::everything()));
                 }
             }
         }

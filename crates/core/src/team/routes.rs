@@ -285,12 +285,9 @@ fn feed(team: Team, token: String) -> impl Stream<Item = Result<Event, std::conv
                         let change = match got {
                             Ok(c) => c,
                             // Missed some: everything may have changed.
-                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Changed {
-                                drafts: true,
-                                accounts: true,
-                                links: true,
-                                ..Default::default()
-                            },
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                                Changed::everything()
+                            }
                             Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                         };
                         let event = Event::default()

@@ -88,7 +88,7 @@ impl Seats {
             return Err(ended());
         }
         let seat = self.app.new_seat();
-        crate::api::session::resume_locked(&seat, &rec);
+        crate::api::session::start(&seat, &rec, true);
         self.open().insert(key.clone(), seat.clone());
         Ok((seat, key))
     }

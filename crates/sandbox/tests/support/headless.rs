@@ -158,3 +158,20 @@ pub fn pick(rng: &mut rand::rngs::StdRng) -> Kill {
         _ => Kill::After(Duration::from_millis(rng.random_range(0..400))),
     }
 }
+
+/// A number from the environment (a run count), or `default`.
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The seed of a random crash run: `CASHDESK_CRASH_SEED` replays a
+/// printed one, else a new one.
+pub fn crash_seed() -> u64 {
+    std::env::var("CASHDESK_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(rand::random::<u64>)
+}
