@@ -11,7 +11,7 @@ SUDO=""
 PKGS=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
   libsoup-3.0-dev build-essential pkg-config libssl-dev libdbus-1-dev curl
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools dunst
-  imagemagick php-cli postgresql nodejs npm)
+  imagemagick php-cli postgresql unzip file nodejs npm)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

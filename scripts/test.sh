@@ -26,12 +26,13 @@ step "build the app and every test target"
 # test run reuses these artifacts instead of compiling the graph again.
 cargo build --workspace --all-targets
 
-step "packages: the desktop and server .deb (debug builds), unpacked and checked"
+step "packages: the desktop .deb and AppImage, the server .deb (debug builds), unpacked and checked"
 bash scripts/package.sh --debug
 bash scripts/test-package.sh
-# The e2e suite starts the desktop app from this package, unpacked (tests/e2e/package.rs).
+# The e2e suite starts the desktop app from these packages (tests/e2e/package.rs).
 CASHDESK_E2E_DEB=$(realpath "${CARGO_TARGET_DIR:-target}"/packages/Cashdesk_*.deb)
-export CASHDESK_E2E_DEB
+CASHDESK_E2E_APPIMAGE=$(realpath "${CARGO_TARGET_DIR:-target}"/packages/Cashdesk_*.AppImage)
+export CASHDESK_E2E_DEB CASHDESK_E2E_APPIMAGE
 
 step "Rust tests (Xvfb + private D-Bus session with keychain and notification daemon)"
 bus=$(mktemp -d -t cashdesk-bus.XXXXXX)
