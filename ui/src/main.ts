@@ -2,6 +2,7 @@
 performance.mark('cashdesk:script');
 import { mount } from 'svelte';
 import './app.css';
+import './lib/settings.css';
 import App from './App.svelte';
 import { tauriBackend } from './lib/backend';
 

@@ -9,3 +9,10 @@ HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElemen
 // The queue's virtual list needs a viewport size and scrollTo (see layout.ts).
 import { installLayout } from './layout';
 installLayout();
+
+// Screens load on demand (dynamic imports): on a loaded machine (a cargo
+// build beside the tests) the first load of one can pass testing-library's
+// 1 s default wait. Waits end as soon as the element shows; only a failing
+// test waits longer.
+import { configure } from '@testing-library/svelte';
+configure({ asyncUtilTimeout: 5000 });
