@@ -246,6 +246,9 @@ fn spawn_feed(app: &Cx) {
             }
             let now = chrono::Utc::now();
             for kind in cashdesk_domain::ProviderKind::ALL {
+                if !providers::provider(kind).has_deadlines() {
+                    continue;
+                }
                 let mut f = in_state(QueueView::Queue, RequestStatus::Pending);
                 f.provider = Some(kind);
                 let turn = pending.entry(kind).or_default();

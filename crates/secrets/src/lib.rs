@@ -7,7 +7,8 @@
 mod file;
 
 use cashdesk_domain::AccountId;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The workspace's one redacting secret type (see `cashdesk_http::Secret`).
 pub use cashdesk_http::Secret;
@@ -31,6 +32,16 @@ pub struct Keychain {
     service: String,
     /// A desk server's secrets file, in place of the OS keychain.
     file: Option<Arc<file::SecretsFile>>,
+    /// Provider accounts' secrets read from the OS keychain, shared by
+    /// every clone. Each keychain read is a new D-Bus connection and a
+    /// Secret Service round trip, and pollers and probes ask for the same
+    /// keys every few seconds (an idle desk's CPU). An account's secrets
+    /// are written only when it is added and removed with it, through
+    /// this keychain, whose `set` and `remove` keep the copy true. Only
+    /// found entries are kept (a missing or unavailable keychain is asked
+    /// again each time), and the app's own secrets (the intake token,
+    /// which a rotation may change from another handle) are never kept.
+    read: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl Keychain {
@@ -40,6 +51,7 @@ impl Keychain {
         Self {
             service: service.to_owned(),
             file: None,
+            read: Arc::default(),
         }
     }
 
@@ -49,6 +61,7 @@ impl Keychain {
         Self {
             service: service.to_owned(),
             file: Some(Arc::new(file::SecretsFile::new(path))),
+            read: Arc::default(),
         }
     }
 
@@ -57,13 +70,25 @@ impl Keychain {
         self.file.as_deref().map(file::SecretsFile::path)
     }
 
-    fn get(&self, user: &str) -> Result<Option<String>, SecretError> {
+    /// Reads `user`'s entry; `keep`: from and into the kept copies.
+    fn get(&self, user: &str, keep: bool) -> Result<Option<String>, SecretError> {
         if let Some(f) = &self.file {
             return f.get(user);
         }
+        // Held across the keychain call, so a read never keeps a value
+        // that a write beside it has just replaced.
+        let mut kept = self.kept();
+        if keep && let Some(v) = kept.get(user) {
+            return Ok(Some(v.clone()));
+        }
         let entry = keyring::Entry::new(&self.service, user).map_err(map_err)?;
         match entry.get_password() {
-            Ok(v) => Ok(Some(v)),
+            Ok(v) => {
+                if keep {
+                    kept.insert(user.to_owned(), v.clone());
+                }
+                Ok(Some(v))
+            }
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_err(e)),
         }
@@ -73,10 +98,21 @@ impl Keychain {
         if let Some(f) = &self.file {
             return f.put(user, Some(value));
         }
+        // Forgotten first: after a failed write the keychain may hold
+        // either value, so it is asked again.
+        let mut kept = self.kept();
+        kept.remove(user);
         keyring::Entry::new(&self.service, user)
             .map_err(map_err)?
             .set_password(value)
             .map_err(map_err)
+        // Read back (and kept) on first use.
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Removing an entry that is already gone is not an error.
@@ -84,6 +120,8 @@ impl Keychain {
         if let Some(f) = &self.file {
             return f.put(user, None);
         }
+        let mut kept = self.kept();
+        kept.remove(user);
         match keyring::Entry::new(&self.service, user)
             .map_err(map_err)?
             .delete_credential()
@@ -109,7 +147,7 @@ impl Keychain {
     }
 
     pub fn load(&self, account: AccountId, name: &str) -> Result<Secret, SecretError> {
-        Self::found(self.get(&format!("{account}:{name}"))?, name)
+        Self::found(self.get(&format!("{account}:{name}"), true)?, name)
     }
 
     /// Removing an entry that is already gone is not an error.
@@ -124,7 +162,7 @@ impl Keychain {
     }
 
     pub fn load_app(&self, name: &str) -> Result<Secret, SecretError> {
-        Self::found(self.get(&format!("app:{name}"))?, name)
+        Self::found(self.get(&format!("app:{name}"), false)?, name)
     }
 
     pub fn delete_app(&self, name: &str) -> Result<(), SecretError> {

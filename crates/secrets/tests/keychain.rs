@@ -55,6 +55,50 @@ fn secrets_are_visible_to_the_os_keychain_tools() {
     kc.delete(acc, "webhook_secret").unwrap();
 }
 
+/// Pollers ask for an account's keys every few seconds: the keychain is
+/// asked once, and the handle's own writes and deletes keep what it
+/// remembers true (the app's own secrets are always asked for).
+#[test]
+fn an_accounts_secret_is_read_from_the_keychain_once() {
+    require_session_bus();
+    let kc = Keychain::new(SERVICE);
+    let acc = AccountId::new();
+    let user = format!("{acc}:api_key");
+    kc.store(acc, "api_key", &Secret::new("zx_live_1")).unwrap();
+    assert_eq!(kc.load(acc, "api_key").unwrap().expose(), "zx_live_1");
+    // Gone from the Secret Service behind the handle's back: the key read
+    // once is still the one used.
+    let cleared = Command::new("secret-tool")
+        .args(["clear", "service", SERVICE, "username", &user])
+        .status()
+        .unwrap();
+    assert!(cleared.success());
+    let clone = kc.clone();
+    assert_eq!(clone.load(acc, "api_key").unwrap().expose(), "zx_live_1");
+    // Written again through a clone: every clone reads the new one.
+    clone
+        .store(acc, "api_key", &Secret::new("zx_live_2"))
+        .unwrap();
+    assert_eq!(kc.load(acc, "api_key").unwrap().expose(), "zx_live_2");
+    kc.delete(acc, "api_key").unwrap();
+    assert!(matches!(
+        clone.load(acc, "api_key"),
+        Err(SecretError::Missing { .. })
+    ));
+    // The app's own secrets are asked for each time.
+    kc.store_app("kept_test", &Secret::new("t1")).unwrap();
+    assert_eq!(kc.load_app("kept_test").unwrap().expose(), "t1");
+    let cleared = Command::new("secret-tool")
+        .args(["clear", "service", SERVICE, "username", "app:kept_test"])
+        .status()
+        .unwrap();
+    assert!(cleared.success());
+    assert!(matches!(
+        kc.load_app("kept_test"),
+        Err(SecretError::Missing { .. })
+    ));
+}
+
 /// The child half of the no-keychain tests: run with a broken session bus.
 #[test]
 fn child_store_without_keychain() {

@@ -30,4 +30,16 @@ export class Activity {
     }
     return null;
   }
+
+  /**
+   * How long until `due` may answer something other than null (at least
+   * `floorMs`): when the idle lock falls due, or when the core is next
+   * due to hear of activity; Infinity when neither can happen.
+   */
+  untilDue(now: number, idleMs: number, floorMs = 100): number {
+    let wait = Infinity;
+    if (idleMs > 0) wait = this.lastActivity + idleMs - now;
+    if (this.lastActivity > this.lastTold) wait = Math.min(wait, this.lastTold + TOUCH_EVERY_MS - now);
+    return Math.max(floorMs, wait);
+  }
 }

@@ -313,16 +313,24 @@ export class Desk {
     this.activity.touch();
   }
 
-  /** Called every second: the clock for ages, and the idle lock. */
-  tick(now = Date.now()): void {
+  /**
+   * The clock for ages, and the idle lock. Returns how long until it has
+   * something to do again (the window's timer sleeps that long).
+   */
+  tick(now = Date.now()): number {
     // Ages and time left are shown in minutes: the clock the rows read
     // moves every 15 s, not every second, so an idle window re-renders
-    // nothing most seconds (WebKit's CPU at rest).
+    // nothing most of the time (WebKit's CPU at rest).
     if (Math.floor(now / CLOCK_STEP_MS) !== Math.floor(this.now / CLOCK_STEP_MS)) this.now = now;
-    if (!this.active) return;
-    const due = this.activity.due(now, Number(this.session?.idle_lock_secs ?? 0) * 1000);
+    // The next step of the clock, a little past it.
+    const step = CLOCK_STEP_MS - (now % CLOCK_STEP_MS) + 5;
+    if (!this.active) return step;
+    const idleMs = Number(this.session?.idle_lock_secs ?? 0) * 1000;
+    const due = this.activity.due(now, idleMs);
     if (due === 'lock') void this.lock();
     else if (due === 'tell') this.backend.touchSession().catch((e) => this.fail(e));
+    // A lock being taken is looked at again a second later.
+    return Math.min(step, this.activity.untilDue(now, idleMs, due === 'lock' ? 1000 : 100));
   }
 
   stop(): void {

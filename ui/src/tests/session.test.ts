@@ -165,8 +165,15 @@ describe('lock', () => {
     fake.desk.idleLockSecs = 60;
     const { desk } = await renderApp(fake);
     await screen.findByTestId('detail');
-    desk.tick(Date.now() + 30_000);
+    // The window's timer sleeps until the lock falls due (within the
+    // clock's 15 s step), never a second at a time.
+    const start = Date.now();
+    const wait = desk.tick(start + 50_000);
+    expect(wait).toBeGreaterThan(1_000);
+    expect(wait).toBeLessThanOrEqual(15_005);
+    desk.tick(start + 30_000);
     expect(fake.callsTo('lock_desk')).toEqual([]);
+    expect(desk.tick(start + 59_500)).toBeLessThanOrEqual(1_000);
     desk.tick(Date.now() + 61_000);
     await screen.findByTestId('lock-screen');
   });

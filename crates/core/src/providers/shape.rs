@@ -164,6 +164,11 @@ pub(crate) trait Provider: Send + Sync {
     fn deadline(&self, _rec: &RequestRecord) -> Option<chrono::DateTime<chrono::Utc>> {
         None
     }
+    /// Whether `deadline` can ever say something: the deadline watch reads
+    /// only these providers' pending requests (an idle desk's CPU).
+    fn has_deadlines(&self) -> bool {
+        false
+    }
     /// The route its pushes (webhook, postback, notification) arrive on,
     /// with `{account}` in the path; `None`: it pushes nothing to us.
     fn inbound(&self) -> Option<(&'static str, axum::routing::MethodRouter<Cx>)> {

@@ -8,6 +8,10 @@ use cashdesk_domain::ProviderKind;
 
 #[async_trait::async_trait]
 impl crate::providers::shape::Provider for Cashweb {
+    fn has_deadlines(&self) -> bool {
+        true
+    }
+
     fn deadline(
         &self,
         rec: &cashdesk_store::RequestRecord,
