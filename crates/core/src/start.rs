@@ -101,6 +101,9 @@ const BREACH_BATCH: u32 = 500;
 /// start, so the window starts on an idle machine (docs/BENCHMARKS.md).
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Depth samples between two counts of the queue at most (an hour).
+const RECOUNT_EVERY: u32 = 12;
+
 /// How often past-due requests are looked for: well inside a minute, the
 /// unit the desk's SLA is set in.
 const BREACH_TICK: std::time::Duration = std::time::Duration::from_secs(15);
@@ -108,15 +111,34 @@ const BREACH_TICK: std::time::Duration = std::time::Duration::from_secs(15);
 /// Samples the queue's depth soon after start and at each bucket (the
 /// overview's "depth over time"), so a chart has points from the first
 /// minutes. The first sample waits `SETTLE`: counting a large queue (600,000
-/// pending at a million requests, about 170 ms) must not compete with the
-/// window's own start.
+/// pending at a million requests, about 100 ms) must not compete with the
+/// window's own start. A bucket already sampled (a restart within it) is
+/// not counted again, and a bucket with no request changed since the last
+/// count repeats that count: an idle desk does not read its whole queue
+/// every five minutes.
 fn spawn_depth_sampler(cx: &Cx) {
     let cx = cx.clone();
+    // Every request changed anywhere (on a team desk, on any server)
+    // since the last count; without one the last sample is repeated.
+    let mut changes = cx.events().subscribe();
     tokio::spawn(async move {
         tokio::time::sleep(SETTLE).await;
         let every = std::time::Duration::from_millis(crate::api::overview::DEPTH_SAMPLE_MS as u64);
+        // Counted at start, and at least every hour (a change notice lost
+        // with a database connection cannot leave the chart flat longer).
+        let mut since_count = RECOUNT_EVERY;
         loop {
-            if let Err(e) = crate::api::overview::sample_depth(cx.store()) {
+            let mut changed = since_count >= RECOUNT_EVERY;
+            loop {
+                use tokio::sync::broadcast::error::TryRecvError;
+                match changes.try_recv() {
+                    Ok(c) => changed |= !c.requests.is_empty() || c.new_requests > 0,
+                    Err(TryRecvError::Lagged(_)) => changed = true,
+                    Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+                }
+            }
+            since_count = if changed { 0 } else { since_count + 1 };
+            if let Err(e) = crate::api::overview::sample_depth(cx.store(), changed) {
                 tracing::warn!("sampling the queue's depth: {e}");
             }
             let now = chrono::Utc::now().timestamp_millis();

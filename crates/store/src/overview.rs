@@ -117,22 +117,62 @@ impl Store {
 
     /// Records the queue's depth at `at_ms` (a bucket start); a bucket
     /// already sampled (by another desk server) is left as it is.
-    pub fn sample_depth(&self, at_ms: i64) -> Result<()> {
+    pub fn sample_depth(&self, at_ms: i64) -> Result<bool> {
+        // Another server (or an earlier start) sampled this bucket: no count.
+        if self.depth_sampled(at_ms)? {
+            return Ok(false);
+        }
+        // Counted on a reader (600,000 pending rows take ~100 ms at a
+        // million requests), so decisions never wait behind the count;
+        // the total is the groups' sum, not a second count.
+        let groups: Vec<(String, String, String, i64)> = self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT provider, kind, method, count(*) FROM requests
+                 WHERE status = 'pending' GROUP BY provider, kind, method",
+            )?;
+            let rows = st.query_map(params![], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+            rows.collect::<Result<_, _>>()
+        })?;
+        let total: i64 = groups.iter().map(|g| g.3).sum();
         self.write(|tx| {
-            tx.prepare_cached(
+            let mut st = tx.prepare_cached(
                 "INSERT INTO depth_samples (at_ms, provider, kind, method, pending)
-                 SELECT ?1, provider, kind, method, count(*) FROM requests
-                 WHERE status = 'pending' GROUP BY provider, kind, method
-                 ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![at_ms])?;
-            tx.prepare_cached(
-                "INSERT INTO depth_samples (at_ms, provider, kind, method, pending)
-                 SELECT ?1, ?2, ?2, ?2, count(*) FROM requests WHERE status = 'pending'
-                 ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![at_ms, ALL])?;
-            Ok(())
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+            )?;
+            for (provider, kind, method, n) in &groups {
+                st.execute(params![at_ms, provider, kind, method, n])?;
+            }
+            st.execute(params![at_ms, ALL, ALL, ALL, total])?;
+            Ok(true)
+        })
+    }
+
+    fn depth_sampled(&self, at_ms: i64) -> Result<bool> {
+        self.read(|c| {
+            let n: i64 = c
+                .prepare_cached("SELECT count(*) FROM depth_samples WHERE at_ms = ?1")?
+                .query_row(params![at_ms], |r| r.get(0))?;
+            Ok(n > 0)
+        })
+    }
+
+    /// Writes the latest earlier sample again as bucket `at_ms`, for a
+    /// caller that knows no request changed since (an idle desk does not
+    /// count its queue every five minutes). False when there is no
+    /// earlier sample or the bucket has one already.
+    pub fn repeat_depth(&self, at_ms: i64) -> Result<bool> {
+        self.write(|tx| {
+            let n = tx
+                .prepare_cached(
+                    "INSERT INTO depth_samples (at_ms, provider, kind, method, pending)
+                     SELECT ?1, provider, kind, method, pending FROM depth_samples
+                     WHERE at_ms = (SELECT max(at_ms) FROM depth_samples WHERE at_ms < ?1)
+                     ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![at_ms])?;
+            Ok(n > 0)
         })
     }
 

@@ -139,11 +139,18 @@ fn depth_is_counted_now_and_sampled_once_per_bucket(on: Engine) {
     assert_eq!(d.s.pending_before(now_ms() + 1).unwrap(), 3);
     assert_eq!(d.s.pending_before(0).unwrap(), 0);
 
-    d.s.sample_depth(300_000).unwrap();
+    assert!(
+        !d.s.repeat_depth(300_000).unwrap(),
+        "nothing earlier to repeat"
+    );
+    assert!(d.s.sample_depth(300_000).unwrap());
     d.withdrawal("100", "u4", &Actor::Intake, Source::Intake);
-    // Another server sampling the same bucket changes nothing.
-    d.s.sample_depth(300_000).unwrap();
-    d.s.sample_depth(600_000).unwrap();
+    // Another server sampling the same bucket changes nothing, and counts nothing.
+    assert!(!d.s.sample_depth(300_000).unwrap());
+    assert!(d.s.sample_depth(600_000).unwrap());
+    // Nothing changed since: the last sample again, without a count.
+    assert!(d.s.repeat_depth(900_000).unwrap());
+    assert!(!d.s.repeat_depth(900_000).unwrap(), "once per bucket");
     let points: Vec<(i64, String, u64)> =
         d.s.depth_over_time(0)
             .unwrap()
@@ -157,10 +164,12 @@ fn depth_is_counted_now_and_sampled_once_per_bucket(on: Engine) {
             (300_000, "zexabit".into(), 3),
             (600_000, "*".into(), 4),
             (600_000, "zexabit".into(), 4),
+            (900_000, "*".into(), 4),
+            (900_000, "zexabit".into(), 4),
         ]
     );
     d.s.forget_depth_before(600_000).unwrap();
-    assert_eq!(d.s.depth_over_time(0).unwrap().len(), 2);
+    assert_eq!(d.s.depth_over_time(0).unwrap().len(), 4);
 }
 
 fn line(d: &Desk, amount: &str, source: BalanceSource) -> BalanceLine {

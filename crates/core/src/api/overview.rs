@@ -224,15 +224,23 @@ pub fn overview(app: &Cashdesk, range: OverviewRange) -> ApiResult<OverviewView>
 
 /// Samples the queue's depth now (the sampler task, every
 /// [`DEPTH_SAMPLE_MS`]), and forgets samples older than five weeks.
-pub(crate) fn sample_depth(store: &cashdesk_store::Store) -> cashdesk_store::Result<()> {
+pub(crate) fn sample_depth(
+    store: &cashdesk_store::Store,
+    changed: bool,
+) -> cashdesk_store::Result<()> {
     let now = chrono::Utc::now().timestamp_millis();
-    store.sample_depth(now - now.rem_euclid(DEPTH_SAMPLE_MS))?;
+    let bucket = now - now.rem_euclid(DEPTH_SAMPLE_MS);
+    // Nothing changed since the last count: the same depth again, read
+    // from that sample instead of counting the queue (an idle desk).
+    if changed || !store.repeat_depth(bucket)? {
+        store.sample_depth(bucket)?;
+    }
     store.forget_depth_before(now - 35 * 24 * 3_600_000)
 }
 
 /// Samples the queue's depth now, outside the sampler's rhythm (a desk
 /// server's script, tests).
 pub fn sample_depth_now(app: &Cashdesk) -> ApiResult<()> {
-    sample_depth(app.store())?;
+    sample_depth(app.store(), true)?;
     Ok(())
 }
