@@ -152,8 +152,19 @@ async fn a_desktop_joins_works_at_the_server_and_keeps_its_drafts_when_it_is_los
         .clone();
     let e = desk.call("list_drafts", Value::Null).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::LoggedOut);
+    // What the join said is old news: the feed's own opening comes next.
+    while rx.try_recv().is_ok() {}
     let s = call(&desk, "log_in", json!({ "id": ana, "secret": PASSWORD })).await;
     assert_eq!(s["state"], "active");
+    // The feed opens a moment after the log-in (the desktop then refetches
+    // everything); a change made before that is covered by the refetch,
+    // not heard on its own, so the request below waits for it.
+    heard(
+        &mut rx,
+        "the server's change feed open",
+        |e| matches!(e, DesktopEvent::Changed(c) if c.drafts && c.accounts && c.links),
+    )
+    .await;
 
     // The server's queue, and its changes as they happen.
     let mut req = intake_request(
