@@ -369,12 +369,7 @@ async fn main() {
     // checks the large file in the background, once a day (store/check.rs).
     if !admin_made.exists() {
         let c = session(port, &cashdesk).await;
-        find(&c, &css("login-screen")).await;
-        steps::type_into(&c, "first-admin-name", "Bench Admin").await;
-        steps::type_into(&c, "first-admin-secret", SECRET).await;
-        steps::type_into(&c, "first-admin-confirm", SECRET).await;
-        steps::click(&c, "first-admin-create").await;
-        find(&c, &css("queue-row")).await;
+        steps::create_first_admin(&c, "Bench Admin", SECRET).await;
         // Left open until the day's check is done, as a desk would be.
         let stamp = data.join("cashdesk.db-checked");
         let waited = Instant::now();

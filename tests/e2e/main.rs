@@ -53,18 +53,8 @@ async fn an_agent_works_the_sandbox_queue_and_keeps_drafts_across_a_crash() {
     // First run: the first admin is created (all roles: a desk alone).
     find(&c, &css("login-screen")).await;
     screenshot(&c, "0-first-start").await;
-    type_into(&c, "first-admin-name", "Rina Akter").await;
-    type_into(&c, "first-admin-secret", RINA).await;
-    type_into(&c, "first-admin-confirm", RINA).await;
-    click(&c, "first-admin-create").await;
-    wait_text(
-        &c,
-        &css("sandbox-banner"),
-        "Sandbox",
-        Duration::from_secs(10),
-    )
-    .await;
-    find(&c, &css("queue-row")).await;
+    create_first_admin(&c, "Rina Akter", RINA).await;
+    sees_sandbox(&c).await;
 
     // The admin adds an agent and a supervisor, and a rule: every BDT
     // withdrawal of 100 or more needs a second approval.

@@ -9,7 +9,6 @@ use crate::driver::*;
 use crate::steps::*;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 fn package(var: &str) -> std::path::PathBuf {
     std::env::var_os(var)
@@ -22,25 +21,28 @@ fn package(var: &str) -> std::path::PathBuf {
         .into()
 }
 
-/// Whether a process runs an executable whose path starts with `prefix`
-/// (its command line may name it by another path, or by name only).
-fn runs_from(prefix: &str) -> bool {
-    std::fs::read_dir("/proc").unwrap().flatten().any(|p| {
-        std::fs::read_link(p.path().join("exe"))
-            .is_ok_and(|exe| exe.to_string_lossy().starts_with(prefix))
-    })
+/// The processes running an executable whose path starts with `prefix`
+/// (a command line may name it by another path, or by name only).
+fn running_from(prefix: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .map(|p| p.path())
+        .filter(|p| {
+            std::fs::read_link(p.join("exe"))
+                .is_ok_and(|exe| exe.to_string_lossy().starts_with(prefix))
+        })
+        .collect()
 }
 
-/// Whether that process loaded WebKitGTK from under `prefix` too (an
-/// AppImage's own copy, not the machine's).
+/// Whether one of those processes loaded WebKitGTK from under `prefix`
+/// too (an AppImage's own copy, not the machine's).
 fn webkit_from(prefix: &str) -> bool {
-    std::fs::read_dir("/proc").unwrap().flatten().any(|p| {
-        std::fs::read_link(p.path().join("exe"))
-            .is_ok_and(|exe| exe.to_string_lossy().starts_with(prefix))
-            && std::fs::read_to_string(p.path().join("maps")).is_ok_and(|maps| {
-                maps.lines()
-                    .any(|l| l.contains(prefix) && l.contains("libwebkit2gtk-4.1.so"))
-            })
+    running_from(prefix).iter().any(|p| {
+        std::fs::read_to_string(p.join("maps")).is_ok_and(|maps| {
+            maps.lines()
+                .any(|l| l.contains(prefix) && l.contains("libwebkit2gtk-4.1.so"))
+        })
     })
 }
 
@@ -66,21 +68,13 @@ async fn starts_and_shows_the_queue(
     all.extend(env.iter().cloned());
     let driver = Driver::start_app(&all, bin.to_owned());
     let c = driver.session().await;
-    find(&c, &css("login-screen")).await;
-    type_into(&c, "first-admin-name", "Rina Akter").await;
-    type_into(&c, "first-admin-secret", "rina-desk-2026").await;
-    type_into(&c, "first-admin-confirm", "rina-desk-2026").await;
-    click(&c, "first-admin-create").await;
-    wait_text(
-        &c,
-        &css("sandbox-banner"),
-        "Sandbox",
-        Duration::from_secs(10),
-    )
-    .await;
-    find(&c, &css("queue-row")).await;
+    create_first_admin(&c, "Rina Akter", "rina-desk-2026").await;
+    sees_sandbox(&c).await;
     screenshot(&c, shot).await;
-    assert!(runs_from(running), "the app runs from {running}");
+    assert!(
+        !running_from(running).is_empty(),
+        "the app runs from {running}"
+    );
     if check_webkit {
         assert!(webkit_from(running), "WebKitGTK is loaded from {running}");
     }

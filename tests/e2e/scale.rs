@@ -74,12 +74,7 @@ async fn an_agent_finds_and_triages_by_keyboard_among_a_hundred_thousand_request
         ("WEBKIT_DISABLE_COMPOSITING_MODE", "1".into()),
     ]);
     let c = driver.session().await;
-    find(&c, &css("login-screen")).await;
-    type_into(&c, "first-admin-name", "Nadia Islam").await;
-    type_into(&c, "first-admin-secret", ADMIN).await;
-    type_into(&c, "first-admin-confirm", ADMIN).await;
-    click(&c, "first-admin-create").await;
-    find(&c, &css("queue-row")).await;
+    create_first_admin(&c, "Nadia Islam", ADMIN).await;
     screenshot(&c, "s1-queue-100k").await;
 
     // Only the rows on screen are mounted, however far the agent scrolls.

@@ -256,6 +256,28 @@ pub async fn switch_to(c: &Client, name: &str, secret: &str) {
     log_in(c, name, secret).await;
 }
 
+/// A new desk's first start: the first admin is made (all roles) and the
+/// queue shows its first row.
+pub async fn create_first_admin(c: &Client, name: &str, secret: &str) {
+    find(c, &css("login-screen")).await;
+    type_into(c, "first-admin-name", name).await;
+    type_into(c, "first-admin-secret", secret).await;
+    type_into(c, "first-admin-confirm", secret).await;
+    click(c, "first-admin-create").await;
+    find(c, &css("queue-row")).await;
+}
+
+/// The banner that says no provider is configured and the queue is fake.
+pub async fn sees_sandbox(c: &Client) {
+    wait_text(
+        c,
+        &css("sandbox-banner"),
+        "Sandbox",
+        Duration::from_secs(10),
+    )
+    .await;
+}
+
 /// Fills the log-in form (shown after a start or a switch).
 pub async fn log_in(c: &Client, name: &str, secret: &str) {
     find(c, &css("login-screen")).await;

@@ -153,13 +153,7 @@ pub async fn two_windows_share_one_queue() {
     let a = da.session().await;
     join(&a, &url, &print, "team-0-join").await;
     log_in(&a, "Rina Akter", RINA).await;
-    wait_text(
-        &a,
-        &css("sandbox-banner"),
-        "Sandbox",
-        Duration::from_secs(10),
-    )
-    .await;
+    sees_sandbox(&a).await;
     click(&a, "settings").await;
     add_operator(&a, "Karim Uddin", "agent", KARIM).await;
     add_operator(&a, "Sami Haque", "supervisor", SAMI).await;
