@@ -129,6 +129,10 @@ impl Lite {
             .map_err(damaged)?;
         writer.pragma_update(None, "synchronous", "FULL")?;
         writer.pragma_update(None, "foreign_keys", "ON")?;
+        // A decision's statements need small temporary tables (IN lists,
+        // statement journals): kept in memory, not a file created and
+        // unlinked in /var/tmp every other decision.
+        writer.pragma_update(None, "temp_store", "MEMORY")?;
         // Every store operation's statements stay compiled: rusqlite keeps
         // 16 by default, fewer than one decision and its neighbours use.
         writer.set_prepared_statement_cache_capacity(STATEMENTS);
@@ -196,15 +200,13 @@ impl Lite {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&Db::lite(&tx).with_audit_key(audit_key))?;
         tx.commit()?;
-        match crate::checkpoint::pages_after_commit() {
-            p if p >= crate::checkpoint::HARD_PAGES => {
-                // The thread is far behind: bound the log here, as SQLite would.
-                if let Err(e) = crate::checkpoint::passive(&conn) {
-                    tracing::warn!(error = %e, "WAL checkpoint on the writer failed");
-                }
+        let pages = crate::checkpoint::pages_after_commit();
+        if self.checkpointer.after_commit(pages) {
+            // The thread is far behind: bound the log here, as SQLite would.
+            match crate::checkpoint::passive(&conn) {
+                Ok(frames) => self.checkpointer.copied_by_writer(frames),
+                Err(e) => tracing::warn!(error = %e, "WAL checkpoint on the writer failed"),
             }
-            p if p >= crate::checkpoint::SOFT_PAGES => self.checkpointer.wake(),
-            _ => {}
         }
         let rows = self.touched.take();
         let listener = listener.read().unwrap_or_else(|e| e.into_inner()).clone();
@@ -418,5 +420,49 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 50);
+    }
+
+    /// A burst of decisions is not checkpointed after every commit (the
+    /// thread waits for a lull, as long as the backlog allows), and after
+    /// a lull the log is copied and rewinds.
+    #[test]
+    fn the_log_is_checkpointed_in_a_lull_and_rewinds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("c.db")).unwrap();
+        let lite = store.lite().unwrap();
+        let commit = |i: usize| {
+            store
+                .write(|tx| {
+                    tx.execute(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        params![format!("burst.{}", i % 50), format!("{i:03000}")],
+                    )?;
+                    Ok(())
+                })
+                .unwrap()
+        };
+        let (_, before) = lite.checkpointer.seen();
+        let burst = 1500;
+        for i in 0..burst {
+            commit(i);
+        }
+        let (pages, runs) = lite.checkpointer.seen();
+        assert!(
+            pages >= crate::checkpoint::SOFT_PAGES,
+            "{pages} pages, {} runs",
+            runs - before
+        );
+        // Woken by length alone, the thread ran about once per commit
+        // past the first thousand pages; a slow commit may allow one.
+        assert!(
+            (runs - before) * 10 < burst as u64,
+            "{} checkpoints in a burst of {burst}",
+            runs - before
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        commit(0);
+        let (pages, _) = lite.checkpointer.seen();
+        assert!(pages < 10, "the log did not rewind: {pages} pages");
     }
 }
