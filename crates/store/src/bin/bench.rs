@@ -243,7 +243,7 @@ fn main() {
          | raw SQLite, same SQL, same file | {rm} | {rp} |\n\
          | store API (`Store::list_queue`, mapped to records) | {am} | {apq} |\n\
          | **ratio** (target ≤ 1.5×) | **{r1:.2}×** | {r2:.2}× |\n\n\
-         {approvals}         ## Export: every row as CSV ({exported} rows, all four views, one run)\n\n\
+         {approvals}## Export: every row as CSV ({exported} rows, all four views, one run)\n\n\
          | | time | rows/s |\n|---|---|---|\n\
          | raw SQLite rows written as CSV text, same disk | {rx:.2} s | {rxr:.0} |\n\
          | `Store::export_csv` (records, exact amounts, formula-safe cells), streamed | {ex:.2} s | {exr:.0} |\n\
