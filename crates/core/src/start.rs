@@ -124,9 +124,16 @@ fn spawn_depth_sampler(cx: &Cx) {
     tokio::spawn(async move {
         tokio::time::sleep(SETTLE).await;
         let every = std::time::Duration::from_millis(crate::api::overview::DEPTH_SAMPLE_MS as u64);
-        // Counted at start, and at least every hour (a change notice lost
-        // with a database connection cannot leave the chart flat longer).
-        let mut since_count = RECOUNT_EVERY;
+        // Counted at start unless no request moved since the last sample
+        // (a restart of an idle desk), and at least every hour (a change
+        // notice lost with a database connection cannot leave the chart
+        // flat longer).
+        let moved = cx.store().depth_moved_since_sample();
+        let mut since_count = if moved.unwrap_or(true) {
+            RECOUNT_EVERY
+        } else {
+            0
+        };
         loop {
             let mut changed = since_count >= RECOUNT_EVERY;
             loop {

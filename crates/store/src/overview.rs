@@ -149,6 +149,27 @@ impl Store {
         })
     }
 
+    /// Whether a request arrived or changed status since the latest depth
+    /// sample's bucket began (each such change writes a history row):
+    /// at start, a desk whose queue did not move repeats that sample
+    /// instead of counting the whole queue. Errs towards yes: a change
+    /// during the bucket but before its count still says yes.
+    pub fn depth_moved_since_sample(&self) -> Result<bool> {
+        self.read(|c| {
+            let (sample, event): (Option<i64>, Option<i64>) = c
+                .prepare_cached(
+                    "SELECT (SELECT max(at_ms) FROM depth_samples),
+                            (SELECT at_ms FROM request_events ORDER BY seq DESC LIMIT 1)",
+                )?
+                .query_row(params![], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(match (sample, event) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(sample), Some(event)) => event >= sample,
+            })
+        })
+    }
+
     fn depth_sampled(&self, at_ms: i64) -> Result<bool> {
         self.read(|c| {
             let n: i64 = c

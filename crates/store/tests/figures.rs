@@ -143,6 +143,7 @@ fn depth_is_counted_now_and_sampled_once_per_bucket(on: Engine) {
         !d.s.repeat_depth(300_000).unwrap(),
         "nothing earlier to repeat"
     );
+    assert!(d.s.depth_moved_since_sample().unwrap(), "never sampled");
     assert!(d.s.sample_depth(300_000).unwrap());
     d.withdrawal("100", "u4", &Actor::Intake, Source::Intake);
     // Another server sampling the same bucket changes nothing, and counts nothing.
@@ -170,6 +171,31 @@ fn depth_is_counted_now_and_sampled_once_per_bucket(on: Engine) {
     );
     d.s.forget_depth_before(600_000).unwrap();
     assert_eq!(d.s.depth_over_time(0).unwrap().len(), 4);
+
+    // At start: did anything arrive or move since the latest sample's
+    // bucket began? Not since a bucket begun after every change so far.
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    let bucket = now_ms();
+    assert!(d.s.sample_depth(bucket).unwrap());
+    assert!(
+        !d.s.depth_moved_since_sample().unwrap(),
+        "nothing moved since"
+    );
+    let w = d.withdrawal("100", "u5", &Actor::Intake, Source::Intake);
+    assert!(
+        d.s.depth_moved_since_sample().unwrap(),
+        "an arrival moved it"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    let bucket = now_ms();
+    assert!(d.s.sample_depth(bucket).unwrap());
+    assert!(!d.s.depth_moved_since_sample().unwrap());
+    let rina = d.person("Rina", &[Role::Agent]);
+    d.s.reject(w.id, &rina, "no").unwrap();
+    assert!(
+        d.s.depth_moved_since_sample().unwrap(),
+        "a decision moved it"
+    );
 }
 
 fn line(d: &Desk, amount: &str, source: BalanceSource) -> BalanceLine {
