@@ -180,11 +180,16 @@ impl Checkpointer {
         self.log.copied.store(frames, Ordering::Relaxed);
     }
 
-    /// Asks for a checkpoint soon; never blocks on one.
-    pub(crate) fn wake(&self) {
+    /// Asks for a checkpoint soon; never blocks on one. Once asked, the
+    /// thread is not woken again by each later commit of a burst: it is
+    /// already waiting for the lull on its own timer.
+    fn wake(&self) {
         let (m, cv) = &*self.signal;
-        m.lock().unwrap_or_else(|e| e.into_inner()).wanted = true;
-        cv.notify_one();
+        let mut s = m.lock().unwrap_or_else(|e| e.into_inner());
+        if !s.wanted {
+            s.wanted = true;
+            cv.notify_one();
+        }
     }
 }
 

@@ -166,17 +166,24 @@ fn main() {
     let (api_med, api_p99) = stats(api_t);
 
     // (b) approve-to-durable-commit vs one bare fsync on the same disk.
-    // More than one page of the queue holds: read the ids raw.
-    let pending: Vec<cashdesk_domain::RequestId> = raw
-        .prepare(
-            "SELECT id FROM requests WHERE status = 'pending' AND provider = 'zexabit'
-               AND kind = 'deposit' ORDER BY created_ms LIMIT ?1",
-        )
-        .unwrap()
-        .query_map([2 * a.iterations as i64], |r| r.get::<_, String>(0))
-        .unwrap()
-        .map(|id| id.unwrap().parse().unwrap())
-        .collect();
+    // More than one page of the queue: the same filter, page after page.
+    let mut pending = Vec::new();
+    let mut after = None;
+    while pending.len() < 2 * a.iterations {
+        let page = store
+            .list_queue(&QueueFilter {
+                limit: 500,
+                after,
+                ..filter.clone()
+            })
+            .unwrap();
+        pending.extend(page.items.iter().map(|r| r.id));
+        after = page.next;
+        if after.is_none() {
+            break;
+        }
+    }
+    pending.truncate(2 * a.iterations);
     let approvals = approve::measure(&store, dir.path(), &pending);
 
     // (c) a complete CSV export of every row (all four views, 1,000,000
