@@ -265,7 +265,16 @@ async fn detail(app: &Path) {
     let root = *pids_of(app).first().expect("the app runs");
     for p in tree(root) {
         let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
-        eprintln!("pss {:>8} KiB  {p} {}", pss_kib(&[p]), name.trim());
+        // Mappings: WebKit reads the web process's smaps every 30 s, at a
+        // cost that grows with them.
+        let maps = std::fs::read_to_string(format!("/proc/{p}/maps"))
+            .map(|m| m.lines().count())
+            .unwrap_or(0);
+        eprintln!(
+            "pss {:>8} KiB  {maps:>5} maps  {p} {}",
+            pss_kib(&[p]),
+            name.trim()
+        );
     }
     let threads = |p: u32| -> Vec<(String, u64)> {
         let Ok(dir) = std::fs::read_dir(format!("/proc/{p}/task")) else {
@@ -361,6 +370,9 @@ async fn main() {
         }
         if run + 1 == a.runs {
             empty_idle = idle_figures(&empty, a.idle).await;
+            if a.detail {
+                detail(&empty).await;
+            }
         }
         close(c, &empty).await;
     }

@@ -37,11 +37,26 @@ pub struct Keychain {
     /// Secret Service round trip, and pollers and probes ask for the same
     /// keys every few seconds (an idle desk's CPU). An account's secrets
     /// are written only when it is added and removed with it, through
-    /// this keychain, whose `set` and `remove` keep the copy true. Only
-    /// found entries are kept (a missing or unavailable keychain is asked
-    /// again each time), and the app's own secrets (the intake token,
-    /// which a rotation may change from another handle) are never kept.
-    read: Arc<Mutex<HashMap<String, String>>>,
+    /// this keychain, whose `set` and `remove` keep the copy true. A
+    /// missing entry is remembered for [`MISS_KEPT`] (an account without
+    /// its key would otherwise cost a round trip for each request the
+    /// poller looks at); an unavailable keychain is asked again each time,
+    /// and the app's own secrets (the intake token, which a rotation may
+    /// change from another handle) are never kept.
+    read: Arc<Mutex<HashMap<String, Kept>>>,
+}
+
+/// How long a missing entry is believed missing. Entries are added
+/// through this handle, which forgets the miss at once; the wait only
+/// bounds how long a key added behind its back (e.g. with `secret-tool`)
+/// goes unseen.
+pub const MISS_KEPT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// A kept answer of the keychain: the value, or none since `Instant`.
+#[derive(Debug, Clone)]
+enum Kept {
+    Found(String),
+    Missing(std::time::Instant),
 }
 
 impl Keychain {
@@ -78,20 +93,26 @@ impl Keychain {
         // Held across the keychain call, so a read never keeps a value
         // that a write beside it has just replaced.
         let mut kept = self.kept();
-        if keep && let Some(v) = kept.get(user) {
-            return Ok(Some(v.clone()));
+        if keep {
+            match kept.get(user) {
+                Some(Kept::Found(v)) => return Ok(Some(v.clone())),
+                Some(Kept::Missing(since)) if since.elapsed() < MISS_KEPT => return Ok(None),
+                _ => {}
+            }
         }
         let entry = keyring::Entry::new(&self.service, user).map_err(map_err)?;
-        match entry.get_password() {
-            Ok(v) => {
-                if keep {
-                    kept.insert(user.to_owned(), v.clone());
-                }
-                Ok(Some(v))
-            }
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_err(e)),
+        let answer = match entry.get_password() {
+            Ok(v) => Kept::Found(v),
+            Err(keyring::Error::NoEntry) => Kept::Missing(std::time::Instant::now()),
+            Err(e) => return Err(map_err(e)),
+        };
+        if keep {
+            kept.insert(user.to_owned(), answer.clone());
         }
+        Ok(match answer {
+            Kept::Found(v) => Some(v),
+            Kept::Missing(_) => None,
+        })
     }
 
     fn set(&self, user: &str, value: &str) -> Result<(), SecretError> {
@@ -109,7 +130,7 @@ impl Keychain {
         // Read back (and kept) on first use.
     }
 
-    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<String, Kept>> {
         self.read
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

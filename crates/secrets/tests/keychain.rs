@@ -56,8 +56,9 @@ fn secrets_are_visible_to_the_os_keychain_tools() {
 }
 
 /// Pollers ask for an account's keys every few seconds: the keychain is
-/// asked once, and the handle's own writes and deletes keep what it
-/// remembers true (the app's own secrets are always asked for).
+/// asked once (a miss again after `MISS_KEPT`), and the handle's own
+/// writes and deletes keep what it remembers true (the app's own secrets
+/// are always asked for).
 #[test]
 fn an_accounts_secret_is_read_from_the_keychain_once() {
     require_session_bus();
@@ -85,6 +86,32 @@ fn an_accounts_secret_is_read_from_the_keychain_once() {
         clone.load(acc, "api_key"),
         Err(SecretError::Missing { .. })
     ));
+    // A miss is remembered too (pollers ask for a key-less account's key
+    // for every request they look at): a key added behind the handle's
+    // back is not seen yet, one stored through the handle at once.
+    let mut add = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label=test",
+            "service",
+            SERVICE,
+            "username",
+            &user,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"zx_behind").unwrap();
+    assert!(add.wait().unwrap().success());
+    assert!(matches!(
+        kc.load(acc, "api_key"),
+        Err(SecretError::Missing { .. })
+    ));
+    clone
+        .store(acc, "api_key", &Secret::new("zx_live_3"))
+        .unwrap();
+    assert_eq!(kc.load(acc, "api_key").unwrap().expose(), "zx_live_3");
+    kc.delete(acc, "api_key").unwrap();
     // The app's own secrets are asked for each time.
     kc.store_app("kept_test", &Secret::new("t1")).unwrap();
     assert_eq!(kc.load_app("kept_test").unwrap().expose(), "t1");

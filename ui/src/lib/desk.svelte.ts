@@ -22,6 +22,7 @@ import { OpenWork } from './open-work';
 import { QueueState } from './queue.svelte';
 import { TeamDesk } from './team-desk.svelte';
 import { tabOf } from './status';
+import { clockMoved, nextTextChange } from './time';
 import { whyTab } from './supervise';
 
 export type View = 'detail' | 'draft' | 'settings' | 'supervisor';
@@ -31,8 +32,11 @@ export interface ShownError {
   message: string;
 }
 
-/** How often the clock the screen shows ages by moves. */
-const CLOCK_STEP_MS = 15_000;
+/**
+ * The longest the window's clock sleeps: it wakes when a text shown
+ * changes (time.ts notes when), and this bounds a change nobody noted.
+ */
+const CLOCK_MAX_WAIT_MS = 10 * 60_000;
 
 export class Desk {
   readonly backend: Backend;
@@ -315,15 +319,18 @@ export class Desk {
 
   /**
    * The clock for ages, and the idle lock. Returns how long until it has
-   * something to do again (the window's timer sleeps that long).
+   * something to do again (the window's timer sleeps that long; a text
+   * shown meanwhile that changes sooner wakes it through `onTextChange`).
    */
   tick(now = Date.now()): number {
-    // Ages and time left are shown in minutes: the clock the rows read
-    // moves every 15 s, not every second, so an idle window re-renders
-    // nothing most of the time (WebKit's CPU at rest).
-    if (Math.floor(now / CLOCK_STEP_MS) !== Math.floor(this.now / CLOCK_STEP_MS)) this.now = now;
-    // The next step of the clock, a little past it.
-    const step = CLOCK_STEP_MS - (now % CLOCK_STEP_MS) + 5;
+    // The clock the texts read moves only once one of them changes, so an
+    // idle window re-renders nothing most of the time (WebKit's CPU at
+    // rest). Moving it renders them again, and they note their next change.
+    if (now >= nextTextChange() || now - this.now >= CLOCK_MAX_WAIT_MS) {
+      clockMoved();
+      this.now = now;
+    }
+    const step = Math.min(CLOCK_MAX_WAIT_MS, Math.max(0, nextTextChange() - now));
     if (!this.active) return step;
     const idleMs = Number(this.session?.idle_lock_secs ?? 0) * 1000;
     const due = this.activity.due(now, idleMs);

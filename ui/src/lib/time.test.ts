@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, localTime, relativeAge, spanEnd } from './time';
+import { clockMoved, clockTime, localTime, nextTextChange, relativeAge, spanEnd, timeLeft } from './time';
 
 const base = Date.parse('2024-05-01T12:00:00Z');
 const ago = (ms: number) => new Date(base - ms).toISOString();
@@ -72,5 +72,47 @@ describe('spanEnd', () => {
   });
   it('returns an unparsable end as given', () => {
     expect(spanEnd('2024-05-01T12:00:00Z', 'nope')).toBe('nope');
+  });
+});
+
+/** What one text shown at `base` notes as its next change. */
+function changeOf(show: () => unknown): number {
+  clockMoved();
+  show();
+  return nextTextChange();
+}
+
+describe('the next change of a text shown', () => {
+  it('is the next whole unit of an age, seconds in 15 s steps', () => {
+    expect(changeOf(() => relativeAge(ago(3 * 3_600_000 + 600_000), base))).toBe(base + 50 * 60_000);
+    expect(changeOf(() => relativeAge(ago(2 * 86_400_000), base))).toBe(base + 86_400_000);
+    expect(changeOf(() => relativeAge(ago(90_000), base))).toBe(base + 30_000);
+    expect(changeOf(() => relativeAge(ago(12_000), base))).toBe(base + 15_000);
+    expect(changeOf(() => relativeAge(ago(50_000), base))).toBe(base + 10_000);
+  });
+  it('is when fewer whole units are left, or the band turns', () => {
+    const due = (ms: number) => new Date(base + ms).toISOString();
+    // 12 min 30 s left: "11 min" half a minute on.
+    expect(changeOf(() => timeLeft(due(12 * 60_000 + 30_000), base))).toBe(base + 30_001);
+    // 2 h 10 min left: "1 h" in ten minutes.
+    expect(changeOf(() => timeLeft(due(130 * 60_000), base))).toBe(base + 600_001);
+    // 5 min 20 s left: due soon (under five minutes) in 20 s.
+    expect(changeOf(() => timeLeft(due(5 * 60_000 + 20_000), base))).toBe(base + 20_001);
+    // 40 s left: counted down in 15 s steps, over once past.
+    expect(changeOf(() => timeLeft(due(40_000), base))).toBe(base + 15_000);
+    // Past due: the overdue age's next minute.
+    expect(changeOf(() => timeLeft(due(-90_000), base))).toBe(base + 30_000);
+  });
+  it('is the next local midnight for a clock time', () => {
+    const midnight = new Date(base);
+    midnight.setHours(24, 0, 0, 0);
+    expect(changeOf(() => clockTime(ago(60_000), base))).toBe(midnight.getTime());
+  });
+  it('keeps the soonest of all texts shown since the clock moved', () => {
+    clockMoved();
+    relativeAge(ago(2 * 86_400_000), base);
+    relativeAge(ago(90_000), base);
+    relativeAge(ago(3 * 3_600_000), base);
+    expect(nextTextChange()).toBe(base + 30_000);
   });
 });

@@ -21,15 +21,62 @@ const english = () => locale() === FALLBACK;
 type Unit = 'second' | 'minute' | 'hour' | 'day';
 const SHORT: Record<Unit, string> = { second: 's', minute: 'min', hour: 'h', day: 'd' };
 
-/** The age in its largest whole unit, or null for a time that is not one. */
-function age(iso: string, now: number): { n: number; unit: Unit } | null {
-  const at = parseTime(iso);
-  if (Number.isNaN(at)) return null;
-  const ms = Math.max(0, now - at);
+const UNIT_MS: Record<Unit, number> = { second: SECOND, minute: MINUTE, hour: HOUR, day: DAY };
+
+/** A span in its largest whole unit. */
+function span(ms: number): { n: number; unit: Unit } {
   if (ms < MINUTE) return { n: Math.floor(ms / SECOND), unit: 'second' };
   if (ms < HOUR) return { n: Math.floor(ms / MINUTE), unit: 'minute' };
   if (ms < DAY) return { n: Math.floor(ms / HOUR), unit: 'hour' };
   return { n: Math.floor(ms / DAY), unit: 'day' };
+}
+
+// When the words shown next change. Each function here that reads `now`
+// notes when its words would change, so the window's clock wakes then and
+// not on a fixed step: a queue of requests hours or days old re-renders
+// nothing for hours (WebKit's JavaScript and JIT threads at rest).
+let soonest = Infinity;
+let onSooner: ((at: number) => void) | undefined;
+
+/** Counted in seconds, an age moves on in steps of this (not each second). */
+export const SECONDS_STEP_MS = 15_000;
+
+function changesAt(at: number): void {
+  if (at < soonest) {
+    soonest = at;
+    onSooner?.(at);
+  }
+}
+
+/** The earliest time a text shown since `clockMoved` changes (Infinity: none noted). */
+export function nextTextChange(): number {
+  return soonest;
+}
+
+/** The clock moved: every text is shown afresh and notes its next change again. */
+export function clockMoved(): void {
+  soonest = Infinity;
+}
+
+/** Calls `wake` whenever a text is shown that changes sooner than any noted so far. */
+export function onTextChange(wake: (at: number) => void): () => void {
+  onSooner = wake;
+  return () => {
+    if (onSooner === wake) onSooner = undefined;
+  };
+}
+
+/** The age in its largest whole unit, or null for a time that is not one. */
+function age(iso: string, now: number): { n: number; unit: Unit } | null {
+  const at = parseTime(iso);
+  if (Number.isNaN(at)) return null;
+  const a = span(Math.max(0, now - at));
+  if (now < at) changesAt(at + SECOND);
+  // Seconds in steps until the first minute; else the next whole unit
+  // (the 60th minute's sum is the first hour).
+  else if (a.unit === 'second') changesAt(Math.min(at + MINUTE, now + SECONDS_STEP_MS));
+  else changesAt(at + (a.n + 1) * UNIT_MS[a.unit]);
+  return a;
 }
 
 /** Age of `iso` at `now` in the shortest honest unit; never negative. */
@@ -76,6 +123,10 @@ export function clockTime(iso: string, now: number): string {
   if (Number.isNaN(at)) return iso;
   const d = new Date(at);
   const today = sameDay(d, new Date(now));
+  // Today's "14:03" gains its date at midnight (and tomorrow's loses it).
+  const midnight = new Date(now);
+  midnight.setHours(24, 0, 0, 0);
+  changesAt(midnight.getTime());
   if (!english()) return today ? clock(d) : dateTime(d, false);
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   return today ? hm : `${day(d)} ${hm}`;
@@ -108,7 +159,12 @@ export function timeLeft(dueIso: string, now: number): { span: string; band: 'ok
   const due = parseTime(dueIso);
   if (Number.isNaN(due)) return null;
   const left = due - now;
-  // The span is an age either way: of now seen from the due time, or of the due time.
-  const span = left >= 0 ? relativeAge(new Date(now).toISOString(), due) : relativeAge(dueIso, now);
-  return { span, band: left < 0 ? 'over' : left < SOON_MS ? 'soon' : 'ok' };
+  const band = left < 0 ? 'over' : left < SOON_MS ? 'soon' : 'ok';
+  // Past due, the span is the due time's age (noted by `age`).
+  if (left < 0) return { span: relativeAge(dueIso, now), band };
+  const a = span(left);
+  // Words change once less than n units are left; the band at five minutes and at the due time.
+  const fewer = a.unit === 'second' ? now + SECONDS_STEP_MS : due - a.n * UNIT_MS[a.unit] + 1;
+  changesAt(Math.min(fewer, left >= SOON_MS ? due - SOON_MS + 1 : due + 1));
+  return { span: english() ? `${a.n} ${SHORT[a.unit]}` : unitCount(a.n, a.unit), band };
 }

@@ -1,4 +1,5 @@
 import { screen, waitFor } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { timeLeft } from '../lib/time';
 import { FakeBackend, makeRequest } from './fake';
@@ -29,5 +30,31 @@ describe('deadlines', () => {
     expect(near.getAttribute('data-band')).toBe('soon');
     expect(near.textContent).toMatch(/^[12] min left$/);
     expect(near.getAttribute('title')).toMatch(/^Due /);
+  });
+
+  it('moves the clock the rows read only when a text shown changes', async () => {
+    const start = Date.now();
+    const old = new Date(start - 2 * 86_400_000 - 3_600_000).toISOString();
+    const fake = new FakeBackend([makeRequest(1, { created_at: old })]);
+    fake.desk.idleLockSecs = 0;
+    const { desk } = await renderApp(fake);
+    await screen.findByTestId('queue-row');
+    // The clock moves once (the longest wait), and every text notes its next change.
+    const shown = start + 10 * 60_000;
+    desk.tick(shown);
+    expect(desk.now).toBe(shown);
+    await tick();
+    // Two days old: nothing shown changes for hours, so nine minutes on
+    // the clock has not moved and the window sleeps as long as it may.
+    expect(desk.tick(shown + 9 * 60_000)).toBe(10 * 60_000);
+    expect(desk.now).toBe(shown);
+    // A request 40 s old arrives: its age moves on in 15 s steps.
+    fake.requests.push(makeRequest(2, { created_at: new Date(shown - 40_000).toISOString() }));
+    await desk.queue.reload();
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(2));
+    expect(desk.tick(shown + 1_000)).toBeLessThanOrEqual(14_000);
+    desk.tick(shown + 20_000);
+    expect(desk.now).toBe(shown + 20_000);
+    await waitFor(() => expect(screen.getByText('1 min')).toBeTruthy());
   });
 });
