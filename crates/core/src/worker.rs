@@ -241,12 +241,19 @@ fn spawn_feed(app: &Cx) {
         let mut pending: std::collections::HashMap<_, Rotation> = Default::default();
         loop {
             tokio::time::sleep(Duration::from_secs(5)).await;
-            if let Err(e) = providers::read_feeds(&app, 100, 20).await {
+            let Ok(accounts) = app.store().accounts() else {
+                continue;
+            };
+            if let Err(e) = providers::read_feeds_of(&app, &accounts, 100, 20).await {
                 tracing::debug!("transaction lists: {e}");
             }
             let now = chrono::Utc::now();
             for kind in cashdesk_domain::ProviderKind::ALL {
-                if !providers::provider(kind).has_deadlines() {
+                // A provider no account uses has no queue to read here (an
+                // idle desk without one reads nothing every five seconds).
+                if !providers::provider(kind).has_deadlines()
+                    || !accounts.iter().any(|a| a.provider == kind)
+                {
                     continue;
                 }
                 let mut f = in_state(QueueView::Queue, RequestStatus::Pending);

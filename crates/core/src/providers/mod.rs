@@ -289,10 +289,20 @@ pub(crate) fn reject_call(rec: &RequestRecord) -> CoreResult<Option<StoredCall>>
 /// one (CashWeb), `limit` per page and at most `max_pages` pages per
 /// account. Returns how many new requests it filed.
 pub(crate) async fn read_feeds(app: &Cx, limit: u32, max_pages: u32) -> CoreResult<u32> {
+    read_feeds_of(app, &app.store().accounts()?, limit, max_pages).await
+}
+
+/// [`read_feeds`] for these accounts (the feed task reads them once a tick).
+pub(crate) async fn read_feeds_of(
+    app: &Cx,
+    accounts: &[cashdesk_store::AccountRecord],
+    limit: u32,
+    max_pages: u32,
+) -> CoreResult<u32> {
     let mut created = 0;
     let mut failed = None;
     // One account's failure never stops the others' feeds.
-    for rec in app.store().accounts()? {
+    for rec in accounts {
         let done = provider(rec.provider)
             .read_feed(app, rec.id, limit, max_pages)
             .await;
