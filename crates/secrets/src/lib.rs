@@ -100,8 +100,7 @@ impl Keychain {
                 _ => {}
             }
         }
-        let entry = keyring::Entry::new(&self.service, user).map_err(map_err)?;
-        let answer = match entry.get_password() {
+        let answer = match twice(|| keyring::Entry::new(&self.service, user)?.get_password()) {
             Ok(v) => Kept::Found(v),
             Err(keyring::Error::NoEntry) => Kept::Missing(std::time::Instant::now()),
             Err(e) => return Err(map_err(e)),
@@ -123,10 +122,7 @@ impl Keychain {
         // either value, so it is asked again.
         let mut kept = self.kept();
         kept.remove(user);
-        keyring::Entry::new(&self.service, user)
-            .map_err(map_err)?
-            .set_password(value)
-            .map_err(map_err)
+        twice(|| keyring::Entry::new(&self.service, user)?.set_password(value)).map_err(map_err)
         // Read back (and kept) on first use.
     }
 
@@ -143,10 +139,7 @@ impl Keychain {
         }
         let mut kept = self.kept();
         kept.remove(user);
-        match keyring::Entry::new(&self.service, user)
-            .map_err(map_err)?
-            .delete_credential()
-        {
+        match twice(|| keyring::Entry::new(&self.service, user)?.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_err(e)),
         }
@@ -210,6 +203,20 @@ impl Keychain {
             }
         }
         Ok(())
+    }
+}
+
+/// Runs a keychain call again once when the Secret Service failed under
+/// it: a keyring daemon that died mid-call (gnome-keyring aborts when a
+/// client vanishes in the middle of one) is started again by D-Bus on the
+/// next call. Reading, writing and deleting an entry are all safe to repeat.
+fn twice<T>(call: impl Fn() -> keyring::Result<T>) -> keyring::Result<T> {
+    match call() {
+        Err(keyring::Error::PlatformFailure(e)) => {
+            tracing::debug!("keychain call failed, trying once more: {e}");
+            call()
+        }
+        done => done,
     }
 }
 
