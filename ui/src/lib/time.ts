@@ -79,11 +79,15 @@ function age(iso: string, now: number): { n: number; unit: Unit } | null {
   return a;
 }
 
+/** A span in words: the desk's compact English, else Intl's. */
+function words(a: { n: number; unit: Unit }): string {
+  return english() ? `${a.n} ${SHORT[a.unit]}` : unitCount(a.n, a.unit);
+}
+
 /** Age of `iso` at `now` in the shortest honest unit; never negative. */
 export function relativeAge(iso: string, now: number): string {
   const a = age(iso, now);
-  if (!a) return '—';
-  return english() ? `${a.n} ${SHORT[a.unit]}` : unitCount(a.n, a.unit);
+  return a ? words(a) : '—';
 }
 
 /** "3 min ago" (Intl.RelativeTimeFormat outside English); never in the future. */
@@ -166,5 +170,5 @@ export function timeLeft(dueIso: string, now: number): { span: string; band: 'ok
   // Words change once less than n units are left; the band at five minutes and at the due time.
   const fewer = a.unit === 'second' ? now + SECONDS_STEP_MS : due - a.n * UNIT_MS[a.unit] + 1;
   changesAt(Math.min(fewer, left >= SOON_MS ? due - SOON_MS + 1 : due + 1));
-  return { span: english() ? `${a.n} ${SHORT[a.unit]}` : unitCount(a.n, a.unit), band };
+  return { span: words(a), band };
 }
